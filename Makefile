@@ -1,0 +1,58 @@
+# OPCC Calls. Two commands: `make run` (serve the demo on SQLite) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Local development values for commands run from here; production sets its own (README).
+DEV_ENV := DJANGO_DEBUG=true SECRET_KEY=local-development-only-not-secret ALLOWED_HOSTS=127.0.0.1,localhost
+# `make run` serves SQLite; `make run RUN_DATABASE_URL=postgres://...` serves PostgreSQL instead.
+RUN_DATABASE_URL ?=
+
+.PHONY: run test lint format serve-setup lock clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-runtime: pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -c constraints.txt .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -c constraints.txt ".[dev]"
+	touch $@ $(VENV)/.installed-runtime
+
+serve-setup: $(VENV)/.installed-runtime
+	$(DEV_ENV) DATABASE_URL=$(RUN_DATABASE_URL) $(BIN)/python manage.py migrate --noinput
+	$(DEV_ENV) DATABASE_URL=$(RUN_DATABASE_URL) $(BIN)/python manage.py seed_demo
+
+run: serve-setup
+	@echo "Serving OPCC Calls at http://127.0.0.1:8000 (Ctrl+C stops it)"
+	$(DEV_ENV) DATABASE_URL=$(RUN_DATABASE_URL) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# PostgreSQL when DATABASE_URL is set in the environment, SQLite otherwise.
+test: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Re-pin constraints.txt from pyproject.toml's ranges in a throwaway venv.
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet --upgrade pip
+	.lock-venv/bin/python -m pip install --quiet ".[dev]"
+	{ echo "# Exact versions CI tested. make run / make test / .ci/run install with: pip install -c constraints.txt ..."; \
+	  echo "# Regenerate after changing pyproject.toml: make lock"; \
+	  .lock-venv/bin/python -m pip freeze --exclude opcc-calls; } > constraints.txt
+	rm -rf .lock-venv
+
+clean:
+	rm -rf $(VENV) staticfiles build *.egg-info .pytest_cache .ruff_cache

@@ -1,0 +1,44 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from callers.models import Call, Caller, CallerPhone, ContactRequest, StaffContact
+
+
+@admin.register(StaffContact)
+class StaffContactAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "job_title", "email", "is_commissioner", "is_active"]
+    list_filter = ["is_active", "is_commissioner"]
+    search_fields = ["name", "job_title"]
+    autocomplete_fields = ["user"]
+
+
+class CallerPhoneInline(admin.TabularInline):
+    model = CallerPhone
+    extra = 0
+
+
+@admin.register(Caller)
+class CallerAdmin(SimpleHistoryAdmin):
+    list_display = ["full_name", "created_at"]
+    search_fields = ["full_name", "other_names", "phones__number"]
+    inlines = [CallerPhoneInline]
+
+
+@admin.register(Call)
+class CallAdmin(SimpleHistoryAdmin):
+    list_display = ["reference", "received_at", "call_type", "caller", "handler"]
+    list_filter = ["call_type", "abusive"]
+    list_select_related = ["caller", "handler"]
+    raw_id_fields = ["caller"]
+    date_hierarchy = "received_at"
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # Nothing is deleted from the log (policy 5.5).
+
+
+@admin.register(ContactRequest)
+class ContactRequestAdmin(SimpleHistoryAdmin):
+    list_display = ["call", "requested", "decision", "decided_at"]
+    list_filter = ["decision"]
+    list_select_related = ["call", "requested"]
+    raw_id_fields = ["call"]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CallersConfig(AppConfig):
+    name = "callers"
+    verbose_name = "Callers and calls"

@@ -1,0 +1,298 @@
+"""Callers, the calls they make, and the staff directory calls may ask for (policy 5.4-5.9)."""
+
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from phonenumber_field.modelfields import PhoneNumberField
+from simple_history.models import HistoricalRecords
+
+#: The rolling windows the handling card and the frequent-caller rules count over.
+WINDOWS = {
+    "24h": timedelta(hours=24),
+    "7d": timedelta(days=7),
+    "30d": timedelta(days=30),
+    "90d": timedelta(days=90),
+}
+
+
+class CallerQuerySet(models.QuerySet):
+    def with_recent_activity(self, *, now=None) -> "CallerQuerySet":
+        """Annotate calls in the last 30 days, counted in the database."""
+        now = now or timezone.now()
+        return self.select_related("activity").annotate(
+            calls_30d=Count("calls", filter=Q(calls__received_at__gte=now - WINDOWS["30d"])),
+        )
+
+
+class Caller(models.Model):
+    """A person (or organisation's representative) who contacts the office."""
+
+    full_name = models.CharField("Full name", max_length=200)
+    other_names = models.CharField(
+        "Other names they use",
+        max_length=300,
+        blank=True,
+        help_text="Nicknames, maiden names or spellings they give, separated by commas.",
+    )
+    email = models.EmailField("Email address", blank=True)
+    postal_address = models.TextField("Postal address", blank=True, max_length=1000)
+    notes = models.TextField(blank=True, max_length=5000)
+    reasonable_adjustments = models.TextField(
+        "Reasonable adjustments",
+        blank=True,
+        max_length=2000,
+        help_text="How to communicate with this caller, for example: speak slowly, "
+        "prefers written contact, uses a relay service.",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Bumped on every edit: a stale form (someone else saved first) is refused, not overwritten.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords()
+    objects = CallerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["full_name", "pk"]
+        indexes = [models.Index(fields=["full_name"], name="caller_full_name_idx")]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("callers:detail", args=[self.pk])
+
+
+class CallerPhone(models.Model):
+    """A phone number a caller uses, stored normalised (E.164) so every format matches."""
+
+    caller = models.ForeignKey(Caller, on_delete=models.CASCADE, related_name="phones")
+    number = PhoneNumberField("Phone number")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["number"], name="callerphone_number_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["caller", "number"], name="callerphone_unique_per_caller"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number.as_national if self.number else ""
+
+
+class CallerActivity(models.Model):
+    """Derived counters kept up to date as calls are logged, so lists never rescan the log.
+
+    Not a user-editable record, so not history-tracked: `call_log` maintains it.
+    """
+
+    caller = models.OneToOneField(
+        Caller, on_delete=models.CASCADE, primary_key=True, related_name="activity"
+    )
+    calls_total = models.PositiveIntegerField(default=0)
+    first_call_at = models.DateTimeField(null=True)
+    last_call_at = models.DateTimeField(null=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.caller_id}: {self.calls_total} calls"
+
+
+class StaffContact(models.Model):
+    """Someone a caller may ask for: a member of staff or, like the Commissioner, someone who
+    may never sign in. Only an email address is held: no number is ever shown (5.8d)."""
+
+    name = models.CharField(max_length=200)
+    job_title = models.CharField(max_length=200, blank=True)
+    email = models.EmailField("Email address")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="staff_contact",
+    )
+    is_commissioner = models.BooleanField(
+        "Is the Police and Crime Commissioner",
+        default=False,
+        help_text="Requests to speak to the Commissioner are sent to this person.",
+    )
+    is_active = models.BooleanField("In the directory", default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "staff directory entry"
+        verbose_name_plural = "staff directory"
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.job_title}" if self.job_title else self.name
+
+
+class CallQuerySet(models.QuerySet):
+    def for_caller(self, caller: Caller) -> "CallQuerySet":
+        return self.filter(caller=caller)
+
+    def within(self, window: timedelta, *, now=None) -> "CallQuerySet":
+        now = now or timezone.now()
+        return self.filter(received_at__gt=now - window, received_at__lte=now)
+
+    def window_counts(self, *, now=None) -> dict[str, int]:
+        """Calls in each rolling window and distinct handlers in the widest, in one query."""
+        now = now or timezone.now()
+        aggregates = {
+            f"calls_{name}": Count("pk", filter=Q(received_at__gt=now - span))
+            for name, span in WINDOWS.items()
+        }
+        aggregates.update(
+            {
+                f"handlers_{name}": Count(
+                    "handler", distinct=True, filter=Q(received_at__gt=now - span)
+                )
+                for name, span in WINDOWS.items()
+            }
+        )
+        return self.filter(received_at__lte=now).aggregate(**aggregates)
+
+
+class Call(models.Model):
+    """One telephone call, logged by the member of staff who took it (5.5, 5.8a)."""
+
+    class Type(models.TextChoices):
+        ENQUIRY = "enquiry", "Enquiry"
+        COMPLAINT = "complaint", "Complaint"
+        COMMISSIONER = "commissioner", "Request to speak to the Commissioner"
+        NAMED_PERSON = "named_person", "Request to speak to a named person"
+        POLICE_HQ = "police_hq", "To be forwarded to Police Headquarters"
+        SALES = "sales", "Sales or marketing"
+        OTHER = "other", "Other"
+
+    class ComplaintStatus(models.TextChoices):
+        REFERRED = "referred", "Referred to the complaints process"
+        IN_PROGRESS = "in_progress", "Being dealt with under the complaints process"
+        CLOSED = "closed", "Complaints process finished"
+
+    class IdentityCheck(models.TextChoices):
+        CHECKED = "checked", "Checked before anything about them was discussed"
+        NOT_NEEDED = "not_needed", "Not needed: nothing about them was discussed"
+        NOT_CHECKED = "not_checked", "Not checked"
+
+    caller = models.ForeignKey(Caller, on_delete=models.PROTECT, related_name="calls")
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="calls_handled",
+        verbose_name="handled by",
+    )
+    received_at = models.DateTimeField("Received at", default=timezone.now)
+    ended_at = models.DateTimeField("Ended at", null=True, blank=True)
+    call_type = models.CharField("Type of call", max_length=20, choices=Type.choices)
+    about = models.TextField("What the call is about", max_length=5000)
+    outcome = models.TextField("Outcome", max_length=5000, blank=True)
+    identity_check = models.CharField(
+        "Caller's identity",
+        max_length=20,
+        choices=IdentityCheck.choices,
+        default=IdentityCheck.NOT_NEEDED,
+    )
+    # Complaint (5.8c)
+    complaint_status = models.CharField(
+        "Complaints process", max_length=20, choices=ComplaintStatus.choices, blank=True
+    )
+    # To be forwarded to Police Headquarters
+    police_department = models.CharField(
+        "Department at Police Headquarters", max_length=200, blank=True
+    )
+    published_route_given = models.BooleanField(
+        "The caller was given the published route", default=False
+    )
+    # Sales or marketing (5.9)
+    organisation = models.CharField("Organisation", max_length=200, blank=True)
+    selling = models.CharField("What they were selling or promoting", max_length=500, blank=True)
+    # Abusive or malicious call, any type (5.8f)
+    abusive = models.BooleanField("The call was abusive or malicious", default=False)
+    warning_given_at = models.DateTimeField("Warning given at", null=True, blank=True)
+    terminated_at = models.DateTimeField("Call terminated at", null=True, blank=True)
+
+    # A token carried by the form: a double click or a resubmitted form logs one call.
+    submission_token = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    logged_at = models.DateTimeField(default=timezone.now, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords()
+    objects = CallQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        get_latest_by = "received_at"
+        indexes = [
+            models.Index(fields=["caller", "received_at"], name="call_caller_received_idx"),
+            models.Index(fields=["received_at"], name="call_received_idx"),
+            models.Index(fields=["handler", "received_at"], name="call_handler_received_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=models.F("received_at")),
+                name="call_ends_after_it_starts",
+            ),
+            models.CheckConstraint(
+                condition=~Q(call_type="complaint") | ~Q(complaint_status=""),
+                name="call_complaint_has_status",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.get_call_type_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("callers:call", args=[self.pk])
+
+    @property
+    def reference(self) -> str:
+        return f"CALL-{self.pk:06d}" if self.pk else "CALL-(unsaved)"
+
+
+class ContactRequest(models.Model):
+    """A caller asked to speak to the Commissioner or a named person (5.8d, 5.9b).
+
+    Nothing is transferred: the person asked for is emailed and decides whether to call back.
+    """
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", "Awaiting their decision"
+        WILL_CALL_BACK = "will_call_back", "Will call back"
+        WILL_NOT_CALL_BACK = "will_not_call_back", "Will not call back"
+        DONE = "done", "Done"
+
+    call = models.OneToOneField(Call, on_delete=models.CASCADE, related_name="contact_request")
+    requested = models.ForeignKey(
+        StaffContact,
+        on_delete=models.PROTECT,
+        related_name="contact_requests",
+        verbose_name="Person asked for",
+    )
+    reason = models.TextField("Why they want to speak to them", max_length=2000)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    decision = models.CharField(max_length=20, choices=Decision.choices, default=Decision.PENDING)
+    decision_note = models.TextField("Note", blank=True, max_length=2000)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-call__received_at"]
+        indexes = [
+            models.Index(fields=["requested", "decision"], name="contactrequest_pending_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"Request for {self.requested.name} ({self.get_decision_display()})"

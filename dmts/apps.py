@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DmtsConfig(AppConfig):
+    name = "dmts"
+    verbose_name = "DMTS call log"

@@ -1,0 +1,82 @@
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from callers.models import StaffContact
+from opcc_calls.models import User
+from opcc_calls.roles import Role, sync_role_groups
+
+DEMO_PASSWORD = "opcc-demo"
+
+# username: (first name, last name, job title, roles, admin access)
+DEMO_USERS = {
+    "handler": ("Hannah", "Hale", "Office Administrator", [Role.CALL_HANDLER], False),
+    "compliance": (
+        "Colin",
+        "Carter",
+        "Compliance Officer",
+        [Role.CALL_HANDLER, Role.COMPLIANCE_OFFICER],
+        True,
+    ),
+    "manager": (
+        "Maya",
+        "Morgan",
+        "Business and Compliance Manager",
+        [Role.CALL_HANDLER, Role.BUSINESS_AND_COMPLIANCE_MANAGER],
+        True,
+    ),
+    "admin": ("Alex", "Adams", "System administrator", list(Role), True),
+}
+
+# People callers ask for who do not sign in. No phone numbers: only an email address (5.8d).
+DEMO_DIRECTORY = [
+    ("Sam Whitfield", "Police and Crime Commissioner", "commissioner@opcc.example", True),
+    ("Clare Kelly", "Chief Executive", "chief.executive@opcc.example", False),
+    ("Daniel Ortiz", "Head of Communications", "communications@opcc.example", False),
+]
+
+
+class Command(BaseCommand):
+    help = "Create demo users (password 'opcc-demo') and demo records. Development only."
+
+    def handle(self, *args, **options) -> None:
+        if not settings.DEBUG:
+            raise CommandError(
+                "seed_demo only runs with DJANGO_DEBUG=true: it creates known passwords."
+            )
+        with transaction.atomic():
+            sync_role_groups()
+            self._users()
+            self._directory()
+        self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in with any of:"))
+        for username, (_, _, title, _, _) in DEMO_USERS.items():
+            self.stdout.write(f"  {username:<11} / {DEMO_PASSWORD}   ({title})")
+
+    def _users(self) -> None:
+        for username, (first, last, title, roles, staff) in DEMO_USERS.items():
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={
+                    "first_name": first,
+                    "last_name": last,
+                    "email": f"{username}@opcc.example",
+                    "is_staff": staff,
+                    "is_superuser": username == "admin",
+                },
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+            user.groups.set(Group.objects.filter(name__in=[r.value for r in roles]))
+            StaffContact.objects.get_or_create(
+                user=user,
+                defaults={"name": f"{first} {last}", "job_title": title, "email": user.email},
+            )
+
+    def _directory(self) -> None:
+        for name, title, email, commissioner in DEMO_DIRECTORY:
+            StaffContact.objects.get_or_create(
+                email=email,
+                defaults={"name": name, "job_title": title, "is_commissioner": commissioner},
+            )

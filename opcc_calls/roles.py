@@ -1,0 +1,78 @@
+"""The roles in the procedure, each a bundle of permissions, defined once here.
+
+Code checks permissions, never these group names. `sync_role_groups()` makes each group hold
+exactly its bundle; it runs after every migrate and from `manage.py setup_groups`.
+"""
+
+from enum import StrEnum
+
+from django.apps import apps
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+
+class Role(StrEnum):
+    CALL_HANDLER = "Call handlers"
+    COMPLIANCE_OFFICER = "Compliance Officer"
+    BUSINESS_AND_COMPLIANCE_MANAGER = "Business and Compliance Manager"
+
+
+# Every member of staff takes calls (policy 3.1, 5.4).
+_CALL_HANDLER = [
+    "callers.view_caller",
+    "callers.add_caller",
+    "callers.change_caller",
+    "callers.view_call",
+    "callers.add_call",
+    "callers.view_staffcontact",
+    "callers.view_contactrequest",
+]
+# The Compliance Officer keeps the DMTS log and the frequent calls log (5.8g, 5.8h).
+_COMPLIANCE_OFFICER = [
+    "callers.view_caller",
+    "callers.view_call",
+    "callers.change_call",
+    "callers.view_staffcontact",
+    "callers.view_contactrequest",
+    "callers.change_contactrequest",
+]
+# The Business and Compliance Manager runs the arrangements (5.6, 6.1).
+_BUSINESS_AND_COMPLIANCE_MANAGER = [
+    *_COMPLIANCE_OFFICER,
+    "callers.add_staffcontact",
+    "callers.change_staffcontact",
+    "opcc_calls.view_user",
+]
+
+ROLE_PERMISSIONS: dict[Role, list[str]] = {
+    Role.CALL_HANDLER: _CALL_HANDLER,
+    Role.COMPLIANCE_OFFICER: _COMPLIANCE_OFFICER,
+    Role.BUSINESS_AND_COMPLIANCE_MANAGER: _BUSINESS_AND_COMPLIANCE_MANAGER,
+}
+
+
+def _permissions(names: list[str]) -> list[Permission]:
+    found = []
+    for name in dict.fromkeys(names):
+        app_label, codename = name.split(".")
+        found.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    return found
+
+
+@transaction.atomic
+def sync_role_groups() -> list[Group]:
+    """Create each role's group and give it exactly its bundle; safe to run any number of times."""
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
+    groups = []
+    for role, names in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role.value)
+        group.permissions.set(_permissions(names))
+        groups.append(group)
+    return groups
+
+
+def sync_role_groups_after_migrate(sender, using="default", **kwargs) -> None:
+    if using == "default":
+        sync_role_groups()

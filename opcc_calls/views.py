@@ -1,0 +1,20 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from callers.models import Call
+from opcc_calls.permissions import SIGNED_IN, requires
+
+
+@requires(SIGNED_IN)
+def home(request: HttpRequest) -> HttpResponse:
+    """Each role's starting point; sections show by permission, so one person may see several."""
+    context: dict[str, object] = {}
+    if request.user.has_perm("callers.add_call"):
+        context["my_recent_calls"] = Call.objects.filter(handler=request.user).select_related(
+            "caller"
+        )[:5]
+    if request.user.has_perm("callers.change_call"):
+        today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+        context["calls_today"] = Call.objects.filter(received_at__gte=today).count()
+    return render(request, "opcc_calls/home.html", context)

@@ -1,0 +1,67 @@
+import os
+
+import pytest
+from django.test import Client
+
+from opcc_calls.roles import Role
+from tests.factories import UserFactory
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls our browser tests make
+# around it are ordinary synchronous code (STACK-NOTES).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def handler_user(db):
+    return UserFactory(username="handler-user", first_name="Hannah", roles=[Role.CALL_HANDLER])
+
+
+@pytest.fixture
+def compliance_user(db):
+    return UserFactory(
+        username="compliance-user",
+        first_name="Colin",
+        roles=[Role.CALL_HANDLER, Role.COMPLIANCE_OFFICER],
+        is_staff=True,
+    )
+
+
+@pytest.fixture
+def manager_user(db):
+    return UserFactory(
+        username="manager-user",
+        first_name="Maya",
+        roles=[Role.CALL_HANDLER, Role.BUSINESS_AND_COMPLIANCE_MANAGER],
+        is_staff=True,
+    )
+
+
+@pytest.fixture
+def roleless_user(db):
+    return UserFactory(username="no-role-user")
+
+
+def _signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)  # django-axes rejects client.login() without a request
+    return client
+
+
+@pytest.fixture
+def handler_client(handler_user):
+    return _signed_in(handler_user)
+
+
+@pytest.fixture
+def compliance_client(compliance_user):
+    return _signed_in(compliance_user)
+
+
+@pytest.fixture
+def manager_client(manager_user):
+    return _signed_in(manager_user)
+
+
+@pytest.fixture
+def roleless_client(roleless_user):
+    return _signed_in(roleless_user)

@@ -1,0 +1,53 @@
+"""Journey: each role signs in and lands on its home page; sign-in and home pass axe-core."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import assert_accessible, sign_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_sign_in_page_is_accessible(page: Page):
+    page.goto("/")
+    expect(page).to_have_url("/sign-in/?next=/")
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize(
+    ("user_fixture", "section"),
+    [
+        ("handler_user", "Taking calls"),
+        ("compliance_user", "The office's calls"),
+        ("manager_user", "Managing the arrangements"),
+    ],
+)
+def test_each_role_signs_in_to_its_home_page(page: Page, request, user_fixture, section):
+    user = request.getfixturevalue(user_fixture)
+    sign_in(page, user.username)
+    expect(page.get_by_role("heading", name=section)).to_be_visible()
+    assert_accessible(page)
+
+
+def test_wrong_password_is_explained_and_keyboard_only_sign_in_works(page: Page, handler_user):
+    page.goto("/sign-in/")
+    expect(page.get_by_label("Username")).to_be_focused()  # ready to type at once
+    page.keyboard.type(handler_user.username)
+    page.keyboard.press("Tab")
+    page.keyboard.type("not-the-password")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("alert")).to_contain_text("correct username and password")
+    page.get_by_label("Password").fill("correct-horse-battery")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Taking calls")).to_be_visible()
+    page.keyboard.press("Tab")  # the skip link comes first, and takes you to the content
+    expect(page.get_by_role("link", name="Skip to main content")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
+
+
+def test_sign_out(page: Page, handler_user):
+    sign_in(page, handler_user.username)
+    page.get_by_role("button", name="Sign out").click()
+    expect(page).to_have_url("/sign-in/")

@@ -1,0 +1,265 @@
+"""The foundation: settings that refuse to run unsafely, sign-in, roles, base page, demo data."""
+
+import hashlib
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import bootstrap_wrapper
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+
+from opcc_calls.models import User
+from opcc_calls.roles import ROLE_PERMISSIONS, Role, sync_role_groups
+from tests.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _run_settings(env_overrides: dict[str, str]) -> subprocess.CompletedProcess:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"PYTEST_VERSION", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_DEBUG"}
+    }
+    env.update(env_overrides)
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); print('started')"],
+        cwd=ROOT,
+        env=env | {"DJANGO_SETTINGS_MODULE": "opcc_calls.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+class TestSettings:
+    def test_refuses_to_start_without_secret_key_when_debug_is_off(self):
+        result = _run_settings({"ALLOWED_HOSTS": "example.org"})
+        assert result.returncode != 0
+        assert "SECRET_KEY must be set" in result.stderr
+
+    def test_refuses_to_start_without_allowed_hosts_when_debug_is_off(self):
+        result = _run_settings({"SECRET_KEY": "x" * 60})
+        assert result.returncode != 0
+        assert "ALLOWED_HOSTS must be set" in result.stderr
+
+    def test_starts_with_secret_key_and_allowed_hosts(self):
+        result = _run_settings({"SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "example.org"})
+        assert result.returncode == 0, result.stderr
+        assert "started" in result.stdout
+
+    def test_debug_defaults_off(self, settings):
+        assert settings.DEBUG is False
+
+    def test_time_zone_and_language_are_british(self, settings):
+        assert settings.TIME_ZONE == "Europe/London"
+        assert settings.LANGUAGE_CODE == "en-gb"
+
+
+class TestBootstrapFiles:
+    """Bootstrap is served from a pinned wheel; a changed upload must not slip in."""
+
+    EXPECTED = {
+        "css/bootstrap.min.css": (
+            "d85327d99c7a3ee1f9b5d0500d1370acea3ad2db39c163c2f51f232baedbdede"
+        ),
+        "js/bootstrap.bundle.min.js": (
+            "e4fd49181388c48ec5040bd3fe66f57c29c8e67fcd8502b3354b96ec7ab47cc7"
+        ),
+    }
+
+    @pytest.mark.parametrize("name", EXPECTED)
+    def test_file_matches_the_official_release(self, name):
+        data = (bootstrap_wrapper.get_bootstrap_dir() / name).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == self.EXPECTED[name]
+
+
+class TestRoles:
+    def test_each_role_group_holds_exactly_its_bundle(self):
+        sync_role_groups()
+        for role, names in ROLE_PERMISSIONS.items():
+            group = Group.objects.get(name=role.value)
+            held = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()}
+            assert held == set(names)
+
+    def test_sync_is_idempotent_and_removes_stray_permissions(self):
+        sync_role_groups()
+        group = Group.objects.get(name=Role.CALL_HANDLER.value)
+        group.permissions.add(
+            *Group.objects.get(name=Role.BUSINESS_AND_COMPLIANCE_MANAGER.value).permissions.all()
+        )
+        sync_role_groups()
+        sync_role_groups()
+        assert Group.objects.filter(name__in=[r.value for r in Role]).count() == len(Role)
+        held = {
+            f"{p.content_type.app_label}.{p.codename}"
+            for p in Group.objects.get(name=Role.CALL_HANDLER.value).permissions.all()
+        }
+        assert held == set(ROLE_PERMISSIONS[Role.CALL_HANDLER])
+
+    def test_setup_groups_command(self, capsys):
+        Group.objects.all().delete()
+        call_command("setup_groups")
+        assert Group.objects.count() == len(Role)
+        assert "3 role groups in place" in capsys.readouterr().out
+
+    def test_a_user_may_hold_several_roles(self):
+        user = UserFactory(roles=[Role.CALL_HANDLER, Role.COMPLIANCE_OFFICER])
+        assert user.has_perm("callers.add_call")
+        assert user.has_perm("callers.change_call")
+
+
+class TestSignIn:
+    def test_anonymous_home_redirects_to_sign_in(self, client):
+        response = client.get("/")
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("login"))
+
+    def test_sign_in_with_correct_password(self, client, handler_user):
+        response = client.post(
+            reverse("login"), {"username": handler_user.username, "password": PASSWORD}
+        )
+        assert response.status_code == 302
+        assert response.url == reverse("home")
+
+    def test_wrong_password_shows_a_clear_message(self, client, handler_user):
+        response = client.post(
+            reverse("login"), {"username": handler_user.username, "password": "wrong"}
+        )
+        assert response.status_code == 200
+        assert "Please enter a correct username and password" in response.content.decode()
+
+    def test_account_locks_after_five_failed_attempts(self, client, handler_user):
+        for _ in range(5):
+            client.post(reverse("login"), {"username": handler_user.username, "password": "no"})
+        response = client.post(
+            reverse("login"), {"username": handler_user.username, "password": PASSWORD}
+        )
+        assert response.status_code == 429
+        assert "Account locked" in response.content.decode()
+        assert "_auth_user_id" not in client.session
+
+    def test_four_failures_then_success_signs_in(self, client, handler_user):
+        for _ in range(4):
+            client.post(reverse("login"), {"username": handler_user.username, "password": "no"})
+        response = client.post(
+            reverse("login"), {"username": handler_user.username, "password": PASSWORD}
+        )
+        assert response.status_code == 302
+
+    def test_sign_out_is_a_post_and_ends_the_session(self, handler_client):
+        response = handler_client.post(reverse("logout"))
+        assert response.status_code == 302
+        assert handler_client.get("/").status_code == 302
+
+    def test_session_ends_with_the_working_day_and_the_browser(self, settings):
+        assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
+        assert settings.SESSION_COOKIE_AGE <= 10 * 60 * 60
+
+    def test_password_change(self, handler_client, handler_user):
+        response = handler_client.post(
+            reverse("password_change"),
+            {
+                "old_password": PASSWORD,
+                "new_password1": "a-much-longer-new-passphrase",
+                "new_password2": "a-much-longer-new-passphrase",
+            },
+        )
+        assert response.status_code == 302
+        handler_user.refresh_from_db()
+        assert handler_user.check_password("a-much-longer-new-passphrase")
+
+    def test_password_change_rejects_a_short_password_beside_the_field(self, handler_client):
+        response = handler_client.post(
+            reverse("password_change"),
+            {
+                "old_password": PASSWORD,
+                "new_password1": "short",
+                "new_password2": "short",
+            },
+        )
+        assert response.status_code == 200
+        assert "This password is too short" in response.content.decode()
+
+
+class TestBasePage:
+    def test_home_has_landmarks_skip_link_and_office_name(self, handler_client, settings):
+        html = handler_client.get("/").content.decode()
+        assert 'href="#main"' in html and "Skip to main content" in html
+        assert '<main id="main"' in html and "<header" in html and "<footer" in html
+        assert settings.OFFICE_NAME in html
+
+    def test_strict_content_security_policy(self, handler_client):
+        response = handler_client.get("/")
+        policy = response["Content-Security-Policy"]
+        assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+        nonce = re.search(r"'nonce-([^']+)'", policy).group(1)
+        html = response.content.decode()
+        for tag in re.findall(r"<script[^>]*>", html):
+            assert f'nonce="{nonce}"' in tag, tag
+        assert "<style" not in html and " style=" not in html
+
+    def test_assets_come_from_our_own_static_files(self, handler_client):
+        html = handler_client.get("/").content.decode()
+        assert "/static/bootstrap/css/bootstrap.min.css" in html
+        assert "/static/django_htmx/htmx-2.min.js" in html
+        assert "://" not in " ".join(re.findall(r'(?:src|href)="([^"]+)"', html))
+
+    def test_navigation_shows_admin_only_to_staff(self, handler_client, manager_client):
+        assert ">Admin<" not in handler_client.get("/").content.decode()
+        assert ">Admin<" in manager_client.get("/").content.decode()
+
+    def test_friendly_404(self, handler_client):
+        response = handler_client.get("/no-such-page/")
+        assert response.status_code == 404
+        assert "Page not found" in response.content.decode()
+
+    def test_each_role_sees_its_home_sections(
+        self, handler_client, compliance_user, manager_user, client
+    ):
+        html = handler_client.get("/").content.decode()
+        assert 'data-role="call-handler"' in html and 'data-role="compliance"' not in html
+        client.force_login(compliance_user)
+        html = client.get("/").content.decode()
+        assert 'data-role="compliance"' in html and 'data-role="manager"' not in html
+        client.force_login(manager_user)
+        html = client.get("/").content.decode()
+        assert 'data-role="manager"' in html
+
+    def test_user_without_a_role_is_told_so(self, roleless_client):
+        assert "has no role yet" in roleless_client.get("/").content.decode()
+
+    def test_admin_is_titled_with_the_office_name(self, manager_client, settings):
+        html = manager_client.get(reverse("admin:index")).content.decode()
+        assert settings.OFFICE_NAME in html
+
+
+class TestSeedDemo:
+    def test_refuses_when_debug_is_off(self, settings):
+        settings.DEBUG = False
+        with pytest.raises(CommandError, match="DJANGO_DEBUG"):
+            call_command("seed_demo")
+
+    def test_creates_demo_users_with_roles_and_is_idempotent(self, settings):
+        settings.DEBUG = True
+        call_command("seed_demo")
+        call_command("seed_demo")
+        assert (
+            User.objects.filter(username__in=["handler", "compliance", "manager", "admin"]).count()
+            == 4
+        )
+        for username in ["handler", "compliance", "manager", "admin"]:
+            assert User.objects.get(username=username).check_password("opcc-demo")
+        assert User.objects.get(username="handler").has_perm("callers.add_call")
+        assert not User.objects.get(username="handler").has_perm("callers.change_call")
+        assert User.objects.get(username="compliance").has_perm("callers.change_call")
+        assert User.objects.get(username="manager").has_perm("callers.change_staffcontact")
