@@ -2,14 +2,23 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from callers.models import Call
+from callers.models import Call, ContactRequest
+from callers.services import contact_request_token
 from opcc_calls.permissions import SIGNED_IN, requires
 
 
 @requires(SIGNED_IN)
 def home(request: HttpRequest) -> HttpResponse:
     """Each role's starting point; sections show by permission, so one person may see several."""
-    context: dict[str, object] = {}
+    context: dict[str, object] = {
+        # Callers who asked to speak to this member of staff and are waiting for a decision.
+        "callbacks_waiting": [
+            (r, contact_request_token(r))
+            for r in ContactRequest.objects.filter(
+                requested__user=request.user, decision=ContactRequest.Decision.PENDING
+            ).select_related("call__caller")[:20]
+        ],
+    }
     if request.user.has_perm("callers.add_call"):
         context["my_recent_calls"] = Call.objects.filter(handler=request.user).select_related(
             "caller"

@@ -263,3 +263,14 @@ class TestSeedDemo:
         assert not User.objects.get(username="handler").has_perm("callers.change_call")
         assert User.objects.get(username="compliance").has_perm("callers.change_call")
         assert User.objects.get(username="manager").has_perm("callers.change_staffcontact")
+
+
+def test_home_lists_callers_waiting_for_this_persons_decision(handler_client, handler_user):
+    from callers.models import ContactRequest
+    from tests.factories import CallFactory, StaffContactFactory
+
+    me = StaffContactFactory(user=handler_user)
+    call = CallFactory(call_type="named_person", caller__full_name="Waiting Caller")
+    ContactRequest.objects.create(call=call, requested=me, reason="Wants a word")
+    html = handler_client.get("/").content.decode()
+    assert "Callers who asked to speak to you" in html and "Waiting Caller" in html

@@ -3,6 +3,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from callers.demo import seed_callers_and_calls
 from callers.models import StaffContact
 from opcc_calls.models import User
 from opcc_calls.roles import Role, sync_role_groups
@@ -29,6 +30,15 @@ DEMO_USERS = {
     "admin": ("Alex", "Adams", "System administrator", list(Role), True),
 }
 
+# Colleagues who also take calls, so the demo shows calls reaching many different staff.
+DEMO_COLLEAGUES = [
+    ("Priya", "Shah"),
+    ("Tom", "Baxter"),
+    ("Grace", "Okafor"),
+    ("Owen", "Hughes"),
+    ("Ruth", "Ellison"),
+]
+
 # People callers ask for who do not sign in. No phone numbers: only an email address (5.8d).
 DEMO_DIRECTORY = [
     ("Sam Whitfield", "Police and Crime Commissioner", "commissioner@opcc.example", True),
@@ -47,13 +57,17 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             sync_role_groups()
-            self._users()
+            handlers = self._users() + self._colleagues()
             self._directory()
+            callers, calls = seed_callers_and_calls(handlers)
+        if callers:
+            self.stdout.write(f"Created {callers} demo callers and {calls} calls.")
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in with any of:"))
         for username, (_, _, title, _, _) in DEMO_USERS.items():
             self.stdout.write(f"  {username:<11} / {DEMO_PASSWORD}   ({title})")
 
-    def _users(self) -> None:
+    def _users(self) -> list[User]:
+        users = []
         for username, (first, last, title, roles, staff) in DEMO_USERS.items():
             user, created = User.objects.get_or_create(
                 username=username,
@@ -73,6 +87,27 @@ class Command(BaseCommand):
                 user=user,
                 defaults={"name": f"{first} {last}", "job_title": title, "email": user.email},
             )
+            users.append(user)
+        return users
+
+    def _colleagues(self) -> list[User]:
+        colleagues = []
+        handlers = Group.objects.get(name=Role.CALL_HANDLER.value)
+        for first, last in DEMO_COLLEAGUES:
+            user, created = User.objects.get_or_create(
+                username=f"{first}.{last}".lower(),
+                defaults={
+                    "first_name": first,
+                    "last_name": last,
+                    "email": f"{first}.{last}@opcc.example".lower(),
+                },
+            )
+            if created:
+                user.set_unusable_password()
+                user.save()
+            user.groups.add(handlers)
+            colleagues.append(user)
+        return colleagues
 
     def _directory(self) -> None:
         for name, title, email, commissioner in DEMO_DIRECTORY:

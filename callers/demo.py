@@ -1,0 +1,386 @@
+"""Realistic demo callers and calls for `seed_demo`: a few hundred callers over six months,
+some calling many times a day, some weekly, most once or twice, taken by several staff."""
+
+import random
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Max, Min
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from callers.models import Call, Caller, CallerActivity, CallerPhone
+
+FIRST_NAMES = [
+    "Aisha",
+    "Alan",
+    "Amir",
+    "Amy",
+    "Andrew",
+    "Angela",
+    "Anthony",
+    "Barbara",
+    "Ben",
+    "Bernard",
+    "Carol",
+    "Chloe",
+    "Christine",
+    "Colin",
+    "Connor",
+    "Daniel",
+    "Darren",
+    "Deborah",
+    "Dennis",
+    "Diane",
+    "Dorothy",
+    "Edward",
+    "Eileen",
+    "Emily",
+    "Fatima",
+    "Frank",
+    "Gary",
+    "Gemma",
+    "George",
+    "Gurpreet",
+    "Hannah",
+    "Harry",
+    "Helen",
+    "Ian",
+    "Imran",
+    "Jack",
+    "Jacqueline",
+    "Jane",
+    "Janet",
+    "Jason",
+    "Jean",
+    "John",
+    "Jon",
+    "Joyce",
+    "Julie",
+    "Karen",
+    "Kevin",
+    "Kieran",
+    "Laura",
+    "Leanne",
+    "Lee",
+    "Lesley",
+    "Linda",
+    "Lorraine",
+    "Malcolm",
+    "Margaret",
+    "Mark",
+    "Mary",
+    "Michael",
+    "Mohammed",
+    "Nathan",
+    "Neil",
+    "Nicola",
+    "Norman",
+    "Olivia",
+    "Patricia",
+    "Paul",
+    "Pauline",
+    "Peter",
+    "Priya",
+    "Rachel",
+    "Raymond",
+    "Rebecca",
+    "Richard",
+    "Rita",
+    "Robert",
+    "Roger",
+    "Ruth",
+    "Ryan",
+    "Sandra",
+    "Sarah",
+    "Sean",
+    "Sharon",
+    "Shirley",
+    "Simon",
+    "Sophie",
+    "Stephen",
+    "Stuart",
+    "Susan",
+    "Terry",
+    "Thomas",
+    "Tracey",
+    "Trevor",
+    "Valerie",
+    "Wayne",
+    "Yvonne",
+    "Zainab",
+]
+SURNAMES = [
+    "Adams",
+    "Ahmed",
+    "Ali",
+    "Allen",
+    "Atkinson",
+    "Bailey",
+    "Baker",
+    "Barker",
+    "Bell",
+    "Bennett",
+    "Begum",
+    "Bibi",
+    "Brown",
+    "Butler",
+    "Campbell",
+    "Carter",
+    "Chapman",
+    "Clark",
+    "Clarke",
+    "Collins",
+    "Cook",
+    "Cooper",
+    "Cox",
+    "Davies",
+    "Davis",
+    "Dawson",
+    "Edwards",
+    "Ellis",
+    "Evans",
+    "Fisher",
+    "Fletcher",
+    "Foster",
+    "Gibson",
+    "Graham",
+    "Gray",
+    "Green",
+    "Griffiths",
+    "Hall",
+    "Harris",
+    "Harrison",
+    "Hill",
+    "Holmes",
+    "Hughes",
+    "Hussain",
+    "Jackson",
+    "James",
+    "Jenkins",
+    "Johnson",
+    "Jones",
+    "Kaur",
+    "Kelly",
+    "Khan",
+    "King",
+    "Knight",
+    "Lee",
+    "Lewis",
+    "Lloyd",
+    "Marshall",
+    "Martin",
+    "Mason",
+    "Matthews",
+    "Miller",
+    "Mitchell",
+    "Moore",
+    "Morgan",
+    "Morris",
+    "Murphy",
+    "Owen",
+    "Palmer",
+    "Parker",
+    "Patel",
+    "Pearson",
+    "Phillips",
+    "Price",
+    "Richards",
+    "Roberts",
+    "Robinson",
+    "Rogers",
+    "Russell",
+    "Scott",
+    "Shaw",
+    "Simpson",
+    "Singh",
+    "Smith",
+    "Stevens",
+    "Taylor",
+    "Thomas",
+    "Thompson",
+    "Turner",
+    "Walker",
+    "Ward",
+    "Watson",
+    "White",
+    "Wilkinson",
+    "Williams",
+    "Wilson",
+    "Wood",
+    "Wright",
+    "Young",
+]
+ORGANISATIONS = [
+    ("Brightline Office Supplies", "printer toner and paper"),
+    ("Cloudwise IT Solutions", "managed IT support"),
+    ("Greenleaf Energy", "a business energy contract"),
+    ("Apex Recruitment", "temporary staff"),
+    ("SafeStreet CCTV", "CCTV for public spaces"),
+    ("Civic Events Ltd", "a stand at a community safety conference"),
+]
+ABOUTS = {
+    Call.Type.ENQUIRY: [
+        "Asked how to report anti-social behaviour on their estate.",
+        "Wanted to know when the Commissioner's next public meeting is.",
+        "Asked about funding for a neighbourhood watch scheme.",
+        "Asked how the police precept on council tax is spent.",
+        "Wanted an update on a crime they reported to the police.",
+        "Asked how to get a copy of the Police and Crime Plan.",
+    ],
+    Call.Type.COMPLAINT: [
+        "Unhappy with how officers dealt with a noise complaint.",
+        "Complained that nobody called back about a burglary report.",
+        "Complaint about the conduct of an officer at a traffic stop.",
+    ],
+    Call.Type.COMMISSIONER: [
+        "Wants to speak to the Commissioner personally about speeding in the village.",
+        "Asked to speak to the Commissioner about a long-running neighbour dispute.",
+    ],
+    Call.Type.NAMED_PERSON: [
+        "Asked to speak to the Chief Executive about a letter they received.",
+        "Wanted the communications team about a press article.",
+    ],
+    Call.Type.POLICE_HQ: [
+        "Wanted to speak to the officer in charge of their case.",
+        "Asked to be put through to the firearms licensing team.",
+        "Wanted lost property at police headquarters.",
+    ],
+    Call.Type.OTHER: [
+        "Called to say they had already emailed and wanted to check it arrived.",
+        "Wrong number: was trying to reach the council.",
+    ],
+}
+OUTCOMES = [
+    "Explained the options and gave the published contact details.",
+    "Took details; will be logged for the Compliance Officer.",
+    "Caller was satisfied with the information given.",
+    "Signposted to the force's online reporting.",
+    "Caller ended the call.",
+]
+HQ_DEPARTMENTS = ["Professional Standards", "Firearms Licensing", "Lost Property", "Control Room"]
+PUBLIC_TYPES = [Call.Type.ENQUIRY] * 6 + [
+    Call.Type.COMPLAINT,
+    Call.Type.POLICE_HQ,
+    Call.Type.POLICE_HQ,
+    Call.Type.OTHER,
+    Call.Type.COMMISSIONER,
+]
+
+
+def _office_hours(rng: random.Random, day: datetime) -> datetime:
+    return day.replace(
+        hour=rng.randint(8, 17), minute=rng.randint(0, 59), second=rng.randint(0, 59), microsecond=0
+    )
+
+
+def _call(rng, caller, handlers, received_at, call_type=None) -> Call:
+    call_type = call_type or rng.choice(PUBLIC_TYPES)
+    call = Call(
+        caller=caller,
+        handler=rng.choice(handlers),
+        received_at=received_at,
+        ended_at=received_at + timedelta(minutes=rng.randint(2, 25)),
+        call_type=call_type,
+        about=rng.choice(ABOUTS.get(call_type, ABOUTS[Call.Type.ENQUIRY])),
+        outcome=rng.choice(OUTCOMES),
+        identity_check=rng.choice(Call.IdentityCheck.values),
+        logged_at=received_at,
+    )
+    if call_type == Call.Type.COMPLAINT:
+        call.complaint_status = rng.choice(Call.ComplaintStatus.values)
+    if call_type == Call.Type.POLICE_HQ:
+        call.police_department = rng.choice(HQ_DEPARTMENTS)
+        call.published_route_given = True
+    if call_type == Call.Type.COMMISSIONER:
+        call.call_type = Call.Type.ENQUIRY  # demo contact requests are left to real use
+    return call
+
+
+def seed_callers_and_calls(handlers: list, *, seed: int = 2015) -> tuple[int, int]:
+    """Create the demo callers and calls once; returns (callers, calls) created."""
+    if Caller.objects.exists():
+        return 0, 0
+    rng = random.Random(seed)
+    now = timezone.localtime()
+    start = now - timedelta(days=182)
+    callers, phones, calls = [], [], []
+    used_names = set()
+    # Ofcom's numbers for drama (020 7946 0000 to 0999): never a real person's.
+    numbers = iter(rng.sample(range(1000), 1000))
+
+    def new_caller(**fields) -> Caller:
+        while True:
+            name = f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}"
+            if name not in used_names:
+                used_names.add(name)
+                break
+        caller = Caller(full_name=fields.pop("full_name", name), created_at=start, **fields)
+        callers.append(caller)
+        phones.append(
+            CallerPhone(caller=caller, number=f"+442079460{next(numbers):03d}", created_at=start)
+        )
+        return caller
+
+    plans = []
+    for _ in range(15):  # frequent: bursts of several calls a day
+        caller = new_caller(
+            reasonable_adjustments=rng.choice(
+                ["", "Speak slowly and summarise what was agreed.", "Prefers written contact."]
+            )
+        )
+        plans.append((caller, "burst"))
+    for _ in range(30):  # regular: about weekly
+        plans.append((new_caller(), "weekly"))
+    for org, selling in ORGANISATIONS:  # sales and marketing
+        plans.append((new_caller(other_names=org), ("sales", org, selling)))
+    for _ in range(250):  # most people call once or twice
+        plans.append((new_caller(), "occasional"))
+
+    for caller, plan in plans:
+        if plan == "burst":
+            for _ in range(rng.randint(25, 45)):
+                day = start + timedelta(days=rng.randint(0, 181))
+                for _ in range(rng.randint(2, 7)):
+                    calls.append(_call(rng, caller, handlers, _office_hours(rng, day)))
+        elif plan == "weekly":
+            day = start + timedelta(days=rng.randint(0, 6))
+            while day < now - timedelta(hours=1):
+                calls.append(_call(rng, caller, handlers, _office_hours(rng, day)))
+                day += timedelta(days=rng.randint(5, 10))
+        elif isinstance(plan, tuple):
+            _, org, selling = plan
+            for _ in range(rng.randint(1, 3)):
+                day = start + timedelta(days=rng.randint(0, 181))
+                call = _call(rng, caller, handlers, _office_hours(rng, day), Call.Type.SALES)
+                call.organisation, call.selling = org, selling
+                call.about = f"Sales call from {org} about {selling}."
+                calls.append(call)
+        else:
+            for _ in range(rng.choice([1, 1, 1, 2, 2, 3])):
+                day = start + timedelta(days=rng.randint(0, 181))
+                calls.append(_call(rng, caller, handlers, _office_hours(rng, day)))
+
+    calls = [c for c in calls if c.received_at <= now]
+    bulk_create_with_history(callers, Caller, batch_size=500)
+    for phone in phones:
+        phone.caller_id = phone.caller.pk
+    bulk_create_with_history(phones, CallerPhone, batch_size=500)
+    for call in calls:
+        call.caller_id = call.caller.pk
+    bulk_create_with_history(calls, Call, batch_size=1000)
+    rebuild_caller_activity()
+    return len(callers), len(calls)
+
+
+def rebuild_caller_activity() -> int:
+    """Recompute every caller's running counters from the log (one aggregate query)."""
+    CallerActivity.objects.all().delete()
+    rows = Caller.objects.annotate(
+        n=Count("calls"), first=Min("calls__received_at"), last=Max("calls__received_at")
+    ).values_list("pk", "n", "first", "last")
+    activity = [
+        CallerActivity(caller_id=pk, calls_total=n, first_call_at=first, last_call_at=last)
+        for pk, n, first, last in rows
+    ]
+    CallerActivity.objects.bulk_create(activity, batch_size=1000)
+    return len(activity)

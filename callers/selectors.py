@@ -1,0 +1,231 @@
+"""Reads: finding callers and putting together what a handler needs to see about one.
+
+Each function runs a fixed number of queries however many calls a caller has made.
+"""
+
+import difflib
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db import connection
+from django.db.models import Count, Q
+from django.db.models.functions import Greatest, TruncDate
+from django.utils import timezone
+
+from callers import phones
+from callers.models import Call, Caller, CallerPhone
+
+MATCH_LIMIT = 10
+# The loosest name match we still show: "Jon Smith" for "John Smith" scores well above it.
+SQLITE_MIN_RATIO = 0.6
+PG_MIN_SIMILARITY = 0.3
+
+
+def _name_matches_postgres(name: str) -> list[int]:
+    from django.contrib.postgres.search import TrigramSimilarity
+
+    return list(
+        Caller.objects.annotate(
+            score=Greatest(
+                TrigramSimilarity("full_name", name), TrigramSimilarity("other_names", name)
+            )
+        )
+        .filter(
+            Q(full_name__trigram_similar=name)
+            | Q(other_names__trigram_similar=name)
+            | Q(full_name__icontains=name)
+            | Q(other_names__icontains=name)
+        )
+        .order_by("-score", "full_name")
+        .values_list("pk", flat=True)[:MATCH_LIMIT]
+    )
+
+
+def _name_matches_fallback(name: str) -> list[int]:
+    """SQLite has no trigrams: narrow by the start of each word, then rank with difflib."""
+    words = [w for w in name.lower().split() if len(w) >= 2]
+    if not words:
+        return []
+    narrow = Q()
+    for word in words:
+        narrow |= Q(full_name__icontains=word[:2]) | Q(other_names__icontains=word[:2])
+    wanted = name.lower()
+    scored = []
+    for pk, full_name, other_names in Caller.objects.filter(narrow).values_list(
+        "pk", "full_name", "other_names"
+    )[:2000]:
+        names = [full_name, *[n for n in other_names.split(",") if n.strip()]]
+        score = max(
+            1.0
+            if wanted in n.lower()
+            else difflib.SequenceMatcher(None, wanted, n.lower().strip()).ratio()
+            for n in names
+        )
+        if score >= SQLITE_MIN_RATIO:
+            scored.append((-score, full_name, pk))
+    return [pk for _, _, pk in sorted(scored)[:MATCH_LIMIT]]
+
+
+def _phone_matches(text: str) -> list[int]:
+    number = phones.normalise(text)
+    lookup = Q(number=number) if number else Q(number__contains=phones.digits_fragment(text))
+    return list(
+        CallerPhone.objects.filter(lookup)
+        .order_by("caller_id")
+        .values_list("caller_id", flat=True)
+        .distinct()[:MATCH_LIMIT]
+    )
+
+
+def find_callers(*, name: str = "", phone: str = "") -> list[Caller]:
+    """Callers matching a phone number (exact, or partly typed) and/or a name (loosely),
+    best first, each annotated with calls in the last 30 days and their last contact."""
+    name, phone = name.strip(), phone.strip()
+    if phone and not phones.looks_like_phone(phone) and not name:
+        name, phone = phone, ""  # a name typed into the one search box
+    ids: list[int] = []
+    if phone and len(phones.digits_fragment(phone)) >= 3:
+        ids += _phone_matches(phone)
+    if len(name) >= 2:
+        by_name = (
+            _name_matches_postgres(name)
+            if connection.vendor == "postgresql"
+            else _name_matches_fallback(name)
+        )
+        ids += [pk for pk in by_name if pk not in ids]
+    ids = ids[:MATCH_LIMIT]
+    if not ids:
+        return []
+    found = {c.pk: c for c in Caller.objects.filter(pk__in=ids).with_recent_activity()}
+    return [found[pk] for pk in ids if pk in found]
+
+
+@dataclass(frozen=True)
+class HandlingCard:
+    """What a handler sees the moment a caller is identified (policy 5.3c: a consistent answer)."""
+
+    caller: Caller
+    counts: dict[str, int]
+    recent_calls: list[Call]
+    phone_numbers: list[CallerPhone]
+
+    @property
+    def windows(self) -> list[tuple[str, int, int]]:
+        return [
+            (label, self.counts[f"calls_{key}"], self.counts[f"handlers_{key}"])
+            for key, label in (
+                ("24h", "Last 24 hours"),
+                ("7d", "Last 7 days"),
+                ("30d", "Last 30 days"),
+                ("90d", "Last 90 days"),
+            )
+        ]
+
+
+def handling_card(caller: Caller, *, now=None) -> HandlingCard:
+    calls = Call.objects.for_caller(caller)
+    return HandlingCard(
+        caller=caller,
+        counts=calls.window_counts(now=now),
+        recent_calls=list(calls.select_related("handler")[:5]),
+        phone_numbers=list(caller.phones.all()),
+    )
+
+
+def calls_per_day(
+    caller: Caller, *, days: int = 90, today: date | None = None
+) -> list[tuple[date, int]]:
+    """Calls per day over the last `days` days (office time), zeros included, in one query."""
+    today = today or timezone.localdate()
+    start = today - timedelta(days=days - 1)
+    tz = timezone.get_current_timezone()
+    start_at = timezone.make_aware(datetime.combine(start, time.min), tz)
+    per_day = dict(
+        Call.objects.for_caller(caller)
+        .filter(received_at__gte=start_at)
+        .annotate(day=TruncDate("received_at", tzinfo=tz))
+        .values("day")
+        .annotate(n=Count("pk"))
+        .values_list("day", "n")
+    )
+    return [
+        (start + timedelta(days=i), per_day.get(start + timedelta(days=i), 0)) for i in range(days)
+    ]
+
+
+@dataclass(frozen=True)
+class Change:
+    """One entry in a record's change history, ready to show: who, when, what, old → new, why."""
+
+    when: datetime
+    who: str
+    what: str
+    fields: list[tuple[str, str, str]]
+    reason: str
+
+
+def _who(record) -> str:
+    user = record.history_user
+    return (user.get_full_name() or user.username) if user else "The system"
+
+
+def _field_changes(model, new, old) -> list[tuple[str, str, str]]:
+    if old is None:
+        return []
+    delta = new.diff_against(old, excluded_fields=["version"])
+    return [
+        (
+            str(model._meta.get_field(c.field).verbose_name).capitalize(),
+            str(c.old or "—"),
+            str(c.new or "—"),
+        )
+        for c in delta.changes
+    ]
+
+
+def caller_changes(caller: Caller, *, limit: int) -> list[Change]:
+    """The caller's record and phone numbers, newest change first, in two queries."""
+    records = list(
+        caller.history.select_related("history_user").order_by("-history_date", "-history_id")[
+            : limit + 1
+        ]
+    )
+    changes = []
+    for new, old in zip(records, [*records[1:], None], strict=True):
+        if new is records[-1] and len(records) > limit:
+            break
+        what = {"+": "Caller created", "~": "Details changed", "-": "Caller deleted"}[
+            new.history_type
+        ]
+        changes.append(
+            Change(
+                new.history_date,
+                _who(new),
+                what,
+                _field_changes(Caller, new, old),
+                new.history_change_reason or "",
+            )
+        )
+    phone_records = (
+        CallerPhone.history.filter(caller_id=caller.pk)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[:limit]
+    )
+    for record in phone_records:
+        what = {
+            "+": "Phone number added",
+            "~": "Phone number changed",
+            "-": "Phone number removed",
+        }[record.history_type]
+        number = record.number.as_national if record.number else ""
+        changes.append(
+            Change(
+                record.history_date,
+                _who(record),
+                f"{what}: {number}",
+                [],
+                record.history_change_reason or "",
+            )
+        )
+    changes.sort(key=lambda c: c.when, reverse=True)
+    return changes[:limit]

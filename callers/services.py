@@ -1,0 +1,192 @@
+"""Writes: logging a call, keeping a caller's record, and requests to speak to someone.
+
+Views, admin, commands and tests all call these. Each is atomic; mail goes out on commit.
+"""
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.db.models.functions import Coalesce, Greatest, Least
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from callers.models import Call, Caller, CallerActivity, CallerPhone, ContactRequest, StaffContact
+
+logger = logging.getLogger(__name__)
+
+CONTACT_REQUEST_SALT = "callers.contact-request"
+CONTACT_REQUEST_LINK_DAYS = 30
+
+
+class StaleEdit(Exception):
+    """Someone else saved this record after the form was opened."""
+
+
+@dataclass(frozen=True)
+class LoggedCall:
+    call: Call
+    created: bool  # False when the same form was submitted again (a double click)
+
+
+def _record_activity(caller: Caller, received_at: datetime) -> None:
+    """Keep the caller's running counters current, so lists never rescan the call log."""
+    CallerActivity.objects.get_or_create(caller=caller)
+    CallerActivity.objects.filter(caller=caller).update(
+        calls_total=F("calls_total") + 1,
+        first_call_at=Least(Coalesce("first_call_at", received_at), received_at),
+        last_call_at=Greatest(Coalesce("last_call_at", received_at), received_at),
+    )
+
+
+def caller_create(*, full_name: str, phone: str | None = None, **fields) -> Caller:
+    caller = Caller(full_name=full_name, **fields)
+    caller.full_clean()
+    caller.save()
+    CallerActivity.objects.create(caller=caller)
+    if phone:
+        CallerPhone.objects.create(caller=caller, number=phone)
+    return caller
+
+
+def call_log(
+    *,
+    handler,
+    submission_token: uuid.UUID,
+    caller: Caller | None = None,
+    new_caller_name: str = "",
+    phone: str | None = None,
+    requested: StaffContact | None = None,
+    request_reason: str = "",
+    **details,
+) -> LoggedCall:
+    """Log one call (policy 5.5). `phone` is already normalised (E.164). A second submission
+    of the same form (same token) returns the call the first one logged."""
+    existing = Call.objects.filter(submission_token=submission_token).first()
+    if existing:
+        return LoggedCall(existing, created=False)
+    try:
+        with transaction.atomic():
+            if caller is None:
+                caller = caller_create(full_name=new_caller_name, phone=phone)
+            elif phone and not caller.phones.filter(number=phone).exists():
+                CallerPhone.objects.create(caller=caller, number=phone)
+            call = Call(
+                caller=caller, handler=handler, submission_token=submission_token, **details
+            )
+            call.full_clean()
+            call.save()
+            if call.call_type in (Call.Type.COMMISSIONER, Call.Type.NAMED_PERSON):
+                contact_request = ContactRequest(
+                    call=call, requested=requested, reason=request_reason
+                )
+                contact_request.full_clean()
+                contact_request.save()
+                transaction.on_commit(lambda: contact_request_notify(contact_request.pk))
+            _record_activity(caller, call.received_at)
+    except IntegrityError:
+        # Two submissions of one form at the same moment: the other one logged it.
+        existing = Call.objects.filter(submission_token=submission_token).first()
+        if existing is None:
+            raise
+        return LoggedCall(existing, created=False)
+    return LoggedCall(call, created=True)
+
+
+@transaction.atomic
+def caller_update(*, caller: Caller, version: int, phone_numbers: list[str], **fields) -> Caller:
+    """Change a caller's details and numbers; refuses a form opened before someone else saved."""
+    current = Caller.objects.select_for_update().get(pk=caller.pk)
+    if current.version != version:
+        raise StaleEdit
+    for name, value in fields.items():
+        setattr(current, name, value)
+    current.version = version + 1
+    current.full_clean()
+    current.save()
+    wanted = list(dict.fromkeys(phone_numbers))
+    for phone in current.phones.all():
+        if str(phone.number) not in wanted:
+            phone.delete()
+    held = {str(p.number) for p in current.phones.all()}
+    for number in wanted:
+        if number not in held:
+            CallerPhone.objects.create(caller=current, number=number)
+    return current
+
+
+def contact_request_token(contact_request: ContactRequest) -> str:
+    return signing.dumps(contact_request.pk, salt=CONTACT_REQUEST_SALT)
+
+
+def contact_request_from_token(token: str) -> ContactRequest | None:
+    try:
+        pk = signing.loads(
+            token, salt=CONTACT_REQUEST_SALT, max_age=CONTACT_REQUEST_LINK_DAYS * 24 * 3600
+        )
+    except signing.BadSignature:
+        return None
+    return (
+        ContactRequest.objects.select_related("call__caller", "call__handler", "requested")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def contact_request_notify(contact_request_id: int) -> bool:
+    """Email the person asked for the caller's details and the reason (5.8d). Nothing is
+    transferred; they decide whether to call back. A mail failure never loses the call."""
+    contact_request = ContactRequest.objects.select_related(
+        "call__caller", "call__handler", "requested"
+    ).get(pk=contact_request_id)
+    link = settings.SITE_URL + reverse(
+        "callers:request_decide", args=[contact_request_token(contact_request)]
+    )
+    context = {
+        "contact_request": contact_request,
+        "call": contact_request.call,
+        "caller": contact_request.call.caller,
+        "phones": list(contact_request.call.caller.phones.all()),
+        "link": link,
+        "office_name": settings.OFFICE_NAME,
+        "link_days": CONTACT_REQUEST_LINK_DAYS,
+    }
+    try:
+        send_mail(
+            subject=f"A caller asked to speak to you ({contact_request.call.reference})",
+            message=render_to_string("callers/email/contact_request.txt", context),
+            from_email=None,
+            recipient_list=[contact_request.requested.email],
+        )
+    except OSError:
+        logger.exception("Could not email contact request %s", contact_request.pk)
+        return False
+    contact_request.emailed_at = timezone.now()
+    contact_request._change_reason = "Emailed to the person asked for"
+    contact_request.save(update_fields=["emailed_at"])
+    return True
+
+
+@transaction.atomic
+def contact_request_decide(
+    *, contact_request: ContactRequest, decision: str, note: str = ""
+) -> ContactRequest:
+    """The person asked for records whether they will call back (5.8d)."""
+    if decision == ContactRequest.Decision.PENDING:
+        raise ValidationError({"decision": "Choose what you have decided."})
+    contact_request = ContactRequest.objects.select_for_update().get(pk=contact_request.pk)
+    contact_request.decision = decision
+    contact_request.decision_note = note
+    contact_request.decided_at = timezone.now()
+    contact_request.full_clean()
+    contact_request._change_reason = "Decision recorded by the person asked for"
+    contact_request.save()
+    return contact_request
