@@ -28,7 +28,7 @@ class CallerAdmin(SimpleHistoryAdmin):
 class CallAdmin(SimpleHistoryAdmin):
     list_display = ["reference", "received_at", "call_type", "caller", "handler"]
     list_filter = ["call_type", "abusive"]
-    list_select_related = ["caller", "handler"]
+    list_select_related = ["caller", "handler", "dmts_entry"]
     raw_id_fields = ["caller"]
     date_hierarchy = "received_at"
 

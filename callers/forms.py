@@ -155,11 +155,9 @@ class LogCallForm(forms.Form):
                     "ask a manager to add one, and log this as a named person.",
                 )
         required = {
-            Call.Type.COMPLAINT: ["complaint_status"],
+            **Call.FIELDS_NEEDED,
             Call.Type.COMMISSIONER: ["request_reason"],
             Call.Type.NAMED_PERSON: ["requested", "request_reason"],
-            Call.Type.POLICE_HQ: ["police_department"],
-            Call.Type.SALES: ["organisation", "selling"],
         }.get(call_type, [])
         for name in required:
             if not data.get(name) and name not in self.errors:

@@ -4,6 +4,7 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -25,7 +26,11 @@ class CallerQuerySet(models.QuerySet):
         """Annotate calls in the last 30 days, counted in the database."""
         now = now or timezone.now()
         return self.select_related("activity").annotate(
-            calls_30d=Count("calls", filter=Q(calls__received_at__gte=now - WINDOWS["30d"])),
+            calls_30d=Count(
+                "calls",
+                filter=Q(calls__received_at__gte=now - WINDOWS["30d"])
+                & ~Q(calls__dmts_entry__voided=True),
+            ),
         )
 
 
@@ -142,6 +147,10 @@ class CallQuerySet(models.QuerySet):
     def for_caller(self, caller: Caller) -> "CallQuerySet":
         return self.filter(caller=caller)
 
+    def counted(self) -> "CallQuerySet":
+        """Calls that count towards a caller's totals: not voided as logged in error."""
+        return self.exclude(dmts_entry__voided=True)
+
     def within(self, window: timedelta, *, now=None) -> "CallQuerySet":
         now = now or timezone.now()
         return self.filter(received_at__gt=now - window, received_at__lte=now)
@@ -161,7 +170,7 @@ class CallQuerySet(models.QuerySet):
                 for name, span in WINDOWS.items()
             }
         )
-        return self.filter(received_at__lte=now).aggregate(**aggregates)
+        return self.counted().filter(received_at__lte=now).aggregate(**aggregates)
 
 
 class Call(models.Model):
@@ -250,15 +259,41 @@ class Call(models.Model):
             ),
         ]
 
+    #: What each type of call must record besides the basics (policy 5.8c, 5.9).
+    FIELDS_NEEDED = {
+        Type.COMPLAINT: ["complaint_status"],
+        Type.POLICE_HQ: ["police_department"],
+        Type.SALES: ["organisation", "selling"],
+    }
+
     def __str__(self) -> str:
         return f"{self.reference}: {self.get_call_type_display()}"
 
     def get_absolute_url(self) -> str:
-        return reverse("callers:call", args=[self.pk])
+        return reverse("dmts:entry", args=[self.pk])
+
+    def clean(self) -> None:
+        errors = {
+            name: "Needed for this type of call."
+            for name in self.FIELDS_NEEDED.get(self.call_type, [])
+            if not getattr(self, name)
+        }
+        if self.abusive:
+            errors.update(
+                {
+                    name: "Give the time, for the record of an abusive call."
+                    for name in ("warning_given_at", "terminated_at")
+                    if getattr(self, name) is None
+                }
+            )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def reference(self) -> str:
-        return f"CALL-{self.pk:06d}" if self.pk else "CALL-(unsaved)"
+        """The DMTS reference the office quotes, once the entry exists."""
+        entry = getattr(self, "dmts_entry", None)
+        return entry.reference if entry else f"CALL-{self.pk}"
 
 
 class ContactRequest(models.Model):

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from callers import phones
 from callers.models import Call, Caller, CallerPhone
+from opcc_calls.history import Change, merged, record_changes, who
 
 MATCH_LIMIT = 10
 # The loosest name match we still show: "Jon Smith" for "John Smith" scores well above it.
@@ -153,79 +154,30 @@ def calls_per_day(
     ]
 
 
-@dataclass(frozen=True)
-class Change:
-    """One entry in a record's change history, ready to show: who, when, what, old → new, why."""
-
-    when: datetime
-    who: str
-    what: str
-    fields: list[tuple[str, str, str]]
-    reason: str
-
-
-def _who(record) -> str:
-    user = record.history_user
-    return (user.get_full_name() or user.username) if user else "The system"
-
-
-def _field_changes(model, new, old) -> list[tuple[str, str, str]]:
-    if old is None:
-        return []
-    delta = new.diff_against(old, excluded_fields=["version"])
-    return [
-        (
-            str(model._meta.get_field(c.field).verbose_name).capitalize(),
-            str(c.old or "—"),
-            str(c.new or "—"),
-        )
-        for c in delta.changes
-    ]
-
-
 def caller_changes(caller: Caller, *, limit: int) -> list[Change]:
-    """The caller's record and phone numbers, newest change first, in two queries."""
-    records = list(
-        caller.history.select_related("history_user").order_by("-history_date", "-history_id")[
-            : limit + 1
-        ]
+    """The caller's record and phone numbers, newest change first."""
+    details = record_changes(
+        caller.history.all(),
+        Caller,
+        limit=limit,
+        what={"+": "Caller created", "~": "Details changed", "-": "Caller deleted"},
     )
-    changes = []
-    for new, old in zip(records, [*records[1:], None], strict=True):
-        if new is records[-1] and len(records) > limit:
-            break
-        what = {"+": "Caller created", "~": "Details changed", "-": "Caller deleted"}[
-            new.history_type
-        ]
-        changes.append(
-            Change(
-                new.history_date,
-                _who(new),
-                what,
-                _field_changes(Caller, new, old),
-                new.history_change_reason or "",
-            )
-        )
     phone_records = (
         CallerPhone.history.filter(caller_id=caller.pk)
         .select_related("history_user")
         .order_by("-history_date", "-history_id")[:limit]
     )
-    for record in phone_records:
-        what = {
-            "+": "Phone number added",
-            "~": "Phone number changed",
-            "-": "Phone number removed",
-        }[record.history_type]
-        number = record.number.as_national if record.number else ""
-        changes.append(
-            Change(
-                record.history_date,
-                _who(record),
-                f"{what}: {number}",
-                [],
-                record.history_change_reason or "",
-            )
+    numbers = [
+        Change(
+            record.history_date,
+            who(record),
+            {"+": "Phone number added", "~": "Phone number changed", "-": "Phone number removed"}[
+                record.history_type
+            ]
+            + (f": {record.number.as_national}" if record.number else ""),
+            [],
+            record.history_change_reason or "",
         )
-    changes.sort(key=lambda c: c.when, reverse=True)
-    return changes[:limit]
+        for record in phone_records
+    ]
+    return merged(details, numbers, limit=limit)

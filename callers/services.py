@@ -13,7 +13,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F, Max, Min
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -35,6 +35,23 @@ class StaleEdit(Exception):
 class LoggedCall:
     call: Call
     created: bool  # False when the same form was submitted again (a double click)
+
+
+def caller_activity_refresh(caller_id: int) -> None:
+    """Recount one caller's counters from the log (after a correction or a void)."""
+    totals = (
+        Call.objects.filter(caller_id=caller_id)
+        .counted()
+        .aggregate(n=Count("pk"), first=Min("received_at"), last=Max("received_at"))
+    )
+    CallerActivity.objects.update_or_create(
+        caller_id=caller_id,
+        defaults={
+            "calls_total": totals["n"],
+            "first_call_at": totals["first"],
+            "last_call_at": totals["last"],
+        },
+    )
 
 
 def _record_activity(caller: Caller, received_at: datetime) -> None:
@@ -84,6 +101,9 @@ def call_log(
             )
             call.full_clean()
             call.save()
+            from dmts.services import entry_create  # dmts builds on callers, not the reverse
+
+            entry_create(call=call)
             if call.call_type in (Call.Type.COMMISSIONER, Call.Type.NAMED_PERSON):
                 contact_request = ContactRequest(
                     call=call, requested=requested, reason=request_reason
@@ -102,7 +122,9 @@ def call_log(
 
 
 @transaction.atomic
-def caller_update(*, caller: Caller, version: int, phone_numbers: list[str], **fields) -> Caller:
+def caller_update(
+    *, caller: Caller, changed_by, version: int, phone_numbers: list[str], **fields
+) -> Caller:
     """Change a caller's details and numbers; refuses a form opened before someone else saved."""
     current = Caller.objects.select_for_update().get(pk=caller.pk)
     if current.version != version:
@@ -111,15 +133,19 @@ def caller_update(*, caller: Caller, version: int, phone_numbers: list[str], **f
         setattr(current, name, value)
     current.version = version + 1
     current.full_clean()
+    current._history_user = changed_by
     current.save()
     wanted = list(dict.fromkeys(phone_numbers))
     for phone in current.phones.all():
         if str(phone.number) not in wanted:
+            phone._history_user = changed_by
             phone.delete()
     held = {str(p.number) for p in current.phones.all()}
     for number in wanted:
         if number not in held:
-            CallerPhone.objects.create(caller=current, number=number)
+            phone = CallerPhone(caller=current, number=number)
+            phone._history_user = changed_by
+            phone.save()
     return current
 
 

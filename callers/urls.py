@@ -11,7 +11,6 @@ urlpatterns = [
     path("<int:pk>/", views.caller_detail, name="detail"),
     path("<int:pk>/card/", views.caller_card, name="card"),
     path("<int:pk>/edit/", views.caller_edit, name="edit"),
-    path("calls/<int:pk>/", views.call_detail, name="call"),
     path("calls/<int:pk>/logged/", views.call_logged, name="logged"),
     path("requests/<str:token>/", views.request_decide, name="request_decide"),
 ]

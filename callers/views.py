@@ -94,17 +94,8 @@ def caller_card(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("callers.view_call")
 @require_GET
 def call_logged(request: HttpRequest, pk: int) -> HttpResponse:
-    call = get_object_or_404(Call.objects.select_related("caller", "handler"), pk=pk)
+    call = get_object_or_404(Call.objects.select_related("caller", "dmts_entry"), pk=pk)
     return render(request, "callers/call_logged.html", {"call": call})
-
-
-@requires("callers.view_call")
-@require_GET
-def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    call = get_object_or_404(
-        Call.objects.select_related("caller", "handler", "contact_request__requested"), pk=pk
-    )
-    return render(request, "callers/call_detail.html", {"call": call})
 
 
 @requires("callers.view_caller")
@@ -158,6 +149,7 @@ def caller_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.caller_update(
                 caller=caller,
+                changed_by=request.user,
                 version=data["version"],
                 phone_numbers=data["phone_numbers"],
                 **{name: data[name] for name in CallerForm.Meta.fields},

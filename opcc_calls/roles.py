@@ -27,15 +27,19 @@ _CALL_HANDLER = [
     "callers.add_call",
     "callers.view_staffcontact",
     "callers.view_contactrequest",
+    "dmts.view_dmtsentry",
+    "dmts.correct_own_dmtsentry",
 ]
 # The Compliance Officer keeps the DMTS log and the frequent calls log (5.8g, 5.8h).
 _COMPLIANCE_OFFICER = [
     "callers.view_caller",
     "callers.view_call",
-    "callers.change_call",
     "callers.view_staffcontact",
     "callers.view_contactrequest",
     "callers.change_contactrequest",
+    "dmts.view_dmtsentry",
+    "dmts.review_dmtsentry",
+    "dmts.export_dmtsentry",
 ]
 # The Business and Compliance Manager runs the arrangements (5.6, 6.1).
 _BUSINESS_AND_COMPLIANCE_MANAGER = [

@@ -27,5 +27,6 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("callers/", include("callers.urls")),
+    path("dmts/", include("dmts.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from callers.models import Call, ContactRequest
 from callers.services import contact_request_token
+from dmts.models import DmtsEntry
 from opcc_calls.permissions import SIGNED_IN, requires
 
 
@@ -23,7 +24,8 @@ def home(request: HttpRequest) -> HttpResponse:
         context["my_recent_calls"] = Call.objects.filter(handler=request.user).select_related(
             "caller"
         )[:5]
-    if request.user.has_perm("callers.change_call"):
+    if request.user.has_perm("dmts.review_dmtsentry"):
         today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
         context["calls_today"] = Call.objects.filter(received_at__gte=today).count()
+        context["awaiting_review"] = DmtsEntry.objects.awaiting_review().count()
     return render(request, "opcc_calls/home.html", context)

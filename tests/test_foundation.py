@@ -115,7 +115,7 @@ class TestRoles:
     def test_a_user_may_hold_several_roles(self):
         user = UserFactory(roles=[Role.CALL_HANDLER, Role.COMPLIANCE_OFFICER])
         assert user.has_perm("callers.add_call")
-        assert user.has_perm("callers.change_call")
+        assert user.has_perm("dmts.review_dmtsentry")
 
 
 class TestSignIn:
@@ -260,8 +260,8 @@ class TestSeedDemo:
         for username in ["handler", "compliance", "manager", "admin"]:
             assert User.objects.get(username=username).check_password("opcc-demo")
         assert User.objects.get(username="handler").has_perm("callers.add_call")
-        assert not User.objects.get(username="handler").has_perm("callers.change_call")
-        assert User.objects.get(username="compliance").has_perm("callers.change_call")
+        assert not User.objects.get(username="handler").has_perm("dmts.review_dmtsentry")
+        assert User.objects.get(username="compliance").has_perm("dmts.review_dmtsentry")
         assert User.objects.get(username="manager").has_perm("callers.change_staffcontact")
 
 

@@ -97,7 +97,9 @@ def test_caller_changes_show_field_changes_oldest_last():
     from callers.services import caller_update
 
     caller = CallerFactory(full_name="Jon Smith")
-    caller_update(caller=caller, version=1, full_name="John Smith", phone_numbers=[])
+    caller_update(
+        caller=caller, changed_by=None, version=1, full_name="John Smith", phone_numbers=[]
+    )
     changes = caller_changes(caller, limit=10)
     assert changes[0].what == "Details changed"
     assert ("Full name", "Jon Smith", "John Smith") in changes[0].fields

@@ -152,7 +152,11 @@ class TestCallerUpdate:
         caller = CallerFactory(full_name="Jon Smith")
         CallerPhone.objects.create(caller=caller, number="+441234567890")
         services.caller_update(
-            caller=caller, version=1, full_name="John Smith", phone_numbers=["+442079460001"]
+            caller=caller,
+            changed_by=None,
+            version=1,
+            full_name="John Smith",
+            phone_numbers=["+442079460001"],
         )
         caller.refresh_from_db()
         assert caller.full_name == "John Smith" and caller.version == 2
@@ -162,9 +166,13 @@ class TestCallerUpdate:
 
     def test_a_stale_form_is_refused_and_loses_no_edit(self):
         caller = CallerFactory(full_name="First")
-        services.caller_update(caller=caller, version=1, full_name="Second", phone_numbers=[])
+        services.caller_update(
+            caller=caller, changed_by=None, version=1, full_name="Second", phone_numbers=[]
+        )
         with pytest.raises(services.StaleEdit):
-            services.caller_update(caller=caller, version=1, full_name="Third", phone_numbers=[])
+            services.caller_update(
+                caller=caller, changed_by=None, version=1, full_name="Third", phone_numbers=[]
+            )
         caller.refresh_from_db()
         assert caller.full_name == "Second"
 

@@ -41,7 +41,7 @@ def test_new_caller_then_the_same_caller_by_another_format_of_their_number(
     expect(page.get_by_text("No caller matches")).to_be_visible()
     fill_call(page, "Enquiry", "Asked how to contact the Commissioner.")
     reference = save(page)
-    assert re.fullmatch(r"CALL-\d{6}", reference)
+    assert re.fullmatch(r"DMTS-\d{4}-\d{6}", reference)
 
     page.get_by_role("link", name="Log another call").click()
     page.get_by_label("Phone number").fill("+44 1234 567890")

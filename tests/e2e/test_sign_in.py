@@ -19,7 +19,7 @@ def test_sign_in_page_is_accessible(page: Page):
     ("user_fixture", "section"),
     [
         ("handler_user", "Taking calls"),
-        ("compliance_user", "The office's calls"),
+        ("compliance_user", "The DMTS call log"),
         ("manager_user", "Managing the arrangements"),
     ],
 )

@@ -5,6 +5,7 @@ from django.db import transaction
 
 from callers.demo import seed_callers_and_calls
 from callers.models import StaffContact
+from dmts.demo import seed_entries
 from opcc_calls.models import User
 from opcc_calls.roles import Role, sync_role_groups
 
@@ -60,6 +61,7 @@ class Command(BaseCommand):
             handlers = self._users() + self._colleagues()
             self._directory()
             callers, calls = seed_callers_and_calls(handlers)
+            seed_entries(reviewer=User.objects.get(username="compliance"))
         if callers:
             self.stdout.write(f"Created {callers} demo callers and {calls} calls.")
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in with any of:"))

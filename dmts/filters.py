@@ -1,0 +1,76 @@
+"""Filtering the call log. Filters are posted and kept in the session under a short key, so
+what was searched for (which may hold a name) never appears in a URL or a server log."""
+
+import secrets
+
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
+from callers.models import Call
+from dmts.models import DmtsEntry
+
+SESSION_KEY = "dmts_call_log_filters"
+KEPT = 20
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class CallLogFilter(django_filters.FilterSet):
+    received_from = django_filters.DateFilter(
+        field_name="call__received_at",
+        lookup_expr="date__gte",
+        label="Received from",
+        widget=DATE,
+    )
+    received_to = django_filters.DateFilter(
+        field_name="call__received_at",
+        lookup_expr="date__lte",
+        label="Received to",
+        widget=DATE,
+    )
+    call_type = django_filters.ChoiceFilter(
+        field_name="call__call_type",
+        choices=Call.Type.choices,
+        label="Type of call",
+        empty_label="Any type",
+    )
+    handler = django_filters.ModelChoiceFilter(
+        field_name="call__handler",
+        label="Handled by",
+        empty_label="Anyone",
+        queryset=get_user_model().objects.filter(is_active=True),
+    )
+    status = django_filters.ChoiceFilter(
+        choices=DmtsEntry.Status.choices,
+        label="Review status",
+        empty_label="Any status",
+    )
+    caller = django_filters.NumberFilter(field_name="call__caller_id", widget=forms.HiddenInput)
+    q = django_filters.CharFilter(
+        method="search",
+        label="Reference or what the call was about",
+    )
+
+    class Meta:
+        model = DmtsEntry
+        fields: list[str] = []
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if value.upper().startswith("DMTS-"):
+            return queryset.filter(reference__iexact=value)
+        return queryset.filter(Q(reference__icontains=value) | Q(call__about__icontains=value))
+
+
+def filters_save(session, data: dict) -> str:
+    """Keep a submitted set of filters; the returned key stands for it in URLs."""
+    kept = session.get(SESSION_KEY, {})
+    key = secrets.token_urlsafe(6)
+    kept[key] = {k: v for k, v in data.items() if k in CallLogFilter.base_filters and v}
+    session[SESSION_KEY] = dict(list(kept.items())[-KEPT:])
+    return key
+
+
+def filters_load(session, key: str | None) -> dict:
+    return dict(session.get(SESSION_KEY, {}).get(key or "", {}))

@@ -1,0 +1,70 @@
+from django import forms
+
+from callers.models import Call
+from dmts.models import DmtsEntry
+from dmts.services import CORRECTABLE_FIELDS
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class ReviewForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Review",
+        widget=forms.RadioSelect,
+        choices=[
+            (s.value, s.label)
+            for s in (DmtsEntry.Status.REVIEWED, DmtsEntry.Status.NEEDS_FOLLOW_UP)
+        ],
+        error_messages={"required": "Choose reviewed or needs follow-up."},
+    )
+    notes = forms.CharField(
+        label="Compliance Officer's notes",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    @classmethod
+    def for_entry(cls, entry: DmtsEntry) -> "ReviewForm":
+        waiting = entry.status == DmtsEntry.Status.AWAITING_REVIEW
+        return cls(
+            initial={
+                "status": None if waiting else entry.status,
+                "notes": entry.compliance_notes,
+                "version": entry.version,
+            }
+        )
+
+
+class VoidForm(forms.Form):
+    reason = forms.CharField(
+        label="Why was this logged in error?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why this entry was logged in error."},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class CorrectionForm(forms.ModelForm):
+    """Correct a call's record. The reason is kept with the change in history."""
+
+    reason = forms.CharField(
+        label="Reason for the correction",
+        max_length=500,
+        error_messages={"required": "Give a reason for the correction."},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Call
+        fields = CORRECTABLE_FIELDS
+        widgets = {
+            "received_at": DATETIME,
+            "ended_at": DATETIME,
+            "warning_given_at": DATETIME,
+            "terminated_at": DATETIME,
+            "about": forms.Textarea(attrs={"rows": 3}),
+            "outcome": forms.Textarea(attrs={"rows": 2}),
+        }

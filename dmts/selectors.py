@@ -1,0 +1,21 @@
+from dmts.models import DmtsEntry
+from opcc_calls.history import Change, merged, record_changes
+
+HISTORY_SHOWN = 50
+
+
+def entry_changes(entry: DmtsEntry, *, limit: int = HISTORY_SHOWN) -> list[Change]:
+    """The entry's and its call's changes as one timeline, newest first."""
+    call_changes = record_changes(
+        entry.call.history.all(),
+        type(entry.call),
+        limit=limit,
+        what={"+": "Call logged", "~": "Call corrected", "-": "Call deleted"},
+    )
+    review_changes = record_changes(
+        entry.history.all(),
+        DmtsEntry,
+        limit=limit,
+        what={"+": "DMTS entry created", "~": "DMTS entry updated", "-": "DMTS entry deleted"},
+    )
+    return merged(call_changes, review_changes, limit=limit)

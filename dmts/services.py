@@ -1,0 +1,170 @@
+"""Writes to the DMTS call log: entries, reviews, corrections, voids, and the daily digest."""
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from callers.models import Call
+from callers.services import StaleEdit, caller_activity_refresh
+from dmts.models import DmtsCounter, DmtsEntry
+
+logger = logging.getLogger(__name__)
+
+#: The fields of a call a correction may change (who took it and who called stay as logged).
+CORRECTABLE_FIELDS = [
+    "call_type",
+    "received_at",
+    "ended_at",
+    "about",
+    "outcome",
+    "identity_check",
+    "complaint_status",
+    "police_department",
+    "published_route_given",
+    "organisation",
+    "selling",
+    "abusive",
+    "warning_given_at",
+    "terminated_at",
+]
+
+
+def entry_create(*, call: Call) -> DmtsEntry:
+    """Give a newly logged call its DMTS entry and the next reference of the year. Runs inside
+    the call's transaction: the counter row stays locked until it commits, so concurrent saves
+    get distinct, consecutive numbers, and a rolled-back save gives its number back unused."""
+    year = timezone.localtime(call.logged_at).year
+    DmtsCounter.objects.bulk_create([DmtsCounter(year=year)], ignore_conflicts=True)
+    counter = DmtsCounter.objects.select_for_update().get(year=year)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return DmtsEntry.objects.create(
+        call=call,
+        year=year,
+        number=counter.last_number,
+        reference=f"DMTS-{year}-{counter.last_number:06d}",
+    )
+
+
+def _locked(entry: DmtsEntry, version: int) -> DmtsEntry:
+    current = DmtsEntry.objects.select_for_update().select_related("call").get(pk=entry.pk)
+    if current.version != version:
+        raise StaleEdit
+    current.version += 1
+    return current
+
+
+@transaction.atomic
+def entry_review(*, entry: DmtsEntry, reviewer, status: str, notes: str, version: int) -> DmtsEntry:
+    """The Compliance Officer marks an entry reviewed or needing follow-up (5.8g, 5.8h)."""
+    if not reviewer.has_perm("dmts.review_dmtsentry"):
+        raise PermissionDenied
+    if status == DmtsEntry.Status.AWAITING_REVIEW:
+        raise ValidationError({"status": "Choose reviewed or needs follow-up."})
+    entry = _locked(entry, version)
+    entry.status, entry.compliance_notes = status, notes
+    entry.reviewed_by, entry.reviewed_at = reviewer, timezone.now()
+    entry.full_clean()
+    entry._history_user = reviewer
+    entry._change_reason = f"Marked {entry.get_status_display().lower()}"
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def entry_void(*, entry: DmtsEntry, voided_by, reason: str, version: int) -> DmtsEntry:
+    """Mark an entry logged in error. It stays in the log, visible to reviewers."""
+    if not voided_by.has_perm("dmts.review_dmtsentry"):
+        raise PermissionDenied
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why this entry was logged in error."})
+    entry = _locked(entry, version)
+    entry.voided, entry.void_reason = True, reason.strip()
+    entry._change_reason = f"Voided: {reason.strip()}"
+    entry._history_user = voided_by
+    entry.save()
+    caller_activity_refresh(entry.call.caller_id)
+    return entry
+
+
+@transaction.atomic
+def call_correct(
+    *, entry: DmtsEntry, corrected_by, reason: str, version: int, **changes
+) -> DmtsEntry:
+    """Correct what a call's entry records, keeping the reason with the change in history."""
+    if not entry.can_be_corrected_by(corrected_by):
+        raise PermissionDenied
+    if not reason.strip():
+        raise ValidationError({"reason": "Give a reason for the correction."})
+    unknown = set(changes) - set(CORRECTABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not correctable: {sorted(unknown)}")
+    entry = _locked(entry, version)
+    call = entry.call
+    for name, value in changes.items():
+        setattr(call, name, value)
+    call.version += 1
+    call.full_clean()
+    call._change_reason = entry._change_reason = f"Correction: {reason.strip()}"
+    call._history_user = entry._history_user = corrected_by
+    call.save()
+    entry.save()
+    caller_activity_refresh(call.caller_id)
+    return entry
+
+
+def next_awaiting_review(*, after: DmtsEntry | None = None) -> DmtsEntry | None:
+    """The oldest entry still awaiting review (after the one just done, if given)."""
+    queue = DmtsEntry.objects.awaiting_review().order_by("created_at", "pk")
+    if after is not None:
+        queue = queue.exclude(pk=after.pk)
+    return queue.first()
+
+
+def review_digest_send() -> int:
+    """Email everyone who reviews entries what is waiting (5.8g: the queue replaces emails).
+    Holds references and dates only, no caller's name. Returns how many were emailed."""
+    waiting = (
+        DmtsEntry.objects.awaiting_review().select_related("call").order_by("created_at", "pk")
+    )
+    count = waiting.count()
+    if not count:
+        return 0
+    perm = Q(user_permissions__codename="review_dmtsentry") | Q(
+        groups__permissions__codename="review_dmtsentry"
+    )
+    reviewers = (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(perm | Q(is_superuser=True))
+        .exclude(email="")
+        .distinct()
+    )
+    context = {
+        "count": count,
+        "entries": list(waiting[:50]),
+        "queue_url": settings.SITE_URL + reverse("dmts:queue"),
+        "office_name": settings.OFFICE_NAME,
+    }
+    body = render_to_string("dmts/email/review_digest.txt", context)
+    sent = 0
+    for reviewer in reviewers:
+        try:
+            send_mail(
+                subject=f"DMTS: {count} entr{'y' if count == 1 else 'ies'} awaiting review",
+                message=body,
+                from_email=None,
+                recipient_list=[reviewer.email],
+            )
+            sent += 1
+        except OSError:
+            logger.exception("Could not send the review digest to user %s", reviewer.pk)
+    return sent

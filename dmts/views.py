@@ -1,0 +1,165 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from callers.services import StaleEdit
+from dmts import exports, services
+from dmts.filters import CallLogFilter, filters_load, filters_save
+from dmts.forms import CorrectionForm, ReviewForm, VoidForm
+from dmts.models import DmtsEntry
+from dmts.selectors import entry_changes
+from opcc_calls.pagination import window
+from opcc_calls.permissions import requires
+
+STALE = (
+    "Someone else changed this entry while you had it open. Their change is shown "
+    "below: check it and make yours again."
+)
+
+
+def _entry(pk: int) -> DmtsEntry:
+    return get_object_or_404(
+        DmtsEntry.objects.for_list().select_related("call__contact_request__requested"), pk=pk
+    )
+
+
+def _filtered(request: HttpRequest) -> tuple[CallLogFilter, str]:
+    key = request.GET.get("filter", "")
+    entries = DmtsEntry.objects.visible_to(request.user).for_list()
+    return CallLogFilter(filters_load(request.session, key) or None, queryset=entries), key
+
+
+@requires("dmts.view_dmtsentry")
+@require_http_methods(["GET", "POST"])
+def call_log(request: HttpRequest) -> HttpResponse:
+    """Every DMTS entry the user may see, newest first, filtered and paged (5.5)."""
+    if request.method == "POST":
+        return redirect(
+            f"{reverse('dmts:log')}?filter={filters_save(request.session, request.POST)}"
+        )
+    filterset, key = _filtered(request)
+    queryset = filterset.qs.order_by("-call__received_at", "-pk")
+    return render(
+        request,
+        "dmts/call_log.html",
+        {
+            "filter": filterset,
+            "page": window(queryset, request.GET.get("page")),
+            "query": f"filter={key}&" if key else "",
+            "filter_key": key,
+        },
+    )
+
+
+@requires("dmts.export_dmtsentry")
+@require_GET
+def export(request: HttpRequest, kind: str) -> HttpResponse:
+    """Exactly the rows the call log's filters select, as CSV or an Excel workbook."""
+    filterset, _ = _filtered(request)
+    queryset = filterset.qs.order_by("-call__received_at", "-pk")
+    return exports.csv_response(queryset) if kind == "csv" else exports.xlsx_response(queryset)
+
+
+@requires("dmts.review_dmtsentry")
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    """The Compliance Officer's review queue: oldest first (5.8g)."""
+    waiting = DmtsEntry.objects.awaiting_review().for_list().order_by("created_at", "pk")
+    return render(
+        request,
+        "dmts/queue.html",
+        {
+            "page": window(waiting, request.GET.get("page")),
+            "waiting": waiting.count(),
+        },
+    )
+
+
+def _entry_page(
+    request: HttpRequest, entry: DmtsEntry, review_form: ReviewForm | None
+) -> HttpResponse:
+    return render(
+        request,
+        "dmts/entry.html",
+        {
+            "entry": entry,
+            "call": entry.call,
+            "changes": entry_changes(entry),
+            "can_correct": entry.can_be_corrected_by(request.user),
+            "review_form": review_form,
+        },
+    )
+
+
+@requires("dmts.view_dmtsentry")
+@require_GET
+def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _entry(pk)
+    reviewing = request.user.has_perm("dmts.review_dmtsentry") and not entry.voided
+    return _entry_page(request, entry, ReviewForm.for_entry(entry) if reviewing else None)
+
+
+@requires("dmts.review_dmtsentry")
+@require_POST
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save the review and go straight to the next entry waiting, oldest first."""
+    entry = _entry(pk)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        return _entry_page(request, entry, form)
+    try:
+        services.entry_review(entry=entry, reviewer=request.user, **form.cleaned_data)
+    except StaleEdit:
+        messages.error(request, STALE)
+        return redirect(entry)
+    messages.success(request, f"{entry.reference} saved.")
+    return redirect(services.next_awaiting_review(after=entry) or "dmts:queue")
+
+
+@requires("dmts.view_dmtsentry")
+@require_http_methods(["GET", "POST"])
+def correct(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _entry(pk)
+    if not entry.can_be_corrected_by(request.user):
+        raise PermissionDenied
+    form = CorrectionForm(
+        request.POST or None, instance=entry.call, initial={"version": entry.version}
+    )
+    if form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in services.CORRECTABLE_FIELDS}
+        try:
+            services.call_correct(
+                entry=entry,
+                corrected_by=request.user,
+                reason=form.cleaned_data["reason"],
+                version=form.cleaned_data["version"],
+                **changes,
+            )
+        except StaleEdit:
+            messages.error(request, STALE)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return render(request, "dmts/correct.html", {"entry": entry, "form": form})
+        else:
+            messages.success(request, "Correction saved, with its reason, in the history.")
+        return redirect(entry)
+    return render(request, "dmts/correct.html", {"entry": entry, "form": form})
+
+
+@requires("dmts.review_dmtsentry")
+@require_http_methods(["GET", "POST"])
+def void(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _entry(pk)
+    form = VoidForm(request.POST or None, initial={"version": entry.version})
+    if form.is_valid():
+        try:
+            services.entry_void(entry=entry, voided_by=request.user, **form.cleaned_data)
+        except StaleEdit:
+            messages.error(request, STALE)
+        else:
+            messages.success(request, f"{entry.reference} is marked as logged in error.")
+        return redirect(entry)
+    return render(request, "dmts/void.html", {"entry": entry, "form": form})

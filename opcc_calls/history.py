@@ -1,0 +1,90 @@
+"""Readable change history from django-simple-history: who, when, what, old → new, why."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.auth import get_user_model
+from django.db import models
+
+
+@dataclass(frozen=True)
+class Change:
+    when: datetime
+    who: str
+    what: str
+    fields: list[tuple[str, str, str]]
+    reason: str
+
+
+HIDDEN_FIELDS = ("version", "submission_token", "logged_at")
+
+
+def who(record) -> str:
+    user = record.history_user
+    return (user.get_full_name() or user.username) if user else "The system"
+
+
+def _display(field: models.Field, value, users: dict) -> str:
+    if value in (None, ""):
+        return "—"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, models.ForeignKey):
+        return str(users.get(value, f"#{value}"))
+    if isinstance(field, models.BooleanField):
+        return "Yes" if value else "No"
+    if isinstance(field, models.DateTimeField):
+        from django.utils import timezone
+
+        return timezone.localtime(value).strftime("%-d %b %Y, %H:%M")
+    return str(value)
+
+
+def record_changes(
+    history, model: type[models.Model], *, limit: int, what: dict[str, str]
+) -> list[Change]:
+    """One record's history, newest first, each change diffed against the one before it.
+    Two queries: the history (limit + 1 rows) and the users any foreign key names."""
+    records = list(
+        history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
+    )
+    pairs = list(zip(records[:limit], [*records[1:], None], strict=False))
+    deltas = [
+        (new, new.diff_against(old, excluded_fields=HIDDEN_FIELDS) if old else None)
+        for new, old in pairs
+    ]
+    user_ids = {
+        value
+        for _, delta in deltas
+        if delta
+        for change in delta.changes
+        for value in (change.old, change.new)
+        if isinstance(model._meta.get_field(change.field), models.ForeignKey) and value
+    }
+    users = {u.pk: u for u in get_user_model().objects.filter(pk__in=user_ids)} if user_ids else {}
+    changes = []
+    for new, delta in deltas:
+        fields = []
+        for change in delta.changes if delta else []:
+            field = model._meta.get_field(change.field)
+            fields.append(
+                (
+                    str(field.verbose_name).capitalize(),
+                    _display(field, change.old, users),
+                    _display(field, change.new, users),
+                )
+            )
+        changes.append(
+            Change(
+                new.history_date,
+                who(new),
+                what[new.history_type],
+                fields,
+                new.history_change_reason or "",
+            )
+        )
+    return changes
+
+
+def merged(*timelines: list[Change], limit: int) -> list[Change]:
+    return sorted((c for t in timelines for c in t), key=lambda c: c.when, reverse=True)[:limit]

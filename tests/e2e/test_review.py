@@ -1,0 +1,67 @@
+"""Journey: the Compliance Officer works through the review queue and exports the log
+(policy 5.5, 5.8g, 5.8h)."""
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from dmts.models import DmtsEntry
+from tests.dmts.test_services import log_call
+from tests.e2e.conftest import assert_accessible, sign_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_the_compliance_officer_reviews_three_entries_and_exports_the_log(
+    page: Page, compliance_user, handler_user
+):
+    calls = [log_call(handler_user, about=f"Enquiry number {i}") for i in range(3)]
+    for age, call in zip((3, 2, 1), calls, strict=True):
+        DmtsEntry.objects.filter(pk=call.pk).update(
+            created_at=timezone.now() - timedelta(hours=age)
+        )
+    references = [c.dmts_entry.reference for c in calls]
+
+    sign_in(page, compliance_user.username)
+    expect(page.locator(".awaiting-review")).to_have_text("3")
+    page.get_by_role("link", name="Review queue").first.click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Start with the oldest").click()
+
+    # First: correct it, then review it.
+    expect(page.get_by_role("heading", name=f"DMTS entry {references[0]}")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Correct this entry").click()
+    page.get_by_label("What the call is about").fill("Enquiry about the Police and Crime Plan")
+    page.get_by_label("Reason for the correction").fill("Made the summary clearer")
+    page.get_by_role("button", name="Save correction").click()
+    expect(page.locator(".change-history")).to_contain_text("Made the summary clearer")
+    page.get_by_label("Reviewed", exact=True).check()
+    page.get_by_role("button", name="Save and go to the next entry").click()
+
+    # Second and third follow without going back to the list.
+    expect(page.get_by_role("heading", name=f"DMTS entry {references[1]}")).to_be_visible()
+    page.get_by_label("Needs follow-up").check()
+    page.get_by_label("Compliance Officer's notes").fill("Ring the caller back on Monday.")
+    page.get_by_role("button", name="Save and go to the next entry").click()
+    expect(page.get_by_role("heading", name=f"DMTS entry {references[2]}")).to_be_visible()
+    page.get_by_label("Reviewed", exact=True).check()
+    page.get_by_role("button", name="Save and go to the next entry").click()
+    expect(page.locator(".queue-count")).to_have_text("0")
+    assert DmtsEntry.objects.awaiting_review().count() == 0
+
+    page.get_by_role("link", name="Call log").first.click()
+    page.get_by_label("Review status").select_option(label="Needs follow-up")
+    page.get_by_role("button", name="Filter").click()
+    expect(page.locator(".entry-table tbody tr")).to_have_count(1)
+    assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Export CSV").click()
+    text = download.value.path().read_text(encoding="utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert [row[0] for row in rows[1:]] == [references[1]]
+    assert "Ring the caller back on Monday." in rows[1]
