@@ -51,3 +51,64 @@ def daily_bars(per_day: list[tuple[date, int]], *, width: int = 720, height: int
         first=per_day[0][0].strftime("%-d %b %Y") if per_day else "",
         last=per_day[-1][0].strftime("%-d %b %Y") if per_day else "",
     )
+
+
+@dataclass(frozen=True)
+class Segment:
+    x: float
+    y: float
+    width: float
+    height: float
+    css: str
+    title: str
+
+
+@dataclass(frozen=True)
+class StackedChart:
+    segments: list[Segment]
+    legend: list[tuple[str, str, int]]
+    width: int
+    height: int
+    maximum: int
+    first: str
+    last: str
+
+
+def stacked_weeks(
+    weeks: list[date], series: dict[str, list[int]], *, width: int = 720, height: int = 160
+) -> StackedChart:
+    """One stacked bar a week, one colour a type of call (colours in app.css)."""
+    from callers.models import Call
+
+    labels = dict(Call.Type.choices)
+    totals = [sum(values[i] for values in series.values()) for i in range(len(weeks))]
+    maximum = max(totals, default=0)
+    slot = width / max(len(weeks), 1)
+    segments = []
+    for i, week in enumerate(weeks):
+        y = float(height)
+        for n, (call_type, values) in enumerate(series.items()):
+            if not values[i]:
+                continue
+            h = values[i] / maximum * (height - 4)
+            y -= h
+            segments.append(
+                Segment(
+                    x=round(i * slot + 1, 2),
+                    y=round(y, 2),
+                    width=round(max(slot - 2, 1), 2),
+                    height=round(h, 2),
+                    css=f"series-{n}",
+                    title=f"Week of {week:%-d %b %Y}: {values[i]} {labels[call_type].lower()}",
+                )
+            )
+    legend = [(labels[t], f"series-{n}", sum(v)) for n, (t, v) in enumerate(series.items())]
+    return StackedChart(
+        segments=segments,
+        legend=legend,
+        width=width,
+        height=height,
+        maximum=maximum,
+        first=f"{weeks[0]:%-d %b %Y}" if weeks else "",
+        last=f"{weeks[-1]:%-d %b %Y}" if weeks else "",
+    )

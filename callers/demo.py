@@ -384,3 +384,63 @@ def rebuild_caller_activity() -> int:
     ]
     CallerActivity.objects.bulk_create(activity, batch_size=1000)
     return len(activity)
+
+
+AGREED_RESPONSES = [
+    "Listen, log the call and tell them their concern has been passed to their single point "
+    "of contact, who will reply in writing within five working days. Do not give new answers "
+    "on the phone.",
+    "Keep calls to ten minutes. Remind them they can write to the office. If they ask for the "
+    "Commissioner, take details and email the Chief Executive's office; do not promise a call.",
+    "Signpost to the force's online reporting and the victims' service. Log the call; the "
+    "Compliance Officer replies to any new issue in writing.",
+    "They are being supported by adult social care: be patient, speak slowly and summarise "
+    "what was agreed. Pass any new concern to the Business and Compliance Manager.",
+]
+
+
+def seed_flags_and_meetings(manager) -> int:
+    """Work out candidates, flag a few of them as agreed at a past SMT meeting (one now
+    overdue for review), and record the Silver meetings since. Returns flags created."""
+    from callers.models import Flag, Meeting
+    from callers.reports import candidate_ids
+    from callers.services import flag_create, matches_refresh, meeting_decide, meeting_open
+
+    if Flag.objects.exists():
+        return 0
+    matches_refresh()
+    today = timezone.localdate()
+    smt = meeting_open(kind=Meeting.Kind.SMT, day=today - timedelta(days=21), created_by=manager)
+    flagged = 0
+    for item, response in zip(
+        smt.items.order_by("-counts__90d", "pk")[:4], AGREED_RESPONSES, strict=False
+    ):
+        kind = "frequent" if any("Frequent" in r for r in item.reasons) else "regular"
+        meeting_decide(
+            item=item,
+            decided_by=manager,
+            decision="flag",
+            kind=kind,
+            agreed_response=response,
+            note="Agreed at SMT",
+        )
+        flagged += 1
+    # One flag agreed long ago, now overdue for review.
+    older = [pk for pk in candidate_ids() if not Flag.objects.filter(caller_id=pk).exists()]
+    if older:
+        flag_create(
+            caller=Caller.objects.get(pk=older[0]),
+            flagged_by=manager,
+            kind="regular",
+            reason="Agreed before the system was in use",
+            agreed_response=AGREED_RESPONSES[2],
+            flagged_at=timezone.now() - timedelta(days=200),
+            review_date=today - timedelta(days=17),
+        )
+        flagged += 1
+    Flag.objects.filter(meeting=smt).update(flagged_at=timezone.now() - timedelta(days=21))
+    for weeks_ago in (2, 0):
+        day = today - timedelta(weeks=weeks_ago)
+        if weeks_ago:
+            meeting_open(kind=Meeting.Kind.SILVER, day=day, created_by=manager)
+    return flagged

@@ -13,7 +13,7 @@ from django.db.models.functions import Greatest, TruncDate
 from django.utils import timezone
 
 from callers import phones
-from callers.models import Call, Caller, CallerPhone
+from callers.models import Call, Caller, CallerPhone, Flag
 from opcc_calls.history import Change, merged, record_changes, who
 
 MATCH_LIMIT = 10
@@ -109,6 +109,7 @@ class HandlingCard:
     counts: dict[str, int]
     recent_calls: list[Call]
     phone_numbers: list[CallerPhone]
+    flag: Flag | None = None
 
     @property
     def windows(self) -> list[tuple[str, int, int]]:
@@ -130,6 +131,7 @@ def handling_card(caller: Caller, *, now=None) -> HandlingCard:
         counts=calls.window_counts(now=now),
         recent_calls=list(calls.select_related("handler")[:5]),
         phone_numbers=list(caller.phones.all()),
+        flag=caller.flags.active().select_related("single_point_of_contact").first(),
     )
 
 

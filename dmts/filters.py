@@ -6,9 +6,9 @@ import secrets
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
-from callers.models import Call
+from callers.models import Call, Flag
 from dmts.models import DmtsEntry
 
 SESSION_KEY = "dmts_call_log_filters"
@@ -46,6 +46,11 @@ class CallLogFilter(django_filters.FilterSet):
         label="Review status",
         empty_label="Any status",
     )
+    flagged = django_filters.BooleanFilter(
+        method="only_flagged",
+        label="Only flagged callers",
+        widget=forms.CheckboxInput,
+    )
     caller = django_filters.NumberFilter(field_name="call__caller_id", widget=forms.HiddenInput)
     q = django_filters.CharFilter(
         method="search",
@@ -55,6 +60,13 @@ class CallLogFilter(django_filters.FilterSet):
     class Meta:
         model = DmtsEntry
         fields: list[str] = []
+
+    def only_flagged(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(
+            Exists(Flag.objects.active().filter(caller_id=OuterRef("call__caller_id")))
+        )
 
     def search(self, queryset, name, value):
         value = value.strip()

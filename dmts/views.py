@@ -60,7 +60,7 @@ def export(request: HttpRequest, kind: str) -> HttpResponse:
     """Exactly the rows the call log's filters select, as CSV or an Excel workbook."""
     filterset, _ = _filtered(request)
     queryset = filterset.qs.order_by("-call__received_at", "-pk")
-    return exports.csv_response(queryset) if kind == "csv" else exports.xlsx_response(queryset)
+    return exports.csv_export(queryset) if kind == "csv" else exports.xlsx_export(queryset)
 
 
 @requires("dmts.review_dmtsentry")

@@ -40,12 +40,18 @@ _COMPLIANCE_OFFICER = [
     "dmts.view_dmtsentry",
     "dmts.review_dmtsentry",
     "dmts.export_dmtsentry",
+    "callers.view_flag",
+    "callers.view_meeting",
+    "callers.view_rule",
 ]
 # The Business and Compliance Manager runs the arrangements (5.6, 6.1).
 _BUSINESS_AND_COMPLIANCE_MANAGER = [
     *_COMPLIANCE_OFFICER,
     "callers.add_staffcontact",
     "callers.change_staffcontact",
+    "callers.flag_caller",
+    "callers.add_rule",
+    "callers.change_rule",
     "opcc_calls.view_user",
 ]
 

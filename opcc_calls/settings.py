@@ -264,6 +264,9 @@ WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [
     "map",
 ]
 
+# Reasons for changes (corrections, renewals) are sentences, not 100-character labels.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

@@ -2,7 +2,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from callers.models import Call, ContactRequest
+from callers import reports
+from callers.models import Call, ContactRequest, Flag
 from callers.services import contact_request_token
 from dmts.models import DmtsEntry
 from opcc_calls.permissions import SIGNED_IN, requires
@@ -28,4 +29,8 @@ def home(request: HttpRequest) -> HttpResponse:
         today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
         context["calls_today"] = Call.objects.filter(received_at__gte=today).count()
         context["awaiting_review"] = DmtsEntry.objects.awaiting_review().count()
+    if request.user.has_perm("callers.view_flag"):
+        context["candidates"] = len(reports.candidate_ids())
+        context["overdue_flags"] = Flag.objects.overdue().count()
+        context["active_flags"] = Flag.objects.active().count()
     return render(request, "opcc_calls/home.html", context)

@@ -253,3 +253,12 @@ def test_handlers_saving_at_the_same_moment_get_distinct_consecutive_references(
         thread.join()
     assert not errors
     assert sorted(references) == list(range(1, len(handlers) + 1))
+
+
+def test_a_long_reason_is_kept_whole_in_history(compliance_user):
+    entry = log_call().dmts_entry
+    reason = "The caller rang back to explain " + "in some detail " * 25
+    services.call_correct(
+        entry=entry, corrected_by=compliance_user, reason=reason, version=1, about="Corrected"
+    )
+    assert entry.call.history.first().history_change_reason == f"Correction: {reason.strip()}"

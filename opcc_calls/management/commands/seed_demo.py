@@ -3,7 +3,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from callers.demo import seed_callers_and_calls
+from callers.demo import seed_callers_and_calls, seed_flags_and_meetings
 from callers.models import StaffContact
 from dmts.demo import seed_entries
 from opcc_calls.models import User
@@ -62,6 +62,7 @@ class Command(BaseCommand):
             self._directory()
             callers, calls = seed_callers_and_calls(handlers)
             seed_entries(reviewer=User.objects.get(username="compliance"))
+            seed_flags_and_meetings(User.objects.get(username="manager"))
         if callers:
             self.stdout.write(f"Created {callers} demo callers and {calls} calls.")
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in with any of:"))

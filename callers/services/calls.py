@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from callers.models import Call, Caller, CallerActivity, CallerPhone, ContactRequest, StaffContact
+from callers.services.detection import matches_refresh
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +39,9 @@ class LoggedCall:
 
 
 def caller_activity_refresh(caller_id: int) -> None:
-    """Recount one caller's counters from the log (after a correction or a void)."""
+    """Recount one caller's counters and rule matches from the log (after a correction, a
+    void or a merge)."""
+    matches_refresh(caller_ids=[caller_id])
     totals = (
         Call.objects.filter(caller_id=caller_id)
         .counted()
@@ -112,6 +115,7 @@ def call_log(
                 contact_request.save()
                 transaction.on_commit(lambda: contact_request_notify(contact_request.pk))
             _record_activity(caller, call.received_at)
+            matches_refresh(caller_ids=[caller.pk])
     except IntegrityError:
         # Two submissions of one form at the same moment: the other one logged it.
         existing = Call.objects.filter(submission_token=submission_token).first()

@@ -24,8 +24,12 @@ WINDOWS = {
 class CallerQuerySet(models.QuerySet):
     def with_recent_activity(self, *, now=None) -> "CallerQuerySet":
         """Annotate calls in the last 30 days, counted in the database."""
+        from callers.models.flags import Flag
+
         now = now or timezone.now()
+        active_flag = Flag.objects.active().filter(caller_id=models.OuterRef("pk"))
         return self.select_related("activity").annotate(
+            flag_kind=models.Subquery(active_flag.values("kind")[:1]),
             calls_30d=Count(
                 "calls",
                 filter=Q(calls__received_at__gte=now - WINDOWS["30d"])
@@ -70,6 +74,12 @@ class Caller(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("callers:detail", args=[self.pk])
+
+    @property
+    def last_contact(self):
+        """When they last called (None before their first call)."""
+        activity = getattr(self, "activity", None)
+        return activity.last_call_at if activity else None
 
 
 class CallerPhone(models.Model):

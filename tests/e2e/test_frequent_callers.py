@@ -1,0 +1,85 @@
+"""Journey: a manager flags a candidate with an agreed response; a handler taking that
+caller's call sees it; the Compliance Officer finds them in the frequent calls log; the next
+Silver meeting has them on its agenda (policy 5.3c, 5.6, 5.8h)."""
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from callers.models import Flag
+from tests.callers.test_flags import frequent_caller
+from tests.e2e.conftest import assert_accessible, sign_in
+from tests.factories import CallerPhoneFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+RESPONSE = "Take details and tell them their single point of contact will write back."
+
+
+def new_session(browser: Browser, live_server) -> Page:
+    return browser.new_context(base_url=live_server.url).new_page()
+
+
+def test_flag_agreed_response_frequent_calls_log_and_silver_agenda(
+    page: Page, browser: Browser, live_server, manager_user, handler_user, compliance_user
+):
+    caller = frequent_caller()
+    CallerPhoneFactory(caller=caller, number="+441234567890")
+
+    # A manager sees the candidate and flags them with an agreed response.
+    sign_in(page, manager_user.username)
+    expect(page.locator(".candidate-count")).to_have_text("1")
+    page.get_by_role("link", name="1 candidate").click()
+    expect(page.get_by_role("cell", name=caller.full_name, exact=True)).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name=f"Flag {caller.full_name}").click()
+    page.get_by_label("Frequent caller").check()
+    page.get_by_label("Agreed response").fill(RESPONSE)
+    page.get_by_label("Reasonable adjustments were considered").check()
+    assert_accessible(page)
+    page.get_by_role("button", name="Flag this caller").click()
+    expect(page.get_by_text("is flagged as a frequent caller")).to_be_visible()
+    assert Flag.objects.active().filter(caller=caller).exists()
+
+    # A handler starts logging a call from that number and sees the agreed response.
+    handler = new_session(browser, live_server)
+    sign_in(handler, handler_user.username)
+    handler.get_by_role("link", name="Log a call").first.click()
+    handler.get_by_label("Phone number").fill("01234 567890")
+    expect(handler.locator(".caller-matches")).to_contain_text("Frequent caller")
+    handler.get_by_role("button", name=f"Choose {caller.full_name}").click()
+    notice = handler.locator(".flag-notice")
+    expect(notice).to_contain_text(RESPONSE)
+    expect(notice).to_contain_text("never stops you logging this call")
+    assert_accessible(handler)
+    handler.context.close()
+
+    # The Compliance Officer finds them in the frequent calls log.
+    officer = new_session(browser, live_server)
+    sign_in(officer, compliance_user.username)
+    officer.goto("/callers/frequent-calls-log/")
+    expect(officer.locator(".frequent-calls-log")).to_contain_text(caller.full_name)
+    assert_accessible(officer)
+    officer.context.close()
+
+    # The manager opens the next Silver meeting and finds them on the agenda.
+    page.goto("/callers/meetings/")
+    page.get_by_label("Silver meeting").check()
+    page.get_by_role("button", name="Open the meeting").click()
+    item = page.locator(".agenda-item", has_text=caller.full_name)
+    expect(item).to_contain_text("Calls since the last Silver meeting")
+    assert_accessible(page)
+    item.get_by_label("Decision").select_option(label="No action")
+    item.get_by_label("Note").fill("Calls have settled since the flag.")
+    item.get_by_role("button", name="Record the decision").click()
+    expect(page.locator(".agenda-item", has_text=caller.full_name)).to_contain_text(
+        "Decision: No action"
+    )
+
+
+def test_dashboard_and_rules_pages_are_accessible(page: Page, manager_user):
+    frequent_caller()
+    sign_in(page, manager_user.username)
+    page.goto("/callers/dashboard/")
+    expect(page.get_by_role("heading", name="Frequent callers dashboard")).to_be_visible()
+    assert_accessible(page)
+    page.goto("/callers/rules/")
+    assert_accessible(page)
