@@ -1,7 +1,17 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from callers.models import Call, Caller, CallerPhone, ContactRequest, StaffContact
+from callers.models import (
+    Call,
+    Caller,
+    CallerPhone,
+    ContactRequest,
+    DisposalLog,
+    RetentionRule,
+    RiskWord,
+    SensitiveAccess,
+    StaffContact,
+)
 
 
 @admin.register(StaffContact)
@@ -42,3 +52,46 @@ class ContactRequestAdmin(SimpleHistoryAdmin):
     list_filter = ["decision"]
     list_select_related = ["call", "requested"]
     raw_id_fields = ["call"]
+
+
+@admin.register(RiskWord)
+class RiskWordAdmin(SimpleHistoryAdmin):
+    """Managers keep the words that show the risk-to-life guidance on the log-a-call page."""
+
+    list_display = ["word", "is_active"]
+    list_editable = ["is_active"]
+
+
+@admin.register(RetentionRule)
+class RetentionRuleAdmin(SimpleHistoryAdmin):
+    list_display = ["kind", "keep_years", "action"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # one rule per kind of record, installed with the system
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ReadOnlyLogAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(SensitiveAccess)
+class SensitiveAccessAdmin(ReadOnlyLogAdmin):
+    list_display = ["at", "user", "caller_id", "what"]
+    list_select_related = ["user"]
+    date_hierarchy = "at"
+
+
+@admin.register(DisposalLog)
+class DisposalLogAdmin(ReadOnlyLogAdmin):
+    list_display = ["disposed_at", "rule_kind", "action", "record_type", "count"]
+    date_hierarchy = "disposed_at"

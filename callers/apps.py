@@ -2,11 +2,21 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
 
+def install_defaults(sender, using="default", **kwargs) -> None:
+    """Give a new installation its default rules, risk words and retention schedule. Only
+    fills what is empty, so managers' changes are never overwritten."""
+    if using != "default":
+        return
+    from callers.services.detection import default_rules_install
+    from callers.services.safeguarding import defaults_install
+
+    default_rules_install()
+    defaults_install()
+
+
 class CallersConfig(AppConfig):
     name = "callers"
     verbose_name = "Callers and calls"
 
     def ready(self) -> None:
-        from callers.services.detection import default_rules_after_migrate
-
-        post_migrate.connect(default_rules_after_migrate, sender=self)
+        post_migrate.connect(install_defaults, sender=self)

@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 
 from callers import phones
-from callers.models import Call, Caller, ContactRequest, StaffContact
+from callers.models import Call, Caller, Concern, ContactRequest, StaffContact
 
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 NEEDED_FOR_TYPE = "Needed for this type of call."
@@ -115,6 +115,18 @@ class LogCallForm(forms.Form):
     terminated_time = forms.TimeField(
         label="Call terminated at", required=False, widget=TIME_WIDGET
     )
+    # A concern about the caller, raised with a manager as the call is saved (5.8i, 5.8j)
+    concern_kind = forms.ChoiceField(
+        label="Kind of concern",
+        required=False,
+        choices=[("", "No concern"), *Concern.Kind.choices],
+    )
+    concern_noticed = forms.CharField(
+        label="What you noticed",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     submission_token = forms.UUIDField(widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs) -> None:
@@ -170,6 +182,8 @@ class LogCallForm(forms.Form):
             for name in ("warning_time", "terminated_time"):
                 if not data.get(name) and name not in self.errors:
                     self.add_error(name, "Give the time, for the record of an abusive call.")
+        if data.get("concern_kind") and not data.get("concern_noticed", "").strip():
+            self.add_error("concern_noticed", "Say what you noticed, for the manager.")
         data["warning_given_at"] = self._after_received(received_at, data.get("warning_time"))
         data["terminated_at"] = self._after_received(received_at, data.get("terminated_time"))
         return data
@@ -192,6 +206,8 @@ class LogCallForm(forms.Form):
             "abusive": data["abusive"],
             "warning_given_at": data["warning_given_at"] if data["abusive"] else None,
             "terminated_at": data["terminated_at"] if data["abusive"] else None,
+            "concern_kind": data["concern_kind"],
+            "concern_noticed": data["concern_noticed"],
         }
         if call_type == Call.Type.COMPLAINT:
             args["complaint_status"] = data["complaint_status"]

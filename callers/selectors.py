@@ -4,7 +4,7 @@ Each function runs a fixed number of queries however many calls a caller has mad
 """
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db import connection
@@ -110,6 +110,9 @@ class HandlingCard:
     recent_calls: list[Call]
     phone_numbers: list[CallerPhone]
     flag: Flag | None = None
+    open_concerns: int = 0
+    referrals: int = 0
+    agreed_handling: list[str] = field(default_factory=list)
 
     @property
     def windows(self) -> list[tuple[str, int, int]]:
@@ -132,7 +135,18 @@ def handling_card(caller: Caller, *, now=None) -> HandlingCard:
         recent_calls=list(calls.select_related("handler")[:5]),
         phone_numbers=list(caller.phones.all()),
         flag=caller.flags.active().select_related("single_point_of_contact").first(),
+        **_safeguarding_summary(caller),
     )
+
+
+def _safeguarding_summary(caller: Caller) -> dict:
+    """That there are concerns or referrals, and the handling agreed: never their detail."""
+    concerns = list(caller.concerns.values_list("closed_at", "handling"))
+    return {
+        "open_concerns": sum(1 for closed, _ in concerns if closed is None),
+        "referrals": caller.referrals.count(),
+        "agreed_handling": [handling for _, handling in concerns if handling],
+    }
 
 
 def calls_per_day(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from callers import flag_views, views
+from callers import flag_views, safeguarding_views, views
 
 app_name = "callers"
 
@@ -45,4 +45,20 @@ urlpatterns += [
     path("meetings/items/<int:pk>/decide/", flag_views.meeting_decide, name="meeting_decide"),
     path("dashboard/", flag_views.dashboard, name="dashboard"),
     path("rules/", flag_views.rules, name="rules"),
+]
+
+urlpatterns += [
+    path("<int:pk>/concern/", safeguarding_views.concern_new, name="concern_new"),
+    path("concerns/", safeguarding_views.concerns, name="concerns"),
+    path("concerns/<int:pk>/", safeguarding_views.concern_detail, name="concern"),
+    path("<int:pk>/referral/", safeguarding_views.referral_new, name="referral_new"),
+    path("referrals/<int:pk>/", safeguarding_views.referral_detail, name="referral"),
+    path("log/risk-check/", safeguarding_views.risk_check, name="risk_check"),
+    path("duplicates/", safeguarding_views.duplicates, name="duplicates"),
+    path("merge/<int:first>/<int:second>/", safeguarding_views.merge, name="merge"),
+    path("<int:pk>/legal-hold/", safeguarding_views.legal_hold, name="legal_hold"),
+    path(
+        "<int:pk>/subject-access/", safeguarding_views.subject_access_export, name="subject_access"
+    ),
+    path("import/", safeguarding_views.import_flags, name="import"),
 ]

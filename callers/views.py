@@ -11,6 +11,7 @@ from callers import charts, selectors, services
 from callers.forms import CallerForm, CallerSearchForm, ContactRequestDecisionForm, LogCallForm
 from callers.models import Call, Caller
 from callers.selectors import find_callers, handling_card
+from callers.services.safeguarding import risk_words_in, sensitive_access_log
 from opcc_calls.permissions import requires
 
 CALLS_PER_PAGE = 25
@@ -95,7 +96,11 @@ def caller_card(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def call_logged(request: HttpRequest, pk: int) -> HttpResponse:
     call = get_object_or_404(Call.objects.select_related("caller", "dmts_entry"), pk=pk)
-    return render(request, "callers/call_logged.html", {"call": call})
+    return render(
+        request,
+        "callers/call_logged.html",
+        {"call": call, "risk_words": risk_words_in(f"{call.about} {call.outcome}")},
+    )
 
 
 @requires("callers.view_caller")
@@ -122,21 +127,27 @@ def caller_search(request: HttpRequest) -> HttpResponse:
 @requires("callers.view_caller")
 @require_GET
 def caller_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    caller = get_object_or_404(Caller.objects.select_related("activity"), pk=pk)
+    caller = get_object_or_404(Caller.objects.select_related("activity", "merged_into"), pk=pk)
     calls = Paginator(
         Call.objects.for_caller(caller).select_related("handler"), CALLS_PER_PAGE
     ).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "callers/caller_detail.html",
-        {
-            "caller": caller,
-            "card": handling_card(caller),
-            "calls": calls,
-            "chart": charts.daily_bars(selectors.calls_per_day(caller)),
-            "changes": selectors.caller_changes(caller, limit=HISTORY_SHOWN),
-        },
-    )
+    context = {
+        "caller": caller,
+        "card": handling_card(caller),
+        "calls": calls,
+        "chart": charts.daily_bars(selectors.calls_per_day(caller)),
+        "changes": selectors.caller_changes(caller, limit=HISTORY_SHOWN),
+    }
+    if request.user.has_perm("callers.view_concern"):
+        context["concerns"] = list(caller.concerns.all())
+        context["referrals"] = list(caller.referrals.all())
+        if context["concerns"] or context["referrals"]:
+            sensitive_access_log(
+                user=request.user,
+                caller_id=caller.pk,
+                what="concerns and referrals on the caller's page",
+            )
+    return render(request, "callers/caller_detail.html", context)
 
 
 @requires("callers.change_caller")

@@ -88,3 +88,40 @@ def record_changes(
 
 def merged(*timelines: list[Change], limit: int) -> list[Change]:
     return sorted((c for t in timelines for c in t), key=lambda c: c.when, reverse=True)[:limit]
+
+
+def object_changes(
+    history, model: type[models.Model], *, what: dict[str, str]
+) -> dict[int, list[Change]]:
+    """Every object's changes in a history queryset, grouped by object, in two queries (the
+    history and the users it names): for documents that cover many records at once."""
+    pk_name = model._meta.pk.attname
+    grouped: dict[int, list] = {}
+    for record in history.select_related("history_user").order_by(
+        pk_name, "-history_date", "-history_id"
+    ):
+        grouped.setdefault(getattr(record, pk_name), []).append(record)
+    result = {}
+    for pk, records in grouped.items():
+        changes = []
+        for new, old in zip(records, [*records[1:], None], strict=True):
+            delta = new.diff_against(old, excluded_fields=HIDDEN_FIELDS) if old else None
+            fields = [
+                (
+                    str(model._meta.get_field(c.field).verbose_name).capitalize(),
+                    _display(model._meta.get_field(c.field), c.old, {}),
+                    _display(model._meta.get_field(c.field), c.new, {}),
+                )
+                for c in (delta.changes if delta else [])
+            ]
+            changes.append(
+                Change(
+                    new.history_date,
+                    who(new),
+                    what[new.history_type],
+                    fields,
+                    new.history_change_reason or "",
+                )
+            )
+        result[pk] = changes
+    return result

@@ -29,6 +29,7 @@ _CALL_HANDLER = [
     "callers.view_contactrequest",
     "dmts.view_dmtsentry",
     "dmts.correct_own_dmtsentry",
+    "callers.add_concern",
 ]
 # The Compliance Officer keeps the DMTS log and the frequent calls log (5.8g, 5.8h).
 _COMPLIANCE_OFFICER = [
@@ -43,6 +44,9 @@ _COMPLIANCE_OFFICER = [
     "callers.view_flag",
     "callers.view_meeting",
     "callers.view_rule",
+    "callers.merge_caller",
+    "callers.export_subject_access",
+    "callers.view_disposallog",
 ]
 # The Business and Compliance Manager runs the arrangements (5.6, 6.1).
 _BUSINESS_AND_COMPLIANCE_MANAGER = [
@@ -52,6 +56,19 @@ _BUSINESS_AND_COMPLIANCE_MANAGER = [
     "callers.flag_caller",
     "callers.add_rule",
     "callers.change_rule",
+    "callers.view_concern",
+    "callers.change_concern",
+    "callers.add_referral",
+    "callers.view_referral",
+    "callers.change_referral",
+    "callers.apply_legal_hold",
+    "callers.import_flags",
+    "callers.view_riskword",
+    "callers.add_riskword",
+    "callers.change_riskword",
+    "callers.view_retentionrule",
+    "callers.change_retentionrule",
+    "callers.view_sensitiveaccess",
     "opcc_calls.view_user",
 ]
 

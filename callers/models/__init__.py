@@ -1,4 +1,5 @@
-"""Callers and calls (calls.py); frequent-caller rules, flags and meetings (flags.py)."""
+"""Callers and calls (calls.py); frequent-caller rules, flags and meetings (flags.py);
+concerns, referrals, merges and retention (safeguarding.py)."""
 
 from callers.models.calls import (
     WINDOWS,
@@ -12,8 +13,24 @@ from callers.models.calls import (
     StaffContact,
 )
 from callers.models.flags import Flag, FlagReview, Meeting, MeetingItem, Rule, RuleMatch
+from callers.models.safeguarding import (
+    CallerMerge,
+    Concern,
+    DisposalLog,
+    Referral,
+    RetentionRule,
+    RiskWord,
+    SensitiveAccess,
+)
 
 __all__ = [
+    "CallerMerge",
+    "Concern",
+    "DisposalLog",
+    "Referral",
+    "RetentionRule",
+    "RiskWord",
+    "SensitiveAccess",
     "WINDOWS",
     "Call",
     "CallQuerySet",

@@ -22,6 +22,10 @@ WINDOWS = {
 
 
 class CallerQuerySet(models.QuerySet):
+    def current(self) -> "CallerQuerySet":
+        """Callers not merged into another record."""
+        return self.filter(merged_into__isnull=True)
+
     def with_recent_activity(self, *, now=None) -> "CallerQuerySet":
         """Annotate calls in the last 30 days, counted in the database."""
         from callers.models.flags import Flag
@@ -61,6 +65,21 @@ class Caller(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     # Bumped on every edit: a stale form (someone else saved first) is refused, not overwritten.
     version = models.PositiveIntegerField(default=1, editable=False)
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="merged_from",
+        help_text="Set when this record was found to be the same person as another.",
+    )
+    anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
+    legal_hold = models.BooleanField(
+        "On legal hold",
+        default=False,
+        help_text="Records on legal hold are never removed by the retention schedule.",
+    )
 
     history = HistoricalRecords()
     objects = CallerQuerySet.as_manager()
@@ -68,6 +87,12 @@ class Caller(models.Model):
     class Meta:
         ordering = ["full_name", "pk"]
         indexes = [models.Index(fields=["full_name"], name="caller_full_name_idx")]
+        permissions = [
+            ("merge_caller", "Can merge duplicate callers"),
+            ("export_subject_access", "Can export everything held about a caller"),
+            ("apply_legal_hold", "Can put a caller's records on legal hold"),
+            ("import_flags", "Can import a frequent calls spreadsheet"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
@@ -151,6 +176,10 @@ class StaffContact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}, {self.job_title}" if self.job_title else self.name
+
+
+#: What anonymised text says in place of what was there.
+REMOVED = "[Removed under the retention schedule]"
 
 
 class CallQuerySet(models.QuerySet):

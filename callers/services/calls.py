@@ -86,6 +86,8 @@ def call_log(
     phone: str | None = None,
     requested: StaffContact | None = None,
     request_reason: str = "",
+    concern_kind: str = "",
+    concern_noticed: str = "",
     **details,
 ) -> LoggedCall:
     """Log one call (policy 5.5). `phone` is already normalised (E.164). A second submission
@@ -116,6 +118,16 @@ def call_log(
                 transaction.on_commit(lambda: contact_request_notify(contact_request.pk))
             _record_activity(caller, call.received_at)
             matches_refresh(caller_ids=[caller.pk])
+            if concern_kind:
+                from callers.services.safeguarding import concern_raise
+
+                concern_raise(
+                    caller=caller,
+                    raised_by=handler,
+                    kind=concern_kind,
+                    noticed=concern_noticed,
+                    call=call,
+                )
     except IntegrityError:
         # Two submissions of one form at the same moment: the other one logged it.
         existing = Call.objects.filter(submission_token=submission_token).first()

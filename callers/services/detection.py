@@ -70,11 +70,6 @@ def default_rules_install() -> int:
     return len(DEFAULT_RULES)
 
 
-def default_rules_after_migrate(sender, using="default", **kwargs) -> None:
-    if using == "default":
-        default_rules_install()
-
-
 def _group(rule: Rule) -> Q:
     if rule.call_group == Rule.CallGroup.SALES:
         return Q(call_type=Call.Type.SALES)

@@ -1,0 +1,34 @@
+from django.core.management.base import BaseCommand
+
+from callers import retention
+
+
+class Command(BaseCommand):
+    help = (
+        "Apply the retention schedule. A dry run by default: it reports what it would "
+        "remove. With --apply it anonymises or deletes as configured and writes the "
+        "disposal log. Records of callers on legal hold are skipped."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--apply", action="store_true", help="Carry out the plan.")
+
+    def handle(self, *args, **options) -> None:
+        steps = retention.plan()
+        verb = "Carried out" if options["apply"] else "Dry run: would"
+        for step in steps:
+            self.stdout.write(
+                f"{verb} {step.summary}" if not options["apply"] else f"{step.summary}: done"
+            )
+        if options["apply"]:
+            logs = retention.carry_out(steps)
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"{verb}: {sum(log.count for log in logs)} records, {len(logs)} log entries."
+                )
+            )
+        else:
+            self.stdout.write(
+                f"{sum(len(s.ids) for s in steps)} records in all. "
+                "Nothing was changed; run with --apply to carry it out."
+            )

@@ -1,0 +1,214 @@
+"""Vulnerability and safeguarding (policy 5.3b, 5.8i, 5.8j), and the data protection the same
+records need: who opened sensitive detail, merges of duplicate callers, retention and disposal.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from callers.models.calls import Call, Caller
+
+
+class Concern(models.Model):
+    """A handler's concern that a caller may be vulnerable, raised with a manager (5.8i, 5.8j)."""
+
+    class Kind(models.TextChoices):
+        LEARNING_DISABILITY = "learning_disability", "Possible learning disability"
+        PERSONALITY_DISORDER = "personality_disorder", "Possible personality disorder"
+        MENTAL_HEALTH = "mental_health", "Possible mental health condition"
+        OTHER_CONDITION = "other_condition", "Other condition, such as autism"
+        RISK_TO_CALLER = "risk_to_caller", "Risk to the caller"
+        RISK_TO_OTHERS = "risk_to_others", "Risk to others"
+        OTHER = "other", "Other"
+
+    caller = models.ForeignKey(Caller, on_delete=models.PROTECT, related_name="concerns")
+    call = models.ForeignKey(
+        Call, on_delete=models.SET_NULL, null=True, blank=True, related_name="concerns"
+    )
+    kind = models.CharField("Kind of concern", max_length=30, choices=Kind.choices)
+    noticed = models.TextField("What you noticed", max_length=4000)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="concerns_raised"
+    )
+    raised_at = models.DateTimeField(default=timezone.now)
+    decision = models.TextField("What the manager decided", blank=True, max_length=4000)
+    handling = models.TextField(
+        "Agreed handling",
+        blank=True,
+        max_length=2000,
+        help_text="Any change to how the caller is handled. Shown on the handling card.",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="concerns_decided",
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-raised_at"]
+        indexes = [models.Index(fields=["closed_at", "raised_at"], name="concern_queue_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.raised_at:%-d %b %Y})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("callers:concern", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class Referral(models.Model):
+    """A safeguarding referral a manager made to the force or a safeguarding body (5.3b)."""
+
+    class Body(models.TextChoices):
+        FORCE = "force", "The force"
+        ADULT_SOCIAL_CARE = "adult_social_care", "Adult social care"
+        CHILDRENS_SERVICES = "childrens_services", "Children's services"
+        MENTAL_HEALTH_CRISIS = "mental_health_crisis", "Mental health crisis team"
+        OTHER = "other", "Other"
+
+    class LawfulBasis(models.TextChoices):
+        CONSENT = "consent", "Consent"
+        VITAL_INTERESTS = "vital_interests", "Vital interests"
+        PUBLIC_TASK = "public_task", "Public task"
+        LEGAL_OBLIGATION = "legal_obligation", "Legal obligation"
+        SAFEGUARDING = "safeguarding", "Safeguarding of children and individuals at risk"
+
+    class Consent(models.TextChoices):
+        YES = "yes", "Yes, the caller consented"
+        NO = "no", "No, the caller did not consent"
+        NOT_ASKED = "not_asked", "Not asked (for example, it would increase the risk)"
+
+    caller = models.ForeignKey(Caller, on_delete=models.PROTECT, related_name="referrals")
+    concern = models.ForeignKey(
+        Concern, on_delete=models.SET_NULL, null=True, blank=True, related_name="referrals"
+    )
+    referred_to = models.CharField("Referred to", max_length=30, choices=Body.choices)
+    other_body = models.CharField("If other, who", max_length=200, blank=True)
+    referred_on = models.DateField("Date of referral", default=timezone.localdate)
+    their_reference = models.CharField("Their reference", max_length=100, blank=True)
+    lawful_basis = models.CharField(
+        "Lawful basis for sharing", max_length=30, choices=LawfulBasis.choices
+    )
+    consent = models.CharField("Did the caller consent?", max_length=20, choices=Consent.choices)
+    outcome = models.TextField(blank=True, max_length=4000)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referrals_made"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-referred_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Referral to {self.other_body or self.get_referred_to_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("callers:referral", args=[self.pk])
+
+
+class RiskWord(models.Model):
+    """Words in what a handler types that suggest an immediate risk to life."""
+
+    word = models.CharField(max_length=60, unique=True)
+    is_active = models.BooleanField("In use", default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["word"]
+
+    def __str__(self) -> str:
+        return self.word
+
+
+class SensitiveAccess(models.Model):
+    """Who opened sensitive detail about a caller, and when. Written, never edited."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    caller = models.ForeignKey(Caller, on_delete=models.CASCADE, related_name="+")
+    what = models.CharField(max_length=100)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name_plural = "sensitive access log"
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return f"{self.user_id} opened {self.what} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class CallerMerge(models.Model):
+    """Two records found to be one person: everything moved to the survivor."""
+
+    survivor = models.ForeignKey(Caller, on_delete=models.PROTECT, related_name="merges_kept")
+    merged = models.ForeignKey(Caller, on_delete=models.PROTECT, related_name="merges_gone")
+    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    merged_at = models.DateTimeField(default=timezone.now)
+    moved = models.JSONField("What moved", default=dict)
+
+    class Meta:
+        ordering = ["-merged_at"]
+
+    def __str__(self) -> str:
+        return f"#{self.merged_id} merged into #{self.survivor_id}"
+
+
+class RetentionRule(models.Model):
+    """How long each kind of record is kept after the caller's last contact, and what then."""
+
+    class Kind(models.TextChoices):
+        CALLS = "calls", "Calls and DMTS entries"
+        CALLERS = "callers", "Callers with no contact"
+        FLAGS = "flags", "Flags"
+        CONCERNS = "concerns", "Concerns"
+        REFERRALS = "referrals", "Safeguarding referrals"
+
+    class Action(models.TextChoices):
+        ANONYMISE = "anonymise", "Anonymise"
+        DELETE = "delete", "Delete"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, unique=True)
+    keep_years = models.PositiveSmallIntegerField("Keep for (years after last contact)", default=6)
+    action = models.CharField(max_length=20, choices=Action.choices, default=Action.ANONYMISE)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kind"]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_kind_display()}: {self.get_action_display().lower()} after "
+            f"{self.keep_years} years"
+        )
+
+
+class DisposalLog(models.Model):
+    """What a retention run removed: kinds, counts and record numbers, never personal data."""
+
+    rule_kind = models.CharField(max_length=20)
+    action = models.CharField(max_length=20)
+    record_type = models.CharField(max_length=50)
+    record_ids = models.JSONField(default=list)
+    count = models.PositiveIntegerField()
+    disposed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-disposed_at"]
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.count} {self.record_type} ({self.rule_kind})"

@@ -1,0 +1,186 @@
+"""Concerns, safeguarding referrals, risk words and the log of who opened sensitive detail
+(policy 5.3b, 5.8i, 5.8j)."""
+
+import logging
+import re
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from callers.models import Call, Caller, Concern, Referral, RetentionRule, RiskWord, SensitiveAccess
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_RISK_WORDS = [
+    "suicide",
+    "suicidal",
+    "kill myself",
+    "end my life",
+    "overdose",
+    "self-harm",
+    "hurt myself",
+    "weapon",
+    "knife",
+    "gun",
+    "bomb",
+]
+
+
+def defaults_install() -> None:
+    """A new installation's risk words and retention schedule (six years, as the issue's
+    defaults); runs after every migrate and only fills what is empty."""
+    if not RiskWord.objects.exists():
+        bulk_create_with_history(
+            [RiskWord(word=w) for w in DEFAULT_RISK_WORDS],
+            RiskWord,
+            default_change_reason="Default risk words installed",
+        )
+    missing = set(RetentionRule.Kind.values) - set(
+        RetentionRule.objects.values_list("kind", flat=True)
+    )
+    if missing:
+        bulk_create_with_history(
+            [
+                RetentionRule(
+                    kind=kind,
+                    keep_years=6,
+                    action=RetentionRule.Action.DELETE
+                    if kind == RetentionRule.Kind.CALLERS
+                    else RetentionRule.Action.ANONYMISE,
+                )
+                for kind in sorted(missing)
+            ],
+            RetentionRule,
+            default_change_reason="Default retention schedule installed",
+        )
+
+
+def risk_words_in(text: str) -> list[str]:
+    """The risk words (whole words or phrases, any case) that appear in the text."""
+    if not text.strip():
+        return []
+    found = []
+    for word in RiskWord.objects.filter(is_active=True).values_list("word", flat=True):
+        if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, flags=re.IGNORECASE):
+            found.append(word)
+    return found
+
+
+def _managers_emails() -> list[str]:
+    perm = Q(groups__permissions__codename="change_concern") | Q(
+        user_permissions__codename="change_concern"
+    )
+    return list(
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(perm)
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+
+
+def _notify_managers(concern_id: int) -> None:
+    """Tell managers a concern is waiting. The email says only that: the detail stays in the
+    system, behind the permission to see it."""
+    link = settings.SITE_URL + reverse("callers:concern", args=[concern_id])
+    body = render_to_string(
+        "callers/email/concern_raised.txt", {"link": link, "office_name": settings.OFFICE_NAME}
+    )
+    try:
+        send_mail("A concern about a caller has been raised", body, None, _managers_emails())
+    except OSError:
+        logger.exception("Could not email managers about concern %s", concern_id)
+
+
+@transaction.atomic
+def concern_raise(
+    *, caller: Caller, raised_by, kind: str, noticed: str, call: Call | None = None
+) -> Concern:
+    """Any handler raises a concern about a caller with their manager (5.8i, 5.8j)."""
+    concern = Concern(
+        caller=caller, raised_by=raised_by, kind=kind, noticed=noticed.strip(), call=call
+    )
+    concern.full_clean()
+    concern._history_user = raised_by
+    concern.save()
+    transaction.on_commit(lambda: _notify_managers(concern.pk))
+    return concern
+
+
+@transaction.atomic
+def concern_decide(
+    *, concern: Concern, decided_by, decision: str, handling: str = "", close: bool = False
+) -> Concern:
+    if not decided_by.has_perm("callers.change_concern"):
+        raise PermissionDenied
+    if not decision.strip():
+        raise ValidationError({"decision": "Record what you decided."})
+    concern = Concern.objects.select_for_update().get(pk=concern.pk)
+    concern.decision, concern.handling = decision.strip(), handling.strip()
+    concern.decided_by = decided_by
+    if close and concern.closed_at is None:
+        concern.closed_at = timezone.now()
+    concern.full_clean()
+    concern._history_user = decided_by
+    concern._change_reason = "Decided and closed" if close else "Decision recorded"
+    concern.save()
+    return concern
+
+
+@transaction.atomic
+def referral_record(*, caller: Caller, made_by, **fields) -> Referral:
+    """A manager records a referral to the force or a safeguarding body (5.3b)."""
+    if not made_by.has_perm("callers.add_referral"):
+        raise PermissionDenied
+    referral = Referral(caller=caller, made_by=made_by, **fields)
+    if referral.referred_to == Referral.Body.OTHER and not referral.other_body.strip():
+        raise ValidationError({"other_body": "Say who the referral went to."})
+    referral.full_clean()
+    referral._history_user = made_by
+    referral.save()
+    return referral
+
+
+@transaction.atomic
+def referral_outcome(
+    *, referral: Referral, changed_by, outcome: str, their_reference: str
+) -> Referral:
+    if not changed_by.has_perm("callers.change_referral"):
+        raise PermissionDenied
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    referral.outcome, referral.their_reference = outcome.strip(), their_reference.strip()
+    referral.full_clean()
+    referral._history_user = changed_by
+    referral._change_reason = "Outcome recorded"
+    referral.save()
+    return referral
+
+
+def sensitive_access_log(*, user, caller_id: int, what: str) -> None:
+    """Record that someone opened sensitive detail about a caller."""
+    SensitiveAccess.objects.create(user=user, caller_id=caller_id, what=what)
+
+
+@transaction.atomic
+def legal_hold_set(*, caller: Caller, changed_by, on_hold: bool, reason: str) -> Caller:
+    if not changed_by.has_perm("callers.apply_legal_hold"):
+        raise PermissionDenied
+    if not reason.strip():
+        raise ValidationError({"reason": "Give the reason, for the record."})
+    caller = Caller.objects.select_for_update().get(pk=caller.pk)
+    caller.legal_hold = on_hold
+    caller._history_user = changed_by
+    caller._change_reason = (
+        f"{'Legal hold applied' if on_hold else 'Legal hold lifted'}: {reason.strip()}"
+    )
+    caller.save()
+    return caller
