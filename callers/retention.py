@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -58,6 +58,19 @@ def _due_callers(rule: RetentionRule, now: datetime):
     )
 
 
+def _holds_records() -> Q:
+    """A caller with records still kept, so the caller cannot be deleted."""
+    return (
+        Q(Exists(Call.objects.filter(caller=OuterRef("pk"))))
+        | Q(Exists(Flag.objects.filter(caller=OuterRef("pk"))))
+        | Q(Exists(Concern.objects.filter(caller=OuterRef("pk"))))
+        | Q(Exists(Referral.objects.filter(caller=OuterRef("pk"))))
+        | Q(Exists(MeetingItem.objects.filter(caller=OuterRef("pk"))))
+        | Q(Exists(Caller.objects.filter(merged_into=OuterRef("pk"))))
+        | Q(merged_into__isnull=False)
+    )
+
+
 def plan(*, now: datetime | None = None) -> list[Step]:
     now = now or timezone.now()
     steps = []
@@ -72,6 +85,8 @@ def plan(*, now: datetime | None = None) -> list[Step]:
             callers = Caller.objects.filter(pk__in=due)
             if rule.action == Action.ANONYMISE:
                 callers = callers.filter(anonymised_at__isnull=True)
+            else:  # anonymised already and still holding kept records: nothing more to do
+                callers = callers.exclude(Q(anonymised_at__isnull=False) & _holds_records())
             steps.append(Step(rule, "callers", list(callers.values_list("pk", flat=True))))
         elif rule.kind == Kind.FLAGS:
             flags = Flag.objects.filter(caller__in=due)

@@ -26,7 +26,8 @@ def _name_matches_postgres(name: str) -> list[int]:
     from django.contrib.postgres.search import TrigramSimilarity
 
     return list(
-        Caller.objects.annotate(
+        Caller.objects.current()
+        .annotate(
             score=Greatest(
                 TrigramSimilarity("full_name", name), TrigramSimilarity("other_names", name)
             )
@@ -52,9 +53,9 @@ def _name_matches_fallback(name: str) -> list[int]:
         narrow |= Q(full_name__icontains=word[:2]) | Q(other_names__icontains=word[:2])
     wanted = name.lower()
     scored = []
-    for pk, full_name, other_names in Caller.objects.filter(narrow).values_list(
-        "pk", "full_name", "other_names"
-    )[:2000]:
+    for pk, full_name, other_names in (
+        Caller.objects.current().filter(narrow).values_list("pk", "full_name", "other_names")[:2000]
+    ):
         names = [full_name, *[n for n in other_names.split(",") if n.strip()]]
         score = max(
             1.0
@@ -71,7 +72,7 @@ def _phone_matches(text: str) -> list[int]:
     number = phones.normalise(text)
     lookup = Q(number=number) if number else Q(number__contains=phones.digits_fragment(text))
     return list(
-        CallerPhone.objects.filter(lookup)
+        CallerPhone.objects.filter(lookup, caller__merged_into__isnull=True)
         .order_by("caller_id")
         .values_list("caller_id", flat=True)
         .distinct()[:MATCH_LIMIT]
@@ -97,7 +98,7 @@ def find_callers(*, name: str = "", phone: str = "") -> list[Caller]:
     ids = ids[:MATCH_LIMIT]
     if not ids:
         return []
-    found = {c.pk: c for c in Caller.objects.filter(pk__in=ids).with_recent_activity()}
+    found = {c.pk: c for c in Caller.objects.current().filter(pk__in=ids).with_recent_activity()}
     return [found[pk] for pk in ids if pk in found]
 
 

@@ -113,9 +113,9 @@ def caller_search(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         results = find_callers(name=form.cleaned_data["q"], phone=form.cleaned_data["q"])
     recent = Paginator(
-        Caller.objects.select_related("activity").order_by(
-            F("activity__last_call_at").desc(nulls_last=True), "pk"
-        ),
+        Caller.objects.current()
+        .select_related("activity")
+        .order_by(F("activity__last_call_at").desc(nulls_last=True), "pk"),
         CALLS_PER_PAGE,
     ).get_page(request.GET.get("page"))
     template = (

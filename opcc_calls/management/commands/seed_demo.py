@@ -2,8 +2,9 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 
-from callers.demo import seed_callers_and_calls, seed_flags_and_meetings
+from callers.demo import seed_callers_and_calls, seed_flags_and_meetings, seed_safeguarding
 from callers.models import StaffContact
 from dmts.demo import seed_entries
 from opcc_calls.models import User
@@ -56,13 +57,21 @@ class Command(BaseCommand):
             raise CommandError(
                 "seed_demo only runs with DJANGO_DEBUG=true: it creates known passwords."
             )
-        with transaction.atomic():
+        # Demo records are not news: nobody is emailed about them.
+        with (
+            override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
+            transaction.atomic(),
+        ):
             sync_role_groups()
             handlers = self._users() + self._colleagues()
             self._directory()
             callers, calls = seed_callers_and_calls(handlers)
             seed_entries(reviewer=User.objects.get(username="compliance"))
             seed_flags_and_meetings(User.objects.get(username="manager"))
+            seed_safeguarding(
+                manager=User.objects.get(username="manager"),
+                handler=User.objects.get(username="handler"),
+            )
         if callers:
             self.stdout.write(f"Created {callers} demo callers and {calls} calls.")
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in with any of:"))

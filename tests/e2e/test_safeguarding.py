@@ -1,0 +1,97 @@
+"""Journeys: a concern raised while logging a call and decided by a manager; a safeguarding
+referral; merging two records of one person; a subject access export (policy 5.3b, 5.8i)."""
+
+import pytest
+from django.utils.html import escape
+from playwright.sync_api import Browser, Page, expect
+
+from callers.models import Call, Concern, Referral
+from tests.e2e.conftest import assert_accessible, sign_in
+from tests.factories import CallerFactory, CallerPhoneFactory, CallFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_a_handler_raises_a_concern_and_a_manager_decides_it(
+    page: Page, browser: Browser, live_server, handler_user, manager_user
+):
+    caller = CallerPhoneFactory(number="+441234567890", caller__full_name="Ruth Example").caller
+    sign_in(page, handler_user.username)
+    page.get_by_role("link", name="Log a call").first.click()
+    page.get_by_label("Phone number").fill("01234 567890")
+    page.get_by_role("button", name="Choose Ruth Example").click()
+    page.get_by_label("Enquiry", exact=True).check()
+    page.get_by_label("What the call is about").fill("Said she might take an overdose tonight")
+    expect(page.locator(".risk-warning")).to_contain_text("Call 999")
+    page.get_by_label("Kind of concern").select_option(label="Risk to the caller")
+    page.get_by_label("What you noticed").fill("Very low and talking about ending things.")
+    page.get_by_role("button", name="Log call").click()
+    expect(page.get_by_role("heading", name="Call logged")).to_be_visible()
+    expect(page.locator(".risk-warning")).to_be_visible()
+
+    manager = browser.new_context(base_url=live_server.url).new_page()
+    sign_in(manager, manager_user.username)
+    manager.goto("/callers/concerns/")
+    assert_accessible(manager)
+    manager.get_by_role("row", name="Ruth Example").get_by_role("link").click()
+    expect(manager.get_by_text("Very low and talking about ending things.")).to_be_visible()
+    assert_accessible(manager)
+    manager.get_by_label("What you decided").fill("Called the crisis team with her consent.")
+    manager.get_by_label("Agreed handling").fill("Keep calls calm; offer the crisis line.")
+    manager.get_by_label("Close the concern").check()
+    manager.get_by_role("button", name="Save the decision").click()
+    expect(manager.locator(".concern-status")).to_contain_text("Closed")
+
+    # The manager records the referral that followed.
+    manager.get_by_role("link", name="Record a safeguarding referral").click()
+    manager.get_by_label("Referred to").select_option(label="Mental health crisis team")
+    manager.get_by_label("Lawful basis for sharing").select_option(label="Vital interests")
+    manager.get_by_label("Yes, the caller consented").check()
+    manager.get_by_label("Their reference").fill("MHCT-778")
+    assert_accessible(manager)
+    manager.get_by_role("button", name="Record the referral").click()
+    expect(manager.get_by_text("Safeguarding referral recorded.")).to_be_visible()
+    manager.context.close()
+    assert Referral.objects.get(caller=caller).concern == Concern.objects.get(caller=caller)
+
+    # Back on the phone, the handler sees the agreed handling but not the detail.
+    page.goto(caller.get_absolute_url())
+    card = page.locator(".safeguarding-summary")
+    expect(card).to_contain_text("Keep calls calm; offer the crisis line.")
+    expect(card).to_contain_text("A safeguarding referral has been made.")
+    expect(page.get_by_text("Very low and talking about ending things.")).to_have_count(0)
+
+
+def test_merging_two_records_keeps_every_call_and_shows_in_history(page: Page, compliance_user):
+    first = CallerPhoneFactory(number="+441234567890", caller__full_name="Pat Jones").caller
+    second = CallerPhoneFactory(number="+441234567890", caller__full_name="Patricia Jones").caller
+    CallFactory.create_batch(2, caller=first)
+    CallFactory.create_batch(3, caller=second)
+    sign_in(page, compliance_user.username)
+    page.goto("/callers/duplicates/")
+    assert_accessible(page)
+    page.get_by_role("link", name="Compare and merge Pat Jones and Patricia Jones").click()
+    page.get_by_label(f"Pat Jones (caller #{first.pk})").check()
+    assert_accessible(page)
+    page.get_by_role("button", name="Merge the records").click()
+    expect(page.get_by_text("The two records are now one.")).to_be_visible()
+    expect(page.locator(".change-history")).to_contain_text(f"Merged in caller #{second.pk}")
+    assert Call.objects.filter(caller=first).count() == 5
+    page.goto(second.get_absolute_url())
+    expect(page.get_by_text("This record was merged into")).to_be_visible()
+    expect(page.locator(".change-history")).to_contain_text(f"Merged into caller #{first.pk}")
+
+
+def test_the_subject_access_export_holds_this_callers_records_only(page: Page, compliance_user):
+    caller = CallerFactory(full_name="Sam Subject", notes="Prefers letters")
+    calls = CallFactory.create_batch(3, caller=caller, about="Asked about CCTV near home")
+    other = CallFactory(about="Another person's complaint about noise")
+    sign_in(page, compliance_user.username)
+    page.goto(caller.get_absolute_url())
+    page.get_by_role("link", name="Subject access export").click()
+    expect(page.get_by_role("heading", name="Everything held about Sam Subject")).to_be_visible()
+    assert_accessible(page)
+    html = page.content()
+    assert html.count("Asked about CCTV near home") == len(calls)
+    assert "Prefers letters" in html and "Staff note: review before release" in html
+    assert "Another person" not in html and escape(other.caller.full_name) not in html
