@@ -40,20 +40,18 @@ def _display(field: models.Field, value, users: dict) -> str:
     return str(value)
 
 
-def record_changes(
-    history, model: type[models.Model], *, limit: int, what: dict[str, str]
-) -> list[Change]:
-    """One record's history, newest first, each change diffed against the one before it.
-    Two queries: the history (limit + 1 rows) and the users any foreign key names."""
-    records = list(
-        history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
-    )
-    pairs = list(zip(records[:limit], [*records[1:], None], strict=False))
-    deltas = [
+def _deltas(records: list, limit: int) -> list[tuple]:
+    """Each of one object's records (newest first) beside its diff against the one before."""
+    pairs = zip(records[:limit], [*records[1:], None], strict=False)
+    return [
         (new, new.diff_against(old, excluded_fields=HIDDEN_FIELDS) if old else None)
         for new, old in pairs
     ]
-    user_ids = {
+
+
+def _users_named(model: type[models.Model], deltas: list[tuple]) -> dict:
+    """The users that foreign keys in the diffs point at, in one query."""
+    ids = {
         value
         for _, delta in deltas
         if delta
@@ -61,7 +59,12 @@ def record_changes(
         for value in (change.old, change.new)
         if isinstance(model._meta.get_field(change.field), models.ForeignKey) and value
     }
-    users = {u.pk: u for u in get_user_model().objects.filter(pk__in=user_ids)} if user_ids else {}
+    return {u.pk: u for u in get_user_model().objects.filter(pk__in=ids)} if ids else {}
+
+
+def _changes(
+    model: type[models.Model], deltas: list[tuple], what: dict[str, str], users: dict
+) -> list[Change]:
     changes = []
     for new, delta in deltas:
         fields = []
@@ -86,6 +89,18 @@ def record_changes(
     return changes
 
 
+def record_changes(
+    history, model: type[models.Model], *, limit: int, what: dict[str, str]
+) -> list[Change]:
+    """One record's history, newest first, each change diffed against the one before it.
+    Two queries: the history (limit + 1 rows) and the users any foreign key names."""
+    records = list(
+        history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
+    )
+    deltas = _deltas(records, limit)
+    return _changes(model, deltas, what, _users_named(model, deltas))
+
+
 def merged(*timelines: list[Change], limit: int) -> list[Change]:
     return sorted((c for t in timelines for c in t), key=lambda c: c.when, reverse=True)[:limit]
 
@@ -93,35 +108,14 @@ def merged(*timelines: list[Change], limit: int) -> list[Change]:
 def object_changes(
     history, model: type[models.Model], *, what: dict[str, str]
 ) -> dict[int, list[Change]]:
-    """Every object's changes in a history queryset, grouped by object, in two queries (the
-    history and the users it names): for documents that cover many records at once."""
+    """Every object's changes in a history queryset, grouped by object, in three queries at
+    most: for documents that cover many records at once."""
     pk_name = model._meta.pk.attname
     grouped: dict[int, list] = {}
     for record in history.select_related("history_user").order_by(
         pk_name, "-history_date", "-history_id"
     ):
         grouped.setdefault(getattr(record, pk_name), []).append(record)
-    result = {}
-    for pk, records in grouped.items():
-        changes = []
-        for new, old in zip(records, [*records[1:], None], strict=True):
-            delta = new.diff_against(old, excluded_fields=HIDDEN_FIELDS) if old else None
-            fields = [
-                (
-                    str(model._meta.get_field(c.field).verbose_name).capitalize(),
-                    _display(model._meta.get_field(c.field), c.old, {}),
-                    _display(model._meta.get_field(c.field), c.new, {}),
-                )
-                for c in (delta.changes if delta else [])
-            ]
-            changes.append(
-                Change(
-                    new.history_date,
-                    who(new),
-                    what[new.history_type],
-                    fields,
-                    new.history_change_reason or "",
-                )
-            )
-        result[pk] = changes
-    return result
+    deltas = {pk: _deltas(records, len(records)) for pk, records in grouped.items()}
+    users = _users_named(model, [d for per_object in deltas.values() for d in per_object])
+    return {pk: _changes(model, per_object, what, users) for pk, per_object in deltas.items()}

@@ -1,0 +1,45 @@
+"""Every other page a manager can reach passes axe-core with no serious or critical
+violation (the journeys check the rest as they go)."""
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import Page
+
+from callers.models import Concern
+from callers.services import flag_create
+from tests.callers.test_flags import frequent_caller
+from tests.dmts.test_services import log_call
+from tests.e2e.conftest import assert_accessible, sign_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_remaining_pages_pass_axe(page: Page, manager_user):
+    caller = frequent_caller()
+    made = flag_create(
+        caller=caller,
+        flagged_by=manager_user,
+        kind="frequent",
+        reason="r",
+        agreed_response="Written replies only.",
+    )
+    call = log_call(manager_user)
+    Concern.objects.create(caller=caller, raised_by=manager_user, kind="other", noticed="x")
+    urls = [
+        reverse("password_change"),
+        reverse("callers:search"),
+        reverse("callers:edit", args=[caller.pk]),
+        reverse("callers:flag", args=[made.pk]),
+        reverse("callers:flag_renew", args=[made.pk]),
+        reverse("callers:flag_end", args=[made.pk]),
+        reverse("callers:flag_response", args=[made.pk]),
+        reverse("callers:meetings"),
+        reverse("callers:import"),
+        reverse("callers:concern_new", args=[caller.pk]),
+        reverse("dmts:correct", args=[call.pk]),
+        reverse("dmts:void", args=[call.pk]),
+    ]
+    sign_in(page, manager_user.username)
+    for url in urls:
+        page.goto(url)
+        assert_accessible(page)
