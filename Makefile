@@ -7,7 +7,7 @@ DEV_ENV := DJANGO_DEBUG=true SECRET_KEY=local-development-only-not-secret ALLOWE
 # `make run` serves SQLite; `make run RUN_DATABASE_URL=postgres://...` serves PostgreSQL instead.
 RUN_DATABASE_URL ?=
 
-.PHONY: run test lint format serve-setup lock clean
+.PHONY: run test lint format serve-setup lock clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,3 +56,14 @@ lock:
 
 clean:
 	rm -rf $(VENV) staticfiles build *.egg-info .pytest_cache .ruff_cache
+
+# Measure against a large call log in PostgreSQL (not part of `make test`; see bench/README.md).
+BENCH_DB ?= postgres://postgres@127.0.0.1:5432/opcc_calls_bench
+BENCH_CALLS ?= 2000000
+BENCH_CALLERS ?= 200000
+bench: $(VENV)/.installed-runtime
+	psql "$(dir $(BENCH_DB))postgres" -qc "DROP DATABASE IF EXISTS $(notdir $(BENCH_DB))" -c "CREATE DATABASE $(notdir $(BENCH_DB))"
+	$(DEV_ENV) DATABASE_URL=$(BENCH_DB) $(BIN)/python manage.py migrate --noinput -v0
+	$(DEV_ENV) DATABASE_URL=$(BENCH_DB) $(BIN)/python bench/generate.py --calls $(BENCH_CALLS) --callers $(BENCH_CALLERS)
+	STATIC_ROOT=bench/.static SECRET_KEY=bench-only ALLOWED_HOSTS=testserver $(BIN)/python manage.py collectstatic --noinput -v0
+	STATIC_ROOT=bench/.static DATABASE_URL=$(BENCH_DB) $(BIN)/python bench/measure.py --out bench/results/latest.md
