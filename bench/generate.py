@@ -34,7 +34,8 @@ STEPS = {
                       'Fatima','Peter','Linda','Gary','Helen','Imran','Karen'])[1 + i %% 16]
                || ' ' ||
                (ARRAY['Smith','Jones','Taylor','Brown','Khan','Patel','Walker','Wright',
-                      'Thompson','Evans','Roberts','Hughes','Begum','Singh','Clarke'])[1 + (i / 16) %% 15]
+                      'Thompson','Evans','Roberts','Hughes','Begum','Singh','Clarke'])
+                      [1 + (i / 16) %% 15]
                || ' ' || i,
                '', '', '', '', '', now() - interval '400 days', 1, false
         FROM generate_series(1, %(callers)s) AS i
@@ -69,7 +70,8 @@ STEPS = {
             voided, void_reason, created_at, version)
         SELECT id, 2026, row_number() OVER (ORDER BY id),
                'DMTS-B-' || lpad(id::text, 9, '0'),
-               CASE WHEN received_at < now() - interval '3 days' THEN 'reviewed' ELSE 'awaiting' END,
+               CASE WHEN received_at < now() - interval '3 days'
+                    THEN 'reviewed' ELSE 'awaiting' END,
                '', false, '', received_at, 1
         FROM callers_call
     """,
