@@ -3,7 +3,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from callers import reports
-from callers.models import Call, ContactRequest, Flag
+from callers.models import Call, Concern, ContactRequest, Flag
 from callers.services import contact_request_token
 from dmts.models import DmtsEntry
 from opcc_calls.permissions import SIGNED_IN, requires
@@ -33,4 +33,6 @@ def home(request: HttpRequest) -> HttpResponse:
         context["candidates"] = len(reports.candidate_ids())
         context["overdue_flags"] = Flag.objects.overdue().count()
         context["active_flags"] = Flag.objects.active().count()
+    if request.user.has_perm("callers.view_concern"):
+        context["open_concerns"] = Concern.objects.filter(closed_at__isnull=True).count()
     return render(request, "opcc_calls/home.html", context)
