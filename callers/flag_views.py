@@ -315,8 +315,8 @@ def meeting_decide(request: HttpRequest, pk: int) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Seeing the effect: calls per week by type, the share from flagged callers, and each
     flagged caller's calls per week before and since their flag."""
-    weeks, series = reports.calls_per_week_by_type()
-    flagged, total = reports.flagged_share()
+    weeks, series = reports.cached("weekly", reports.calls_per_week_by_type)
+    flagged, total = reports.cached("flagged-share", reports.flagged_share)
     flags = list(Flag.objects.active().select_related("caller").order_by("-flagged_at")[:50])
     effect = reports.before_and_after(flags)
     return render(

@@ -7,7 +7,8 @@ calls they have made.
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.core.cache import cache
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.db.models.functions import TruncDate, TruncWeek
 from django.utils import timezone
 
@@ -88,13 +89,16 @@ class Candidate:
         return Flag.Kind.FREQUENT if Flag.Kind.FREQUENT in self.kinds else Flag.Kind.REGULAR
 
 
-def candidate_ids(*, now: datetime | None = None) -> list[int]:
-    """Callers a rule has fired for who are not flagged, most recently fired first."""
-    matches = unflagged_matches(now=now)
-    latest: dict[int, datetime] = {}
-    for caller_id, fired in matches.values_list("caller_id", "last_fired_at"):
-        latest[caller_id] = max(fired, latest.get(caller_id, fired))
-    return sorted(latest, key=lambda pk: latest[pk], reverse=True)
+def candidate_ids(*, now: datetime | None = None):
+    """Callers a rule has fired for who are not flagged, most recently fired first: a
+    queryset of ids, ordered and counted in the database so it pages cheaply."""
+    return (
+        unflagged_matches(now=now)
+        .values("caller_id")
+        .annotate(last=Max("last_fired_at"))
+        .order_by("-last", "caller_id")
+        .values_list("caller_id", flat=True)
+    )
 
 
 def candidates(caller_ids: list[int], *, now: datetime | None = None) -> list[Candidate]:
@@ -117,6 +121,15 @@ def flags_with_activity(flags: list[Flag]) -> list[tuple[Flag, dict]]:
     """Each flag beside its caller's current counts (for the frequent calls log)."""
     counts = counts_for([f.caller_id for f in flags])
     return [(flag, counts[flag.caller_id]) for flag in flags]
+
+
+#: The dashboard's year-long aggregates are cached this long: they scan a year of calls.
+DASHBOARD_CACHE_SECONDS = 15 * 60
+
+
+def cached(key: str, compute):
+    """A dashboard figure, worked out at most once per DASHBOARD_CACHE_SECONDS."""
+    return cache.get_or_set(f"reports:{key}", compute, DASHBOARD_CACHE_SECONDS)
 
 
 def calls_per_week_by_type(*, weeks: int = 52) -> tuple[list[date], dict[str, list[int]]]:

@@ -23,20 +23,23 @@ PG_MIN_SIMILARITY = 0.3
 
 
 def _name_matches_postgres(name: str) -> list[int]:
-    from django.contrib.postgres.search import TrigramSimilarity
+    """Trigram similarity for misspellings and word similarity for part-typed names, both
+    answered by the GIN trigram indexes (icontains would not be: it compares UPPER())."""
+    from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
 
     return list(
         Caller.objects.current()
-        .annotate(
-            score=Greatest(
-                TrigramSimilarity("full_name", name), TrigramSimilarity("other_names", name)
-            )
-        )
         .filter(
             Q(full_name__trigram_similar=name)
-            | Q(other_names__trigram_similar=name)
-            | Q(full_name__icontains=name)
-            | Q(other_names__icontains=name)
+            | Q(full_name__trigram_word_similar=name)
+            | Q(other_names__trigram_word_similar=name)
+        )
+        .annotate(
+            score=Greatest(
+                TrigramSimilarity("full_name", name),
+                TrigramWordSimilarity(name, "full_name"),
+                TrigramWordSimilarity(name, "other_names"),
+            )
         )
         .order_by("-score", "full_name")
         .values_list("pk", flat=True)[:MATCH_LIMIT]

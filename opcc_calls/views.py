@@ -30,7 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
         context["calls_today"] = Call.objects.filter(received_at__gte=today).count()
         context["awaiting_review"] = DmtsEntry.objects.awaiting_review().count()
     if request.user.has_perm("callers.view_flag"):
-        context["candidates"] = len(reports.candidate_ids())
+        context["candidates"] = reports.candidate_ids().count()
         context["overdue_flags"] = Flag.objects.overdue().count()
         context["active_flags"] = Flag.objects.active().count()
     if request.user.has_perm("callers.view_concern"):

@@ -11,6 +11,14 @@ from tests.factories import UserFactory
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached figures (the dashboard's) never leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def handler_user(db):
     return UserFactory(username="handler-user", first_name="Hannah", roles=[Role.CALL_HANDLER])

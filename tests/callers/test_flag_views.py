@@ -3,6 +3,7 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -170,6 +171,7 @@ class TestDashboardAndRules:
         for n in (1, 8):
             for _ in range(n):
                 flag(frequent_caller(), manager_user)
+            cache.clear()  # measure the page as it works its figures out
             counts.append(queries_for(manager_client, reverse("callers:dashboard")))
         assert counts[0] == counts[1]
 
