@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -38,6 +38,11 @@ def _log_call_page(
     )
 
 
+def _caller(value: str) -> Caller | None:
+    """The current caller a form field names, or None for anything else (never a 500)."""
+    return Caller.objects.current().filter(pk=value).first() if value.isdigit() else None
+
+
 @requires("callers.add_call")
 @require_http_methods(["GET", "POST"])
 def log_call(request: HttpRequest) -> HttpResponse:
@@ -51,9 +56,11 @@ def log_call(request: HttpRequest) -> HttpResponse:
         data = request.POST.dict()
         caller = None
         if action.startswith("choose:"):
-            caller = get_object_or_404(Caller, pk=action.removeprefix("choose:"))
-        elif action != "clear" and data.get("caller"):
-            caller = Caller.objects.filter(pk=data["caller"]).first()
+            caller = _caller(action.removeprefix("choose:"))
+            if caller is None:
+                raise Http404
+        elif action != "clear":
+            caller = _caller(data.get("caller", ""))
         data["caller"] = caller.pk if caller else ""
         matches = (
             find_callers(name=data.get("full_name", ""), phone=data.get("phone", ""))

@@ -155,7 +155,13 @@ def meeting_open(*, kind: str, day: date, created_by) -> Meeting:
     meeting = Meeting(kind=kind, date=day, created_by=created_by)
     meeting.full_clean()
     meeting._history_user = created_by
-    meeting.save()
+    try:
+        with transaction.atomic():
+            meeting.save()
+    except IntegrityError as error:  # opened by someone else at the same moment
+        raise ValidationError(
+            {"date": "There is already a meeting of this kind on that day."}
+        ) from error
     items = []
     if kind == Meeting.Kind.SMT:
         reasons: dict[int, list[str]] = {}

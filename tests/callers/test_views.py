@@ -250,3 +250,9 @@ class TestRequestDecision:
         response = client.get(reverse("callers:request_decide", args=["not-a-token"]))
         assert response.status_code == 404
         assert "This link is not valid" in response.content.decode()
+
+
+@pytest.mark.parametrize("action", ["choose:abc", "choose:999999", "search"])
+def test_a_tampered_form_is_never_a_server_error(handler_client, action):
+    response = handler_client.post(LOG, form_data(action=action, caller="not-a-number"))
+    assert response.status_code in (200, 404)

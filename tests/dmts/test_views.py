@@ -226,3 +226,10 @@ def test_the_submission_token_is_not_in_any_export(compliance_client):
     log_call(submission_token=token)
     body = b"".join(compliance_client.get(reverse("dmts:export_csv")).streaming_content)
     assert str(token).encode() not in body
+
+
+def test_bad_filters_are_explained_not_a_server_error(compliance_client):
+    key = filter_key(compliance_client, received_from="not-a-date", handler="abc")
+    response = compliance_client.get(f"{reverse('dmts:log')}?filter={key}")
+    assert response.status_code == 200
+    assert "Enter a valid date." in response.content.decode()
