@@ -3,6 +3,7 @@
 
 import logging
 import re
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -18,6 +19,8 @@ from simple_history.utils import bulk_create_with_history
 from callers.models import Call, Caller, Concern, Referral, RetentionRule, RiskWord, SensitiveAccess
 
 logger = logging.getLogger(__name__)
+
+REPEAT_MINUTES = 5
 
 DEFAULT_RISK_WORDS = [
     "suicide",
@@ -105,7 +108,18 @@ def _notify_managers(concern_id: int) -> None:
 def concern_raise(
     *, caller: Caller, raised_by, kind: str, noticed: str, call: Call | None = None
 ) -> Concern:
-    """Any handler raises a concern about a caller with their manager (5.8i, 5.8j)."""
+    """Any handler raises a concern about a caller with their manager (5.8i, 5.8j). The same
+    concern sent twice in a row (a double click) is kept once."""
+    Caller.objects.select_for_update().filter(pk=caller.pk).first()  # one at a time per caller
+    repeat = Concern.objects.filter(
+        caller=caller,
+        raised_by=raised_by,
+        kind=kind,
+        noticed=noticed.strip(),
+        raised_at__gte=timezone.now() - timedelta(minutes=REPEAT_MINUTES),
+    ).first()
+    if repeat:
+        return repeat
     concern = Concern(
         caller=caller, raised_by=raised_by, kind=kind, noticed=noticed.strip(), call=call
     )

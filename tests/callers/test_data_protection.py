@@ -246,8 +246,8 @@ def test_subject_access_runs_fixed_queries_however_many_records(compliance_clien
     for n in (2, 25):
         caller = CallerFactory()
         CallFactory.create_batch(n, caller=caller)
-        for _ in range(n // 5 + 1):
-            concern_raise(caller=caller, raised_by=manager_user, kind="other", noticed="x")
+        for i in range(n // 5 + 1):
+            concern_raise(caller=caller, raised_by=manager_user, kind="other", noticed=f"x{i}")
         counts.append(
             _queries(compliance_client, reverse("callers:subject_access", args=[caller.pk]))
         )

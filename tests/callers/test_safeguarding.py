@@ -162,3 +162,11 @@ class TestRiskWords:
         call = CallFactory(about="Threatened suicide if nobody called back")
         html = handler_client.get(reverse("callers:logged", args=[call.pk])).content.decode()
         assert "Call 999" in html
+
+
+def test_a_double_clicked_concern_is_kept_once(handler_client):
+    caller = CallerFactory()
+    url = reverse("callers:concern_new", args=[caller.pk])
+    for _ in range(2):
+        handler_client.post(url, {"kind": "other", "noticed": NOTICED})
+    assert Concern.objects.count() == 1
