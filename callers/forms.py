@@ -44,7 +44,7 @@ class LogCallForm(forms.Form):
         help_text="Ask if they have contacted the office before (5.7c).",
     )
     caller = forms.ModelChoiceField(
-        queryset=Caller.objects.all(), required=False, widget=forms.HiddenInput
+        queryset=Caller.objects.current(), required=False, widget=forms.HiddenInput
     )
     call_type = forms.ChoiceField(
         label="Type of call",

@@ -34,6 +34,9 @@ def _log_call_page(
             "card": handling_card(caller) if caller else None,
             "matches": matches,
             "searched": matches is not None,
+            "risk_words": risk_words_in(
+                f"{form.data.get('about', '')} {form.data.get('outcome', '')}"
+            ),
         },
     )
 

@@ -170,3 +170,11 @@ def test_a_double_clicked_concern_is_kept_once(handler_client):
     for _ in range(2):
         handler_client.post(url, {"kind": "other", "noticed": NOTICED})
     assert Concern.objects.count() == 1
+
+
+def test_without_javascript_a_form_with_errors_still_shows_the_risk_guidance(handler_client):
+    html = handler_client.post(
+        reverse("callers:log"),
+        {"action": "save", "about": "Said they have a gun at home", "call_type": ""},
+    ).content.decode()
+    assert "Choose the type of call." in html and "Call 999" in html
