@@ -147,6 +147,9 @@ else:
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         },
+        # Tests use a file rather than memory: the browser tests' live server answers requests
+        # on several threads, which an in-memory database would make share one connection.
+        "TEST": {"NAME": str(BASE_DIR / "test-db.sqlite3")},
     }
 DATABASES = {"default": default_db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
