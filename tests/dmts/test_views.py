@@ -233,3 +233,20 @@ def test_bad_filters_are_explained_not_a_server_error(compliance_client):
     response = compliance_client.get(f"{reverse('dmts:log')}?filter={key}")
     assert response.status_code == 200
     assert "Enter a valid date." in response.content.decode()
+
+
+def test_filter_to_flagged_callers_only(compliance_client, manager_user):
+    from callers.services import flag_create
+
+    flagged = log_call()
+    log_call()
+    flag_create(
+        caller=flagged.caller,
+        flagged_by=manager_user,
+        kind="frequent",
+        reason="r",
+        agreed_response="Written replies only.",
+    )
+    key = filter_key(compliance_client, flagged="on")
+    html = compliance_client.get(f"{reverse('dmts:log')}?filter={key}").content.decode()
+    assert listed(html) == [flagged.dmts_entry.reference]
