@@ -23,7 +23,7 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 
-from callers.services import matches_refresh  # noqa: E402
+from callers.services.flags import matches_refresh  # noqa: E402
 from opcc_calls.models import User  # noqa: E402
 
 STEPS = {

@@ -32,8 +32,9 @@ from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from callers.models import Call, Caller  # noqa: E402
-from callers.selectors import find_callers, handling_card  # noqa: E402
-from callers.services import call_log, matches_refresh  # noqa: E402
+from callers.selectors.calls import find_callers, handling_card  # noqa: E402
+from callers.services.calls import call_log  # noqa: E402
+from callers.services.flags import matches_refresh  # noqa: E402
 from opcc_calls.models import User  # noqa: E402
 from opcc_calls.roles import sync_role_groups  # noqa: E402
 

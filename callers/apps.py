@@ -7,11 +7,14 @@ def install_defaults(sender, using="default", **kwargs) -> None:
     fills what is empty, so managers' changes are never overwritten."""
     if using != "default":
         return
-    from callers.services.detection import default_rules_install
-    from callers.services.safeguarding import defaults_install
+    # Models can only be imported once the app registry is ready: this runs after migrate.
+    from callers.services.data_protection import retention_schedule_install
+    from callers.services.flags import default_rules_install
+    from callers.services.safeguarding import risk_words_install
 
     default_rules_install()
-    defaults_install()
+    risk_words_install()
+    retention_schedule_install()
 
 
 class CallersConfig(AppConfig):

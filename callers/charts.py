@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from datetime import date
 
+from callers.models import Call
+
 
 @dataclass(frozen=True)
 class Bar:
@@ -78,8 +80,6 @@ def stacked_weeks(
     weeks: list[date], series: dict[str, list[int]], *, width: int = 720, height: int = 160
 ) -> StackedChart:
     """One stacked bar a week, one colour a type of call (colours in app.css)."""
-    from callers.models import Call
-
     labels = dict(Call.Type.choices)
     totals = [sum(values[i] for values in series.values()) for i in range(len(weeks))]
     maximum = max(totals, default=0)

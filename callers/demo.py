@@ -8,7 +8,19 @@ from django.db.models import Count, Max, Min
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from callers.models import Call, Caller, CallerActivity, CallerPhone
+from callers.models import (
+    Call,
+    Caller,
+    CallerActivity,
+    CallerPhone,
+    Concern,
+    Flag,
+    Meeting,
+    Referral,
+)
+from callers.selectors.flags import candidate_ids
+from callers.services.flags import flag_create, matches_refresh, meeting_decide, meeting_open
+from callers.services.safeguarding import concern_decide, concern_raise, referral_record
 
 FIRST_NAMES = [
     "Aisha",
@@ -402,10 +414,6 @@ AGREED_RESPONSES = [
 def seed_flags_and_meetings(manager) -> int:
     """Work out candidates, flag a few of them as agreed at a past SMT meeting (one now
     overdue for review), and record the Silver meetings since. Returns flags created."""
-    from callers.models import Flag, Meeting
-    from callers.reports import candidate_ids
-    from callers.services import flag_create, matches_refresh, meeting_decide, meeting_open
-
     if Flag.objects.exists():
         return 0
     matches_refresh()
@@ -448,9 +456,6 @@ def seed_flags_and_meetings(manager) -> int:
 
 def seed_safeguarding(*, manager, handler) -> None:
     """A concern waiting for a manager, one decided with a referral, and a likely duplicate."""
-    from callers.models import CallerPhone, Concern, Referral
-    from callers.services.safeguarding import concern_decide, concern_raise, referral_record
-
     if Concern.objects.exists():
         return
     frequent = list(Caller.objects.filter(flags__isnull=False).distinct()[:2])

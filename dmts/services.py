@@ -13,8 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from callers.models import Call
-from callers.services import StaleEdit, caller_activity_refresh
+from callers.services.activity import caller_activity_refresh
 from dmts.models import DmtsCounter, DmtsEntry
+from opcc_calls.concurrency import locked_for_edit
 
 logger = logging.getLogger(__name__)
 
@@ -54,14 +55,6 @@ def entry_create(*, call: Call) -> DmtsEntry:
     )
 
 
-def _locked(entry: DmtsEntry, version: int) -> DmtsEntry:
-    current = DmtsEntry.objects.select_for_update().select_related("call").get(pk=entry.pk)
-    if current.version != version:
-        raise StaleEdit
-    current.version += 1
-    return current
-
-
 @transaction.atomic
 def entry_review(*, entry: DmtsEntry, reviewer, status: str, notes: str, version: int) -> DmtsEntry:
     """The Compliance Officer marks an entry reviewed or needing follow-up (5.8g, 5.8h)."""
@@ -69,7 +62,7 @@ def entry_review(*, entry: DmtsEntry, reviewer, status: str, notes: str, version
         raise PermissionDenied
     if status == DmtsEntry.Status.AWAITING_REVIEW:
         raise ValidationError({"status": "Choose reviewed or needs follow-up."})
-    entry = _locked(entry, version)
+    entry = locked_for_edit(DmtsEntry, entry.pk, version, related=("call",))
     entry.status, entry.compliance_notes = status, notes
     entry.reviewed_by, entry.reviewed_at = reviewer, timezone.now()
     entry.full_clean()
@@ -86,7 +79,7 @@ def entry_void(*, entry: DmtsEntry, voided_by, reason: str, version: int) -> Dmt
         raise PermissionDenied
     if not reason.strip():
         raise ValidationError({"reason": "Say why this entry was logged in error."})
-    entry = _locked(entry, version)
+    entry = locked_for_edit(DmtsEntry, entry.pk, version, related=("call",))
     entry.voided, entry.void_reason = True, reason.strip()
     entry._change_reason = f"Voided: {reason.strip()}"
     entry._history_user = voided_by
@@ -107,7 +100,7 @@ def call_correct(
     unknown = set(changes) - set(CORRECTABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not correctable: {sorted(unknown)}")
-    entry = _locked(entry, version)
+    entry = locked_for_edit(DmtsEntry, entry.pk, version, related=("call",))
     call = entry.call
     for name, value in changes.items():
         setattr(call, name, value)

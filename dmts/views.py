@@ -5,12 +5,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from callers.services import StaleEdit
 from dmts import exports, services
 from dmts.filters import CallLogFilter, filters_load, filters_save
 from dmts.forms import CorrectionForm, ReviewForm, VoidForm
 from dmts.models import DmtsEntry
 from dmts.selectors import entry_changes
+from opcc_calls.concurrency import StaleEdit
 from opcc_calls.pagination import window
 from opcc_calls.permissions import requires
 

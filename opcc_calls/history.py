@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.db import models
+from django.utils import timezone
 
 
 @dataclass(frozen=True)
@@ -34,8 +35,6 @@ def _display(field: models.Field, value, users: dict) -> str:
     if isinstance(field, models.BooleanField):
         return "Yes" if value else "No"
     if isinstance(field, models.DateTimeField):
-        from django.utils import timezone
-
         return timezone.localtime(value).strftime("%-d %b %Y, %H:%M")
     return str(value)
 

@@ -2,9 +2,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from callers import reports
 from callers.models import Call, Concern, ContactRequest, Flag
-from callers.services import contact_request_token
+from callers.selectors.flags import candidate_ids
+from callers.services.calls import contact_request_token
 from dmts.models import DmtsEntry
 from opcc_calls.permissions import SIGNED_IN, requires
 
@@ -30,7 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
         context["calls_today"] = Call.objects.filter(received_at__gte=today).count()
         context["awaiting_review"] = DmtsEntry.objects.awaiting_review().count()
     if request.user.has_perm("callers.view_flag"):
-        context["candidates"] = reports.candidate_ids().count()
+        context["candidates"] = candidate_ids().count()
         context["overdue_flags"] = Flag.objects.overdue().count()
         context["active_flags"] = Flag.objects.active().count()
     if request.user.has_perm("callers.view_concern"):

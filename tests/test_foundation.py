@@ -14,9 +14,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
+from callers.models import ContactRequest
 from opcc_calls.models import User
 from opcc_calls.roles import ROLE_PERMISSIONS, Role, sync_role_groups
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, CallFactory, StaffContactFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -266,9 +267,6 @@ class TestSeedDemo:
 
 
 def test_home_lists_callers_waiting_for_this_persons_decision(handler_client, handler_user):
-    from callers.models import ContactRequest
-    from tests.factories import CallFactory, StaffContactFactory
-
     me = StaffContactFactory(user=handler_user)
     call = CallFactory(call_type="named_person", caller__full_name="Waiting Caller")
     ContactRequest.objects.create(call=call, requested=me, reason="Wants a word")

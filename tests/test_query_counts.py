@@ -2,28 +2,18 @@
 data there is."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from callers import services
 from callers.models import Concern
-from tests.callers.test_flags import flag, frequent_caller
-from tests.dmts.test_services import log_call
+from callers.services import flags as services
+from opcc_calls.roles import Role
+from tests.factories import UserFactory
+from tests.helpers import flag, frequent_caller, log_call, queries
 
 pytestmark = pytest.mark.django_db
 
 
-def queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured)
-
-
 def test_home_for_every_role_at_once(client, manager_user):
-    from opcc_calls.roles import Role
-    from tests.factories import UserFactory
-
     everyone = UserFactory(roles=list(Role), is_staff=True)
     client.force_login(everyone)
     counts = []

@@ -1,5 +1,6 @@
-"""Callers and calls (calls.py); frequent-caller rules, flags and meetings (flags.py);
-concerns, referrals, merges and retention (safeguarding.py)."""
+"""One module per concern: callers and calls (calls.py); frequent-caller rules, flags and
+meetings (flags.py); concerns, referrals and risk words (safeguarding.py); the access log,
+merges, retention and disposal (data_protection.py)."""
 
 from callers.models.calls import (
     WINDOWS,
@@ -12,38 +13,38 @@ from callers.models.calls import (
     ContactRequest,
     StaffContact,
 )
-from callers.models.flags import Flag, FlagReview, Meeting, MeetingItem, Rule, RuleMatch
-from callers.models.safeguarding import (
+from callers.models.data_protection import (
+    REMOVED,
     CallerMerge,
-    Concern,
     DisposalLog,
-    Referral,
     RetentionRule,
-    RiskWord,
     SensitiveAccess,
 )
+from callers.models.flags import Flag, FlagReview, Meeting, MeetingItem, Rule, RuleMatch
+from callers.models.safeguarding import Concern, Referral, RiskWord
 
 __all__ = [
-    "CallerMerge",
-    "Concern",
-    "DisposalLog",
-    "Referral",
-    "RetentionRule",
-    "RiskWord",
-    "SensitiveAccess",
+    "REMOVED",
     "WINDOWS",
     "Call",
     "CallQuerySet",
     "Caller",
     "CallerActivity",
+    "CallerMerge",
     "CallerPhone",
     "CallerQuerySet",
+    "Concern",
     "ContactRequest",
+    "DisposalLog",
     "Flag",
     "FlagReview",
     "Meeting",
     "MeetingItem",
+    "Referral",
+    "RetentionRule",
+    "RiskWord",
     "Rule",
     "RuleMatch",
+    "SensitiveAccess",
     "StaffContact",
 ]

@@ -26,21 +26,6 @@ class CallerQuerySet(models.QuerySet):
         """Callers not merged into another record."""
         return self.filter(merged_into__isnull=True)
 
-    def with_recent_activity(self, *, now=None) -> "CallerQuerySet":
-        """Annotate calls in the last 30 days, counted in the database."""
-        from callers.models.flags import Flag
-
-        now = now or timezone.now()
-        active_flag = Flag.objects.active().filter(caller_id=models.OuterRef("pk"))
-        return self.select_related("activity").annotate(
-            flag_kind=models.Subquery(active_flag.values("kind")[:1]),
-            calls_30d=Count(
-                "calls",
-                filter=Q(calls__received_at__gte=now - WINDOWS["30d"])
-                & ~Q(calls__dmts_entry__voided=True),
-            ),
-        )
-
 
 class Caller(models.Model):
     """A person (or organisation's representative) who contacts the office."""
@@ -176,10 +161,6 @@ class StaffContact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}, {self.job_title}" if self.job_title else self.name
-
-
-#: What anonymised text says in place of what was there.
-REMOVED = "[Removed under the retention schedule]"
 
 
 class CallQuerySet(models.QuerySet):

@@ -1,26 +1,28 @@
 """Writes: logging a call, keeping a caller's record, and requests to speak to someone.
 
 Views, admin, commands and tests all call these. Each is atomic; mail goes out on commit.
+Logging a call also gives it its DMTS entry: this module calls `dmts.services`, which in turn
+builds only on callers' models and activity counters, never on this module.
 """
 
 import logging
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
 
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Max, Min
-from django.db.models.functions import Coalesce, Greatest, Least
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from callers.models import Call, Caller, CallerActivity, CallerPhone, ContactRequest, StaffContact
-from callers.services.detection import matches_refresh
+from callers.services.activity import caller_activity_record
+from callers.services.safeguarding import concern_raise
+from dmts.services import entry_create
+from opcc_calls.concurrency import StaleEdit
 
 logger = logging.getLogger(__name__)
 
@@ -28,43 +30,10 @@ CONTACT_REQUEST_SALT = "callers.contact-request"
 CONTACT_REQUEST_LINK_DAYS = 30
 
 
-class StaleEdit(Exception):
-    """Someone else saved this record after the form was opened."""
-
-
 @dataclass(frozen=True)
 class LoggedCall:
     call: Call
     created: bool  # False when the same form was submitted again (a double click)
-
-
-def caller_activity_refresh(caller_id: int) -> None:
-    """Recount one caller's counters and rule matches from the log (after a correction, a
-    void or a merge)."""
-    matches_refresh(caller_ids=[caller_id])
-    totals = (
-        Call.objects.filter(caller_id=caller_id)
-        .counted()
-        .aggregate(n=Count("pk"), first=Min("received_at"), last=Max("received_at"))
-    )
-    CallerActivity.objects.update_or_create(
-        caller_id=caller_id,
-        defaults={
-            "calls_total": totals["n"],
-            "first_call_at": totals["first"],
-            "last_call_at": totals["last"],
-        },
-    )
-
-
-def _record_activity(caller: Caller, received_at: datetime) -> None:
-    """Keep the caller's running counters current, so lists never rescan the call log."""
-    CallerActivity.objects.get_or_create(caller=caller)
-    CallerActivity.objects.filter(caller=caller).update(
-        calls_total=F("calls_total") + 1,
-        first_call_at=Least(Coalesce("first_call_at", received_at), received_at),
-        last_call_at=Greatest(Coalesce("last_call_at", received_at), received_at),
-    )
 
 
 def caller_create(*, full_name: str, phone: str | None = None, **fields) -> Caller:
@@ -106,8 +75,6 @@ def call_log(
             )
             call.full_clean()
             call.save()
-            from dmts.services import entry_create  # dmts builds on callers, not the reverse
-
             entry_create(call=call)
             if call.call_type in (Call.Type.COMMISSIONER, Call.Type.NAMED_PERSON):
                 contact_request = ContactRequest(
@@ -116,11 +83,8 @@ def call_log(
                 contact_request.full_clean()
                 contact_request.save()
                 transaction.on_commit(lambda: contact_request_notify(contact_request.pk))
-            _record_activity(caller, call.received_at)
-            matches_refresh(caller_ids=[caller.pk])
+            caller_activity_record(caller, call.received_at)
             if concern_kind:
-                from callers.services.safeguarding import concern_raise
-
                 concern_raise(
                     caller=caller,
                     raised_by=handler,
@@ -204,7 +168,7 @@ def contact_request_notify(contact_request_id: int) -> bool:
     try:
         send_mail(
             subject=f"A caller asked to speak to you ({contact_request.call.reference})",
-            message=render_to_string("callers/email/contact_request.txt", context),
+            message=render_to_string("callers/calls/email/contact_request.txt", context),
             from_email=None,
             recipient_list=[contact_request.requested.email],
         )

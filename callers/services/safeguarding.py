@@ -1,8 +1,7 @@
-"""Concerns, safeguarding referrals, risk words and the log of who opened sensitive detail
-(policy 5.3b, 5.8i, 5.8j)."""
+"""Concerns raised with managers, safeguarding referrals and risk words (policy 5.3b, 5.8i,
+5.8j)."""
 
 import logging
-import re
 from datetime import timedelta
 
 from django.conf import settings
@@ -16,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from callers.models import Call, Caller, Concern, Referral, RetentionRule, RiskWord, SensitiveAccess
+from callers.models import Call, Caller, Concern, Referral, RiskWord
 
 logger = logging.getLogger(__name__)
 
@@ -37,44 +36,15 @@ DEFAULT_RISK_WORDS = [
 ]
 
 
-def defaults_install() -> None:
-    """A new installation's risk words and retention schedule (six years, as the issue's
-    defaults); runs after every migrate and only fills what is empty."""
+def risk_words_install() -> None:
+    """A new installation's risk words; runs after every migrate and only fills what is
+    empty, so managers' changes are never overwritten."""
     if not RiskWord.objects.exists():
         bulk_create_with_history(
             [RiskWord(word=w) for w in DEFAULT_RISK_WORDS],
             RiskWord,
             default_change_reason="Default risk words installed",
         )
-    missing = set(RetentionRule.Kind.values) - set(
-        RetentionRule.objects.values_list("kind", flat=True)
-    )
-    if missing:
-        bulk_create_with_history(
-            [
-                RetentionRule(
-                    kind=kind,
-                    keep_years=6,
-                    action=RetentionRule.Action.DELETE
-                    if kind == RetentionRule.Kind.CALLERS
-                    else RetentionRule.Action.ANONYMISE,
-                )
-                for kind in sorted(missing)
-            ],
-            RetentionRule,
-            default_change_reason="Default retention schedule installed",
-        )
-
-
-def risk_words_in(text: str) -> list[str]:
-    """The risk words (whole words or phrases, any case) that appear in the text."""
-    if not text.strip():
-        return []
-    found = []
-    for word in RiskWord.objects.filter(is_active=True).values_list("word", flat=True):
-        if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, flags=re.IGNORECASE):
-            found.append(word)
-    return found
 
 
 def _managers_emails() -> list[str]:
@@ -96,7 +66,8 @@ def _notify_managers(concern_id: int) -> None:
     system, behind the permission to see it."""
     link = settings.SITE_URL + reverse("callers:concern", args=[concern_id])
     body = render_to_string(
-        "callers/email/concern_raised.txt", {"link": link, "office_name": settings.OFFICE_NAME}
+        "callers/safeguarding/email/concern_raised.txt",
+        {"link": link, "office_name": settings.OFFICE_NAME},
     )
     try:
         send_mail("A concern about a caller has been raised", body, None, _managers_emails())
@@ -177,24 +148,3 @@ def referral_outcome(
     referral._change_reason = "Outcome recorded"
     referral.save()
     return referral
-
-
-def sensitive_access_log(*, user, caller_id: int, what: str) -> None:
-    """Record that someone opened sensitive detail about a caller."""
-    SensitiveAccess.objects.create(user=user, caller_id=caller_id, what=what)
-
-
-@transaction.atomic
-def legal_hold_set(*, caller: Caller, changed_by, on_hold: bool, reason: str) -> Caller:
-    if not changed_by.has_perm("callers.apply_legal_hold"):
-        raise PermissionDenied
-    if not reason.strip():
-        raise ValidationError({"reason": "Give the reason, for the record."})
-    caller = Caller.objects.select_for_update().get(pk=caller.pk)
-    caller.legal_hold = on_hold
-    caller._history_user = changed_by
-    caller._change_reason = (
-        f"{'Legal hold applied' if on_hold else 'Legal hold lifted'}: {reason.strip()}"
-    )
-    caller.save()
-    return caller

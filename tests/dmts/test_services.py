@@ -1,5 +1,4 @@
 import threading
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -8,29 +7,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from callers import services as callers_services
 from callers.models import Call, CallerActivity
-from callers.selectors import handling_card
-from callers.services import StaleEdit
+from callers.selectors.calls import handling_card
 from dmts import services
 from dmts.models import DmtsCounter, DmtsEntry
 from dmts.selectors import entry_changes
+from opcc_calls.concurrency import StaleEdit
 from opcc_calls.roles import Role
 from tests.factories import CallerFactory, UserFactory
+from tests.helpers import log_call
 
 pytestmark = pytest.mark.django_db
-
-
-def log_call(handler=None, **overrides) -> Call:
-    arguments = {
-        "submission_token": uuid.uuid4(),
-        "caller": overrides.pop("caller", None) or CallerFactory(),
-        "call_type": Call.Type.ENQUIRY,
-        "about": "Asked about the plan.",
-        "received_at": timezone.now(),
-    }
-    arguments.update(overrides)
-    return callers_services.call_log(handler=handler or UserFactory(), **arguments).call
 
 
 class TestEntries:

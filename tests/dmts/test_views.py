@@ -5,16 +5,16 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
 from callers.models import Call
+from callers.services.flags import flag_create
+from dmts import services
 from dmts.models import DmtsEntry
-from tests.dmts.test_services import log_call
 from tests.factories import CallerFactory
+from tests.helpers import log_call, queries
 
 pytestmark = pytest.mark.django_db
 
@@ -193,17 +193,13 @@ def test_lists_run_the_same_queries_however_many_entries(compliance_client, url_
     counts = []
     for n in (1, 40):
         entries(n)
-        with CaptureQueriesContext(connection) as queries:
-            assert compliance_client.get(reverse(url_name)).status_code == 200
-        counts.append(len(queries))
+        counts.append(queries(compliance_client, reverse(url_name)))
     assert counts[0] == counts[1]
 
 
 def test_entry_page_runs_the_same_queries_however_long_its_history(
     compliance_client, compliance_user
 ):
-    from dmts import services
-
     counts = []
     for corrections in (1, 30):
         entry = log_call().dmts_entry
@@ -215,9 +211,7 @@ def test_entry_page_runs_the_same_queries_however_long_its_history(
                 version=version,
                 about=f"Version {version}",
             )
-        with CaptureQueriesContext(connection) as queries:
-            compliance_client.get(entry.get_absolute_url())
-        counts.append(len(queries))
+        counts.append(queries(compliance_client, entry.get_absolute_url()))
     assert counts[0] == counts[1]
 
 
@@ -236,8 +230,6 @@ def test_bad_filters_are_explained_not_a_server_error(compliance_client):
 
 
 def test_filter_to_flagged_callers_only(compliance_client, manager_user):
-    from callers.services import flag_create
-
     flagged = log_call()
     log_call()
     flag_create(

@@ -6,10 +6,9 @@ from django.urls import reverse
 from playwright.sync_api import Page
 
 from callers.models import Concern
-from callers.services import flag_create
-from tests.callers.test_flags import frequent_caller
-from tests.dmts.test_services import log_call
+from callers.services.flags import flag_create
 from tests.e2e.conftest import assert_accessible, sign_in
+from tests.helpers import frequent_caller, log_call
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -6,9 +6,9 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from callers.models import Flag
-from tests.callers.test_flags import frequent_caller
 from tests.e2e.conftest import assert_accessible, sign_in
 from tests.factories import CallerPhoneFactory
+from tests.helpers import frequent_caller
 
 pytestmark = pytest.mark.django_db(transaction=True)
 RESPONSE = "Take details and tell them their single point of contact will write back."

@@ -10,8 +10,8 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from dmts.models import DmtsEntry
-from tests.dmts.test_services import log_call
 from tests.e2e.conftest import assert_accessible, sign_in
+from tests.helpers import log_call
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

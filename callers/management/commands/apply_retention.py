@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from callers import retention
+from callers.selectors.data_protection import retention_plan
+from callers.services.data_protection import retention_apply
 
 
 class Command(BaseCommand):
@@ -14,14 +15,14 @@ class Command(BaseCommand):
         parser.add_argument("--apply", action="store_true", help="Carry out the plan.")
 
     def handle(self, *args, **options) -> None:
-        steps = retention.plan()
+        steps = retention_plan()
         verb = "Carried out" if options["apply"] else "Dry run: would"
         for step in steps:
             self.stdout.write(
                 f"{verb} {step.summary}" if not options["apply"] else f"{step.summary}: done"
             )
         if options["apply"]:
-            logs = retention.carry_out(steps)
+            logs = retention_apply(steps)
             self.stdout.write(
                 self.style.SUCCESS(
                     f"{verb}: {sum(log.count for log in logs)} records, {len(logs)} log entries."

@@ -1,0 +1,298 @@
+"""Forms for logging a call, finding and editing callers, and deciding a request to speak to
+someone (policy 5.5, 5.7, 5.8)."""
+
+import uuid
+from datetime import datetime, time, timedelta
+
+from django import forms
+from django.utils import timezone
+
+from callers import phones
+from callers.models import Call, Caller, Concern, ContactRequest, StaffContact
+
+TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+NEEDED_FOR_TYPE = "Needed for this type of call."
+
+
+class PhoneField(forms.CharField):
+    """Any UK or international format in; E.164 out (or '' when left blank)."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return ""
+        number = phones.normalise(value)
+        if number is None:
+            raise forms.ValidationError(phones.INVALID_MESSAGE, code="invalid")
+        return number
+
+
+class LogCallForm(forms.Form):
+    """The handler's one screen (policy 5.5, 5.8): who is calling, what kind of call, what it
+    was about and what was done. Each type asks for what it needs."""
+
+    phone = PhoneField(
+        label="Phone number",
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "inputmode": "tel", "autofocus": True}
+        ),
+    )
+    full_name = forms.CharField(
+        label="Full name",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        help_text="Ask if they have contacted the office before (5.7c).",
+    )
+    caller = forms.ModelChoiceField(
+        queryset=Caller.objects.current(), required=False, widget=forms.HiddenInput
+    )
+    call_type = forms.ChoiceField(
+        label="Type of call",
+        choices=Call.Type.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the type of call."},
+    )
+    about = forms.CharField(
+        label="What the call is about",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say what the call is about."},
+    )
+    outcome = forms.CharField(
+        label="Outcome",
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    identity_check = forms.ChoiceField(
+        label="Caller's identity",
+        choices=Call.IdentityCheck.choices,
+        initial=Call.IdentityCheck.NOT_NEEDED,
+        widget=forms.RadioSelect,
+        help_text="Never give personal information out over the phone to an unknown caller (5.8e).",
+    )
+    received_at = forms.DateTimeField(
+        label="Received at",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    ended_time = forms.TimeField(label="Ended at", required=False, widget=TIME_WIDGET)
+    # Complaint (5.8c)
+    complaint_status = forms.ChoiceField(
+        label="Complaints process",
+        required=False,
+        choices=[("", "Choose…"), *Call.ComplaintStatus.choices],
+    )
+    # Request to speak to the Commissioner or a named person (5.8d, 5.9b)
+    requested = forms.ModelChoiceField(
+        label="Person asked for",
+        required=False,
+        queryset=StaffContact.objects.filter(is_active=True),
+        empty_label="Choose…",
+        help_text="They are emailed the caller's details and decide whether to call back. "
+        "For the Commissioner, leave this: the Commissioner's office is emailed.",
+    )
+    request_reason = forms.CharField(
+        label="Why they want to speak to them",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    # To be forwarded to Police Headquarters
+    police_department = forms.CharField(
+        label="Department at Police Headquarters", required=False, max_length=200
+    )
+    published_route_given = forms.BooleanField(
+        label="I gave the caller the published route", required=False
+    )
+    # Sales or marketing (5.9)
+    organisation = forms.CharField(label="Organisation", required=False, max_length=200)
+    selling = forms.CharField(
+        label="What they were selling or promoting", required=False, max_length=500
+    )
+    # Abusive or malicious, any type (5.8f)
+    abusive = forms.BooleanField(label="The call was abusive or malicious", required=False)
+    warning_time = forms.TimeField(label="Warning given at", required=False, widget=TIME_WIDGET)
+    terminated_time = forms.TimeField(
+        label="Call terminated at", required=False, widget=TIME_WIDGET
+    )
+    # A concern about the caller, raised with a manager as the call is saved (5.8i, 5.8j)
+    concern_kind = forms.ChoiceField(
+        label="Kind of concern",
+        required=False,
+        choices=[("", "No concern"), *Concern.Kind.choices],
+    )
+    concern_noticed = forms.CharField(
+        label="What you noticed",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    submission_token = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("submission_token", uuid.uuid4())
+        kwargs["initial"].setdefault(
+            "received_at", timezone.localtime().replace(second=0, microsecond=0)
+        )
+        super().__init__(*args, **kwargs)
+
+    def _after_received(self, received_at: datetime, value: time | None) -> datetime | None:
+        """A time on the call's day; earlier than the start means it ran past midnight."""
+        if value is None or received_at is None:
+            return None
+        local = timezone.localtime(received_at)
+        moment = timezone.make_aware(datetime.combine(local.date(), value))
+        if moment < received_at.replace(second=0, microsecond=0):
+            moment = timezone.make_aware(datetime.combine(local.date() + timedelta(days=1), value))
+        return moment
+
+    def clean(self):
+        data = super().clean()
+        call_type = data.get("call_type")
+        if not data.get("caller") and not data.get("full_name", "").strip():
+            self.add_error(
+                "full_name",
+                "Enter the caller's full name, or choose them from the "
+                "matching callers. If they will not say, write 'Not given'.",
+            )
+        if call_type == Call.Type.COMMISSIONER and not data.get("requested"):
+            data["requested"] = StaffContact.objects.filter(
+                is_commissioner=True, is_active=True
+            ).first()
+            if data["requested"] is None:
+                self.add_error(
+                    "call_type",
+                    "The staff directory has no Commissioner to email: "
+                    "ask a manager to add one, and log this as a named person.",
+                )
+        required = {
+            **Call.FIELDS_NEEDED,
+            Call.Type.COMMISSIONER: ["request_reason"],
+            Call.Type.NAMED_PERSON: ["requested", "request_reason"],
+        }.get(call_type, [])
+        for name in required:
+            if not data.get(name) and name not in self.errors:
+                self.add_error(name, NEEDED_FOR_TYPE)
+        received_at = data.get("received_at")
+        if received_at and received_at > timezone.now() + timedelta(minutes=5):
+            self.add_error("received_at", "A call cannot be received in the future.")
+        data["ended_at"] = self._after_received(received_at, data.get("ended_time"))
+        if data.get("abusive"):
+            for name in ("warning_time", "terminated_time"):
+                if not data.get(name) and name not in self.errors:
+                    self.add_error(name, "Give the time, for the record of an abusive call.")
+        if data.get("concern_kind") and not data.get("concern_noticed", "").strip():
+            self.add_error("concern_noticed", "Say what you noticed, for the manager.")
+        data["warning_given_at"] = self._after_received(received_at, data.get("warning_time"))
+        data["terminated_at"] = self._after_received(received_at, data.get("terminated_time"))
+        return data
+
+    def service_arguments(self) -> dict:
+        """The cleaned form as `call_log`'s keyword arguments (only what the type needs)."""
+        data = self.cleaned_data
+        call_type = data["call_type"]
+        args = {
+            "submission_token": data["submission_token"],
+            "caller": data["caller"],
+            "new_caller_name": data["full_name"].strip(),
+            "phone": data["phone"] or None,
+            "call_type": call_type,
+            "about": data["about"],
+            "outcome": data["outcome"],
+            "identity_check": data["identity_check"],
+            "received_at": data["received_at"],
+            "ended_at": data["ended_at"],
+            "abusive": data["abusive"],
+            "warning_given_at": data["warning_given_at"] if data["abusive"] else None,
+            "terminated_at": data["terminated_at"] if data["abusive"] else None,
+            "concern_kind": data["concern_kind"],
+            "concern_noticed": data["concern_noticed"],
+        }
+        if call_type == Call.Type.COMPLAINT:
+            args["complaint_status"] = data["complaint_status"]
+        if call_type in (Call.Type.COMMISSIONER, Call.Type.NAMED_PERSON):
+            args["requested"] = data["requested"]
+            args["request_reason"] = data["request_reason"]
+        if call_type == Call.Type.POLICE_HQ:
+            args["police_department"] = data["police_department"]
+            args["published_route_given"] = data["published_route_given"]
+        if call_type == Call.Type.SALES:
+            args["organisation"] = data["organisation"]
+            args["selling"] = data["selling"]
+        return args
+
+
+class CallerSearchForm(forms.Form):
+    q = forms.CharField(
+        label="Name or phone number",
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "type": "search"}),
+        error_messages={"required": "Enter a name or a phone number to search for."},
+    )
+
+
+class CallerForm(forms.ModelForm):
+    phone_numbers = forms.CharField(
+        label="Phone numbers",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One number a line, in any format.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Caller
+        fields = [
+            "full_name",
+            "other_names",
+            "email",
+            "postal_address",
+            "reasonable_adjustments",
+            "notes",
+        ]
+        widgets = {
+            "postal_address": forms.Textarea(attrs={"rows": 3}),
+            "reasonable_adjustments": forms.Textarea(attrs={"rows": 3}),
+            "notes": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["phone_numbers"] = "\n".join(
+                p.number.as_national for p in self.instance.phones.all()
+            )
+            self.initial["version"] = self.instance.version
+
+    def clean_phone_numbers(self) -> list[str]:
+        numbers, bad = [], []
+        for line in self.cleaned_data["phone_numbers"].splitlines():
+            if line.strip():
+                number = phones.normalise(line)
+                (numbers.append(number) if number else bad.append(line.strip()))
+        if bad:
+            raise forms.ValidationError(
+                f"Not a valid phone number: {', '.join(bad)}. {phones.INVALID_MESSAGE}"
+            )
+        return numbers
+
+
+class ContactRequestDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Your decision",
+        widget=forms.RadioSelect,
+        choices=[
+            c for c in ContactRequest.Decision.choices if c[0] != ContactRequest.Decision.PENDING
+        ],
+        error_messages={"required": "Choose what you have decided."},
+    )
+    note = forms.CharField(
+        label="Note (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

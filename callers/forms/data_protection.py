@@ -1,0 +1,31 @@
+"""Forms for legal hold, merging duplicate callers and importing the frequent calls
+spreadsheet."""
+
+from django import forms
+
+
+class LegalHoldForm(forms.Form):
+    on_hold = forms.BooleanField(label="Keep this caller's records on legal hold", required=False)
+    reason = forms.CharField(
+        label="Reason",
+        max_length=500,
+        error_messages={"required": "Give the reason, for the record."},
+    )
+
+
+class MergeForm(forms.Form):
+    keep = forms.ChoiceField(label="Which record to keep", widget=forms.RadioSelect)
+
+    def __init__(self, *args, first=None, second=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["keep"].choices = [
+            (str(c.pk), f"{c.full_name} (caller #{c.pk})") for c in (first, second)
+        ]
+
+
+class ImportForm(forms.Form):
+    spreadsheet = forms.FileField(
+        label="Frequent calls spreadsheet (CSV)",
+        help_text="Columns: Full name, Phone number, Kind, Agreed "
+        "response, Review date (optional), Notes (optional).",
+    )

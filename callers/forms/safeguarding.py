@@ -1,0 +1,75 @@
+"""Forms for concerns and safeguarding referrals (policy 5.3b, 5.8i, 5.8j)."""
+
+from django import forms
+
+from callers.models import Concern, Referral
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ConcernForm(forms.ModelForm):
+    class Meta:
+        model = Concern
+        fields = ["kind", "noticed"]
+        widgets = {"kind": forms.RadioSelect, "noticed": forms.Textarea(attrs={"rows": 4})}
+        error_messages = {
+            "kind": {"required": "Choose the kind of concern."},
+            "noticed": {"required": "Say what you noticed."},
+        }
+
+
+class ConcernDecisionForm(forms.Form):
+    decision = forms.CharField(
+        label="What you decided",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Record what you decided."},
+    )
+    handling = forms.CharField(
+        label="Agreed handling",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Any change to how the caller is handled. Every handler sees this.",
+    )
+    close = forms.BooleanField(label="Close the concern", required=False)
+
+
+class ReferralForm(forms.ModelForm):
+    class Meta:
+        model = Referral
+        fields = [
+            "referred_to",
+            "other_body",
+            "referred_on",
+            "their_reference",
+            "lawful_basis",
+            "consent",
+            "outcome",
+            "concern",
+        ]
+        widgets = {
+            "referred_on": DATE,
+            "consent": forms.RadioSelect,
+            "outcome": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, caller=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["concern"].queryset = (
+            caller.concerns.all() if caller else Concern.objects.none()
+        )
+        self.fields["concern"].required = False
+
+    def clean(self):
+        data = super().clean()
+        if data.get("referred_to") == Referral.Body.OTHER and not data.get("other_body"):
+            self.add_error("other_body", "Say who the referral went to.")
+        return data
+
+
+class ReferralOutcomeForm(forms.Form):
+    their_reference = forms.CharField(label="Their reference", required=False, max_length=100)
+    outcome = forms.CharField(
+        label="Outcome", max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )

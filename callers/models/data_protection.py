@@ -1,0 +1,93 @@
+"""Data protection for records that hold health and vulnerability: who opened sensitive detail,
+merges of duplicate callers, the retention schedule and what it disposed of."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from callers.models.calls import Caller
+
+#: What anonymised text says in place of what was there.
+REMOVED = "[Removed under the retention schedule]"
+
+
+class SensitiveAccess(models.Model):
+    """Who opened sensitive detail about a caller, and when. Written, never edited."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    caller = models.ForeignKey(Caller, on_delete=models.CASCADE, related_name="+")
+    what = models.CharField(max_length=100)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name_plural = "sensitive access log"
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return f"{self.user_id} opened {self.what} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class CallerMerge(models.Model):
+    """Two records found to be one person: everything moved to the survivor."""
+
+    survivor = models.ForeignKey(Caller, on_delete=models.PROTECT, related_name="merges_kept")
+    merged = models.ForeignKey(Caller, on_delete=models.PROTECT, related_name="merges_gone")
+    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    merged_at = models.DateTimeField(default=timezone.now)
+    moved = models.JSONField("What moved", default=dict)
+
+    class Meta:
+        ordering = ["-merged_at"]
+
+    def __str__(self) -> str:
+        return f"#{self.merged_id} merged into #{self.survivor_id}"
+
+
+class RetentionRule(models.Model):
+    """How long each kind of record is kept after the caller's last contact, and what then."""
+
+    class Kind(models.TextChoices):
+        CALLS = "calls", "Calls and DMTS entries"
+        CALLERS = "callers", "Callers with no contact"
+        FLAGS = "flags", "Flags"
+        CONCERNS = "concerns", "Concerns"
+        REFERRALS = "referrals", "Safeguarding referrals"
+
+    class Action(models.TextChoices):
+        ANONYMISE = "anonymise", "Anonymise"
+        DELETE = "delete", "Delete"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, unique=True)
+    keep_years = models.PositiveSmallIntegerField("Keep for (years after last contact)", default=6)
+    action = models.CharField(max_length=20, choices=Action.choices, default=Action.ANONYMISE)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kind"]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_kind_display()}: {self.get_action_display().lower()} after "
+            f"{self.keep_years} years"
+        )
+
+
+class DisposalLog(models.Model):
+    """What a retention run removed: kinds, counts and record numbers, never personal data."""
+
+    rule_kind = models.CharField(max_length=20)
+    action = models.CharField(max_length=20)
+    record_type = models.CharField(max_length=50)
+    record_ids = models.JSONField(default=list)
+    count = models.PositiveIntegerField()
+    disposed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-disposed_at"]
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.count} {self.record_type} ({self.rule_kind})"

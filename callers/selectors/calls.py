@@ -1,0 +1,208 @@
+"""Reads: finding callers and putting together what a handler needs to see about one.
+
+Each function runs a fixed number of queries however many calls a caller has made.
+"""
+
+import difflib
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
+from django.db import connection
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Greatest, TruncDate
+from django.utils import timezone
+
+from callers import phones
+from callers.models import WINDOWS, Call, Caller, CallerPhone, Flag
+from callers.selectors.safeguarding import safeguarding_summary
+from opcc_calls.history import Change, merged, record_changes, who
+
+MATCH_LIMIT = 10
+# The loosest name match we still show: "Jon Smith" for "John Smith" scores well above it.
+SQLITE_MIN_RATIO = 0.6
+PG_MIN_SIMILARITY = 0.3
+
+
+def _name_matches_postgres(name: str) -> list[int]:
+    """Trigram similarity for misspellings and word similarity for part-typed names, both
+    answered by the GIN trigram indexes (icontains would not be: it compares UPPER())."""
+    return list(
+        Caller.objects.current()
+        .filter(
+            Q(full_name__trigram_similar=name)
+            | Q(full_name__trigram_word_similar=name)
+            | Q(other_names__trigram_word_similar=name)
+        )
+        .annotate(
+            score=Greatest(
+                TrigramSimilarity("full_name", name),
+                TrigramWordSimilarity(name, "full_name"),
+                TrigramWordSimilarity(name, "other_names"),
+            )
+        )
+        .order_by("-score", "full_name")
+        .values_list("pk", flat=True)[:MATCH_LIMIT]
+    )
+
+
+def _name_matches_fallback(name: str) -> list[int]:
+    """SQLite has no trigrams: narrow by the start of each word, then rank with difflib."""
+    words = [w for w in name.lower().split() if len(w) >= 2]
+    if not words:
+        return []
+    narrow = Q()
+    for word in words:
+        narrow |= Q(full_name__icontains=word[:2]) | Q(other_names__icontains=word[:2])
+    wanted = name.lower()
+    scored = []
+    for pk, full_name, other_names in (
+        Caller.objects.current().filter(narrow).values_list("pk", "full_name", "other_names")[:2000]
+    ):
+        names = [full_name, *[n for n in other_names.split(",") if n.strip()]]
+        score = max(
+            1.0
+            if wanted in n.lower()
+            else difflib.SequenceMatcher(None, wanted, n.lower().strip()).ratio()
+            for n in names
+        )
+        if score >= SQLITE_MIN_RATIO:
+            scored.append((-score, full_name, pk))
+    return [pk for _, _, pk in sorted(scored)[:MATCH_LIMIT]]
+
+
+def _phone_matches(text: str) -> list[int]:
+    number = phones.normalise(text)
+    lookup = Q(number=number) if number else Q(number__contains=phones.digits_fragment(text))
+    return list(
+        CallerPhone.objects.filter(lookup, caller__merged_into__isnull=True)
+        .order_by("caller_id")
+        .values_list("caller_id", flat=True)
+        .distinct()[:MATCH_LIMIT]
+    )
+
+
+def _with_recent_activity(callers, *, now=None):
+    """Annotate each caller's calls in the last 30 days and the kind of any flag in force,
+    counted in the database."""
+    now = now or timezone.now()
+    active_flag = Flag.objects.active().filter(caller_id=OuterRef("pk"))
+    return callers.select_related("activity").annotate(
+        flag_kind=Subquery(active_flag.values("kind")[:1]),
+        calls_30d=Count(
+            "calls",
+            filter=Q(calls__received_at__gte=now - WINDOWS["30d"])
+            & ~Q(calls__dmts_entry__voided=True),
+        ),
+    )
+
+
+def find_callers(*, name: str = "", phone: str = "") -> list[Caller]:
+    """Callers matching a phone number (exact, or partly typed) and/or a name (loosely),
+    best first, each annotated with calls in the last 30 days and their last contact."""
+    name, phone = name.strip(), phone.strip()
+    if phone and not phones.looks_like_phone(phone) and not name:
+        name, phone = phone, ""  # a name typed into the one search box
+    ids: list[int] = []
+    if phone and len(phones.digits_fragment(phone)) >= 3:
+        ids += _phone_matches(phone)
+    if len(name) >= 2:
+        by_name = (
+            _name_matches_postgres(name)
+            if connection.vendor == "postgresql"
+            else _name_matches_fallback(name)
+        )
+        ids += [pk for pk in by_name if pk not in ids]
+    ids = ids[:MATCH_LIMIT]
+    if not ids:
+        return []
+    found = {c.pk: c for c in _with_recent_activity(Caller.objects.current().filter(pk__in=ids))}
+    return [found[pk] for pk in ids if pk in found]
+
+
+@dataclass(frozen=True)
+class HandlingCard:
+    """What a handler sees the moment a caller is identified (policy 5.3c: a consistent answer)."""
+
+    caller: Caller
+    counts: dict[str, int]
+    recent_calls: list[Call]
+    phone_numbers: list[CallerPhone]
+    flag: Flag | None = None
+    open_concerns: int = 0
+    referrals: int = 0
+    agreed_handling: list[str] = field(default_factory=list)
+
+    @property
+    def windows(self) -> list[tuple[str, int, int]]:
+        return [
+            (label, self.counts[f"calls_{key}"], self.counts[f"handlers_{key}"])
+            for key, label in (
+                ("24h", "Last 24 hours"),
+                ("7d", "Last 7 days"),
+                ("30d", "Last 30 days"),
+                ("90d", "Last 90 days"),
+            )
+        ]
+
+
+def handling_card(caller: Caller, *, now=None) -> HandlingCard:
+    calls = Call.objects.for_caller(caller)
+    return HandlingCard(
+        caller=caller,
+        counts=calls.window_counts(now=now),
+        recent_calls=list(calls.select_related("handler")[:5]),
+        phone_numbers=list(caller.phones.all()),
+        flag=caller.flags.active().select_related("single_point_of_contact").first(),
+        **safeguarding_summary(caller),
+    )
+
+
+def calls_per_day(
+    caller: Caller, *, days: int = 90, today: date | None = None
+) -> list[tuple[date, int]]:
+    """Calls per day over the last `days` days (office time), zeros included, in one query."""
+    today = today or timezone.localdate()
+    start = today - timedelta(days=days - 1)
+    tz = timezone.get_current_timezone()
+    start_at = timezone.make_aware(datetime.combine(start, time.min), tz)
+    per_day = dict(
+        Call.objects.for_caller(caller)
+        .filter(received_at__gte=start_at)
+        .annotate(day=TruncDate("received_at", tzinfo=tz))
+        .values("day")
+        .annotate(n=Count("pk"))
+        .values_list("day", "n")
+    )
+    return [
+        (start + timedelta(days=i), per_day.get(start + timedelta(days=i), 0)) for i in range(days)
+    ]
+
+
+def caller_changes(caller: Caller, *, limit: int) -> list[Change]:
+    """The caller's record and phone numbers, newest change first."""
+    details = record_changes(
+        caller.history.all(),
+        Caller,
+        limit=limit,
+        what={"+": "Caller created", "~": "Details changed", "-": "Caller deleted"},
+    )
+    phone_records = (
+        CallerPhone.history.filter(caller_id=caller.pk)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[:limit]
+    )
+    numbers = [
+        Change(
+            record.history_date,
+            who(record),
+            {"+": "Phone number added", "~": "Phone number changed", "-": "Phone number removed"}[
+                record.history_type
+            ]
+            + (f": {record.number.as_national}" if record.number else ""),
+            [],
+            record.history_change_reason or "",
+        )
+        for record in phone_records
+    ]
+    return merged(details, numbers, limit=limit)

@@ -1,0 +1,332 @@
+"""Reads for data protection: likely duplicate callers, what the retention schedule would
+dispose of now, everything held about one caller (subject access), and what importing a
+frequent calls spreadsheet would do."""
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Exists, Min, OuterRef, Q
+from django.db.models.functions import Coalesce, Lower
+from django.utils import timezone
+
+from callers import phones
+from callers.models import (
+    REMOVED,
+    Call,
+    Caller,
+    CallerMerge,
+    CallerPhone,
+    Concern,
+    Flag,
+    FlagReview,
+    MeetingItem,
+    Referral,
+    RetentionRule,
+)
+from dmts.models import DmtsEntry
+from opcc_calls.history import Change, object_changes
+
+SUGGESTIONS = 50
+Kind, Action = RetentionRule.Kind, RetentionRule.Action
+
+# Importing an office's existing frequent calls spreadsheet (saved as CSV). Columns (header
+# names, any order): Full name, Phone number, Kind (frequent or regular), Agreed response,
+# Review date (YYYY-MM-DD or DD/MM/YYYY, optional), Notes (optional). `import_check()` reports,
+# row by row, whether each would create a caller, match an existing one, or be rejected and why.
+IMPORT_MAX_BYTES = 1_000_000
+REQUIRED = ["full name", "phone number", "kind", "agreed response"]
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    first: Caller
+    second: Caller
+    why: str
+
+
+def duplicate_suggestions(*, limit: int = SUGGESTIONS) -> list[Suggestion]:
+    """Pairs of current callers that share a phone number or have the same name (ignoring
+    case), from two grouped queries."""
+    current = Caller.objects.current()
+    pairs: dict[tuple[int, int], str] = {}
+    shared = (
+        CallerPhone.objects.filter(caller__merged_into__isnull=True)
+        .values("number")
+        .annotate(n=Count("caller", distinct=True), first=Min("caller"))
+        .filter(n__gt=1)
+        .values_list("number", flat=True)[:limit]
+    )
+    by_number: dict[str, list[int]] = {}
+    for number, caller_id in CallerPhone.objects.filter(number__in=list(shared)).values_list(
+        "number", "caller_id"
+    ):
+        by_number.setdefault(str(number), []).append(caller_id)
+    for ids in by_number.values():
+        ids = sorted(set(ids))
+        for other in ids[1:]:
+            pairs.setdefault((ids[0], other), "They share a phone number")
+    names = (
+        current.annotate(key=Lower("full_name"))
+        .values("key")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .values_list("key", flat=True)[:limit]
+    )
+    by_name: dict[str, list[int]] = {}
+    for key, pk in (
+        current.annotate(key=Lower("full_name"))
+        .filter(key__in=list(names))
+        .values_list("key", "pk")
+    ):
+        by_name.setdefault(key, []).append(pk)
+    for ids in by_name.values():
+        ids = sorted(ids)
+        for other in ids[1:]:
+            pairs.setdefault((ids[0], other), "They have the same name")
+    chosen = list(pairs.items())[:limit]
+    callers = current.select_related("activity").in_bulk({pk for pair, _ in chosen for pk in pair})
+    return [
+        Suggestion(callers[a], callers[b], why)
+        for (a, b), why in chosen
+        if a in callers and b in callers
+    ]
+
+
+@dataclass
+class Step:
+    rule: RetentionRule
+    record_type: str
+    ids: list[int] = field(default_factory=list)
+
+    @property
+    def summary(self) -> str:
+        return (
+            f"{self.rule.get_kind_display()}: {self.rule.get_action_display().lower()} "
+            f"{len(self.ids)} {self.record_type}"
+        )
+
+
+def _due_callers(rule: RetentionRule, now: datetime):
+    """Callers not on legal hold whose last contact (or creation) is older than the rule."""
+    cutoff = now - timedelta(days=round(rule.keep_years * 365.25))
+    return (
+        Caller.objects.filter(legal_hold=False)
+        .annotate(last=Coalesce("activity__last_call_at", "created_at"))
+        .filter(last__lt=cutoff)
+    )
+
+
+def _holds_records() -> Q:
+    """A caller with records still kept, so the caller cannot be deleted."""
+    return (
+        Q(Exists(Call.objects.filter(caller=OuterRef("pk"))))
+        | Q(Exists(Flag.objects.filter(caller=OuterRef("pk"))))
+        | Q(Exists(Concern.objects.filter(caller=OuterRef("pk"))))
+        | Q(Exists(Referral.objects.filter(caller=OuterRef("pk"))))
+        | Q(Exists(MeetingItem.objects.filter(caller=OuterRef("pk"))))
+        | Q(Exists(Caller.objects.filter(merged_into=OuterRef("pk"))))
+        | Q(merged_into__isnull=False)
+    )
+
+
+def retention_plan(*, now: datetime | None = None) -> list[Step]:
+    now = now or timezone.now()
+    steps = []
+    for rule in RetentionRule.objects.all():
+        due = _due_callers(rule, now).values("pk")
+        if rule.kind == Kind.CALLS:
+            calls = Call.objects.filter(caller__in=due)
+            if rule.action == Action.ANONYMISE:
+                calls = calls.exclude(about=REMOVED)
+            steps.append(Step(rule, "calls", list(calls.values_list("pk", flat=True))))
+        elif rule.kind == Kind.CALLERS:
+            callers = Caller.objects.filter(pk__in=due)
+            if rule.action == Action.ANONYMISE:
+                callers = callers.filter(anonymised_at__isnull=True)
+            else:  # anonymised already and still holding kept records: nothing more to do
+                callers = callers.exclude(Q(anonymised_at__isnull=False) & _holds_records())
+            steps.append(Step(rule, "callers", list(callers.values_list("pk", flat=True))))
+        elif rule.kind == Kind.FLAGS:
+            flags = Flag.objects.filter(caller__in=due)
+            if rule.action == Action.ANONYMISE:
+                flags = flags.exclude(agreed_response=REMOVED)
+            steps.append(Step(rule, "flags", list(flags.values_list("pk", flat=True))))
+        elif rule.kind == Kind.CONCERNS:
+            concerns = Concern.objects.filter(caller__in=due)
+            if rule.action == Action.ANONYMISE:
+                concerns = concerns.exclude(noticed=REMOVED)
+            steps.append(Step(rule, "concerns", list(concerns.values_list("pk", flat=True))))
+        elif rule.kind == Kind.REFERRALS:
+            referrals = Referral.objects.filter(caller__in=due)
+            if rule.action == Action.ANONYMISE:
+                referrals = referrals.exclude(outcome=REMOVED)
+            steps.append(Step(rule, "referrals", list(referrals.values_list("pk", flat=True))))
+    # Callers go last: their calls, flags, concerns and referrals must be dealt with first.
+    return sorted(steps, key=lambda s: s.record_type == "callers")
+
+
+WHAT = {"+": "Created", "~": "Changed", "-": "Deleted"}
+
+
+@dataclass
+class SubjectAccess:
+    caller: Caller
+    merged_records: list[Caller]
+    phones: list
+    calls: list[Call]
+    flags: list[Flag]
+    flag_reviews: list[FlagReview]
+    meeting_items: list[MeetingItem]
+    concerns: list[Concern]
+    referrals: list[Referral]
+    history: dict[str, dict[int, list[Change]]]
+
+
+def subject_access(caller: Caller) -> SubjectAccess:
+    """Gather the record in a fixed number of queries, however much there is."""
+    ids = [caller.pk, *Caller.objects.filter(merged_into=caller).values_list("pk", flat=True)]
+    calls = list(
+        Call.objects.filter(caller=caller)
+        .select_related("handler", "dmts_entry__reviewed_by", "contact_request__requested")
+        .order_by("received_at")
+    )
+    call_ids = [c.pk for c in calls]
+    flags = list(Flag.objects.filter(caller=caller).select_related("meeting", "flagged_by"))
+    concerns = list(Concern.objects.filter(caller=caller).select_related("raised_by", "decided_by"))
+    referrals = list(Referral.objects.filter(caller=caller).select_related("made_by"))
+    return SubjectAccess(
+        caller=caller,
+        merged_records=list(Caller.objects.filter(pk__in=ids[1:])),
+        phones=list(caller.phones.all()),
+        calls=calls,
+        flags=flags,
+        flag_reviews=list(
+            FlagReview.objects.filter(flag__caller=caller).select_related("reviewed_by")
+        ),
+        meeting_items=list(MeetingItem.objects.filter(caller=caller).select_related("meeting")),
+        concerns=concerns,
+        referrals=referrals,
+        history={
+            "caller": object_changes(Caller.history.filter(id__in=ids), Caller, what=WHAT),
+            "calls": object_changes(Call.history.filter(id__in=call_ids), Call, what=WHAT),
+            "entries": object_changes(
+                DmtsEntry.history.filter(call_id__in=call_ids), DmtsEntry, what=WHAT
+            ),
+            "flags": object_changes(
+                Flag.history.filter(id__in=[f.pk for f in flags]), Flag, what=WHAT
+            ),
+            "concerns": object_changes(
+                Concern.history.filter(id__in=[c.pk for c in concerns]), Concern, what=WHAT
+            ),
+            "referrals": object_changes(
+                Referral.history.filter(id__in=[r.pk for r in referrals]), Referral, what=WHAT
+            ),
+        },
+    )
+
+
+def merges_for(caller: Caller) -> list[CallerMerge]:
+    return list(CallerMerge.objects.filter(survivor=caller).select_related("merged"))
+
+
+@dataclass
+class Row:
+    number: int
+    action: str  # "create", "match" or "reject"
+    reason: str
+    name: str = ""
+    caller: Caller | None = None
+    values: dict = field(default_factory=dict)
+
+
+def _date(text: str) -> date | None:
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text.strip(), pattern).date()  # noqa: DTZ007 - a date
+        except ValueError:
+            continue
+    return None
+
+
+def import_rows(content: bytes) -> list[dict[str, str]]:
+    if len(content) > IMPORT_MAX_BYTES:
+        raise ValidationError("The file is larger than 1 MB: split it and import each part.")
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValidationError("Save the spreadsheet as CSV (UTF-8) and try again.") from error
+    reader = csv.DictReader(io.StringIO(text))
+    headers = [h.strip().lower() for h in reader.fieldnames or []]
+    missing = [h for h in REQUIRED if h not in headers]
+    if missing:
+        raise ValidationError(f"The file has no column for: {', '.join(missing)}.")
+    return [{k.strip().lower(): (v or "").strip() for k, v in row.items() if k} for row in reader]
+
+
+def import_check(rows: list[dict[str, str]]) -> list[Row]:
+    """What importing would do with each row, without changing anything."""
+    results, seen = [], set()
+    for number, row in enumerate(rows, start=2):  # row 1 is the header
+        name, kind = row.get("full name", ""), row.get("kind", "").lower()
+        phone = phones.normalise(row.get("phone number", "")) if row.get("phone number") else ""
+        review = _date(row["review date"]) if row.get("review date") else None
+        problem = (
+            "no full name"
+            if not name
+            else "the phone number is not valid"
+            if phone is None
+            else "kind must be frequent or regular"
+            if kind not in Flag.Kind.values
+            else "no agreed response"
+            if not row.get("agreed response")
+            else "the review date is not a date"
+            if row.get("review date") and review is None
+            else "the review date has passed"
+            if review and review <= timezone.localdate()
+            else "the same caller is in the file twice"
+            if (name.lower(), phone) in seen
+            else ""
+        )
+        if problem:
+            results.append(Row(number, "reject", problem, name))
+            continue
+        seen.add((name.lower(), phone))
+        existing = (
+            CallerPhone.objects.filter(number=phone, caller__merged_into__isnull=True)
+            .select_related("caller")
+            .first()
+            if phone
+            else None
+        )
+        caller = (
+            existing.caller
+            if existing
+            else Caller.objects.current().filter(full_name__iexact=name).first()
+        )
+        values = {
+            "kind": kind,
+            "agreed_response": row["agreed response"],
+            "phone": phone,
+            "review_date": review,
+            "notes": row.get("notes", ""),
+        }
+        if caller and Flag.objects.active().filter(caller=caller).exists():
+            results.append(Row(number, "reject", f"{caller.full_name} is already flagged", name))
+        elif caller:
+            results.append(
+                Row(
+                    number,
+                    "match",
+                    f"matches {caller.full_name} (caller "
+                    f"#{caller.pk}) by {'number' if existing else 'name'}",
+                    name,
+                    caller,
+                    values,
+                )
+            )
+        else:
+            results.append(Row(number, "create", "new caller", name, None, values))
+    return results

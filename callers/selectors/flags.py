@@ -1,0 +1,210 @@
+"""Reads for frequent and regular callers: the rule matches in force, candidates, the frequent
+calls log, the dashboard.
+
+Every function runs a fixed number of grouped queries for a page of callers, however many
+calls they have made.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.core.cache import cache
+from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models.functions import TruncDate, TruncWeek
+from django.utils import timezone
+
+from callers.charts import BarChart, daily_bars
+from callers.models import WINDOWS, Call, Caller, Flag, Rule, RuleMatch
+
+SPARK_DAYS = 90
+
+
+def unflagged_matches(*, now: datetime | None = None):
+    """Matches in force for callers who are not flagged now: the candidates."""
+    flagged = Flag.objects.active().filter(caller_id=OuterRef("caller_id"))
+    return current_matches(now=now).exclude(Exists(flagged))
+
+
+def current_matches(*, now: datetime | None = None):
+    """Rule matches still in force: the rule is in use and fired within its look-back."""
+    now = now or timezone.now()
+    in_force = Q(pk__in=[])
+    for rule in Rule.objects.filter(is_active=True):
+        in_force |= Q(rule=rule, last_fired_at__gte=now - timedelta(days=rule.lookback_days))
+    return RuleMatch.objects.filter(in_force)
+
+
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def counts_for(caller_ids: list[int], *, now: datetime | None = None) -> dict[int, dict]:
+    """Calls in each window and different staff in the last 7 days, per caller, one query."""
+    now = now or timezone.now()
+    aggregates = {
+        f"calls_{name}": Count("pk", filter=Q(received_at__gt=now - span))
+        for name, span in WINDOWS.items()
+    }
+    aggregates["staff_7d"] = Count(
+        "handler", distinct=True, filter=Q(received_at__gt=now - WINDOWS["7d"])
+    )
+    rows = (
+        Call.objects.counted()
+        .filter(
+            caller_id__in=caller_ids, received_at__gt=now - WINDOWS["90d"], received_at__lte=now
+        )
+        .values("caller_id")
+        .annotate(**aggregates)
+    )
+    empty = dict.fromkeys(aggregates, 0)
+    found = {row.pop("caller_id"): row for row in rows}
+    return {pk: found.get(pk, empty) for pk in caller_ids}
+
+
+def sparklines_for(caller_ids: list[int], *, days: int = SPARK_DAYS) -> dict[int, BarChart]:
+    """Calls per day over the last `days` days for each caller, from one grouped query."""
+    today = timezone.localdate()
+    start = today - timedelta(days=days - 1)
+    tz = timezone.get_current_timezone()
+    per_day: dict[int, dict[date, int]] = {pk: {} for pk in caller_ids}
+    rows = (
+        Call.objects.counted()
+        .filter(caller_id__in=caller_ids, received_at__gte=_start_of(start))
+        .annotate(day=TruncDate("received_at", tzinfo=tz))
+        .values("caller_id", "day")
+        .annotate(n=Count("pk"))
+        .values_list("caller_id", "day", "n")
+    )
+    for caller_id, day, n in rows:
+        per_day[caller_id][day] = n
+    return {
+        pk: daily_bars(
+            [
+                (start + timedelta(days=i), counts.get(start + timedelta(days=i), 0))
+                for i in range(days)
+            ],
+            width=180,
+            height=30,
+        )
+        for pk, counts in per_day.items()
+    }
+
+
+@dataclass
+class Candidate:
+    caller: Caller
+    reasons: list[str] = field(default_factory=list)
+    kinds: set[str] = field(default_factory=set)
+    last_fired_at: datetime | None = None
+    counts: dict = field(default_factory=dict)
+    chart: BarChart | None = None
+
+    @property
+    def suggested_kind(self) -> str:
+        return Flag.Kind.FREQUENT if Flag.Kind.FREQUENT in self.kinds else Flag.Kind.REGULAR
+
+
+def candidate_ids(*, now: datetime | None = None):
+    """Callers a rule has fired for who are not flagged, most recently fired first: a
+    queryset of ids, ordered and counted in the database so it pages cheaply."""
+    return (
+        unflagged_matches(now=now)
+        .values("caller_id")
+        .annotate(last=Max("last_fired_at"))
+        .order_by("-last", "caller_id")
+        .values_list("caller_id", flat=True)
+    )
+
+
+def candidates(caller_ids: list[int], *, now: datetime | None = None) -> list[Candidate]:
+    """The SMT meeting's list for a page of candidate callers: which rules fired and why,
+    the counts behind them, and their calls per day."""
+    found = {pk: Candidate(caller=c) for pk, c in Caller.objects.in_bulk(caller_ids).items()}
+    for match in current_matches(now=now).filter(caller_id__in=caller_ids).select_related("rule"):
+        candidate = found[match.caller_id]
+        candidate.reasons.append(match.rule.reason)
+        candidate.kinds.add(match.rule.kind)
+        candidate.last_fired_at = max(filter(None, [candidate.last_fired_at, match.last_fired_at]))
+    counts, charts = counts_for(caller_ids, now=now), sparklines_for(caller_ids)
+    for pk, candidate in found.items():
+        candidate.reasons.sort()
+        candidate.counts, candidate.chart = counts[pk], charts[pk]
+    return [found[pk] for pk in caller_ids if pk in found]
+
+
+def flags_with_activity(flags: list[Flag]) -> list[tuple[Flag, dict]]:
+    """Each flag beside its caller's current counts (for the frequent calls log)."""
+    counts = counts_for([f.caller_id for f in flags])
+    return [(flag, counts[flag.caller_id]) for flag in flags]
+
+
+#: The dashboard's year-long aggregates are cached this long: they scan a year of calls.
+DASHBOARD_CACHE_SECONDS = 15 * 60
+
+
+def cached(key: str, compute):
+    """A dashboard figure, worked out at most once per DASHBOARD_CACHE_SECONDS."""
+    return cache.get_or_set(f"reports:{key}", compute, DASHBOARD_CACHE_SECONDS)
+
+
+def calls_per_week_by_type(*, weeks: int = 52) -> tuple[list[date], dict[str, list[int]]]:
+    """Calls per week for each type over the last year, one grouped query."""
+    this_week = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
+    starts = [this_week - timedelta(weeks=weeks - 1 - i) for i in range(weeks)]
+    rows = (
+        Call.objects.counted()
+        .filter(received_at__gte=_start_of(starts[0]))
+        .annotate(week=TruncWeek("received_at", tzinfo=timezone.get_current_timezone()))
+        .values("week", "call_type")
+        .annotate(n=Count("pk"))
+        .values_list("week", "call_type", "n")
+    )
+    series = {value: [0] * weeks for value in Call.Type.values}
+    index = {start: i for i, start in enumerate(starts)}
+    for week, call_type, n in rows:
+        day = week.date() if isinstance(week, datetime) else week
+        if day in index:
+            series[call_type][index[day]] += n
+    return starts, series
+
+
+def flagged_share(*, days: int = 90) -> tuple[int, int]:
+    """(calls from callers flagged now, all calls) over the last `days` days."""
+    since = timezone.now() - timedelta(days=days)
+    flagged = Exists(Flag.objects.active().filter(caller_id=OuterRef("caller_id")))
+    totals = (
+        Call.objects.counted()
+        .filter(received_at__gte=since)
+        .annotate(from_flagged=flagged)
+        .aggregate(every=Count("pk"), flagged_calls=Count("pk", filter=Q(from_flagged=True)))
+    )
+    return totals["flagged_calls"], totals["every"]
+
+
+def before_and_after(
+    flags: list[Flag], *, weeks: int = 8
+) -> dict[int, tuple[list[int], list[int]]]:
+    """For each flag: calls per week in the `weeks` weeks before it, and each week since
+    (up to `weeks`), from one grouped query."""
+    if not flags:
+        return {}
+    earliest = min(f.flagged_at for f in flags) - timedelta(weeks=weeks)
+    rows = (
+        Call.objects.counted()
+        .filter(caller_id__in=[f.caller_id for f in flags], received_at__gte=earliest)
+        .values_list("caller_id", "received_at")
+    )
+    by_caller: dict[int, list[datetime]] = {}
+    for caller_id, received_at in rows.iterator(chunk_size=5000):
+        by_caller.setdefault(caller_id, []).append(received_at)
+    result = {}
+    for flag in flags:
+        before, after = [0] * weeks, [0] * weeks
+        for moment in by_caller.get(flag.caller_id, []):
+            offset = (moment - flag.flagged_at) // timedelta(weeks=1)
+            if -weeks <= offset < 0:
+                before[offset + weeks] += 1
+            elif 0 <= offset < weeks:
+                after[offset] += 1
+        result[flag.pk] = (before, after)
+    return result

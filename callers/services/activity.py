@@ -1,0 +1,44 @@
+"""Each caller's running counters (calls in all, first and last call) and rule matches, kept
+current as calls are logged, corrected, voided or merged, so lists never rescan the call log.
+
+Logging a call (callers), correcting or voiding its DMTS entry (dmts) and merging two callers
+(data_protection) all write here; nothing here writes to them.
+"""
+
+from datetime import datetime
+
+from django.db.models import Count, F, Max, Min
+from django.db.models.functions import Coalesce, Greatest, Least
+
+from callers.models import Call, Caller, CallerActivity
+from callers.services.flags import matches_refresh
+
+
+def caller_activity_record(caller: Caller, received_at: datetime) -> None:
+    """Count one newly logged call on the caller's counters and rule matches."""
+    CallerActivity.objects.get_or_create(caller=caller)
+    CallerActivity.objects.filter(caller=caller).update(
+        calls_total=F("calls_total") + 1,
+        first_call_at=Least(Coalesce("first_call_at", received_at), received_at),
+        last_call_at=Greatest(Coalesce("last_call_at", received_at), received_at),
+    )
+    matches_refresh(caller_ids=[caller.pk])
+
+
+def caller_activity_refresh(caller_id: int) -> None:
+    """Recount one caller's counters and rule matches from the log (after a correction, a
+    void or a merge)."""
+    matches_refresh(caller_ids=[caller_id])
+    totals = (
+        Call.objects.filter(caller_id=caller_id)
+        .counted()
+        .aggregate(n=Count("pk"), first=Min("received_at"), last=Max("received_at"))
+    )
+    CallerActivity.objects.update_or_create(
+        caller_id=caller_id,
+        defaults={
+            "calls_total": totals["n"],
+            "first_call_at": totals["first"],
+            "last_call_at": totals["last"],
+        },
+    )

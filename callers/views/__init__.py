@@ -1,0 +1,1 @@
+"""Pages, one module per concern: calls, flags, safeguarding and data_protection."""

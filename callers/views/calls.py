@@ -1,0 +1,234 @@
+"""Pages for logging a call and knowing the caller: the log-a-call screen, callers, a caller's
+page and edits, and the signed link for a request to speak to someone (policy 5.5, 5.7, 5.8)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import F
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from callers import charts
+from callers.forms.calls import (
+    CallerForm,
+    CallerSearchForm,
+    ContactRequestDecisionForm,
+    LogCallForm,
+)
+from callers.models import Call, Caller
+from callers.selectors import calls as selectors
+from callers.selectors.safeguarding import risk_words_in
+from callers.services import calls as services
+from callers.services.data_protection import sensitive_access_log
+from opcc_calls.concurrency import StaleEdit
+from opcc_calls.permissions import requires
+
+CALLS_PER_PAGE = 25
+HISTORY_SHOWN = 50
+
+
+def _log_call_page(
+    request: HttpRequest,
+    form: LogCallForm,
+    *,
+    caller: Caller | None = None,
+    matches: list | None = None,
+) -> HttpResponse:
+    return render(
+        request,
+        "callers/calls/log_call.html",
+        {
+            "form": form,
+            "caller": caller,
+            "card": selectors.handling_card(caller) if caller else None,
+            "matches": matches,
+            "searched": matches is not None,
+            "risk_words": risk_words_in(
+                f"{form.data.get('about', '')} {form.data.get('outcome', '')}"
+            ),
+        },
+    )
+
+
+def _caller(value: str) -> Caller | None:
+    """The current caller a form field names, or None for anything else (never a 500)."""
+    return Caller.objects.current().filter(pk=value).first() if value.isdigit() else None
+
+
+@requires("callers.add_call")
+@require_http_methods(["GET", "POST"])
+def log_call(request: HttpRequest) -> HttpResponse:
+    """Log a call. Without JavaScript, "Find caller" and "Choose" post the form back here and
+    the page comes back with the matches or the handling card; htmx does the same in place."""
+    if request.method == "GET":
+        return _log_call_page(request, LogCallForm())
+    action = request.POST.get("action", "save")
+    if action != "save":
+        # Keep what has been typed without judging it yet: no errors until they save.
+        data = request.POST.dict()
+        caller = None
+        if action.startswith("choose:"):
+            caller = _caller(action.removeprefix("choose:"))
+            if caller is None:
+                raise Http404
+        elif action != "clear":
+            caller = _caller(data.get("caller", ""))
+        data["caller"] = caller.pk if caller else ""
+        matches = (
+            selectors.find_callers(name=data.get("full_name", ""), phone=data.get("phone", ""))
+            if action == "search"
+            else None
+        )
+        return _log_call_page(request, LogCallForm(initial=data), caller=caller, matches=matches)
+    form = LogCallForm(request.POST)
+    if not form.is_valid():
+        return _log_call_page(request, form, caller=form.cleaned_data.get("caller"))
+    logged = services.call_log(handler=request.user, **form.service_arguments())
+    if not logged.created:
+        messages.info(request, "That call had already been logged: it has not been logged twice.")
+    return redirect("callers:logged", logged.call.pk)
+
+
+@requires("callers.view_caller")
+@require_POST
+def log_call_matches(request: HttpRequest) -> HttpResponse:
+    """htmx: matching callers as the handler types a number or a name."""
+    matches = selectors.find_callers(
+        name=request.POST.get("full_name", ""), phone=request.POST.get("phone", "")
+    )
+    return render(
+        request, "callers/calls/log_call.html#matches", {"matches": matches, "searched": True}
+    )
+
+
+@requires("callers.view_caller")
+@require_GET
+def caller_card(request: HttpRequest, pk: int) -> HttpResponse:
+    """htmx: the chosen caller's handling card, with the hidden field that picks them."""
+    caller = get_object_or_404(Caller, pk=pk)
+    return render(
+        request,
+        "callers/calls/log_call.html#chosen-caller",
+        {"caller": caller, "card": selectors.handling_card(caller)},
+    )
+
+
+@requires("callers.view_call")
+@require_GET
+def call_logged(request: HttpRequest, pk: int) -> HttpResponse:
+    call = get_object_or_404(Call.objects.select_related("caller", "dmts_entry"), pk=pk)
+    return render(
+        request,
+        "callers/calls/call_logged.html",
+        {"call": call, "risk_words": risk_words_in(f"{call.about} {call.outcome}")},
+    )
+
+
+@requires("callers.view_caller")
+@require_http_methods(["GET", "POST"])
+def caller_search(request: HttpRequest) -> HttpResponse:
+    """Callers: search by name or number (posted, so neither lands in a URL or a log), or
+    browse those most recently in contact."""
+    form = CallerSearchForm(request.POST or None)
+    results = None
+    if form.is_valid():
+        results = selectors.find_callers(name=form.cleaned_data["q"], phone=form.cleaned_data["q"])
+    recent = Paginator(
+        Caller.objects.current()
+        .select_related("activity")
+        .order_by(F("activity__last_call_at").desc(nulls_last=True), "pk"),
+        CALLS_PER_PAGE,
+    ).get_page(request.GET.get("page"))
+    template = (
+        "callers/calls/caller_search.html#results"
+        if request.htmx
+        else "callers/calls/caller_search.html"
+    )
+    return render(request, template, {"form": form, "results": results, "recent": recent})
+
+
+@requires("callers.view_caller")
+@require_GET
+def caller_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    caller = get_object_or_404(Caller.objects.select_related("activity", "merged_into"), pk=pk)
+    calls = Paginator(
+        Call.objects.for_caller(caller).select_related("handler"), CALLS_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    context = {
+        "caller": caller,
+        "card": selectors.handling_card(caller),
+        "calls": calls,
+        "chart": charts.daily_bars(selectors.calls_per_day(caller)),
+        "changes": selectors.caller_changes(caller, limit=HISTORY_SHOWN),
+    }
+    if request.user.has_perm("callers.view_concern"):
+        context["concerns"] = list(caller.concerns.all())
+        context["referrals"] = list(caller.referrals.all())
+        if context["concerns"] or context["referrals"]:
+            sensitive_access_log(
+                user=request.user,
+                caller_id=caller.pk,
+                what="concerns and referrals on the caller's page",
+            )
+    return render(request, "callers/calls/caller_detail.html", context)
+
+
+@requires("callers.change_caller")
+@require_http_methods(["GET", "POST"])
+def caller_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    caller = get_object_or_404(Caller, pk=pk)
+    form = CallerForm(request.POST or None, instance=caller)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.caller_update(
+                caller=caller,
+                changed_by=request.user,
+                version=data["version"],
+                phone_numbers=data["phone_numbers"],
+                **{name: data[name] for name in CallerForm.Meta.fields},
+            )
+        except StaleEdit:
+            messages.error(
+                request,
+                "Someone else changed this caller while you were editing. "
+                "Their changes are shown below: make yours again and save.",
+            )
+            return redirect("callers:edit", caller.pk)
+        messages.success(request, "Caller's details saved.")
+        return redirect(caller)
+    return render(request, "callers/calls/caller_edit.html", {"caller": caller, "form": form})
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def request_decide(request: HttpRequest, token: str) -> HttpResponse:
+    """The person a caller asked for records whether they will call back (5.8d). Reached from
+    the emailed link, which is signed and expires: they may never sign in (the Commissioner)."""
+    contact_request = services.contact_request_from_token(token)
+    if contact_request is None:
+        return render(request, "callers/calls/request_link_expired.html", status=404)
+    form = ContactRequestDecisionForm(request.POST or None)
+    if form.is_valid():
+        try:
+            services.contact_request_decide(contact_request=contact_request, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Thank you: your decision has been recorded.")
+            return redirect("callers:request_decide", token)
+    return render(
+        request,
+        "callers/calls/request_decide.html",
+        {
+            "contact_request": contact_request,
+            "call": contact_request.call,
+            "caller": contact_request.call.caller,
+            "form": form,
+        },
+    )
+
+
+request_decide.required_permission = "signed link"

@@ -1,0 +1,357 @@
+"""Pages for frequent and regular callers: candidates, flags, the frequent calls log,
+meetings, the dashboard and the rules (policy 5.2, 5.3, 5.6, 5.8h)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from callers import charts
+from callers.forms.flags import (
+    DecisionForm,
+    FlagEndForm,
+    FlagForm,
+    FlagRenewForm,
+    FlagResponseForm,
+    MeetingForm,
+    RuleFormSet,
+)
+from callers.models import Caller, Flag, Meeting, MeetingItem, Rule
+from callers.selectors import flags as selectors
+from callers.services import flags as services
+from opcc_calls.concurrency import StaleEdit
+from opcc_calls.exports import csv_response, when, xlsx_response
+from opcc_calls.history import record_changes
+from opcc_calls.pagination import window
+from opcc_calls.permissions import requires
+
+PER_PAGE = 25
+STALE = "Someone else changed this flag while you had it open: check it and try again."
+
+
+@requires("callers.view_flag")
+@require_GET
+def candidates(request: HttpRequest) -> HttpResponse:
+    """Callers a rule has fired for who are not yet flagged: the SMT meeting's list."""
+    page = window(selectors.candidate_ids(), request.GET.get("page"), per_page=PER_PAGE)
+    return render(
+        request,
+        "callers/flags/candidates.html",
+        {
+            "page": page,
+            "candidates": selectors.candidates(page.items),
+        },
+    )
+
+
+@requires("callers.flag_caller")
+@require_http_methods(["GET", "POST"])
+def flag_new(request: HttpRequest, pk: int) -> HttpResponse:
+    caller = get_object_or_404(Caller, pk=pk)
+    [candidate] = selectors.candidates([caller.pk]) or [None]
+    form = FlagForm(
+        request.POST or None,
+        initial={
+            "kind": candidate.suggested_kind if candidate and candidate.kinds else None,
+            "reason": "; ".join(candidate.reasons) if candidate else "",
+            "adjustments_note": caller.reasonable_adjustments,
+        },
+    )
+    if form.is_valid():
+        try:
+            flag = services.flag_create(caller=caller, flagged_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, f"{caller.full_name} is flagged as a {flag.get_kind_display().lower()}."
+            )
+            return redirect(flag)
+    return render(
+        request,
+        "callers/flags/flag_form.html",
+        {"caller": caller, "candidate": candidate, "form": form},
+    )
+
+
+@requires("callers.view_flag")
+@require_GET
+def flag_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    flag = get_object_or_404(
+        Flag.objects.select_related(
+            "caller", "meeting", "flagged_by", "ended_by", "single_point_of_contact"
+        ),
+        pk=pk,
+    )
+    return render(
+        request,
+        "callers/flags/flag_detail.html",
+        {
+            "flag": flag,
+            "reviews": flag.reviews.select_related("reviewed_by", "meeting"),
+            "changes": record_changes(
+                flag.history.all(),
+                Flag,
+                limit=50,
+                what={"+": "Flagged", "~": "Flag changed", "-": "Flag deleted"},
+            ),
+            "counts": selectors.counts_for([flag.caller_id])[flag.caller_id],
+        },
+    )
+
+
+FLAG_ACTIONS = {
+    "renew": (FlagRenewForm, services.flag_renew, "reviewed_by", "Flag renewed."),
+    "response": (
+        FlagResponseForm,
+        services.flag_change_response,
+        "changed_by",
+        "Agreed response changed.",
+    ),
+    "end": (FlagEndForm, services.flag_end, "ended_by", "Flag ended."),
+}
+
+
+@requires("callers.flag_caller")
+@require_http_methods(["GET", "POST"])
+def flag_change(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Renew a flag at review, change its agreed response, or end it."""
+    flag = get_object_or_404(Flag.objects.active().select_related("caller"), pk=pk)
+    form_class, service, actor, done = FLAG_ACTIONS[action]
+    form = form_class(
+        request.POST or None,
+        initial={"version": flag.version, "agreed_response": flag.agreed_response},
+    )
+    if form.is_valid():
+        try:
+            service(flag=flag, **{actor: request.user}, **form.cleaned_data)
+        except StaleEdit:
+            messages.error(request, STALE)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return render(
+                request,
+                "callers/flags/flag_change.html",
+                {"flag": flag, "form": form, "action": action},
+            )
+        else:
+            messages.success(request, done)
+        return redirect(flag)
+    return render(
+        request, "callers/flags/flag_change.html", {"flag": flag, "form": form, "action": action}
+    )
+
+
+def _frequent_calls_log_flags(request: HttpRequest):
+    state = request.GET.get("state", "active")
+    flags = Flag.objects.select_related("caller__activity").order_by("review_date", "pk")
+    flags = {
+        "overdue": flags.overdue(),
+        "ended": flags.filter(ended_at__isnull=False),
+        "all": flags,
+    }.get(state, flags.active())
+    if request.GET.get("kind") in Flag.Kind.values:
+        flags = flags.filter(kind=request.GET["kind"])
+    return flags, state
+
+
+@requires("callers.view_flag")
+@require_GET
+def frequent_calls_log(request: HttpRequest) -> HttpResponse:
+    """The register the Compliance Officer keeps (5.8h)."""
+    flags, state = _frequent_calls_log_flags(request)
+    page = window(flags, request.GET.get("page"), per_page=PER_PAGE)
+    query = f"state={state}&kind={request.GET.get('kind', '')}&"
+    return render(
+        request,
+        "callers/flags/frequent_calls_log.html",
+        {
+            "rows": selectors.flags_with_activity(page.items),
+            "page": page,
+            "state": state,
+            "kind": request.GET.get("kind", ""),
+            "query": query,
+            "kinds": Flag.Kind.choices,
+        },
+    )
+
+
+LOG_COLUMNS = [
+    "Caller",
+    "Kind",
+    "Flagged since",
+    "Rule or reason",
+    "Agreed response",
+    "Calls in 7 days",
+    "Calls in 30 days",
+    "Calls in 90 days",
+    "Last contact",
+    "Review date",
+    "Overdue",
+    "Ended",
+]
+
+
+@requires("callers.view_flag")
+@require_GET
+def frequent_calls_log_export(request: HttpRequest, kind: str) -> HttpResponse:
+    flags, _ = _frequent_calls_log_flags(request)
+    flags = list(flags)
+    rows = (
+        [
+            flag.caller.full_name,
+            flag.get_kind_display(),
+            when(flag.flagged_at),
+            flag.reason,
+            flag.agreed_response,
+            counts["calls_7d"],
+            counts["calls_30d"],
+            counts["calls_90d"],
+            when(flag.caller.last_contact),
+            flag.review_date.isoformat(),
+            "Yes" if flag.is_overdue else "No",
+            when(flag.ended_at),
+        ]
+        for flag, counts in selectors.flags_with_activity(flags)
+    )
+    stem = "frequent-calls-log"
+    if kind == "csv":
+        return csv_response(stem, LOG_COLUMNS, rows)
+    return xlsx_response(stem, "Frequent calls log", LOG_COLUMNS, rows)
+
+
+@requires("callers.view_meeting")
+@require_http_methods(["GET", "POST"])
+def meetings(request: HttpRequest) -> HttpResponse:
+    form = MeetingForm(request.POST or None)
+    if request.method == "POST":
+        if not request.user.has_perm("callers.flag_caller"):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                meeting = services.meeting_open(
+                    kind=form.cleaned_data["kind"],
+                    day=form.cleaned_data["date"],
+                    created_by=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                return redirect(meeting)
+    page = window(Meeting.objects.all(), request.GET.get("page"), per_page=PER_PAGE)
+    return render(request, "callers/flags/meetings.html", {"form": form, "page": page})
+
+
+def _agenda(meeting: Meeting):
+    items = meeting.items.select_related("caller", "flag", "decided_by").order_by(
+        "section", "-due_for_review", "caller__full_name"
+    )
+    return list(items)
+
+
+@requires("callers.view_meeting")
+@require_GET
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The meeting pack: the standing agenda item, with a decision recorded per caller."""
+    meeting = get_object_or_404(Meeting, pk=pk)
+    items = _agenda(meeting)
+    return render(
+        request,
+        "callers/flags/meeting.html",
+        {
+            "meeting": meeting,
+            "items": [(item, DecisionForm.for_item(item)) for item in items],
+        },
+    )
+
+
+@requires("callers.flag_caller")
+@require_POST
+def meeting_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the decision for one caller in place (htmx swaps the row; without JavaScript
+    the meeting page comes back)."""
+    item = get_object_or_404(MeetingItem.objects.select_related("meeting", "caller", "flag"), pk=pk)
+    form = DecisionForm(request.POST, prefix=f"item-{item.pk}")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            item = services.meeting_decide(
+                item=item,
+                decided_by=request.user,
+                decision=data["decision"],
+                note=data["note"],
+                kind=data["kind"],
+                agreed_response=data["agreed_response"],
+                review_date=data["review_date"],
+            )
+        except (ValidationError, StaleEdit) as error:
+            form.add_error(None, error if isinstance(error, ValidationError) else STALE)
+        else:
+            form = DecisionForm.for_item(item)
+            if not request.htmx:
+                messages.success(request, f"Decision recorded for {item.caller.full_name}.")
+                return redirect(f"{item.meeting.get_absolute_url()}#item-{item.pk}")
+    if request.htmx:
+        item.refresh_from_db()
+        return render(
+            request,
+            "callers/flags/meeting.html#agenda-item",
+            {"item": item, "form": form, "meeting": item.meeting},
+        )
+    return render(
+        request,
+        "callers/flags/meeting.html",
+        {
+            "meeting": item.meeting,
+            "items": [
+                (i, form if i.pk == item.pk else DecisionForm(prefix=f"item-{i.pk}"))
+                for i in _agenda(item.meeting)
+            ],
+        },
+    )
+
+
+@requires("callers.view_flag")
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Seeing the effect: calls per week by type, the share from flagged callers, and each
+    flagged caller's calls per week before and since their flag."""
+    weeks, series = selectors.cached("weekly", selectors.calls_per_week_by_type)
+    flagged, total = selectors.cached("flagged-share", selectors.flagged_share)
+    flags = list(Flag.objects.active().select_related("caller").order_by("-flagged_at")[:50])
+    effect = selectors.before_and_after(flags)
+    return render(
+        request,
+        "callers/flags/dashboard.html",
+        {
+            "weekly": charts.stacked_weeks(weeks, series),
+            "flagged": flagged,
+            "total": total,
+            "share": round(100 * flagged / total) if total else 0,
+            "effects": [(flag, *effect[flag.pk]) for flag in flags],
+        },
+    )
+
+
+@requires("callers.view_rule")
+@require_http_methods(["GET", "POST"])
+def rules(request: HttpRequest) -> HttpResponse:
+    """The rules that make a caller a candidate; managers change them."""
+    can_change = request.user.has_perm("callers.change_rule")
+    if request.method == "POST" and not can_change:
+        raise PermissionDenied
+    formset = RuleFormSet(request.POST or None, queryset=Rule.objects.all())
+    if request.method == "POST" and formset.is_valid():
+        services.rules_save(rules=formset.save(commit=False), changed_by=request.user)
+        messages.success(request, "Rules saved. Candidates have been worked out again.")
+        return redirect("callers:rules")
+    return render(
+        request,
+        "callers/flags/rules.html",
+        {
+            "formset": formset,
+            "can_change": can_change,
+            "rules": Rule.objects.all(),
+        },
+    )

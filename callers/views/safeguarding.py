@@ -1,0 +1,169 @@
+"""Pages for concerns and safeguarding referrals, and the risk-to-life guidance as a handler
+types (policy 5.3b, 5.8i, 5.8j)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from callers.forms.safeguarding import (
+    ConcernDecisionForm,
+    ConcernForm,
+    ReferralForm,
+    ReferralOutcomeForm,
+)
+from callers.models import Caller, Concern, Referral
+from callers.selectors import safeguarding as selectors
+from callers.services import safeguarding as services
+from callers.services.data_protection import sensitive_access_log
+from opcc_calls.history import record_changes
+from opcc_calls.pagination import window
+from opcc_calls.permissions import requires
+
+
+@requires("callers.add_concern")
+@require_http_methods(["GET", "POST"])
+def concern_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """Any handler raises a concern about a caller with their manager (5.8i, 5.8j)."""
+    caller = get_object_or_404(Caller.objects.current(), pk=pk)
+    form = ConcernForm(request.POST or None)
+    if form.is_valid():
+        services.concern_raise(caller=caller, raised_by=request.user, **form.cleaned_data)
+        messages.success(request, "Your concern has been passed to the managers. Thank you.")
+        return redirect(caller)
+    return render(
+        request, "callers/safeguarding/concern_form.html", {"caller": caller, "form": form}
+    )
+
+
+@requires("callers.view_concern")
+@require_GET
+def concerns(request: HttpRequest) -> HttpResponse:
+    """Managers' queue: open concerns oldest first, then those closed most recently."""
+    state = "closed" if request.GET.get("state") == "closed" else "open"
+    queryset = Concern.objects.select_related("caller", "raised_by")
+    queryset = (
+        queryset.filter(closed_at__isnull=True).order_by("raised_at", "pk")
+        if state == "open"
+        else queryset.filter(closed_at__isnull=False).order_by("-closed_at", "-pk")
+    )
+    return render(
+        request,
+        "callers/safeguarding/concerns.html",
+        {
+            "page": window(queryset, request.GET.get("page"), per_page=25),
+            "state": state,
+            "query": f"state={state}&",
+        },
+    )
+
+
+@requires("callers.view_concern")
+@require_http_methods(["GET", "POST"])
+def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    concern = get_object_or_404(
+        Concern.objects.select_related("caller", "raised_by", "decided_by", "call"), pk=pk
+    )
+    form = ConcernDecisionForm(
+        request.POST or None, initial={"decision": concern.decision, "handling": concern.handling}
+    )
+    if request.method == "POST":
+        if not request.user.has_perm("callers.change_concern"):
+            raise PermissionDenied
+        if form.is_valid():
+            services.concern_decide(concern=concern, decided_by=request.user, **form.cleaned_data)
+            messages.success(request, "Decision recorded.")
+            return redirect(concern)
+    else:
+        sensitive_access_log(
+            user=request.user, caller_id=concern.caller_id, what=f"concern #{concern.pk}"
+        )
+    return render(
+        request,
+        "callers/safeguarding/concern.html",
+        {
+            "concern": concern,
+            "form": form,
+            "referrals": concern.referrals.all(),
+            "changes": record_changes(
+                concern.history.all(),
+                Concern,
+                limit=30,
+                what={"+": "Raised", "~": "Updated", "-": "Deleted"},
+            ),
+        },
+    )
+
+
+@requires("callers.add_referral")
+@require_http_methods(["GET", "POST"])
+def referral_new(request: HttpRequest, pk: int) -> HttpResponse:
+    caller = get_object_or_404(Caller.objects.current(), pk=pk)
+    form = ReferralForm(
+        request.POST or None, caller=caller, initial={"concern": request.GET.get("concern")}
+    )
+    if form.is_valid():
+        try:
+            referral = services.referral_record(
+                caller=caller, made_by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Safeguarding referral recorded.")
+            return redirect(referral)
+    return render(
+        request, "callers/safeguarding/referral_form.html", {"caller": caller, "form": form}
+    )
+
+
+@requires("callers.view_referral")
+@require_http_methods(["GET", "POST"])
+def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = get_object_or_404(
+        Referral.objects.select_related("caller", "made_by", "concern"), pk=pk
+    )
+    form = ReferralOutcomeForm(
+        request.POST or None,
+        initial={"outcome": referral.outcome, "their_reference": referral.their_reference},
+    )
+    if request.method == "POST":
+        if not request.user.has_perm("callers.change_referral"):
+            raise PermissionDenied
+        if form.is_valid():
+            services.referral_outcome(
+                referral=referral, changed_by=request.user, **form.cleaned_data
+            )
+            messages.success(request, "Referral updated.")
+            return redirect(referral)
+    else:
+        sensitive_access_log(
+            user=request.user, caller_id=referral.caller_id, what=f"referral #{referral.pk}"
+        )
+    return render(
+        request,
+        "callers/safeguarding/referral.html",
+        {
+            "referral": referral,
+            "form": form,
+            "changes": record_changes(
+                referral.history.all(),
+                Referral,
+                limit=30,
+                what={"+": "Recorded", "~": "Updated", "-": "Deleted"},
+            ),
+        },
+    )
+
+
+@requires("callers.add_call")
+@require_POST
+def risk_check(request: HttpRequest) -> HttpResponse:
+    """htmx: what to do now if what the handler types suggests an immediate risk to life."""
+    text = " ".join(request.POST.get(name, "") for name in ("about", "outcome"))
+    return render(
+        request,
+        "callers/safeguarding/risk_warning.html",
+        {"risk_words": selectors.risk_words_in(text)},
+    )

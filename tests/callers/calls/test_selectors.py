@@ -1,0 +1,105 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from callers.selectors.calls import caller_changes, calls_per_day, find_callers, handling_card
+from callers.services.calls import caller_update
+from tests.factories import CallerFactory, CallerPhoneFactory, CallFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+class TestFindCallers:
+    def test_a_misspelt_name_finds_the_caller(self):
+        john = CallerFactory(full_name="John Smith")
+        CallerFactory(full_name="Margaret Thompson")
+        assert find_callers(name="Jon Smith")[0] == john
+        assert find_callers(name="john smyth")[0] == john
+
+    def test_other_names_they_use_are_searched(self):
+        caller = CallerFactory(full_name="Margaret Thompson", other_names="Peggy Thompson")
+        assert caller in find_callers(name="Peggy Thompson")
+
+    def test_unrelated_names_do_not_match(self):
+        CallerFactory(full_name="John Smith")
+        assert find_callers(name="Priya Shah") == []
+
+    def test_a_partly_typed_number_finds_the_caller(self):
+        phone = CallerPhoneFactory(number="+441234567890")
+        assert find_callers(phone="01234 567") == [phone.caller]
+
+    def test_a_name_in_the_one_search_box_is_searched_as_a_name(self):
+        john = CallerFactory(full_name="John Smith")
+        assert find_callers(phone="John Smith") == [john]
+
+    def test_results_carry_recent_calls_and_last_contact(self):
+        caller = CallerFactory(full_name="John Smith")
+        CallFactory.create_batch(2, caller=caller)
+        CallFactory(caller=caller, received_at=timezone.now() - timedelta(days=40))
+        [found] = find_callers(name="John Smith")
+        assert found.calls_30d == 2
+
+    def test_too_short_a_query_finds_nothing(self):
+        CallerFactory(full_name="John Smith")
+        assert find_callers(name="J") == []
+
+
+class TestHandlingCard:
+    def test_counts_each_window_and_the_different_staff(self):
+        now = timezone.now()
+        caller = CallerFactory()
+        alice, bob = UserFactory(), UserFactory()
+        for hours, handler in [
+            (1, alice),
+            (23, bob),
+            (25, alice),
+            (24 * 6, bob),
+            (24 * 29, alice),
+            (24 * 89, bob),
+            (24 * 91, alice),
+        ]:
+            CallFactory(caller=caller, handler=handler, received_at=now - timedelta(hours=hours))
+        counts = handling_card(caller, now=now).counts
+        assert (
+            counts["calls_24h"],
+            counts["calls_7d"],
+            counts["calls_30d"],
+            counts["calls_90d"],
+        ) == (2, 4, 5, 6)
+        assert counts["handlers_24h"] == 2 and counts["handlers_90d"] == 2
+
+    def test_a_call_exactly_24_hours_ago_is_outside_the_window(self):
+        now = timezone.now()
+        caller = CallerFactory()
+        CallFactory(caller=caller, received_at=now - timedelta(hours=24))
+        assert handling_card(caller, now=now).counts["calls_24h"] == 0
+
+    def test_last_five_calls_newest_first(self):
+        caller = CallerFactory()
+        now = timezone.now()
+        calls = [CallFactory(caller=caller, received_at=now - timedelta(hours=h)) for h in range(7)]
+        assert handling_card(caller).recent_calls == calls[:5]
+
+
+def test_calls_per_day_counts_by_office_day_with_zeros():
+    caller = CallerFactory()
+    today = timezone.localdate()
+    noon = timezone.localtime().replace(hour=12, minute=0)
+    CallFactory.create_batch(3, caller=caller, received_at=noon - timedelta(days=1))
+    CallFactory(caller=caller, received_at=noon - timedelta(days=100))
+    days = calls_per_day(caller, days=90, today=today)
+    assert len(days) == 90 and days[-1][0] == today
+    assert dict(days)[today - timedelta(days=1)] == 3
+    assert sum(n for _, n in days) == 3
+
+
+def test_caller_changes_show_field_changes_oldest_last():
+    caller = CallerFactory(full_name="Jon Smith")
+    caller_update(
+        caller=caller, changed_by=None, version=1, full_name="John Smith", phone_numbers=[]
+    )
+    changes = caller_changes(caller, limit=10)
+    assert changes[0].what == "Details changed"
+    assert ("Full name", "Jon Smith", "John Smith") in changes[0].fields
+    assert changes[-1].what == "Caller created"

@@ -1,0 +1,252 @@
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from callers.models import Call, Caller, CallerActivity, ContactRequest
+from callers.services.calls import contact_request_token
+from tests.factories import CallerFactory, CallerPhoneFactory, CallFactory, StaffContactFactory
+from tests.helpers import queries
+
+pytestmark = pytest.mark.django_db
+LOG = reverse("callers:log")
+
+
+def form_data(**overrides):
+    data = {
+        "submission_token": str(uuid.uuid4()),
+        "phone": "01234 567890",
+        "full_name": "John Smith",
+        "call_type": "enquiry",
+        "about": "Asked about the Police and Crime Plan.",
+        "outcome": "Told them where to find it.",
+        "identity_check": "not_needed",
+        "received_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "action": "save",
+    }
+    data.update(overrides)
+    return data
+
+
+class TestLogCall:
+    def test_the_page_offers_the_procedures_words_and_reminders(self, handler_client):
+        html = handler_client.get(LOG).content.decode()
+        for words in [
+            "Phone number",
+            "Full name",
+            "Type of call",
+            "What the call is about",
+            "Outcome",
+            "Never give personal information out over the phone",
+            "Do not transfer the call",
+            "I will not listen to abuse",
+            "raise it with your manager",
+        ]:
+            assert words in html, words
+
+    def test_saving_logs_the_call_and_shows_its_reference(self, handler_client, handler_user):
+        response = handler_client.post(LOG, form_data(), follow=True)
+        call = Call.objects.get()
+        assert call.handler == handler_user and call.caller.full_name == "John Smith"
+        assert str(call.caller.phones.get().number) == "+441234567890"
+        html = response.content.decode()
+        assert call.reference in html and call.caller.get_absolute_url() in html
+
+    def test_a_resubmitted_form_logs_one_call(self, handler_client):
+        data = form_data()
+        handler_client.post(LOG, data)
+        response = handler_client.post(LOG, data, follow=True)
+        assert Call.objects.count() == 1
+        assert "already been logged" in response.content.decode()
+
+    @pytest.mark.parametrize(
+        ("overrides", "field", "message"),
+        [
+            ({"phone": "0123"}, "phone", "Enter a valid phone number"),
+            ({"call_type": ""}, "call_type", "Choose the type of call."),
+            ({"about": "x" * 5001}, "about", "at most 5000 characters"),
+            ({"full_name": ""}, "full_name", "Enter the caller&#x27;s full name"),
+            ({"call_type": "complaint"}, "complaint_status", "Needed for this type of call."),
+            ({"call_type": "sales"}, "organisation", "Needed for this type of call."),
+            ({"call_type": "police_hq"}, "police_department", "Needed for this type of call."),
+            ({"call_type": "named_person"}, "requested", "Needed for this type of call."),
+            ({"abusive": "on"}, "warning_time", "Give the time"),
+            ({"received_at": "2999-01-01T10:00"}, "received_at", "in the future"),
+        ],
+    )
+    def test_bad_input_is_explained_beside_the_field_and_saves_nothing(
+        self, handler_client, overrides, field, message
+    ):
+        response = handler_client.post(LOG, form_data(**overrides))
+        assert response.status_code == 200
+        html = response.content.decode()
+        beside_field = html.split(f'id="error_1_id_{field}"', 1)
+        assert len(beside_field) == 2, f"no error beside {field}"
+        assert message in beside_field[1][:300]
+        assert Call.objects.count() == 0 and Caller.objects.count() == 0
+
+    def test_without_javascript_find_caller_lists_matches_without_errors(self, handler_client):
+        CallerPhoneFactory(number="+441234567890", caller__full_name="John Smith")
+        response = handler_client.post(LOG, form_data(action="search", call_type="", about=""))
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "1 matching caller" in html and "John Smith" in html
+        assert "There is a problem" not in html
+        assert 'value="01234 567890"' in html  # what was typed is kept
+
+    def test_without_javascript_choosing_a_caller_shows_their_card_then_saves(self, handler_client):
+        caller = CallerPhoneFactory(number="+441234567890").caller
+        CallFactory(caller=caller, about="An earlier call about speeding.")
+        data = form_data(action=f"choose:{caller.pk}", phone="0044 1234 567890")
+        html = handler_client.post(LOG, data).content.decode()
+        assert "Handling card" in html and "An earlier call about speeding." in html
+        assert f'name="caller" value="{caller.pk}"' in html
+        handler_client.post(LOG, form_data(caller=caller.pk, phone="0044 1234 567890"))
+        assert Caller.objects.count() == 1
+        assert CallerActivity.objects.get(caller=caller).calls_total == 1
+        assert caller.calls.count() == 2
+
+    def test_htmx_matches_and_card(self, handler_client):
+        caller = CallerFactory(full_name="John Smith")
+        html = handler_client.post(
+            reverse("callers:matches"), {"full_name": "Jon Smith"}, headers={"HX-Request": "true"}
+        ).content.decode()
+        assert "John Smith" in html and "<html" not in html
+        html = handler_client.get(
+            reverse("callers:card", args=[caller.pk]), headers={"HX-Request": "true"}
+        ).content.decode()
+        assert "Handling card: John Smith" in html and "<html" not in html
+
+    def test_commissioner_requests_go_to_the_commissioner(self, handler_client):
+        commissioner = StaffContactFactory(is_commissioner=True)
+        handler_client.post(
+            LOG, form_data(call_type="commissioner", request_reason="About speeding")
+        )
+        assert Call.objects.get().contact_request.requested == commissioner
+
+
+def _caller_with_calls(n: int) -> Caller:
+    caller = CallerFactory()
+    CallerPhoneFactory(caller=caller)
+    handler = CallFactory(caller=caller).handler
+    now = timezone.now()
+    Call.objects.bulk_create(
+        [
+            Call(
+                caller=caller,
+                handler=handler,
+                call_type="enquiry",
+                about="Again",
+                received_at=now - timedelta(hours=i),
+            )
+            for i in range(1, n)
+        ]
+    )
+    return caller
+
+
+@pytest.mark.parametrize("url_name", ["callers:detail", "callers:card"])
+def test_caller_pages_run_the_same_queries_for_3_calls_and_3000(handler_client, url_name):
+    counts = []
+    for n in (3, 3000):
+        caller = _caller_with_calls(n)
+        counts.append(queries(handler_client, reverse(url_name, args=[caller.pk])))
+    assert counts[0] == counts[1]
+
+
+def test_log_page_with_a_chosen_caller_runs_the_same_queries_for_3_calls_and_3000(
+    handler_client,
+):
+    counts = []
+    for n in (3, 3000):
+        caller = _caller_with_calls(n)
+        counts.append(
+            queries(
+                handler_client, LOG, method="post", data=form_data(action=f"choose:{caller.pk}")
+            )
+        )
+    assert counts[0] == counts[1]
+
+
+def test_callers_list_runs_the_same_queries_however_many_callers(handler_client):
+    counts = []
+    for n in (2, 60):
+        CallerFactory.create_batch(n)
+        counts.append(queries(handler_client, reverse("callers:search")))
+    assert counts[0] == counts[1]
+
+
+class TestCallerPages:
+    def test_search_is_posted_so_names_stay_out_of_urls(self, handler_client):
+        CallerFactory(full_name="John Smith")
+        response = handler_client.post(reverse("callers:search"), {"q": "Jon Smith"})
+        assert "John Smith" in response.content.decode()
+
+    def test_empty_search_is_explained(self, handler_client):
+        response = handler_client.post(reverse("callers:search"), {"q": ""})
+        assert "Enter a name or a phone number" in response.content.decode()
+
+    def test_caller_page_shows_details_chart_calls_and_history(self, handler_client):
+        caller = _caller_with_calls(30)
+        html = handler_client.get(reverse("callers:detail", args=[caller.pk])).content.decode()
+        assert "Calls per day, last 90 days" in html and "<svg" in html
+        assert "Page 1 of 2" in html
+        assert "Caller created" in html
+
+    def test_edit_saves_with_history_and_refuses_a_stale_form(self, handler_client, handler_user):
+        caller = CallerFactory(full_name="Jon Smith")
+        url = reverse("callers:edit", args=[caller.pk])
+        data = {
+            "full_name": "John Smith",
+            "phone_numbers": "01234 567890\n(01234) 567 890",
+            "version": 1,
+            "other_names": "",
+            "email": "",
+            "postal_address": "",
+            "reasonable_adjustments": "Speak slowly.",
+            "notes": "",
+        }
+        assert handler_client.post(url, data).status_code == 302
+        caller.refresh_from_db()
+        assert caller.full_name == "John Smith" and caller.phones.count() == 1
+        assert caller.history.first().history_user == handler_user
+        response = handler_client.post(url, data | {"full_name": "Johnny"}, follow=True)
+        assert "Someone else changed this caller" in response.content.decode()
+        caller.refresh_from_db()
+        assert caller.full_name == "John Smith"
+
+    def test_edit_rejects_a_bad_number_beside_the_field(self, handler_client):
+        caller = CallerFactory()
+        response = handler_client.post(
+            reverse("callers:edit", args=[caller.pk]),
+            {"full_name": "A", "phone_numbers": "999", "version": 1},
+        )
+        assert response.status_code == 200
+        assert "Not a valid phone number: 999" in response.content.decode()
+
+
+class TestRequestDecision:
+    def test_the_person_asked_for_records_their_decision_without_signing_in(self, client):
+        call = CallFactory(call_type="named_person")
+        contact_request = ContactRequest.objects.create(
+            call=call, requested=StaffContactFactory(), reason="About a letter"
+        )
+        url = reverse("callers:request_decide", args=[contact_request_token(contact_request)])
+        assert "About a letter" in client.get(url).content.decode()
+        response = client.post(url, {"decision": "will_not_call_back", "note": ""}, follow=True)
+        assert "your decision has been recorded" in response.content.decode()
+        contact_request.refresh_from_db()
+        assert contact_request.decision == "will_not_call_back"
+
+    def test_a_bad_link_is_explained(self, client):
+        response = client.get(reverse("callers:request_decide", args=["not-a-token"]))
+        assert response.status_code == 404
+        assert "This link is not valid" in response.content.decode()
+
+
+@pytest.mark.parametrize("action", ["choose:abc", "choose:999999", "search"])
+def test_a_tampered_form_is_never_a_server_error(handler_client, action):
+    response = handler_client.post(LOG, form_data(action=action, caller="not-a-number"))
+    assert response.status_code in (200, 404)

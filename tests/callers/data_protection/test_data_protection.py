@@ -1,0 +1,260 @@
+"""Duplicate callers, retention, subject access and importing the spreadsheet."""
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+
+from callers.models import (
+    REMOVED,
+    Call,
+    Caller,
+    CallerActivity,
+    CallerMerge,
+    CallerPhone,
+    Concern,
+    DisposalLog,
+    Flag,
+    Referral,
+    RetentionRule,
+    SensitiveAccess,
+)
+from callers.selectors.data_protection import (
+    duplicate_suggestions,
+    import_check,
+    import_rows,
+    retention_plan,
+)
+from callers.services.activity import caller_activity_refresh
+from callers.services.data_protection import callers_merge, flags_import, retention_apply
+from callers.services.safeguarding import concern_raise
+from tests.factories import CallerFactory, CallerPhoneFactory, CallFactory, UserFactory
+from tests.helpers import flag, frequent_caller, queries
+
+pytestmark = pytest.mark.django_db
+
+
+class TestDuplicates:
+    def test_suggests_shared_numbers_and_the_same_name(self):
+        a = CallerPhoneFactory(number="+441234567890").caller
+        b = CallerPhoneFactory(number="+441234567890").caller
+        c, d = CallerFactory(full_name="Jane Doe"), CallerFactory(full_name="jane doe")
+        CallerFactory(full_name="Someone Else")
+        found = {(s.first.pk, s.second.pk): s.why for s in duplicate_suggestions()}
+        assert found == {
+            (a.pk, b.pk): "They share a phone number",
+            (c.pk, d.pk): "They have the same name",
+        }
+
+    def test_a_merge_moves_everything_and_is_in_both_histories(self, compliance_user, manager_user):
+        survivor = CallerPhoneFactory(number="+441234567890").caller
+        merged = CallerPhoneFactory(number="+442079460001").caller
+        CallerPhone.objects.create(caller=merged, number="+441234567890")
+        CallFactory.create_batch(2, caller=survivor)
+        CallFactory.create_batch(3, caller=merged)
+        concern = concern_raise(caller=merged, raised_by=manager_user, kind="other", noticed="x")
+        merged_flag = flag(merged, manager_user)
+        callers_merge(survivor=survivor, merged=merged, merged_by=compliance_user)
+        assert Call.objects.filter(caller=survivor).count() == 5
+        assert sorted(str(p.number) for p in survivor.phones.all()) == [
+            "+441234567890",
+            "+442079460001",
+        ]
+        concern.refresh_from_db()
+        merged_flag.refresh_from_db()
+        assert concern.caller == survivor and merged_flag.caller == survivor
+        merged.refresh_from_db()
+        assert merged.merged_into == survivor
+        assert merged.full_name in Caller.objects.get(pk=survivor.pk).other_names
+        assert survivor.history.first().history_change_reason.startswith(
+            f"Merged in caller #{merged.pk}"
+        )
+        assert merged.history.first().history_change_reason.startswith(
+            f"Merged into caller #{survivor.pk}"
+        )
+        assert CallerActivity.objects.get(caller=survivor).calls_total == 5
+        assert (
+            Call.history.filter(
+                caller_id=survivor.pk, history_change_reason__startswith="Merged caller"
+            ).count()
+            == 3
+        )
+        assert CallerMerge.objects.get().moved["calls"] == 3
+
+    def test_merged_callers_leave_searches(self, compliance_user, handler_client):
+        survivor, merged = (
+            CallerFactory(full_name="Ann Example"),
+            CallerFactory(full_name="Anne Example"),
+        )
+        callers_merge(survivor=survivor, merged=merged, merged_by=compliance_user)
+        html = handler_client.post(
+            reverse("callers:search"), {"q": "Anne Example"}
+        ).content.decode()
+        assert f'href="{merged.get_absolute_url()}"' not in html
+        assert f'href="{survivor.get_absolute_url()}"' in html
+
+    def test_handlers_cannot_merge(self, handler_user):
+        with pytest.raises(PermissionDenied):
+            callers_merge(survivor=CallerFactory(), merged=CallerFactory(), merged_by=handler_user)
+
+
+def aged_caller(years_ago: float, **fields) -> Caller:
+    caller = CallerFactory(created_at=timezone.now() - timedelta(days=365 * years_ago), **fields)
+    CallerPhoneFactory(caller=caller)
+    CallFactory(
+        caller=caller,
+        about="A private matter about their neighbour",
+        received_at=timezone.now() - timedelta(days=round(365.25 * years_ago)),
+    )
+    caller_activity_refresh(caller.pk)
+    return caller
+
+
+class TestRetention:
+    def test_the_dry_run_and_the_real_run_agree_and_legal_holds_are_kept(self, capsys):
+        old = aged_caller(7, full_name="Old Caller", email="old@example.org")
+        held = aged_caller(8, full_name="Held Caller", legal_hold=True)
+        recent = aged_caller(2, full_name="Recent Caller")
+        concern_raise(caller=old, raised_by=UserFactory(), kind="other", noticed="Private")
+        planned = {s.record_type: sorted(s.ids) for s in retention_plan() if s.ids}
+        assert planned == {
+            "calls": [old.calls.get().pk],
+            "concerns": [old.concerns.get().pk],
+            "callers": [old.pk],
+        }
+        call_command("apply_retention")
+        dry_run = capsys.readouterr().out
+        assert "Dry run: would Calls and DMTS entries: anonymise 1 calls" in dry_run
+        assert Call.objects.get(caller=old).about != REMOVED  # nothing changed
+        call_command("apply_retention", "--apply")
+        done = {log.record_type: sorted(log.record_ids) for log in DisposalLog.objects.all()}
+        assert done == planned
+        old.refresh_from_db()
+        assert old.full_name == "Anonymised caller" and old.email == "" and old.anonymised_at
+        assert not old.phones.exists()
+        assert Call.objects.get(caller=old).about == REMOVED
+        assert Concern.objects.get(caller=old).noticed == REMOVED
+        assert Caller.objects.get(pk=held.pk).full_name == "Held Caller"
+        assert Caller.objects.get(pk=recent.pk).full_name == "Recent Caller"
+        assert not Caller.history.filter(id=old.pk, full_name="Old Caller").exists()
+        assert retention_plan() and not any(s.ids for s in retention_plan())  # done once
+
+    def test_the_disposal_log_holds_no_personal_data(self):
+        old = aged_caller(9, full_name="Zebedee Quartermaine", email="zq@example.org")
+        phone = str(old.phones.get().number)
+        retention_apply(retention_plan())
+        logged = json.dumps(list(DisposalLog.objects.values()), default=str)
+        for personal in ("Zebedee", "Quartermaine", "zq@example.org", phone, "private matter"):
+            assert personal not in logged
+
+    def test_deleting_as_configured(self):
+        RetentionRule.objects.filter(kind="calls").update(action="delete")
+        old = aged_caller(7)
+        retention_apply(retention_plan())
+        assert not Call.objects.filter(caller_id=old.pk).exists()
+        assert not Caller.objects.filter(pk=old.pk).exists()  # nothing left to keep
+
+
+class TestSubjectAccess:
+    def test_holds_every_record_about_the_caller_and_nothing_about_anyone_else(
+        self, compliance_client, compliance_user, manager_user
+    ):
+        caller = frequent_caller()
+        flag(caller, manager_user, agreed_response="Written replies only, agreed in May.")
+        concern_raise(
+            caller=caller, raised_by=manager_user, kind="other", noticed="Seemed distressed"
+        )
+        Referral.objects.create(
+            caller=caller,
+            referred_to="force",
+            lawful_basis="public_task",
+            consent="yes",
+            made_by=manager_user,
+            outcome="Visited",
+        )
+        other = CallFactory(about="Someone else's very private business").caller
+        html = compliance_client.get(
+            reverse("callers:subject_access", args=[caller.pk])
+        ).content.decode()
+        calls = list(caller.calls.all())
+        assert len(calls) == 3 and html.count('class="border-bottom pb-2 mb-2 sar-call"') == 3
+        for call in calls:
+            assert escape(call.about) in html
+        for expected in (
+            "Written replies only, agreed in May.",
+            "Seemed distressed",
+            "Visited",
+            "Staff note: review before release",
+            "Change history",
+        ):
+            assert escape(expected) in html
+        assert escape(other.full_name) not in html
+        assert "very private business" not in html
+        assert SensitiveAccess.objects.filter(caller=caller, what="subject access export").exists()
+
+    def test_handlers_cannot_export(self, handler_client):
+        caller = CallerFactory()
+        url = reverse("callers:subject_access", args=[caller.pk])
+        assert handler_client.get(url).status_code == 403
+
+
+CSV = (
+    "Full name,Phone number,Kind,Agreed response,Review date,Notes\n"
+    "Known Caller,01234 567890,frequent,Written replies only,,\n"
+    "New Person,020 7946 0002,regular,Refer to the victims' service,2099-01-01,Met in May\n"
+    "No Phone,,frequent,Log and pass on,,\n"
+)
+
+
+class TestImport:
+    def test_the_check_reports_each_row_and_changes_nothing(self):
+        CallerPhoneFactory(number="+441234567890", caller__full_name="Known Caller")
+        rows = import_check(import_rows((CSV + "Bad Row,123,sometimes,,,\n").encode()))
+        assert [r.action for r in rows] == ["match", "create", "create", "reject"]
+        assert "phone number is not valid" in rows[3].reason
+        assert not Flag.objects.exists() and Caller.objects.count() == 1
+
+    def test_the_import_is_all_or_nothing(self, manager_user):
+        with pytest.raises(ValidationError):
+            flags_import(import_rows((CSV + ",,,,,\n").encode()), imported_by=manager_user)
+        assert not Flag.objects.exists()
+        flags_import(import_rows(CSV.encode()), imported_by=manager_user)
+        assert Flag.objects.count() == 3
+        assert Flag.objects.get(caller__full_name="New Person").review_date.year == 2099
+
+    def test_a_file_without_the_columns_is_explained(self, manager_client):
+        upload = SimpleUploadedFile("log.csv", b"Name,Number\nA,1\n", content_type="text/csv")
+        html = manager_client.post(
+            reverse("callers:import"), {"spreadsheet": upload}
+        ).content.decode()
+        assert "The file has no column for" in html
+
+
+def test_subject_access_runs_fixed_queries_however_many_records(compliance_client, manager_user):
+    counts = []
+    for n in (2, 25):
+        caller = CallerFactory()
+        CallFactory.create_batch(n, caller=caller)
+        for i in range(n // 5 + 1):
+            concern_raise(caller=caller, raised_by=manager_user, kind="other", noticed=f"x{i}")
+        counts.append(
+            queries(compliance_client, reverse("callers:subject_access", args=[caller.pk]))
+        )
+    assert counts[0] == counts[1]
+
+
+def test_concerns_queue_and_duplicates_run_fixedqueries(manager_client, manager_user):
+    for url in (reverse("callers:concerns"), reverse("callers:duplicates")):
+        counts = []
+        for n in (1, 12):
+            for _ in range(n):
+                caller = CallerPhoneFactory(number="+441234567890").caller
+                concern_raise(caller=caller, raised_by=manager_user, kind="other", noticed="x")
+            counts.append(queries(manager_client, url))
+        assert counts[0] == counts[1], url

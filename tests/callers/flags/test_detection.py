@@ -1,0 +1,173 @@
+"""Each rule fires exactly at its threshold and not one call before, on PostgreSQL and SQLite,
+across midnight and the clock change (policy 5.2; issue 5)."""
+
+import uuid
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import timezone
+
+from callers.models import Call, Rule, RuleMatch
+from callers.selectors.flags import current_matches
+from callers.services.calls import call_log
+from callers.services.flags import matches_refresh
+from dmts.services import entry_void
+from tests.factories import CallerFactory, CallFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+LONDON = ZoneInfo("Europe/London")
+
+
+def rule(kind="frequent", measure="calls", threshold=3, hours=24, group="public") -> Rule:
+    return Rule.objects.get(
+        kind=kind, measure=measure, threshold=threshold, window_hours=hours, call_group=group
+    )
+
+
+def fired(caller, the_rule, now) -> bool:
+    matches_refresh(caller_ids=[caller.pk], now=now)
+    return RuleMatch.objects.filter(caller=caller, rule=the_rule).exists()
+
+
+def at(*args) -> datetime:
+    return datetime(*args, tzinfo=LONDON)
+
+
+def test_the_defaults_are_installed():
+    reasons = {r.reason for r in Rule.objects.filter(is_active=True)}
+    assert reasons == {
+        "Frequent caller: 3 or more calls within any 24 hours",
+        "Frequent caller: 3 or more different staff reached within any 7 days",
+        "Regular caller: 5 or more calls within any 30 days",
+        "Regular caller: 12 or more calls within any 90 days",
+    }
+
+
+class TestThreeCallsWithin24Hours:
+    def test_fires_on_the_third_call_and_not_the_second(self):
+        caller, now = CallerFactory(), at(2026, 6, 10, 17, 0)
+        for hour in (9, 12):
+            CallFactory(caller=caller, received_at=at(2026, 6, 10, hour, 0))
+        assert not fired(caller, rule(), now)
+        CallFactory(caller=caller, received_at=at(2026, 6, 10, 16, 0))
+        assert fired(caller, rule(), now)
+
+    def test_across_midnight(self):
+        caller, now = CallerFactory(), at(2026, 6, 11, 9, 0)
+        for moment in (at(2026, 6, 10, 23, 0), at(2026, 6, 10, 23, 30)):
+            CallFactory(caller=caller, received_at=moment)
+        assert not fired(caller, rule(), now)
+        CallFactory(caller=caller, received_at=at(2026, 6, 11, 0, 15))
+        assert fired(caller, rule(), now)
+
+    def test_three_calls_exactly_24_hours_apart_end_to_end_do_not_fire(self):
+        caller, now = CallerFactory(), at(2026, 6, 12, 9, 0)
+        for moment in (at(2026, 6, 10, 9, 0), at(2026, 6, 10, 20, 0), at(2026, 6, 11, 9, 0)):
+            CallFactory(caller=caller, received_at=moment)
+        assert not fired(caller, rule(), now)
+
+    def test_across_the_clock_change_time_is_elapsed_time(self):
+        """Clocks go back at 02:00 BST on 25 October 2026. 01:30 BST on the 24th to 01:10 GMT
+        on the 25th looks like less than a day on the clock but is 24 h 40 min."""
+        caller, now = CallerFactory(), at(2026, 10, 26, 9, 0)
+        CallFactory(caller=caller, received_at=at(2026, 10, 24, 1, 30))
+        CallFactory(caller=caller, received_at=at(2026, 10, 24, 18, 0))
+        CallFactory(caller=caller, received_at=datetime(2026, 10, 25, 1, 10, tzinfo=LONDON, fold=1))
+        assert not fired(caller, rule(), now)
+        # A fourth call 23 h 50 min after the second, across the change, does fire.
+        CallFactory(caller=caller, received_at=at(2026, 10, 25, 16, 50))
+        assert fired(caller, rule(), now)
+
+    def test_sales_calls_are_counted_separately(self):
+        caller, now = CallerFactory(), at(2026, 6, 10, 17, 0)
+        for hour in (9, 12, 15):
+            CallFactory(
+                caller=caller,
+                call_type=Call.Type.SALES,
+                organisation="Acme",
+                selling="Toner",
+                received_at=at(2026, 6, 10, hour, 0),
+            )
+        assert not fired(caller, rule(), now)
+        sales_rule = Rule.objects.create(
+            kind="frequent", measure="calls", threshold=3, window_hours=24, call_group="sales"
+        )
+        assert fired(caller, sales_rule, now)
+
+    def test_voided_calls_do_not_count(self, compliance_user):
+        handler, caller = UserFactory(), CallerFactory()
+        calls = [
+            call_log(
+                handler=handler,
+                submission_token=uuid.uuid4(),
+                caller=caller,
+                call_type="enquiry",
+                about="x",
+                received_at=timezone.now() - timedelta(hours=h),
+            ).call
+            for h in (3, 2, 1)
+        ]
+        assert RuleMatch.objects.filter(caller=caller, rule=rule()).exists()
+        entry_void(entry=calls[0].dmts_entry, voided_by=compliance_user, reason="Test", version=1)
+        assert not RuleMatch.objects.filter(caller=caller, rule=rule()).exists()
+
+
+class TestThreeStaffWithin7Days:
+    def test_fires_when_the_third_different_member_of_staff_is_reached(self):
+        caller, now = CallerFactory(), at(2026, 6, 20, 12, 0)
+        alice, bob, carol = UserFactory(), UserFactory(), UserFactory()
+        for day, handler in ((10, alice), (12, alice), (14, bob)):
+            CallFactory(caller=caller, handler=handler, received_at=at(2026, 6, day, 10, 0))
+        assert not fired(caller, rule(measure="staff", hours=168), now)
+        CallFactory(caller=caller, handler=carol, received_at=at(2026, 6, 16, 9, 0))
+        assert fired(caller, rule(measure="staff", hours=168), now)
+
+    def test_staff_seven_days_apart_are_not_within_seven_days(self):
+        caller, now = CallerFactory(), at(2026, 6, 20, 12, 0)
+        for day, handler in ((10, UserFactory()), (13, UserFactory()), (17, UserFactory())):
+            CallFactory(caller=caller, handler=handler, received_at=at(2026, 6, day, 10, 0))
+        assert not fired(caller, rule(measure="staff", hours=168), now)
+
+
+class TestRegularCallers:
+    def test_five_calls_within_30_days(self):
+        caller, now = CallerFactory(), at(2026, 7, 30, 12, 0)
+        for week in range(4):
+            CallFactory(caller=caller, received_at=at(2026, 7, 1, 10) + timedelta(weeks=week))
+        assert not fired(caller, rule("regular", threshold=5, hours=720), now)
+        CallFactory(caller=caller, received_at=at(2026, 7, 29, 10))
+        assert fired(caller, rule("regular", threshold=5, hours=720), now)
+
+    def test_twelve_calls_within_90_days(self):
+        caller, now = CallerFactory(), at(2026, 9, 30, 12, 0)
+        for fortnight in range(11):
+            CallFactory(
+                caller=caller, received_at=at(2026, 5, 1, 10) + timedelta(days=8 * fortnight)
+            )
+        assert not fired(caller, rule("regular", threshold=12, hours=2160), now)
+        CallFactory(caller=caller, received_at=at(2026, 5, 1, 10) + timedelta(days=88))
+        assert fired(caller, rule("regular", threshold=12, hours=2160), now)
+
+
+def test_logging_calls_keeps_matches_current_without_a_rescan():
+    handler, caller = UserFactory(), CallerFactory()
+    for _ in range(3):
+        call_log(
+            handler=handler,
+            submission_token=uuid.uuid4(),
+            caller=caller,
+            call_type="enquiry",
+            about="Again",
+            received_at=timezone.now(),
+        )
+    assert current_matches().filter(caller=caller, rule=rule()).exists()
+
+
+def test_a_match_lapses_after_its_look_back():
+    caller = CallerFactory()
+    for hour in (9, 10, 11):
+        CallFactory(caller=caller, received_at=at(2026, 1, 5, hour))
+    matches_refresh(now=at(2026, 1, 6, 9))
+    assert current_matches(now=at(2026, 1, 6, 9)).filter(caller=caller).exists()
+    assert not current_matches(now=at(2026, 4, 10, 9)).filter(caller=caller).exists()

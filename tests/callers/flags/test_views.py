@@ -1,0 +1,214 @@
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+
+from callers.models import Flag, Meeting, Rule, RuleMatch
+from callers.services import flags as services
+from tests.helpers import flag, frequent_caller, queries
+
+pytestmark = pytest.mark.django_db
+
+
+class TestCandidates:
+    def test_lists_the_rule_the_counts_and_a_sparkline(self, manager_client, manager_user):
+        candidate = frequent_caller()
+        flagged = frequent_caller()
+        flag(flagged, manager_user)
+        html = manager_client.get(reverse("callers:candidates")).content.decode()
+        assert escape(candidate.full_name) in html and escape(flagged.full_name) not in html
+        assert "Frequent caller: 3 or more calls within any 24 hours" in html
+        assert 'class="sparkline"' in html
+
+    def test_fixed_queries_however_many_candidates(self, manager_client):
+        counts = []
+        for n in (1, 15):
+            for _ in range(n):
+                frequent_caller()
+            counts.append(queries(manager_client, reverse("callers:candidates")))
+        assert counts[0] == counts[1]
+
+    def test_a_manager_flags_a_candidate_with_an_agreed_response(self, manager_client):
+        caller = frequent_caller()
+        url = reverse("callers:flag_new", args=[caller.pk])
+        form = manager_client.get(url).content.decode()
+        assert "Frequent caller: 3 or more calls within any 24 hours" in form
+        data = {
+            "kind": "frequent",
+            "reason": "3 calls in a day",
+            "agreed_response": "",
+            "review_date": (timezone.localdate() + timedelta(days=180)).isoformat(),
+        }
+        html = manager_client.post(url, data).content.decode()
+        assert 'id="error_1_id_agreed_response"' in html
+        response = manager_client.post(url, data | {"agreed_response": "Written replies."})
+        made = Flag.objects.get(caller=caller)
+        assert response.url == made.get_absolute_url()
+
+    def test_the_compliance_officer_sees_candidates_but_may_not_flag(self, compliance_client):
+        caller = frequent_caller()
+        assert compliance_client.get(reverse("callers:candidates")).status_code == 200
+        url = reverse("callers:flag_new", args=[caller.pk])
+        assert compliance_client.get(url).status_code == 403
+
+
+class TestHandlingCard:
+    def test_the_agreed_response_is_on_the_card_and_the_call_can_still_be_logged(
+        self, handler_client, manager_user
+    ):
+        caller = frequent_caller()
+        flag(caller, manager_user, agreed_response="Their single point of contact replies.")
+        html = handler_client.get(reverse("callers:card", args=[caller.pk])).content.decode()
+        assert "Their single point of contact replies." in html
+        assert "never stops you logging this call" in html
+
+    def test_an_overdue_flag_says_so(self, handler_client, manager_user):
+        caller = frequent_caller()
+        flag(caller, manager_user, review_date=timezone.localdate() - timedelta(days=3))
+        html = handler_client.get(reverse("callers:card", args=[caller.pk])).content.decode()
+        assert "overdue since" in html
+
+
+class TestFrequentCallsLog:
+    def test_lists_flags_with_activity_and_filters_overdue(self, compliance_client, manager_user):
+        current = flag(frequent_caller(), manager_user)
+        late = flag(
+            frequent_caller(), manager_user, review_date=timezone.localdate() - timedelta(days=1)
+        )
+        url = reverse("callers:frequent_log")
+        html = compliance_client.get(url).content.decode()
+        assert escape(current.caller.full_name) in html and escape(late.caller.full_name) in html
+        html = compliance_client.get(url + "?state=overdue").content.decode()
+        assert escape(late.caller.full_name) in html
+        assert escape(current.caller.full_name) not in html
+
+    def test_exports_the_listed_flags(self, compliance_client, manager_user):
+        made = flag(frequent_caller(), manager_user)
+        response = compliance_client.get(reverse("callers:frequent_log_csv") + "?state=active")
+        rows = list(
+            csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
+        )
+        assert rows[1][0] == made.caller.full_name and rows[1][5] == "3"
+        response = compliance_client.get(reverse("callers:frequent_log_xlsx"))
+        assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+    def test_fixed_queries_however_many_flags(self, compliance_client, manager_user):
+        counts = []
+        for n in (1, 12):
+            for _ in range(n):
+                flag(frequent_caller(), manager_user)
+            counts.append(queries(compliance_client, reverse("callers:frequent_log")))
+        assert counts[0] == counts[1]
+
+
+class TestMeetings:
+    def test_a_manager_opens_a_meeting_and_records_decisions_in_place(self, manager_client):
+        caller = frequent_caller()
+        response = manager_client.post(
+            reverse("callers:meetings"), {"kind": "smt", "date": timezone.localdate()}
+        )
+        meeting = Meeting.objects.get()
+        assert response.url == meeting.get_absolute_url()
+        item = meeting.items.get(caller=caller)
+        url = reverse("callers:meeting_decide", args=[item.pk])
+        prefix = f"item-{item.pk}-"
+        html = manager_client.post(
+            url,
+            {prefix + "decision": "flag", prefix + "kind": "", prefix + "agreed_response": ""},
+            headers={"HX-Request": "true"},
+        ).content.decode()
+        assert "<html" not in html and "Write the agreed response" in html
+        html = manager_client.post(
+            url,
+            {
+                prefix + "decision": "flag",
+                prefix + "kind": "frequent",
+                prefix + "agreed_response": "Written replies only.",
+            },
+            headers={"HX-Request": "true"},
+        ).content.decode()
+        assert "Decision: Flag" in html
+        assert Flag.objects.active().get(caller=caller).meeting == meeting
+
+    def test_the_meeting_pack_runs_fixed_queries(self, manager_client, manager_user):
+        counts = []
+        for n in (1, 10):
+            for _ in range(n):
+                frequent_caller()
+            meeting = services.meeting_open(
+                kind="smt", day=timezone.localdate() - timedelta(days=n), created_by=manager_user
+            )
+            counts.append(queries(manager_client, meeting.get_absolute_url()))
+        assert counts[0] == counts[1]
+
+    def test_handlers_may_not_open_meetings(self, handler_client):
+        assert handler_client.get(reverse("callers:meetings")).status_code == 403
+
+
+class TestDashboardAndRules:
+    def test_dashboard_shows_the_share_from_flagged_callers(self, manager_client, manager_user):
+        flag(frequent_caller(3), manager_user)
+        frequent_caller(1)
+        response = manager_client.get(reverse("callers:dashboard"))
+        assert (response.context["flagged"], response.context["total"]) == (3, 4)
+        assert '<p class="display-5 mb-0 flagged-share">75%</p>' in response.content.decode()
+
+    def test_dashboard_runs_fixed_queries(self, manager_client, manager_user):
+        counts = []
+        for n in (1, 8):
+            for _ in range(n):
+                flag(frequent_caller(), manager_user)
+            cache.clear()  # measure the page as it works its figures out
+            counts.append(queries(manager_client, reverse("callers:dashboard")))
+        assert counts[0] == counts[1]
+
+    def test_a_manager_changes_a_rule_and_candidates_follow(self, manager_client):
+        caller = frequent_caller(3)
+        rules = list(Rule.objects.order_by("kind", "window_hours", "threshold"))
+        data = {
+            "form-TOTAL_FORMS": len(rules) + 1,
+            "form-INITIAL_FORMS": len(rules),
+            "form-MIN_NUM_FORMS": 0,
+            "form-MAX_NUM_FORMS": 1000,
+        }
+        for i, rule in enumerate(rules):
+            for name in (
+                "kind",
+                "measure",
+                "threshold",
+                "window_hours",
+                "call_group",
+                "lookback_days",
+                "why",
+            ):
+                data[f"form-{i}-{name}"] = getattr(rule, name)
+            data[f"form-{i}-id"] = rule.pk
+            if rule.is_active:
+                data[f"form-{i}-is_active"] = "on"
+            if rule.measure == "calls" and rule.window_hours == 24:
+                data[f"form-{i}-threshold"] = 4
+        # The blank "Add a rule" form, left as the browser shows it.
+        extra = f"form-{len(rules)}-"
+        data |= {
+            extra + "lookback_days": 90,
+            extra + "is_active": "on",
+            extra + "call_group": "public",
+        }
+        response = manager_client.post(reverse("callers:rules"), data)
+        assert response.status_code == 302, response.context["formset"].errors
+        day_rule = Rule.objects.get(measure="calls", window_hours=24)
+        assert day_rule.threshold == 4
+        assert not RuleMatch.objects.filter(caller=caller, rule=day_rule).exists()
+        assert RuleMatch.objects.filter(caller=caller, rule__measure="staff").exists()
+
+    def test_the_compliance_officer_reads_the_rules_but_may_not_change_them(
+        self, compliance_client
+    ):
+        html = compliance_client.get(reverse("callers:rules")).content.decode()
+        assert "Frequent caller: 3 or more calls within any 24 hours" in html
+        assert compliance_client.post(reverse("callers:rules"), {}).status_code == 403

@@ -1,0 +1,181 @@
+"""Concerns, referrals and risk words (policy 5.3b, 5.8i, 5.8j): detail only for those with
+the permission, and a record of who opened it."""
+
+import uuid
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from callers.models import Concern, Referral, SensitiveAccess
+from callers.selectors.safeguarding import risk_words_in
+from callers.services.calls import call_log
+from callers.services.safeguarding import concern_raise
+from tests.factories import CallerFactory, CallFactory
+
+pytestmark = pytest.mark.django_db
+NOTICED = "Said they had not eaten for days and sounded confused about the date."
+
+
+def raise_concern(user, caller=None) -> Concern:
+    return concern_raise(
+        caller=caller or CallerFactory(),
+        raised_by=user,
+        kind=Concern.Kind.MENTAL_HEALTH,
+        noticed=NOTICED,
+    )
+
+
+class TestConcerns:
+    def test_a_handler_raises_a_concern_and_managers_are_emailed_without_the_detail(
+        self, handler_client, manager_user, django_capture_on_commit_callbacks
+    ):
+        caller = CallerFactory()
+        with django_capture_on_commit_callbacks(execute=True):
+            response = handler_client.post(
+                reverse("callers:concern_new", args=[caller.pk]),
+                {"kind": "mental_health", "noticed": NOTICED},
+            )
+        assert response.status_code == 302
+        concern = Concern.objects.get()
+        [message] = mail.outbox
+        assert message.to == [manager_user.email]
+        assert NOTICED not in message.body and caller.full_name not in message.body
+        assert concern.get_absolute_url() in message.body
+
+    def test_a_concern_without_what_was_noticed_is_explained(self, handler_client):
+        caller = CallerFactory()
+        html = handler_client.post(
+            reverse("callers:concern_new", args=[caller.pk]), {"kind": "other", "noticed": ""}
+        ).content.decode()
+        assert "Say what you noticed." in html and not Concern.objects.exists()
+
+    def test_logging_a_call_can_raise_a_concern_with_it(self, handler_user):
+        call = call_log(
+            handler=handler_user,
+            submission_token=uuid.uuid4(),
+            new_caller_name="Ann Example",
+            call_type="enquiry",
+            about="x",
+            received_at=timezone.now(),
+            concern_kind="risk_to_caller",
+            concern_noticed=NOTICED,
+        ).call
+        assert Concern.objects.get().call == call
+
+    def test_a_manager_decides_and_closes_with_the_handling_shown_on_the_card(
+        self, manager_client, handler_client, handler_user
+    ):
+        concern = raise_concern(handler_user)
+        response = manager_client.post(
+            concern.get_absolute_url(),
+            {
+                "decision": "Spoke to adult social care",
+                "handling": "Speak slowly; one topic a call.",
+                "close": "on",
+            },
+        )
+        assert response.status_code == 302
+        concern.refresh_from_db()
+        assert not concern.is_open
+        card = handler_client.get(
+            reverse("callers:card", args=[concern.caller_id])
+        ).content.decode()
+        assert "Speak slowly; one topic a call." in card
+        assert NOTICED not in card and "Spoke to adult social care" not in card
+
+    def test_opening_the_detail_is_logged(self, manager_client, manager_user, handler_user):
+        concern = raise_concern(handler_user)
+        manager_client.get(concern.get_absolute_url())
+        access = SensitiveAccess.objects.get()
+        assert (access.user, access.caller_id) == (manager_user, concern.caller_id)
+
+    def test_handlers_and_the_compliance_officer_cannot_see_concerns(
+        self, handler_client, compliance_client, handler_user
+    ):
+        concern = raise_concern(handler_user)
+        for client in (handler_client, compliance_client):
+            assert client.get(reverse("callers:concerns")).status_code == 403
+            assert client.get(concern.get_absolute_url()).status_code == 403
+        html = handler_client.get(concern.caller.get_absolute_url()).content.decode()
+        assert "A concern about this caller is with a manager." in html
+        assert NOTICED not in html and "Concerns and referrals" not in html
+
+    def test_the_queue_lists_open_concerns_oldest_first(self, manager_client, handler_user):
+        first, second = raise_concern(handler_user), raise_concern(handler_user)
+        html = manager_client.get(reverse("callers:concerns")).content.decode()
+        assert html.index(first.get_absolute_url()) < html.index(second.get_absolute_url())
+
+
+class TestReferrals:
+    def test_a_manager_records_a_referral(self, manager_client):
+        caller = CallerFactory()
+        url = reverse("callers:referral_new", args=[caller.pk])
+        data = {
+            "referred_to": "other",
+            "other_body": "",
+            "referred_on": timezone.localdate().isoformat(),
+            "their_reference": "ASC-123",
+            "lawful_basis": "vital_interests",
+            "consent": "not_asked",
+            "outcome": "",
+        }
+        html = manager_client.post(url, data).content.decode()
+        assert "Say who the referral went to." in html
+        response = manager_client.post(url, data | {"referred_to": "adult_social_care"})
+        referral = Referral.objects.get()
+        assert response.url == referral.get_absolute_url()
+        assert referral.history.get().history_user is not None
+
+    def test_handlers_cannot_record_or_see_referrals(self, handler_client, manager_user):
+        caller = CallerFactory()
+        referral = Referral.objects.create(
+            caller=caller,
+            referred_to="force",
+            lawful_basis="public_task",
+            consent="yes",
+            made_by=manager_user,
+        )
+        assert (
+            handler_client.get(reverse("callers:referral_new", args=[caller.pk])).status_code == 403
+        )
+        assert handler_client.get(referral.get_absolute_url()).status_code == 403
+
+
+class TestRiskWords:
+    def test_words_and_phrases_match_whole_words_in_any_case(self):
+        assert risk_words_in("She said she took an OVERDOSE last night") == ["overdose"]
+        assert risk_words_in("wants to end my life") == ["end my life"]
+        assert risk_words_in("Gunnar called about his gunnery club") == []
+
+    def test_the_page_shows_what_to_do_at_once(self, handler_client):
+        html = handler_client.post(
+            reverse("callers:risk_check"), {"about": "He has a knife"}
+        ).content.decode()
+        assert "Call 999" in html and "knife" in html
+        html = handler_client.post(
+            reverse("callers:risk_check"), {"about": "Asked about bins"}
+        ).content.decode()
+        assert "Call 999" not in html
+
+    def test_without_javascript_the_confirmation_shows_it(self, handler_client):
+        call = CallFactory(about="Threatened suicide if nobody called back")
+        html = handler_client.get(reverse("callers:logged", args=[call.pk])).content.decode()
+        assert "Call 999" in html
+
+
+def test_a_double_clicked_concern_is_kept_once(handler_client):
+    caller = CallerFactory()
+    url = reverse("callers:concern_new", args=[caller.pk])
+    for _ in range(2):
+        handler_client.post(url, {"kind": "other", "noticed": NOTICED})
+    assert Concern.objects.count() == 1
+
+
+def test_without_javascript_a_form_with_errors_still_shows_the_risk_guidance(handler_client):
+    html = handler_client.post(
+        reverse("callers:log"),
+        {"action": "save", "about": "Said they have a gun at home", "call_type": ""},
+    ).content.decode()
+    assert "Choose the type of call." in html and "Call 999" in html

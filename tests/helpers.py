@@ -1,0 +1,56 @@
+"""What many test modules do: log a call through the service, make a frequent caller and flag
+them, and count the queries a page runs."""
+
+import uuid
+from datetime import timedelta
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from callers.models import Call, Flag
+from callers.services.calls import call_log
+from callers.services.flags import flag_create, matches_refresh
+from tests.factories import CallerFactory, CallFactory, UserFactory
+
+
+def log_call(handler=None, **overrides) -> Call:
+    """Log one call through the service, as the log-a-call page does."""
+    arguments = {
+        "submission_token": uuid.uuid4(),
+        "caller": overrides.pop("caller", None) or CallerFactory(),
+        "call_type": Call.Type.ENQUIRY,
+        "about": "Asked about the plan.",
+        "received_at": timezone.now(),
+    }
+    arguments.update(overrides)
+    return call_log(handler=handler or UserFactory(), **arguments).call
+
+
+def frequent_caller(calls: int = 3):
+    """A caller with `calls` calls in the last few hours, their rule matches worked out."""
+    caller = CallerFactory()
+    now = timezone.now()
+    for hours in range(calls):
+        CallFactory(caller=caller, received_at=now - timedelta(hours=hours + 1))
+    matches_refresh(caller_ids=[caller.pk])
+    return caller
+
+
+def flag(caller, manager_user, **overrides) -> Flag:
+    """Flag a caller as frequent, with an agreed response."""
+    arguments = {
+        "kind": "frequent",
+        "reason": "3 calls in a day",
+        "agreed_response": "Log the call; their contact replies in writing.",
+    }
+    arguments.update(overrides)
+    return flag_create(caller=caller, flagged_by=manager_user, **arguments)
+
+
+def queries(client, url: str, *, method: str = "get", data: dict | None = None) -> int:
+    """How many queries one request runs; the page must answer 200."""
+    with CaptureQueriesContext(connection) as captured:
+        response = getattr(client, method)(url, data or {})
+    assert response.status_code == 200, response.status_code
+    return len(captured)

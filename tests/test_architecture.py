@@ -1,0 +1,177 @@
+"""The shape of the code: no import cycle between the project's modules (function-level imports
+included), every import able to sit at the top of its file, and one word per concern in every
+layer of `callers`."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ["opcc_calls", "callers", "dmts"]
+CONCERNS = {"calls", "flags", "safeguarding", "data_protection"}
+LAYERS = ["models", "services", "selectors", "forms", "views"]
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def project_modules() -> dict[str, Path]:
+    """Every module of the project's apps (migrations aside), by dotted name."""
+    return {
+        _module_name(path): path
+        for package in PACKAGES
+        for path in sorted((ROOT / package).rglob("*.py"))
+        if "migrations" not in path.parts
+    }
+
+
+def _ancestors(name: str) -> list[str]:
+    parts = name.split(".")
+    return [".".join(parts[:i]) for i in range(1, len(parts))]
+
+
+def imports_of(name: str, path: Path, modules: dict) -> list[tuple[str, int, bool]]:
+    """(module imported, line, whether at the top of the file) for each project import.
+
+    Importing `a.b.c` runs `a` and `a.b` first, so those count too, except the packages
+    the importing module itself lives in: they are already being imported when it runs.
+    """
+    tree = ast.parse(path.read_text(), filename=str(path))
+    top_level = set(map(id, tree.body))
+    found = []
+    for node in ast.walk(tree):
+        targets: list[str] = []
+        if isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            targets = [
+                f"{node.module}.{alias.name}"
+                if f"{node.module}.{alias.name}" in modules
+                else node.module
+                for alias in node.names
+            ]
+        own = set(_ancestors(name)) | {name}
+        for target in targets:
+            for module in [*_ancestors(target), target]:
+                if module in modules and module not in own:
+                    found.append((module, node.lineno, id(node) in top_level))
+    return found
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components of more than one module (Tarjan), each a cycle."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for other in graph.get(node, ()):
+            if other not in index:
+                visit(other)
+                low[node] = min(low[node], low[other])
+            elif other in on_stack:
+                low[node] = min(low[node], index[other])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1 or node in graph.get(node, ()):
+                found.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def import_graph() -> dict[str, set[str]]:
+    modules = project_modules()
+    return {
+        name: {target for target, _, _ in imports_of(name, path, modules)}
+        for name, path in modules.items()
+    }
+
+
+def test_no_module_imports_a_module_that_imports_it_back():
+    cycles = _cycles(import_graph())
+    assert not cycles, "import cycles: " + "; ".join(" ↔ ".join(c) for c in cycles)
+
+
+def test_the_cycle_check_finds_a_cycle_hidden_in_a_function():
+    graph = import_graph()
+    graph["dmts.services"].add("callers.services.calls")  # the cycle this test was written for
+    assert any("dmts.services" in cycle for cycle in _cycles(graph))
+
+
+def test_every_import_sits_at_the_top_of_its_file():
+    """Only AppConfig modules import inside a function: Django loads models after apps."""
+    modules = project_modules()
+    late = [
+        f"{name}:{line} imports {target}"
+        for name, path in modules.items()
+        if not name.endswith(".apps")
+        for target, line, at_top in imports_of(name, path, modules)
+        if not at_top
+    ]
+    assert not late, "\n".join(late)
+
+
+#: The project's modules that gather from both apps; every other kernel module imports no app.
+KERNEL_GATHERERS = {
+    "opcc_calls.views",
+    "opcc_calls.urls",
+    "opcc_calls.management.commands.seed_demo",
+}
+
+
+def test_the_kernel_imports_no_app():
+    modules = project_modules()
+    reaching = [
+        f"{name} imports {target}"
+        for name, path in modules.items()
+        if name.startswith("opcc_calls") and name not in KERNEL_GATHERERS
+        for target, _, _ in imports_of(name, path, modules)
+        if not target.startswith("opcc_calls")
+    ]
+    assert not reaching, "\n".join(reaching)
+
+
+@pytest.mark.parametrize("layer", LAYERS)
+def test_each_layer_of_callers_has_one_module_per_concern(layer):
+    folder = ROOT / "callers" / layer
+    modules = {p.stem for p in folder.glob("*.py")} - {"__init__"}
+    assert modules >= CONCERNS, f"callers/{layer} lacks {sorted(CONCERNS - modules)}"
+
+
+def test_no_prefixed_view_or_form_files():
+    stray = sorted(
+        p.name
+        for pattern in ("*_views.py", "*_forms.py", "reports.py", "selectors.py")
+        for p in (ROOT / "callers").glob(pattern)
+    )
+    assert not stray
+
+
+def test_the_services_package_re_exports_nothing():
+    init = (ROOT / "callers" / "services" / "__init__.py").read_text()
+    assert not [n for n in ast.parse(init).body if isinstance(n, ast.Import | ast.ImportFrom)]
+
+
+def test_templates_follow_the_concern_words():
+    folder = ROOT / "templates" / "callers"
+    assert {p.name for p in folder.iterdir() if p.is_dir()} == CONCERNS
+    assert not list(folder.glob("*.html"))
