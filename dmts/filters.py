@@ -10,10 +10,10 @@ from django.db.models import Exists, OuterRef, Q
 
 from callers.models import Call, Flag
 from dmts.models import DmtsEntry
+from opcc_calls.forms import DateInput
 
 SESSION_KEY = "dmts_call_log_filters"
 KEPT = 20
-DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class CallLogFilter(django_filters.FilterSet):
@@ -21,13 +21,13 @@ class CallLogFilter(django_filters.FilterSet):
         field_name="call__received_at",
         lookup_expr="date__gte",
         label="Received from",
-        widget=DATE,
+        widget=DateInput(),
     )
     received_to = django_filters.DateFilter(
         field_name="call__received_at",
         lookup_expr="date__lte",
         label="Received to",
-        widget=DATE,
+        widget=DateInput(),
     )
     call_type = django_filters.ChoiceFilter(
         field_name="call__call_type",

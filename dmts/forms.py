@@ -3,11 +3,12 @@ from django import forms
 from callers.models import Call
 from dmts.models import DmtsEntry
 from dmts.services import CORRECTABLE_FIELDS
+from opcc_calls.forms import DateTimeInput, VersionForm
 
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
+class ReviewForm(VersionForm):
+    record_name = "entry"
 
-class ReviewForm(forms.Form):
     status = forms.ChoiceField(
         label="Review",
         widget=forms.RadioSelect,
@@ -23,7 +24,6 @@ class ReviewForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
     @classmethod
     def for_entry(cls, entry: DmtsEntry) -> "ReviewForm":
@@ -37,34 +37,37 @@ class ReviewForm(forms.Form):
         )
 
 
-class VoidForm(forms.Form):
+class VoidForm(VersionForm):
+    record_name = "entry"
+
     reason = forms.CharField(
         label="Why was this logged in error?",
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Say why this entry was logged in error."},
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class CorrectionForm(forms.ModelForm):
-    """Correct a call's record. The reason is kept with the change in history."""
+class CorrectionForm(VersionForm, forms.ModelForm):
+    """Correct a call's record. The reason is kept with the change in history. The version
+    is the DMTS entry's (the view gives it), not the call's."""
+
+    record_name = "entry"
 
     reason = forms.CharField(
         label="Reason for the correction",
         max_length=500,
         error_messages={"required": "Give a reason for the correction."},
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:
         model = Call
         fields = CORRECTABLE_FIELDS
         widgets = {
-            "received_at": DATETIME,
-            "ended_at": DATETIME,
-            "warning_given_at": DATETIME,
-            "terminated_at": DATETIME,
+            "received_at": DateTimeInput(),
+            "ended_at": DateTimeInput(),
+            "warning_given_at": DateTimeInput(),
+            "terminated_at": DateTimeInput(),
             "about": forms.Textarea(attrs={"rows": 3}),
             "outcome": forms.Textarea(attrs={"rows": 2}),
         }

@@ -16,6 +16,7 @@ from callers.models import Call
 from callers.services.activity import caller_activity_refresh
 from dmts.models import DmtsCounter, DmtsEntry
 from opcc_calls.concurrency import locked_for_edit
+from opcc_calls.history import save_with_history
 
 logger = logging.getLogger(__name__)
 
@@ -65,11 +66,9 @@ def entry_review(*, entry: DmtsEntry, reviewer, status: str, notes: str, version
     entry = locked_for_edit(DmtsEntry, entry.pk, version, related=("call",))
     entry.status, entry.compliance_notes = status, notes
     entry.reviewed_by, entry.reviewed_at = reviewer, timezone.now()
-    entry.full_clean()
-    entry._history_user = reviewer
-    entry._change_reason = f"Marked {entry.get_status_display().lower()}"
-    entry.save()
-    return entry
+    return save_with_history(
+        entry, user=reviewer, reason=f"Marked {entry.get_status_display().lower()}"
+    )
 
 
 @transaction.atomic
@@ -81,9 +80,7 @@ def entry_void(*, entry: DmtsEntry, voided_by, reason: str, version: int) -> Dmt
         raise ValidationError({"reason": "Say why this entry was logged in error."})
     entry = locked_for_edit(DmtsEntry, entry.pk, version, related=("call",))
     entry.voided, entry.void_reason = True, reason.strip()
-    entry._change_reason = f"Voided: {reason.strip()}"
-    entry._history_user = voided_by
-    entry.save()
+    save_with_history(entry, user=voided_by, reason=f"Voided: {reason.strip()}")
     caller_activity_refresh(entry.call.caller_id)
     return entry
 
@@ -105,11 +102,8 @@ def call_correct(
     for name, value in changes.items():
         setattr(call, name, value)
     call.version += 1
-    call.full_clean()
-    call._change_reason = entry._change_reason = f"Correction: {reason.strip()}"
-    call._history_user = entry._history_user = corrected_by
-    call.save()
-    entry.save()
+    save_with_history(call, user=corrected_by, reason=f"Correction: {reason.strip()}")
+    save_with_history(entry, user=corrected_by, reason=f"Correction: {reason.strip()}")
     caller_activity_refresh(call.caller_id)
     return entry
 

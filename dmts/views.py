@@ -14,11 +14,6 @@ from opcc_calls.concurrency import StaleEdit
 from opcc_calls.pagination import window
 from opcc_calls.permissions import requires
 
-STALE = (
-    "Someone else changed this entry while you had it open. Their change is shown "
-    "below: check it and make yours again."
-)
-
 
 def _entry(pk: int) -> DmtsEntry:
     return get_object_or_404(
@@ -113,7 +108,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.entry_review(entry=entry, reviewer=request.user, **form.cleaned_data)
     except StaleEdit:
-        messages.error(request, STALE)
+        messages.error(request, form.stale_message)
         return redirect(entry)
     messages.success(request, f"{entry.reference} saved.")
     return redirect(services.next_awaiting_review(after=entry) or "dmts:queue")
@@ -139,7 +134,7 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
                 **changes,
             )
         except StaleEdit:
-            messages.error(request, STALE)
+            messages.error(request, form.stale_message)
         except ValidationError as error:
             form.add_error(None, error)
             return render(request, "dmts/correct.html", {"entry": entry, "form": form})
@@ -158,7 +153,7 @@ def void(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.entry_void(entry=entry, voided_by=request.user, **form.cleaned_data)
         except StaleEdit:
-            messages.error(request, STALE)
+            messages.error(request, form.stale_message)
         else:
             messages.success(request, f"{entry.reference} is marked as logged in error.")
         return redirect(entry)

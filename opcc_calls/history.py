@@ -1,4 +1,5 @@
-"""Readable change history from django-simple-history: who, when, what, old → new, why."""
+"""Change history from django-simple-history: saving a record with who changed it and why, and
+reading it back as who, when, what, old → new, why."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -6,6 +7,17 @@ from datetime import datetime
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils import timezone
+
+
+def save_with_history(record: models.Model, *, user, reason: str = "") -> models.Model:
+    """Validate and save a tracked record, its history row naming who changed it and why.
+    Every write of a user-changeable record goes through here."""
+    record.full_clean()
+    record._history_user = user
+    if reason:
+        record._change_reason = reason
+    record.save()
+    return record
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from callers import phones
 from callers.models import Call, Caller, Concern, ContactRequest, StaffContact
+from opcc_calls.forms import DateTimeInput, TimeInput, VersionForm
 
-TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 NEEDED_FOR_TYPE = "Needed for this type of call."
 
 
@@ -76,9 +76,9 @@ class LogCallForm(forms.Form):
     )
     received_at = forms.DateTimeField(
         label="Received at",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=DateTimeInput(),
     )
-    ended_time = forms.TimeField(label="Ended at", required=False, widget=TIME_WIDGET)
+    ended_time = forms.TimeField(label="Ended at", required=False, widget=TimeInput())
     # Complaint (5.8c)
     complaint_status = forms.ChoiceField(
         label="Complaints process",
@@ -114,9 +114,9 @@ class LogCallForm(forms.Form):
     )
     # Abusive or malicious, any type (5.8f)
     abusive = forms.BooleanField(label="The call was abusive or malicious", required=False)
-    warning_time = forms.TimeField(label="Warning given at", required=False, widget=TIME_WIDGET)
+    warning_time = forms.TimeField(label="Warning given at", required=False, widget=TimeInput())
     terminated_time = forms.TimeField(
-        label="Call terminated at", required=False, widget=TIME_WIDGET
+        label="Call terminated at", required=False, widget=TimeInput()
     )
     # A concern about the caller, raised with a manager as the call is saved (5.8i, 5.8j)
     concern_kind = forms.ChoiceField(
@@ -235,14 +235,15 @@ class CallerSearchForm(forms.Form):
     )
 
 
-class CallerForm(forms.ModelForm):
+class CallerForm(VersionForm, forms.ModelForm):
+    record_name = "caller"
+
     phone_numbers = forms.CharField(
         label="Phone numbers",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="One number a line, in any format.",
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:
         model = Caller
@@ -266,7 +267,6 @@ class CallerForm(forms.ModelForm):
             self.initial["phone_numbers"] = "\n".join(
                 p.number.as_national for p in self.instance.phones.all()
             )
-            self.initial["version"] = self.instance.version
 
     def clean_phone_numbers(self) -> list[str]:
         numbers, bad = [], []

@@ -6,8 +6,7 @@ from django.utils import timezone
 
 from callers.models import Flag, Meeting, MeetingItem, Rule
 from callers.models.flags import default_review_date
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+from opcc_calls.forms import DateInput, VersionForm
 
 
 class FlagForm(forms.ModelForm):
@@ -27,7 +26,7 @@ class FlagForm(forms.ModelForm):
         ]
         widgets = {
             "kind": forms.RadioSelect,
-            "review_date": DATE,
+            "review_date": DateInput(),
             "agreed_response": forms.Textarea(attrs={"rows": 4}),
             "adjustments_note": forms.Textarea(attrs={"rows": 2}),
         }
@@ -47,7 +46,9 @@ class FlagForm(forms.ModelForm):
         return value
 
 
-class FlagRenewForm(forms.Form):
+class FlagRenewForm(VersionForm):
+    record_name = "flag"
+
     reason = forms.CharField(
         label="Reasons for renewing",
         max_length=2000,
@@ -55,34 +56,35 @@ class FlagRenewForm(forms.Form):
         error_messages={"required": "Give the reasons for renewing."},
     )
     new_review_date = forms.DateField(
-        label="Next review date", widget=DATE, initial=default_review_date
+        label="Next review date", widget=DateInput(), initial=default_review_date
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class FlagResponseForm(forms.Form):
+class FlagResponseForm(VersionForm):
+    record_name = "flag"
+
     agreed_response = forms.CharField(
         label="Agreed response", max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
     )
     reason = forms.CharField(label="Why it is changing", max_length=500)
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class FlagEndForm(forms.Form):
+class FlagEndForm(VersionForm):
+    record_name = "flag"
+
     reason = forms.CharField(
         label="Why the flag is ending",
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Say why the flag is ending."},
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class MeetingForm(forms.Form):
     kind = forms.ChoiceField(
         label="Meeting", choices=Meeting.Kind.choices, widget=forms.RadioSelect
     )
-    date = forms.DateField(label="Date", widget=DATE, initial=timezone.localdate)
+    date = forms.DateField(label="Date", widget=DateInput(), initial=timezone.localdate)
 
 
 class DecisionForm(forms.Form):
@@ -102,7 +104,7 @@ class DecisionForm(forms.Form):
     review_date = forms.DateField(
         label="Review date",
         required=False,
-        widget=DATE,
+        widget=DateInput(),
         help_text="Leave blank for six months from today.",
     )
     note = forms.CharField(

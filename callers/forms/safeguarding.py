@@ -3,8 +3,7 @@
 from django import forms
 
 from callers.models import Concern, Referral
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+from opcc_calls.forms import DateInput
 
 
 class ConcernForm(forms.ModelForm):
@@ -49,7 +48,7 @@ class ReferralForm(forms.ModelForm):
             "concern",
         ]
         widgets = {
-            "referred_on": DATE,
+            "referred_on": DateInput(),
             "consent": forms.RadioSelect,
             "outcome": forms.Textarea(attrs={"rows": 3}),
         }

@@ -22,7 +22,8 @@ from callers.models import Call, Caller, CallerActivity, CallerPhone, ContactReq
 from callers.services.activity import caller_activity_record
 from callers.services.safeguarding import concern_raise
 from dmts.services import entry_create
-from opcc_calls.concurrency import StaleEdit
+from opcc_calls.concurrency import locked_for_edit
+from opcc_calls.history import save_with_history
 
 logger = logging.getLogger(__name__)
 
@@ -106,15 +107,10 @@ def caller_update(
     *, caller: Caller, changed_by, version: int, phone_numbers: list[str], **fields
 ) -> Caller:
     """Change a caller's details and numbers; refuses a form opened before someone else saved."""
-    current = Caller.objects.select_for_update().get(pk=caller.pk)
-    if current.version != version:
-        raise StaleEdit
+    current = locked_for_edit(Caller, caller.pk, version)
     for name, value in fields.items():
         setattr(current, name, value)
-    current.version = version + 1
-    current.full_clean()
-    current._history_user = changed_by
-    current.save()
+    save_with_history(current, user=changed_by)
     wanted = list(dict.fromkeys(phone_numbers))
     for phone in current.phones.all():
         if str(phone.number) not in wanted:
@@ -192,7 +188,7 @@ def contact_request_decide(
     contact_request.decision = decision
     contact_request.decision_note = note
     contact_request.decided_at = timezone.now()
-    contact_request.full_clean()
-    contact_request._change_reason = "Decision recorded by the person asked for"
-    contact_request.save()
-    return contact_request
+    # The person asked for may never sign in (the Commissioner): the reason names them.
+    return save_with_history(
+        contact_request, user=None, reason="Decision recorded by the person asked for"
+    )

@@ -35,6 +35,7 @@ from callers.services.activity import caller_activity_refresh
 from callers.services.calls import caller_create
 from callers.services.flags import flag_create
 from dmts.models import DmtsEntry
+from opcc_calls.history import save_with_history
 
 IMPORT_REASON = "Imported from the frequent calls spreadsheet"
 
@@ -75,12 +76,11 @@ def legal_hold_set(*, caller: Caller, changed_by, on_hold: bool, reason: str) ->
         raise ValidationError({"reason": "Give the reason, for the record."})
     caller = Caller.objects.select_for_update().get(pk=caller.pk)
     caller.legal_hold = on_hold
-    caller._history_user = changed_by
-    caller._change_reason = (
-        f"{'Legal hold applied' if on_hold else 'Legal hold lifted'}: {reason.strip()}"
+    return save_with_history(
+        caller,
+        user=changed_by,
+        reason=f"{'Legal hold applied' if on_hold else 'Legal hold lifted'}: {reason.strip()}",
     )
-    caller.save()
-    return caller
 
 
 def _move(queryset, field: str, survivor: Caller, reason: str, user) -> int:
@@ -125,8 +125,7 @@ def callers_merge(*, survivor: Caller, merged: Caller, merged_by) -> CallerMerge
         if survivor_flag:  # one flag in force per caller: the survivor's stands
             flag.ended_at, flag.ended_by = timezone.now(), merged_by
             flag.end_reason = f"Ended when merged into caller #{survivor.pk}"
-            flag._history_user, flag._change_reason = merged_by, reason
-            flag.save()
+            save_with_history(flag, user=merged_by, reason=reason)
     moved["flags"] = _move(
         Flag.objects.filter(caller=merged), "caller", survivor, reason, merged_by
     )
@@ -152,17 +151,13 @@ def callers_merge(*, survivor: Caller, merged: Caller, merged_by) -> CallerMerge
             known.append(name.strip())
     survivor.other_names = ", ".join(known)[:300]
     survivor.version += 1
-    survivor._history_user, survivor._change_reason = (
-        merged_by,
-        f"Merged in caller #{merged.pk} ({merged.full_name})",
+    save_with_history(
+        survivor, user=merged_by, reason=f"Merged in caller #{merged.pk} ({merged.full_name})"
     )
-    survivor.save()
     merged.merged_into = survivor
-    merged._history_user, merged._change_reason = (
-        merged_by,
-        f"Merged into caller #{survivor.pk} ({survivor.full_name})",
+    save_with_history(
+        merged, user=merged_by, reason=f"Merged into caller #{survivor.pk} ({survivor.full_name})"
     )
-    merged.save()
     caller_activity_refresh(survivor.pk)
     caller_activity_refresh(merged.pk)
     return CallerMerge.objects.create(

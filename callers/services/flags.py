@@ -25,6 +25,7 @@ from callers.models import Call, Caller, Flag, FlagReview, Meeting, MeetingItem,
 from callers.models.flags import default_review_date
 from callers.selectors.flags import unflagged_matches
 from opcc_calls.concurrency import locked_for_edit
+from opcc_calls.history import save_with_history
 
 #: The rules an office starts with (managers change them on the Rules page).
 DEFAULT_RULES = [
@@ -188,10 +189,7 @@ def rules_save(*, rules: Iterable[Rule], changed_by) -> None:
     """Save changed or new rules, then work out every caller's matches again: the one time
     the whole log is scanned, because the question itself changed."""
     for rule in rules:
-        rule.full_clean()
-        rule._history_user = changed_by
-        rule._change_reason = "Rule changed"
-        rule.save()
+        save_with_history(rule, user=changed_by, reason="Rule changed")
     matches_refresh()
 
 
@@ -208,14 +206,6 @@ def _locked(flag: Flag, version: int) -> Flag:
     if not current.is_active:
         raise ValidationError("This flag has ended.")
     return current
-
-
-def _save(flag: Flag, user, reason: str) -> Flag:
-    flag.full_clean()
-    flag._history_user = user
-    flag._change_reason = reason
-    flag.save()
-    return flag
 
 
 @transaction.atomic
@@ -251,7 +241,7 @@ def flag_create(
     )
     try:
         with transaction.atomic():
-            return _save(flag, flagged_by, f"Flagged: {reason}")
+            return save_with_history(flag, user=flagged_by, reason=f"Flagged: {reason}")
     except IntegrityError as error:
         raise ValidationError(
             "This caller is already flagged: review or change that flag."
@@ -284,7 +274,7 @@ def flag_renew(
         meeting=meeting,
     )
     flag.review_date = new_review_date
-    return _save(flag, reviewed_by, f"Renewed: {reason.strip()}")
+    return save_with_history(flag, user=reviewed_by, reason=f"Renewed: {reason.strip()}")
 
 
 @transaction.atomic
@@ -296,7 +286,9 @@ def flag_change_response(
         raise ValidationError({"agreed_response": "Write the agreed response handlers follow."})
     flag = _locked(flag, version)
     flag.agreed_response = agreed_response.strip()
-    return _save(flag, changed_by, f"Agreed response changed: {reason.strip() or 'no reason'}")
+    return save_with_history(
+        flag, user=changed_by, reason=f"Agreed response changed: {reason.strip() or 'no reason'}"
+    )
 
 
 @transaction.atomic
@@ -306,7 +298,7 @@ def flag_end(*, flag: Flag, ended_by, reason: str, version: int) -> Flag:
         raise ValidationError({"reason": "Say why the flag is ending."})
     flag = _locked(flag, version)
     flag.ended_at, flag.ended_by, flag.end_reason = timezone.now(), ended_by, reason.strip()
-    return _save(flag, ended_by, f"Ended: {reason.strip()}")
+    return save_with_history(flag, user=ended_by, reason=f"Ended: {reason.strip()}")
 
 
 def _calls_between(caller_ids: list[int], start: datetime, end: datetime) -> dict[int, int]:
@@ -333,11 +325,9 @@ def meeting_open(*, kind: str, day: date, created_by) -> Meeting:
     if Meeting.objects.filter(kind=kind, date=day).exists():
         raise ValidationError({"date": "There is already a meeting of this kind on that day."})
     meeting = Meeting(kind=kind, date=day, created_by=created_by)
-    meeting.full_clean()
-    meeting._history_user = created_by
     try:
         with transaction.atomic():
-            meeting.save()
+            save_with_history(meeting, user=created_by)
     except IntegrityError as error:  # opened by someone else at the same moment
         raise ValidationError(
             {"date": "There is already a meeting of this kind on that day."}
@@ -440,6 +430,4 @@ def meeting_decide(
             flag = flag_end(flag=flag, ended_by=decided_by, reason=note, version=flag.version)
     item.decision, item.decision_note, item.flag = decision, note, flag
     item.decided_by, item.decided_at = decided_by, timezone.now()
-    item._history_user = decided_by
-    item.save()
-    return item
+    return save_with_history(item, user=decided_by)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from callers.models import Call, Caller, Concern, Referral, RiskWord
+from opcc_calls.history import save_with_history
 
 logger = logging.getLogger(__name__)
 
@@ -94,9 +95,7 @@ def concern_raise(
     concern = Concern(
         caller=caller, raised_by=raised_by, kind=kind, noticed=noticed.strip(), call=call
     )
-    concern.full_clean()
-    concern._history_user = raised_by
-    concern.save()
+    save_with_history(concern, user=raised_by)
     transaction.on_commit(lambda: _notify_managers(concern.pk))
     return concern
 
@@ -114,11 +113,9 @@ def concern_decide(
     concern.decided_by = decided_by
     if close and concern.closed_at is None:
         concern.closed_at = timezone.now()
-    concern.full_clean()
-    concern._history_user = decided_by
-    concern._change_reason = "Decided and closed" if close else "Decision recorded"
-    concern.save()
-    return concern
+    return save_with_history(
+        concern, user=decided_by, reason="Decided and closed" if close else "Decision recorded"
+    )
 
 
 @transaction.atomic
@@ -129,10 +126,7 @@ def referral_record(*, caller: Caller, made_by, **fields) -> Referral:
     referral = Referral(caller=caller, made_by=made_by, **fields)
     if referral.referred_to == Referral.Body.OTHER and not referral.other_body.strip():
         raise ValidationError({"other_body": "Say who the referral went to."})
-    referral.full_clean()
-    referral._history_user = made_by
-    referral.save()
-    return referral
+    return save_with_history(referral, user=made_by)
 
 
 @transaction.atomic
@@ -143,8 +137,4 @@ def referral_outcome(
         raise PermissionDenied
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     referral.outcome, referral.their_reference = outcome.strip(), their_reference.strip()
-    referral.full_clean()
-    referral._history_user = changed_by
-    referral._change_reason = "Outcome recorded"
-    referral.save()
-    return referral
+    return save_with_history(referral, user=changed_by, reason="Outcome recorded")

@@ -191,11 +191,7 @@ def caller_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 **{name: data[name] for name in CallerForm.Meta.fields},
             )
         except StaleEdit:
-            messages.error(
-                request,
-                "Someone else changed this caller while you were editing. "
-                "Their changes are shown below: make yours again and save.",
-            )
+            messages.error(request, form.stale_message)
             return redirect("callers:edit", caller.pk)
         messages.success(request, "Caller's details saved.")
         return redirect(caller)

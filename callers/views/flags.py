@@ -27,7 +27,7 @@ from opcc_calls.pagination import window
 from opcc_calls.permissions import requires
 
 PER_PAGE = 25
-STALE = "Someone else changed this flag while you had it open: check it and try again."
+STALE = "Someone else changed this flag at the same moment: check it and try again."
 
 
 @requires("callers.view_flag")
@@ -127,7 +127,7 @@ def flag_change(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         try:
             service(flag=flag, **{actor: request.user}, **form.cleaned_data)
         except StaleEdit:
-            messages.error(request, STALE)
+            messages.error(request, form.stale_message)
         except ValidationError as error:
             form.add_error(None, error)
             return render(

@@ -1,6 +1,10 @@
 """Pages for concerns and safeguarding referrals, and the risk-to-life guidance as a handler
 types (policy 5.3b, 5.8i, 5.8j)."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -20,6 +24,8 @@ from callers.services.data_protection import sensitive_access_log
 from opcc_calls.history import record_changes
 from opcc_calls.pagination import window
 from opcc_calls.permissions import requires
+
+HISTORY_SHOWN = 30
 
 
 @requires("callers.add_concern")
@@ -59,41 +65,80 @@ def concerns(request: HttpRequest) -> HttpResponse:
     )
 
 
+@dataclass(frozen=True)
+class Decision:
+    """How a manager records a decision on one sensitive record, on that record's own page."""
+
+    form: type[forms.Form]
+    opens_with: tuple[str, ...]  # the record's fields the form starts from
+    permission: str
+    service: Callable
+    actor: str  # the service's keyword for who decided
+    done: str
+    history: dict[str, str]  # what history calls a record created, changed, deleted
+
+
+def _decision_page(
+    request: HttpRequest, record: Concern | Referral, how: Decision, **context
+) -> HttpResponse:
+    """Show a concern or referral (logging that it was opened) and let a manager record what
+    was decided: both pages have this one shape."""
+    name = type(record)._meta.model_name
+    form = how.form(
+        request.POST or None, initial={field: getattr(record, field) for field in how.opens_with}
+    )
+    if request.method == "POST":
+        if not request.user.has_perm(how.permission):
+            raise PermissionDenied
+        if form.is_valid():
+            how.service(**{name: record, how.actor: request.user}, **form.cleaned_data)
+            messages.success(request, how.done)
+            return redirect(record)
+    else:
+        sensitive_access_log(
+            user=request.user, caller_id=record.caller_id, what=f"{name} #{record.pk}"
+        )
+    return render(
+        request,
+        f"callers/safeguarding/{name}.html",
+        {
+            name: record,
+            "form": form,
+            "changes": record_changes(
+                record.history.all(), type(record), limit=HISTORY_SHOWN, what=how.history
+            ),
+            **context,
+        },
+    )
+
+
+CONCERN_DECISION = Decision(
+    form=ConcernDecisionForm,
+    opens_with=("decision", "handling"),
+    permission="callers.change_concern",
+    service=services.concern_decide,
+    actor="decided_by",
+    done="Decision recorded.",
+    history={"+": "Raised", "~": "Updated", "-": "Deleted"},
+)
+REFERRAL_OUTCOME = Decision(
+    form=ReferralOutcomeForm,
+    opens_with=("outcome", "their_reference"),
+    permission="callers.change_referral",
+    service=services.referral_outcome,
+    actor="changed_by",
+    done="Referral updated.",
+    history={"+": "Recorded", "~": "Updated", "-": "Deleted"},
+)
+
+
 @requires("callers.view_concern")
 @require_http_methods(["GET", "POST"])
 def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
     concern = get_object_or_404(
         Concern.objects.select_related("caller", "raised_by", "decided_by", "call"), pk=pk
     )
-    form = ConcernDecisionForm(
-        request.POST or None, initial={"decision": concern.decision, "handling": concern.handling}
-    )
-    if request.method == "POST":
-        if not request.user.has_perm("callers.change_concern"):
-            raise PermissionDenied
-        if form.is_valid():
-            services.concern_decide(concern=concern, decided_by=request.user, **form.cleaned_data)
-            messages.success(request, "Decision recorded.")
-            return redirect(concern)
-    else:
-        sensitive_access_log(
-            user=request.user, caller_id=concern.caller_id, what=f"concern #{concern.pk}"
-        )
-    return render(
-        request,
-        "callers/safeguarding/concern.html",
-        {
-            "concern": concern,
-            "form": form,
-            "referrals": concern.referrals.all(),
-            "changes": record_changes(
-                concern.history.all(),
-                Concern,
-                limit=30,
-                what={"+": "Raised", "~": "Updated", "-": "Deleted"},
-            ),
-        },
-    )
+    return _decision_page(request, concern, CONCERN_DECISION, referrals=concern.referrals.all())
 
 
 @requires("callers.add_referral")
@@ -124,37 +169,7 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
     referral = get_object_or_404(
         Referral.objects.select_related("caller", "made_by", "concern"), pk=pk
     )
-    form = ReferralOutcomeForm(
-        request.POST or None,
-        initial={"outcome": referral.outcome, "their_reference": referral.their_reference},
-    )
-    if request.method == "POST":
-        if not request.user.has_perm("callers.change_referral"):
-            raise PermissionDenied
-        if form.is_valid():
-            services.referral_outcome(
-                referral=referral, changed_by=request.user, **form.cleaned_data
-            )
-            messages.success(request, "Referral updated.")
-            return redirect(referral)
-    else:
-        sensitive_access_log(
-            user=request.user, caller_id=referral.caller_id, what=f"referral #{referral.pk}"
-        )
-    return render(
-        request,
-        "callers/safeguarding/referral.html",
-        {
-            "referral": referral,
-            "form": form,
-            "changes": record_changes(
-                referral.history.all(),
-                Referral,
-                limit=30,
-                what={"+": "Recorded", "~": "Updated", "-": "Deleted"},
-            ),
-        },
-    )
+    return _decision_page(request, referral, REFERRAL_OUTCOME)
 
 
 @requires("callers.add_call")

@@ -11,6 +11,7 @@ from django.utils import timezone
 from callers.models import Call, Caller, CallerActivity, CallerPhone, ContactRequest
 from callers.selectors.calls import find_callers, handling_card
 from callers.services import calls as services
+from opcc_calls.concurrency import StaleEdit
 from tests.factories import CallerFactory, StaffContactFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -169,7 +170,7 @@ class TestCallerUpdate:
         services.caller_update(
             caller=caller, changed_by=None, version=1, full_name="Second", phone_numbers=[]
         )
-        with pytest.raises(services.StaleEdit):
+        with pytest.raises(StaleEdit):
             services.caller_update(
                 caller=caller, changed_by=None, version=1, full_name="Third", phone_numbers=[]
             )
