@@ -48,12 +48,17 @@ def entry_create(*, call: Call) -> DmtsEntry:
     counter = DmtsCounter.objects.select_for_update().get(year=year)
     counter.last_number += 1
     counter.save(update_fields=["last_number"])
-    return DmtsEntry.objects.create(
+    entry = DmtsEntry(
         call=call,
         year=year,
         number=counter.last_number,
         reference=f"DMTS-{year}-{counter.last_number:06d}",
     )
+    # Not validated: nothing here is typed by anyone, and the counter lock makes the number
+    # unique without the three uniqueness queries full_clean() would add to every call logged.
+    entry._history_user = call.handler
+    entry.save()
+    return entry
 
 
 @transaction.atomic

@@ -37,13 +37,12 @@ class LoggedCall:
     created: bool  # False when the same form was submitted again (a double click)
 
 
-def caller_create(*, full_name: str, phone: str | None = None, **fields) -> Caller:
-    caller = Caller(full_name=full_name, **fields)
-    caller.full_clean()
-    caller.save()
+def caller_create(*, full_name: str, created_by, phone: str | None = None, **fields) -> Caller:
+    """A new caller, with their number if they gave one; history names who added them."""
+    caller = save_with_history(Caller(full_name=full_name, **fields), user=created_by)
     CallerActivity.objects.create(caller=caller)
     if phone:
-        CallerPhone.objects.create(caller=caller, number=phone)
+        save_with_history(CallerPhone(caller=caller, number=phone), user=created_by)
     return caller
 
 
@@ -68,21 +67,19 @@ def call_log(
     try:
         with transaction.atomic():
             if caller is None:
-                caller = caller_create(full_name=new_caller_name, phone=phone)
+                caller = caller_create(full_name=new_caller_name, phone=phone, created_by=handler)
             elif phone and not caller.phones.filter(number=phone).exists():
-                CallerPhone.objects.create(caller=caller, number=phone)
+                save_with_history(CallerPhone(caller=caller, number=phone), user=handler)
             call = Call(
                 caller=caller, handler=handler, submission_token=submission_token, **details
             )
-            call.full_clean()
-            call.save()
+            save_with_history(call, user=handler)
             entry_create(call=call)
             if call.call_type in (Call.Type.COMMISSIONER, Call.Type.NAMED_PERSON):
                 contact_request = ContactRequest(
                     call=call, requested=requested, reason=request_reason
                 )
-                contact_request.full_clean()
-                contact_request.save()
+                save_with_history(contact_request, user=handler)
                 transaction.on_commit(lambda: contact_request_notify(contact_request.pk))
             caller_activity_record(caller, call.received_at)
             if concern_kind:

@@ -282,7 +282,10 @@ def flags_import(rows: list[dict[str, str]], *, imported_by) -> list[Row]:
     for result in results:
         values = result.values
         caller = result.caller or caller_create(
-            full_name=result.name, phone=values["phone"] or None, notes=values["notes"]
+            full_name=result.name,
+            phone=values["phone"] or None,
+            notes=values["notes"],
+            created_by=imported_by,
         )
         flag_create(
             caller=caller,

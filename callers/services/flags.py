@@ -379,7 +379,12 @@ def meeting_open(*, kind: str, day: date, created_by) -> Meeting:
             )
             for flag in flags
         ]
-    MeetingItem.objects.bulk_create(items)
+    bulk_create_with_history(
+        items,
+        MeetingItem,
+        default_user=created_by,
+        default_change_reason="On the agenda when the meeting was opened",
+    )
     return meeting
 
 

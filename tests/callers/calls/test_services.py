@@ -89,6 +89,13 @@ class TestCallLog:
         record = call.history.get()
         assert record.history_type == "+"
         assert record.about == call.about
+        assert record.history_user == handler
+        for made_with_it in (call.dmts_entry, call.caller, call.caller.phones.get()):
+            assert made_with_it.history.get().history_user == handler, made_with_it
+
+    def test_history_records_who_logged_a_request_to_speak_to_someone(self):
+        call = named_person_call()
+        assert call.contact_request.history.get().history_user == call.handler
 
     def test_counters_keep_the_earliest_and_latest_call(self):
         caller = CallerFactory()

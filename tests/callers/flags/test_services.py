@@ -105,6 +105,17 @@ class TestMeetings:
         assert items[later.pk].counts["since_last_silver"] == 5
         assert items[later.pk].counts["since"] == (today - timedelta(days=14)).isoformat()
 
+    def test_each_agenda_item_has_history_naming_who_opened_the_meeting(self, manager_user):
+        frequent_caller()
+        flag(frequent_caller(), manager_user)
+        for kind in (Meeting.Kind.SMT, Meeting.Kind.SILVER):
+            meeting = services.meeting_open(
+                kind=kind, day=timezone.localdate(), created_by=manager_user
+            )
+            [item] = meeting.items.all()
+            [record] = item.history.all()
+            assert (record.history_type, record.history_user) == ("+", manager_user)
+
     def test_one_meeting_of_a_kind_a_day(self, manager_user):
         services.meeting_open(kind="smt", day=timezone.localdate(), created_by=manager_user)
         with pytest.raises(ValidationError):
