@@ -476,6 +476,7 @@ def seed_safeguarding(*, manager, handler) -> None:
     concern_decide(
         concern=decided,
         decided_by=manager,
+        version=decided.version,
         close=True,
         decision="Spoke to adult social care, who already support them.",
         handling="Be patient; offer the Samaritans' number if they are upset.",

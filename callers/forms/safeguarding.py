@@ -3,7 +3,7 @@
 from django import forms
 
 from callers.models import Concern, Referral
-from opcc_calls.forms import DateInput
+from opcc_calls.forms import DateInput, VersionForm
 
 
 class ConcernForm(forms.ModelForm):
@@ -17,7 +17,9 @@ class ConcernForm(forms.ModelForm):
         }
 
 
-class ConcernDecisionForm(forms.Form):
+class ConcernDecisionForm(VersionForm):
+    record_name = "concern"
+
     decision = forms.CharField(
         label="What you decided",
         max_length=4000,
@@ -67,7 +69,9 @@ class ReferralForm(forms.ModelForm):
         return data
 
 
-class ReferralOutcomeForm(forms.Form):
+class ReferralOutcomeForm(VersionForm):
+    record_name = "referral"
+
     their_reference = forms.CharField(label="Their reference", required=False, max_length=100)
     outcome = forms.CharField(
         label="Outcome", max_length=4000, widget=forms.Textarea(attrs={"rows": 3})

@@ -47,6 +47,8 @@ class Concern(models.Model):
         related_name="concerns_decided",
     )
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Bumped on every decision: two managers deciding at once cannot overwrite each other.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     history = HistoricalRecords()
 
@@ -104,6 +106,7 @@ class Referral(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referrals_made"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     history = HistoricalRecords()
 

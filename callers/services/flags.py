@@ -392,13 +392,21 @@ def meeting_open(*, kind: str, day: date, created_by) -> Meeting:
 def meeting_decide(
     *, item: MeetingItem, decided_by, decision: str, note: str = "", **flag_fields
 ) -> MeetingItem:
-    """Record the meeting's decision for one caller, and carry it out on their flag."""
+    """Record the meeting's decision for one caller, and carry it out on their flag. One
+    decision an item: a second (two managers at once, or a page left open) is refused, and
+    the flag itself is where a decision is changed later."""
     _check(decided_by)
     item = (
         MeetingItem.objects.select_for_update(of=("self",))
-        .select_related("meeting", "flag")
+        .select_related("meeting", "flag", "decided_by")
         .get(pk=item.pk)
     )
+    if item.decision:
+        raise ValidationError(
+            f"{item.decided_by} already recorded “{item.get_decision_display()}” for this caller "
+            f"at {timezone.localtime(item.decided_at):%H:%M on %-d %b %Y}. To change it now, "
+            "change the caller's flag."
+        )
     flag = item.flag or Flag.objects.active().filter(caller_id=item.caller_id).first()
     Decision = MeetingItem.Decision
     if decision == Decision.FLAG:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from callers.models import Call, Caller, Concern, Referral, RiskWord
+from opcc_calls.concurrency import locked_for_edit
 from opcc_calls.history import save_with_history
 
 logger = logging.getLogger(__name__)
@@ -102,13 +103,21 @@ def concern_raise(
 
 @transaction.atomic
 def concern_decide(
-    *, concern: Concern, decided_by, decision: str, handling: str = "", close: bool = False
+    *,
+    concern: Concern,
+    decided_by,
+    decision: str,
+    version: int,
+    handling: str = "",
+    close: bool = False,
 ) -> Concern:
+    """A manager records what was decided about a concern; refuses a decision made on a page
+    opened before another manager saved theirs (StaleEdit)."""
     if not decided_by.has_perm("callers.change_concern"):
         raise PermissionDenied
     if not decision.strip():
         raise ValidationError({"decision": "Record what you decided."})
-    concern = Concern.objects.select_for_update().get(pk=concern.pk)
+    concern = locked_for_edit(Concern, concern.pk, version)
     concern.decision, concern.handling = decision.strip(), handling.strip()
     concern.decided_by = decided_by
     if close and concern.closed_at is None:
@@ -131,10 +140,11 @@ def referral_record(*, caller: Caller, made_by, **fields) -> Referral:
 
 @transaction.atomic
 def referral_outcome(
-    *, referral: Referral, changed_by, outcome: str, their_reference: str
+    *, referral: Referral, changed_by, outcome: str, their_reference: str, version: int
 ) -> Referral:
+    """Record what came of a referral; refuses a page opened before someone else saved."""
     if not changed_by.has_perm("callers.change_referral"):
         raise PermissionDenied
-    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    referral = locked_for_edit(Referral, referral.pk, version)
     referral.outcome, referral.their_reference = outcome.strip(), their_reference.strip()
     return save_with_history(referral, user=changed_by, reason="Outcome recorded")

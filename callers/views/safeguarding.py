@@ -21,6 +21,7 @@ from callers.models import Caller, Concern, Referral
 from callers.selectors import safeguarding as selectors
 from callers.services import safeguarding as services
 from callers.services.data_protection import sensitive_access_log
+from opcc_calls.concurrency import StaleEdit
 from opcc_calls.history import record_changes
 from opcc_calls.pagination import window
 from opcc_calls.permissions import requires
@@ -91,8 +92,12 @@ def _decision_page(
         if not request.user.has_perm(how.permission):
             raise PermissionDenied
         if form.is_valid():
-            how.service(**{name: record, how.actor: request.user}, **form.cleaned_data)
-            messages.success(request, how.done)
+            try:
+                how.service(**{name: record, how.actor: request.user}, **form.cleaned_data)
+            except StaleEdit:
+                messages.error(request, form.stale_message)
+            else:
+                messages.success(request, how.done)
             return redirect(record)
     else:
         sensitive_access_log(
@@ -114,7 +119,7 @@ def _decision_page(
 
 CONCERN_DECISION = Decision(
     form=ConcernDecisionForm,
-    opens_with=("decision", "handling"),
+    opens_with=("decision", "handling", "version"),
     permission="callers.change_concern",
     service=services.concern_decide,
     actor="decided_by",
@@ -123,7 +128,7 @@ CONCERN_DECISION = Decision(
 )
 REFERRAL_OUTCOME = Decision(
     form=ReferralOutcomeForm,
-    opens_with=("outcome", "their_reference"),
+    opens_with=("outcome", "their_reference", "version"),
     permission="callers.change_referral",
     service=services.referral_outcome,
     actor="changed_by",

@@ -116,6 +116,26 @@ class TestMeetings:
             [record] = item.history.all()
             assert (record.history_type, record.history_user) == ("+", manager_user)
 
+    def test_an_item_is_decided_once(self, manager_user):
+        caller = frequent_caller()
+        meeting = services.meeting_open(
+            kind="smt", day=timezone.localdate(), created_by=manager_user
+        )
+        item = meeting.items.get(caller=caller)
+        services.meeting_decide(
+            item=item, decided_by=manager_user, decision="no_action", note="Calls stopped"
+        )
+        with pytest.raises(ValidationError, match="already recorded “No action”"):
+            services.meeting_decide(
+                item=item,
+                decided_by=manager_user,
+                decision="flag",
+                kind="frequent",
+                agreed_response="Written replies only.",
+            )
+        item.refresh_from_db()
+        assert item.decision == "no_action" and not Flag.objects.filter(caller=caller).exists()
+
     def test_one_meeting_of_a_kind_a_day(self, manager_user):
         services.meeting_open(kind="smt", day=timezone.localdate(), created_by=manager_user)
         with pytest.raises(ValidationError):
@@ -149,6 +169,10 @@ class TestMeetings:
         )
         made.refresh_from_db()
         assert made.agreed_response == "Refer to their single point of contact."
+        next_silver = services.meeting_open(
+            kind="silver", day=timezone.localdate() + timedelta(days=14), created_by=manager_user
+        )
+        item = next_silver.items.get(caller=caller)
         services.meeting_decide(
             item=item, decided_by=manager_user, decision="end", note="No calls for three months"
         )

@@ -135,6 +135,28 @@ class TestMeetings:
         assert "Decision: Flag" in html
         assert Flag.objects.active().get(caller=caller).meeting == meeting
 
+    @pytest.mark.parametrize("htmx", [True, False], ids=["htmx", "no-javascript"])
+    def test_a_second_decision_for_one_caller_is_refused_and_said(
+        self, manager_client, manager_user, htmx
+    ):
+        caller = frequent_caller()
+        meeting = services.meeting_open(
+            kind="smt", day=timezone.localdate(), created_by=manager_user
+        )
+        item = meeting.items.get(caller=caller)
+        services.meeting_decide(item=item, decided_by=manager_user, decision="no_action")
+        prefix = f"item-{item.pk}-"
+        response = manager_client.post(
+            reverse("callers:meeting_decide", args=[item.pk]),
+            {prefix + "decision": "end", prefix + "note": "Another manager's page"},
+            headers={"HX-Request": "true"} if htmx else {},
+        )
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "already recorded “No action”" in html and "Decision: No action" in html
+        item.refresh_from_db()
+        assert (item.decision, item.decision_note) == ("no_action", "")
+
     def test_the_meeting_pack_runs_fixed_queries(self, manager_client, manager_user):
         counts = []
         for n in (1, 10):

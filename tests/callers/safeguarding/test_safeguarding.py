@@ -5,14 +5,17 @@ import uuid
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from callers.models import Concern, Referral, SensitiveAccess
 from callers.selectors.safeguarding import risk_words_in
 from callers.services.calls import call_log
-from callers.services.safeguarding import concern_raise
-from tests.factories import CallerFactory, CallFactory
+from callers.services.safeguarding import concern_decide, concern_raise
+from opcc_calls.concurrency import StaleEdit
+from opcc_calls.roles import Role
+from tests.factories import CallerFactory, CallFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 NOTICED = "Said they had not eaten for days and sounded confused about the date."
@@ -74,6 +77,7 @@ class TestConcerns:
                 "decision": "Spoke to adult social care",
                 "handling": "Speak slowly; one topic a call.",
                 "close": "on",
+                "version": 1,
             },
         )
         assert response.status_code == 302
@@ -141,6 +145,59 @@ class TestReferrals:
             handler_client.get(reverse("callers:referral_new", args=[caller.pk])).status_code == 403
         )
         assert handler_client.get(referral.get_absolute_url()).status_code == 403
+
+
+class TestTwoManagersAtOnce:
+    """Two managers with the same concern or referral open: the second to save is told, and
+    the first one's decision stands (nothing is overwritten unseen)."""
+
+    def test_a_concern_decided_meanwhile_is_not_overwritten(
+        self, manager_client, manager_user, handler_user
+    ):
+        concern = raise_concern(handler_user)
+        other = _second_manager()
+        for client in (manager_client, other):
+            assert (
+                'name="version" value="1"'
+                in client.get(concern.get_absolute_url()).content.decode()
+            )
+        manager_client.post(concern.get_absolute_url(), {"decision": "First", "version": 1})
+        html = other.post(
+            concern.get_absolute_url(), {"decision": "Second", "version": 1}, follow=True
+        ).content.decode()
+        assert "Someone else changed this concern while you had it open" in html
+        concern.refresh_from_db()
+        assert (concern.decision, concern.version) == ("First", 2)
+
+    def test_a_referral_updated_meanwhile_is_not_overwritten(self, manager_client, manager_user):
+        referral = Referral.objects.create(
+            caller=CallerFactory(),
+            referred_to="force",
+            lawful_basis="public_task",
+            consent="yes",
+            made_by=manager_user,
+        )
+        other = _second_manager()
+        data = {"their_reference": "", "version": 1}
+        manager_client.post(referral.get_absolute_url(), data | {"outcome": "Visited"})
+        html = other.post(
+            referral.get_absolute_url(), data | {"outcome": "Not visited"}, follow=True
+        ).content.decode()
+        assert "Someone else changed this referral while you had it open" in html
+        referral.refresh_from_db()
+        assert referral.outcome == "Visited"
+
+    def test_the_services_refuse_a_stale_version(self, manager_user, handler_user):
+        concern = raise_concern(handler_user)
+        concern_decide(concern=concern, decided_by=manager_user, decision="First", version=1)
+        with pytest.raises(StaleEdit):
+            concern_decide(concern=concern, decided_by=manager_user, decision="x", version=1)
+
+
+def _second_manager():
+    client = Client()
+    client.force_login(UserFactory(roles=[Role.CALL_HANDLER, Role.BUSINESS_AND_COMPLIANCE_MANAGER]))
+    return client
 
 
 class TestRiskWords:
