@@ -1,5 +1,7 @@
 """Forms for flags, meetings and rules (the frequent-caller arrangements, policy 5.6)."""
 
+from datetime import timedelta
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -33,7 +35,11 @@ class FlagForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["meeting"].queryset = Meeting.objects.filter(kind=Meeting.Kind.SMT)[:20]
+        # SMT meetings of the last year, newest first. Never a sliced queryset: the field
+        # validates the choice by filtering it, which a slice refuses.
+        self.fields["meeting"].queryset = Meeting.objects.filter(
+            kind=Meeting.Kind.SMT, date__gte=timezone.localdate() - timedelta(days=366)
+        ).order_by("-date")
         self.fields["single_point_of_contact"].queryset = (
             get_user_model().objects.filter(is_active=True, groups__isnull=False).distinct()
         )

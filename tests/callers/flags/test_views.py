@@ -50,6 +50,28 @@ class TestCandidates:
         made = Flag.objects.get(caller=caller)
         assert response.url == made.get_absolute_url()
 
+    def test_a_flag_can_name_the_smt_meeting_that_agreed_it(self, manager_client, manager_user):
+        caller = frequent_caller()
+        for weeks in range(25):  # more SMT meetings than the list once showed
+            services.meeting_open(
+                kind="smt",
+                day=timezone.localdate() - timedelta(weeks=weeks),
+                created_by=manager_user,
+            )
+        agreed_at = Meeting.objects.get(date=timezone.localdate())
+        response = manager_client.post(
+            reverse("callers:flag_new", args=[caller.pk]),
+            {
+                "kind": "frequent",
+                "reason": "3 calls in a day",
+                "agreed_response": "Written replies.",
+                "meeting": agreed_at.pk,
+                "review_date": (timezone.localdate() + timedelta(days=180)).isoformat(),
+            },
+        )
+        assert response.status_code == 302
+        assert Flag.objects.get(caller=caller).meeting == agreed_at
+
     def test_the_compliance_officer_sees_candidates_but_may_not_flag(self, compliance_client):
         caller = frequent_caller()
         assert compliance_client.get(reverse("callers:candidates")).status_code == 200
