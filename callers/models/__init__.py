@@ -12,6 +12,8 @@ from callers.models.calls import (
     CallQuerySet,
     ContactRequest,
     StaffContact,
+    in_window,
+    start_of_day,
 )
 from callers.models.data_protection import (
     REMOVED,
@@ -47,4 +49,6 @@ __all__ = [
     "RuleMatch",
     "SensitiveAccess",
     "StaffContact",
+    "in_window",
+    "start_of_day",
 ]

@@ -1,7 +1,7 @@
 """Callers, the calls they make, and the staff directory calls may ask for (policy 5.4-5.9)."""
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,13 +12,27 @@ from django.utils import timezone
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
-#: The rolling windows the handling card and the frequent-caller rules count over.
-WINDOWS = {
-    "24h": timedelta(hours=24),
-    "7d": timedelta(days=7),
-    "30d": timedelta(days=30),
-    "90d": timedelta(days=90),
-}
+#: The windows the handling card, the lists and the charts count calls over, with the office
+#: days each spans: the last 24 hours is elapsed time; 7, 30 and 90 days are that many office
+#: days ending today, so a chart of calls per day adds up to the count beside it. Each is
+#: defined once, by `in_window`. (The frequent-caller rules count over ANY period of their own
+#: length instead: see `Rule`.)
+WINDOWS = {"24h": None, "7d": 7, "30d": 30, "90d": 90}
+
+
+def start_of_day(day) -> datetime:
+    """Midnight at the start of an office day (Europe/London)."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def in_window(window: str, *, now: datetime, field: str = "received_at") -> Q:
+    """Calls received within one of the WINDOWS as it stands at `now`: after exactly 24 hours
+    ago, or from midnight at the start of the window's first office day; never after `now`."""
+    days = WINDOWS[window]
+    if days is None:
+        return Q(**{f"{field}__gt": now - timedelta(hours=24), f"{field}__lte": now})
+    first_day = timezone.localdate(now) - timedelta(days=days - 1)
+    return Q(**{f"{field}__gte": start_of_day(first_day), f"{field}__lte": now})
 
 
 class CallerQuerySet(models.QuerySet):
@@ -171,26 +185,19 @@ class CallQuerySet(models.QuerySet):
         """Calls that count towards a caller's totals: not voided as logged in error."""
         return self.exclude(dmts_entry__voided=True)
 
-    def within(self, window: timedelta, *, now=None) -> "CallQuerySet":
-        now = now or timezone.now()
-        return self.filter(received_at__gt=now - window, received_at__lte=now)
+    def in_window(self, window: str, *, now: datetime | None = None) -> "CallQuerySet":
+        return self.filter(in_window(window, now=now or timezone.now()))
 
     def window_counts(self, *, now=None) -> dict[str, int]:
-        """Calls in each rolling window and distinct handlers in the widest, in one query."""
+        """Counted calls and different staff in each of the WINDOWS, in one query."""
         now = now or timezone.now()
-        aggregates = {
-            f"calls_{name}": Count("pk", filter=Q(received_at__gt=now - span))
-            for name, span in WINDOWS.items()
-        }
-        aggregates.update(
-            {
-                f"handlers_{name}": Count(
-                    "handler", distinct=True, filter=Q(received_at__gt=now - span)
-                )
-                for name, span in WINDOWS.items()
-            }
-        )
-        return self.counted().filter(received_at__lte=now).aggregate(**aggregates)
+        aggregates = {}
+        for name in WINDOWS:
+            aggregates[f"calls_{name}"] = Count("pk", filter=in_window(name, now=now))
+            aggregates[f"handlers_{name}"] = Count(
+                "handler", distinct=True, filter=in_window(name, now=now)
+            )
+        return self.counted().in_window("90d", now=now).aggregate(**aggregates)
 
 
 class Call(models.Model):

@@ -5,7 +5,7 @@ Each function runs a fixed number of queries however many calls a caller has mad
 
 import difflib
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
 from django.db import connection
@@ -14,7 +14,7 @@ from django.db.models.functions import Greatest, TruncDate
 from django.utils import timezone
 
 from callers import phones
-from callers.models import WINDOWS, Call, Caller, CallerPhone, Flag
+from callers.models import Call, Caller, CallerPhone, Flag, in_window, start_of_day
 from callers.selectors.safeguarding import safeguarding_summary
 from opcc_calls.history import Change, merged, record_changes, who
 
@@ -91,7 +91,7 @@ def _with_recent_activity(callers, *, now=None):
         flag_kind=Subquery(active_flag.values("kind")[:1]),
         calls_30d=Count(
             "calls",
-            filter=Q(calls__received_at__gte=now - WINDOWS["30d"])
+            filter=in_window("30d", now=now, field="calls__received_at")
             & ~Q(calls__dmts_entry__voided=True),
         ),
     )
@@ -158,25 +158,37 @@ def handling_card(caller: Caller, *, now=None) -> HandlingCard:
     )
 
 
+def calls_per_day_for(
+    caller_ids: list[int], *, days: int = 90, today: date | None = None
+) -> dict[int, list[tuple[date, int]]]:
+    """Each caller's counted calls per office day over the last `days` days, zeros included,
+    from one grouped query. Over 90 days this is the same window as the card's "90d"."""
+    today = today or timezone.localdate()
+    first = today - timedelta(days=days - 1)
+    per_day: dict[int, dict[date, int]] = {pk: {} for pk in caller_ids}
+    rows = (
+        Call.objects.counted()
+        .filter(
+            caller_id__in=caller_ids,
+            received_at__gte=start_of_day(first),
+            received_at__lt=start_of_day(today + timedelta(days=1)),
+        )
+        .annotate(day=TruncDate("received_at", tzinfo=timezone.get_current_timezone()))
+        .values("caller_id", "day")
+        .annotate(n=Count("pk"))
+        .values_list("caller_id", "day", "n")
+    )
+    for caller_id, day, n in rows:
+        per_day[caller_id][day] = n
+    days_shown = [first + timedelta(days=i) for i in range(days)]
+    return {pk: [(day, counts.get(day, 0)) for day in days_shown] for pk, counts in per_day.items()}
+
+
 def calls_per_day(
     caller: Caller, *, days: int = 90, today: date | None = None
 ) -> list[tuple[date, int]]:
-    """Calls per day over the last `days` days (office time), zeros included, in one query."""
-    today = today or timezone.localdate()
-    start = today - timedelta(days=days - 1)
-    tz = timezone.get_current_timezone()
-    start_at = timezone.make_aware(datetime.combine(start, time.min), tz)
-    per_day = dict(
-        Call.objects.for_caller(caller)
-        .filter(received_at__gte=start_at)
-        .annotate(day=TruncDate("received_at", tzinfo=tz))
-        .values("day")
-        .annotate(n=Count("pk"))
-        .values_list("day", "n")
-    )
-    return [
-        (start + timedelta(days=i), per_day.get(start + timedelta(days=i), 0)) for i in range(days)
-    ]
+    """One caller's counted calls per office day over the last `days` days."""
+    return calls_per_day_for([caller.pk], days=days, today=today)[caller.pk]
 
 
 def caller_changes(caller: Caller, *, limit: int) -> list[Change]:

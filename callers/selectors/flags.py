@@ -6,15 +6,16 @@ calls they have made.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
 from django.db.models import Count, Exists, Max, OuterRef, Q
-from django.db.models.functions import TruncDate, TruncWeek
+from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from callers.charts import BarChart, daily_bars
-from callers.models import WINDOWS, Call, Caller, Flag, Rule, RuleMatch
+from callers.models import WINDOWS, Call, Caller, Flag, Rule, RuleMatch, in_window, start_of_day
+from callers.selectors.calls import calls_per_day_for
 
 SPARK_DAYS = 90
 
@@ -34,25 +35,15 @@ def current_matches(*, now: datetime | None = None):
     return RuleMatch.objects.filter(in_force)
 
 
-def _start_of(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
 def counts_for(caller_ids: list[int], *, now: datetime | None = None) -> dict[int, dict]:
     """Calls in each window and different staff in the last 7 days, per caller, one query."""
     now = now or timezone.now()
-    aggregates = {
-        f"calls_{name}": Count("pk", filter=Q(received_at__gt=now - span))
-        for name, span in WINDOWS.items()
-    }
-    aggregates["staff_7d"] = Count(
-        "handler", distinct=True, filter=Q(received_at__gt=now - WINDOWS["7d"])
-    )
+    aggregates = {f"calls_{name}": Count("pk", filter=in_window(name, now=now)) for name in WINDOWS}
+    aggregates["staff_7d"] = Count("handler", distinct=True, filter=in_window("7d", now=now))
     rows = (
         Call.objects.counted()
-        .filter(
-            caller_id__in=caller_ids, received_at__gt=now - WINDOWS["90d"], received_at__lte=now
-        )
+        .filter(caller_id__in=caller_ids)
+        .in_window("90d", now=now)
         .values("caller_id")
         .annotate(**aggregates)
     )
@@ -63,31 +54,22 @@ def counts_for(caller_ids: list[int], *, now: datetime | None = None) -> dict[in
 
 def sparklines_for(caller_ids: list[int], *, days: int = SPARK_DAYS) -> dict[int, BarChart]:
     """Calls per day over the last `days` days for each caller, from one grouped query."""
-    today = timezone.localdate()
-    start = today - timedelta(days=days - 1)
-    tz = timezone.get_current_timezone()
-    per_day: dict[int, dict[date, int]] = {pk: {} for pk in caller_ids}
+    return {
+        pk: daily_bars(per_day, width=180, height=30)
+        for pk, per_day in calls_per_day_for(caller_ids, days=days).items()
+    }
+
+
+def calls_between(caller_ids: list[int], start: datetime, end: datetime) -> dict[int, int]:
+    """Each caller's counted calls from `start` up to (not including) `end`, one query."""
     rows = (
         Call.objects.counted()
-        .filter(caller_id__in=caller_ids, received_at__gte=_start_of(start))
-        .annotate(day=TruncDate("received_at", tzinfo=tz))
-        .values("caller_id", "day")
+        .filter(caller_id__in=caller_ids, received_at__gte=start, received_at__lt=end)
+        .values("caller_id")
         .annotate(n=Count("pk"))
-        .values_list("caller_id", "day", "n")
+        .values_list("caller_id", "n")
     )
-    for caller_id, day, n in rows:
-        per_day[caller_id][day] = n
-    return {
-        pk: daily_bars(
-            [
-                (start + timedelta(days=i), counts.get(start + timedelta(days=i), 0))
-                for i in range(days)
-            ],
-            width=180,
-            height=30,
-        )
-        for pk, counts in per_day.items()
-    }
+    return dict(rows)
 
 
 @dataclass
@@ -153,7 +135,7 @@ def calls_per_week_by_type(*, weeks: int = 52) -> tuple[list[date], dict[str, li
     starts = [this_week - timedelta(weeks=weeks - 1 - i) for i in range(weeks)]
     rows = (
         Call.objects.counted()
-        .filter(received_at__gte=_start_of(starts[0]))
+        .filter(received_at__gte=start_of_day(starts[0]))
         .annotate(week=TruncWeek("received_at", tzinfo=timezone.get_current_timezone()))
         .values("week", "call_type")
         .annotate(n=Count("pk"))
@@ -168,13 +150,12 @@ def calls_per_week_by_type(*, weeks: int = 52) -> tuple[list[date], dict[str, li
     return starts, series
 
 
-def flagged_share(*, days: int = 90) -> tuple[int, int]:
-    """(calls from callers flagged now, all calls) over the last `days` days."""
-    since = timezone.now() - timedelta(days=days)
+def flagged_share(*, window: str = "90d") -> tuple[int, int]:
+    """(calls from callers flagged now, all calls) over one of the WINDOWS."""
     flagged = Exists(Flag.objects.active().filter(caller_id=OuterRef("caller_id")))
     totals = (
         Call.objects.counted()
-        .filter(received_at__gte=since)
+        .in_window(window)
         .annotate(from_flagged=flagged)
         .aggregate(every=Count("pk"), flagged_calls=Count("pk", filter=Q(from_flagged=True)))
     )

@@ -12,7 +12,7 @@ their calls are logged, corrected or voided, and for everyone when the rules cha
 """
 
 from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -21,9 +21,19 @@ from django.db.models.functions import Lag
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from callers.models import Call, Caller, Flag, FlagReview, Meeting, MeetingItem, Rule, RuleMatch
+from callers.models import (
+    Call,
+    Caller,
+    Flag,
+    FlagReview,
+    Meeting,
+    MeetingItem,
+    Rule,
+    RuleMatch,
+    start_of_day,
+)
 from callers.models.flags import default_review_date
-from callers.selectors.flags import unflagged_matches
+from callers.selectors.flags import calls_between, counts_for, unflagged_matches
 from opcc_calls.concurrency import locked_for_edit
 from opcc_calls.history import save_with_history
 
@@ -301,21 +311,6 @@ def flag_end(*, flag: Flag, ended_by, reason: str, version: int) -> Flag:
     return save_with_history(flag, user=ended_by, reason=f"Ended: {reason.strip()}")
 
 
-def _calls_between(caller_ids: list[int], start: datetime, end: datetime) -> dict[int, int]:
-    rows = (
-        Call.objects.counted()
-        .filter(caller_id__in=caller_ids, received_at__gte=start, received_at__lt=end)
-        .values("caller_id")
-        .annotate(n=Count("pk"))
-        .values_list("caller_id", "n")
-    )
-    return dict(rows)
-
-
-def _start_of(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
 @transaction.atomic
 def meeting_open(*, kind: str, day: date, created_by) -> Meeting:
     """Record a meeting and build its standing agenda item as things stand now: for SMT the
@@ -337,23 +332,14 @@ def meeting_open(*, kind: str, day: date, created_by) -> Meeting:
         reasons: dict[int, list[str]] = {}
         for match in unflagged_matches().select_related("rule"):
             reasons.setdefault(match.caller_id, []).append(match.rule.reason)
-        counts = dict(
-            Caller.objects.filter(pk__in=reasons)
-            .values("pk")
-            .annotate(
-                n=Count(
-                    "calls", filter=Q(calls__received_at__gte=timezone.now() - timedelta(days=90))
-                )
-            )
-            .values_list("pk", "n")
-        )
+        counts = counts_for(list(reasons))
         items = [
             MeetingItem(
                 meeting=meeting,
                 caller_id=caller_id,
                 reasons=sorted(found),
                 section=MeetingItem.Section.CANDIDATE,
-                counts={"90d": counts.get(caller_id, 0)},
+                counts={"90d": counts[caller_id]["calls_90d"]},
             )
             for caller_id, found in reasons.items()
         ]
@@ -361,8 +347,10 @@ def meeting_open(*, kind: str, day: date, created_by) -> Meeting:
         previous = Meeting.objects.filter(kind=Meeting.Kind.SILVER, date__lt=day).first()
         since = previous.date if previous else day - timedelta(days=14)
         flags = list(Flag.objects.active())
-        since_last = _calls_between(
-            [f.caller_id for f in flags], _start_of(since), _start_of(day + timedelta(days=1))
+        since_last = calls_between(
+            [f.caller_id for f in flags],
+            start_of_day(since),
+            start_of_day(day + timedelta(days=1)),
         )
         items = [
             MeetingItem(

@@ -5,10 +5,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from callers.models import Call, Caller, CallerActivity, ContactRequest
+from callers.models import Call, Caller, CallerActivity, ContactRequest, start_of_day
 from callers.services.calls import contact_request_token
+from dmts.services import entry_void
 from tests.factories import CallerFactory, CallerPhoneFactory, CallFactory, StaffContactFactory
-from tests.helpers import queries
+from tests.helpers import log_call, queries
 
 pytestmark = pytest.mark.django_db
 LOG = reverse("callers:log")
@@ -176,6 +177,27 @@ def test_callers_list_runs_the_same_queries_however_many_callers(handler_client)
         CallerFactory.create_batch(n)
         counts.append(queries(handler_client, reverse("callers:search")))
     assert counts[0] == counts[1]
+
+
+def test_the_chart_and_the_card_count_the_same_90_days(handler_client, compliance_user):
+    """One definition of "last 90 days": the chart beside the card adds up to the card's
+    count, voided calls left out of both."""
+    caller = CallerFactory()
+    now = timezone.now()
+    first_day = start_of_day(timezone.localdate() - timedelta(days=89))
+    for received_at in (
+        now - timedelta(hours=1),
+        now - timedelta(days=45),
+        first_day + timedelta(minutes=1),
+        first_day - timedelta(minutes=1),  # the day before the window
+        now - timedelta(days=91),
+    ):
+        log_call(caller=caller, received_at=received_at)
+    voided = log_call(caller=caller, received_at=now - timedelta(days=2))
+    entry_void(entry=voided.dmts_entry, voided_by=compliance_user, reason="Test", version=1)
+    response = handler_client.get(reverse("callers:detail", args=[caller.pk]))
+    card, chart = response.context["card"], response.context["chart"]
+    assert card.counts["calls_90d"] == chart.total == 3
 
 
 class TestCallerPages:
