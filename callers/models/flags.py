@@ -123,9 +123,6 @@ class FlagQuerySet(models.QuerySet):
     def overdue(self, *, today: date | None = None) -> "FlagQuerySet":
         return self.active().filter(review_date__lt=today or timezone.localdate())
 
-    def due_for_review_by(self, day: date) -> "FlagQuerySet":
-        return self.active().filter(review_date__lte=day)
-
 
 class Flag(models.Model):
     """A caller flagged as frequent or regular by the Business and Compliance Manager (5.6),

@@ -16,20 +16,19 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         steps = retention_plan()
-        verb = "Carried out" if options["apply"] else "Dry run: would"
-        for step in steps:
-            self.stdout.write(
-                f"{verb} {step.summary}" if not options["apply"] else f"{step.summary}: done"
-            )
-        if options["apply"]:
-            logs = retention_apply(steps)
-            self.stdout.write(
-                self.style.SUCCESS(
-                    f"{verb}: {sum(log.count for log in logs)} records, {len(logs)} log entries."
-                )
-            )
-        else:
+        if not options["apply"]:
+            for step in steps:
+                self.stdout.write(f"Dry run: would {step.summary}")
             self.stdout.write(
                 f"{sum(len(s.ids) for s in steps)} records in all. "
                 "Nothing was changed; run with --apply to carry it out."
             )
+            return
+        logs = retention_apply(steps)  # all of it or nothing: one transaction
+        for step in steps:
+            self.stdout.write(f"{step.summary}: done")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Carried out: {sum(log.count for log in logs)} records, {len(logs)} log entries."
+            )
+        )

@@ -1,5 +1,6 @@
 """Duplicate callers, retention, subject access and importing the spreadsheet."""
 
+import io
 import json
 from datetime import timedelta
 
@@ -144,6 +145,24 @@ class TestRetention:
         assert Caller.objects.get(pk=recent.pk).full_name == "Recent Caller"
         assert not Caller.history.filter(id=old.pk, full_name="Old Caller").exists()
         assert retention_plan() and not any(s.ids for s in retention_plan())  # done once
+
+    def test_the_command_says_done_only_once_it_is_done(self):
+        old = aged_caller(7)
+        call = old.calls.get()
+
+        class Witness(io.StringIO):
+            """Notes, as each "done" line is written, whether the work is already done."""
+
+            seen: list[bool] = []
+
+            def write(self, text: str) -> int:
+                if "done" in text or "Carried out" in text:
+                    self.seen.append(Call.objects.get(pk=call.pk).about == REMOVED)
+                return super().write(text)
+
+        witness = Witness()
+        call_command("apply_retention", "--apply", stdout=witness)
+        assert witness.seen and all(witness.seen), witness.getvalue()
 
     def test_the_disposal_log_holds_no_personal_data(self):
         old = aged_caller(9, full_name="Zebedee Quartermaine", email="zq@example.org")
