@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
@@ -20,6 +21,7 @@ from callers.models import (
     CallerMerge,
     CallerPhone,
     Concern,
+    ContactRequest,
     Flag,
     FlagReview,
     MeetingItem,
@@ -95,11 +97,69 @@ def duplicate_suggestions(*, limit: int = SUGGESTIONS) -> list[Suggestion]:
     ]
 
 
+@dataclass(frozen=True)
+class Part:
+    """One kind of record a retention kind covers: how it is reached from its caller, and what
+    anonymising writes over each text field that holds something."""
+
+    model: type[models.Model]
+    caller: str  # the lookup from this record to its caller
+    anonymised: dict[str, str]
+
+    @property
+    def marker(self) -> str:
+        """The field that says REMOVED once a record has been anonymised."""
+        return next(name for name, value in self.anonymised.items() if value == REMOVED)
+
+
+#: What each retention kind disposes of, dependants before what they depend on (that is the
+#: order deleting must go in). Callers are the one kind apart: see `retention_apply`.
+RETENTION_KINDS: dict[str, list[Part]] = {
+    Kind.CALLS: [
+        Part(ContactRequest, "call__caller", {"reason": REMOVED, "decision_note": ""}),
+        Part(DmtsEntry, "call__caller", {"compliance_notes": "", "void_reason": REMOVED}),
+        Part(
+            Call,
+            "caller",
+            {
+                "about": REMOVED,
+                "outcome": "",
+                "organisation": "",
+                "selling": "",
+                "police_department": "",
+            },
+        ),
+    ],
+    Kind.FLAGS: [
+        Part(FlagReview, "flag__caller", {"reason": REMOVED}),
+        Part(MeetingItem, "caller", {"decision_note": REMOVED}),
+        Part(
+            Flag,
+            "caller",
+            {
+                "agreed_response": REMOVED,
+                "reason": REMOVED,
+                "adjustments_note": "",
+                "end_reason": "",
+                "contact_times": "",
+            },
+        ),
+    ],
+    Kind.CONCERNS: [
+        Part(Concern, "caller", {"noticed": REMOVED, "decision": "", "handling": ""}),
+    ],
+    Kind.REFERRALS: [
+        Part(Referral, "caller", {"outcome": REMOVED, "their_reference": "", "other_body": ""}),
+    ],
+}
+
+
 @dataclass
 class Step:
     rule: RetentionRule
     record_type: str
     ids: list[int] = field(default_factory=list)
+    caller_ids: list[int] = field(default_factory=list)
 
     @property
     def summary(self) -> str:
@@ -133,39 +193,35 @@ def _holds_records() -> Q:
 
 
 def retention_plan(*, now: datetime | None = None) -> list[Step]:
+    """What the retention schedule disposes of now: for each kind, the records (and their
+    callers) due, leaving out what an earlier run already anonymised. Callers come last:
+    their records must be dealt with first."""
     now = now or timezone.now()
     steps = []
     for rule in RetentionRule.objects.all():
         due = _due_callers(rule, now).values("pk")
-        if rule.kind == Kind.CALLS:
-            calls = Call.objects.filter(caller__in=due)
+        if rule.kind == Kind.CALLERS:
+            records = Caller.objects.filter(pk__in=due)
             if rule.action == Action.ANONYMISE:
-                calls = calls.exclude(about=REMOVED)
-            steps.append(Step(rule, "calls", list(calls.values_list("pk", flat=True))))
-        elif rule.kind == Kind.CALLERS:
-            callers = Caller.objects.filter(pk__in=due)
-            if rule.action == Action.ANONYMISE:
-                callers = callers.filter(anonymised_at__isnull=True)
+                records = records.filter(anonymised_at__isnull=True)
             else:  # anonymised already and still holding kept records: nothing more to do
-                callers = callers.exclude(Q(anonymised_at__isnull=False) & _holds_records())
-            steps.append(Step(rule, "callers", list(callers.values_list("pk", flat=True))))
-        elif rule.kind == Kind.FLAGS:
-            flags = Flag.objects.filter(caller__in=due)
+                records = records.exclude(Q(anonymised_at__isnull=False) & _holds_records())
+            rows = [(pk, pk) for pk in records.values_list("pk", flat=True)]
+        else:
+            primary = RETENTION_KINDS[rule.kind][-1]
+            records = primary.model.objects.filter(caller__in=due)
             if rule.action == Action.ANONYMISE:
-                flags = flags.exclude(agreed_response=REMOVED)
-            steps.append(Step(rule, "flags", list(flags.values_list("pk", flat=True))))
-        elif rule.kind == Kind.CONCERNS:
-            concerns = Concern.objects.filter(caller__in=due)
-            if rule.action == Action.ANONYMISE:
-                concerns = concerns.exclude(noticed=REMOVED)
-            steps.append(Step(rule, "concerns", list(concerns.values_list("pk", flat=True))))
-        elif rule.kind == Kind.REFERRALS:
-            referrals = Referral.objects.filter(caller__in=due)
-            if rule.action == Action.ANONYMISE:
-                referrals = referrals.exclude(outcome=REMOVED)
-            steps.append(Step(rule, "referrals", list(referrals.values_list("pk", flat=True))))
-    # Callers go last: their calls, flags, concerns and referrals must be dealt with first.
-    return sorted(steps, key=lambda s: s.record_type == "callers")
+                records = records.exclude(**{primary.marker: REMOVED})
+            rows = list(records.values_list("pk", "caller_id"))
+        steps.append(
+            Step(
+                rule,
+                rule.kind,
+                ids=[pk for pk, _ in rows],
+                caller_ids=sorted({caller_id for _, caller_id in rows}),
+            )
+        )
+    return sorted(steps, key=lambda step: step.record_type == Kind.CALLERS)
 
 
 WHAT = {"+": "Created", "~": "Changed", "-": "Deleted"}

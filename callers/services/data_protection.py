@@ -8,33 +8,29 @@ real run share `retention_plan()` (selectors), so they always agree.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from callers.models import (
-    REMOVED,
     Call,
     Caller,
     CallerMerge,
     CallerPhone,
     Concern,
-    ContactRequest,
     DisposalLog,
     Flag,
-    FlagReview,
     MeetingItem,
     Referral,
     RetentionRule,
     RuleMatch,
     SensitiveAccess,
 )
-from callers.selectors.data_protection import Action, Row, Step, import_check
+from callers.selectors.data_protection import RETENTION_KINDS, Action, Row, Step, import_check
 from callers.services.activity import caller_activity_refresh
 from callers.services.calls import caller_create
 from callers.services.flags import flag_create
-from dmts.models import DmtsEntry
 from opcc_calls.history import save_with_history
 
 IMPORT_REASON = "Imported from the frequent calls spreadsheet"
@@ -151,13 +147,10 @@ def callers_merge(*, survivor: Caller, merged: Caller, merged_by) -> CallerMerge
             known.append(name.strip())
     survivor.other_names = ", ".join(known)[:300]
     survivor.version += 1
-    save_with_history(
-        survivor, user=merged_by, reason=f"Merged in caller #{merged.pk} ({merged.full_name})"
-    )
+    # Reasons name records by number only: history outlives either record's retention.
+    save_with_history(survivor, user=merged_by, reason=f"Merged in caller #{merged.pk}")
     merged.merged_into = survivor
-    save_with_history(
-        merged, user=merged_by, reason=f"Merged into caller #{survivor.pk} ({survivor.full_name})"
-    )
+    save_with_history(merged, user=merged_by, reason=f"Merged into caller #{survivor.pk}")
     caller_activity_refresh(survivor.pk)
     caller_activity_refresh(merged.pk)
     return CallerMerge.objects.create(
@@ -165,55 +158,71 @@ def callers_merge(*, survivor: Caller, merged: Caller, merged_by) -> CallerMerge
     )
 
 
-def _purge_history(model, ids: list[int]) -> None:
+ANONYMISED = "Anonymised under the retention schedule"
+BATCH = 1000
+
+
+def _purge_history(model: type[models.Model], ids: list[int]) -> None:
     """History rows hold the personal data too: they go with the record's content."""
-    model.history.filter(**{f"{model._meta.pk.attname}__in": ids}).delete()
+    for start in range(0, len(ids), BATCH):
+        model.history.filter(
+            **{f"{model._meta.pk.attname}__in": ids[start : start + BATCH]}
+        ).delete()
 
 
-def _calls(step: Step) -> None:
-    calls = Call.objects.filter(pk__in=step.ids)
-    if step.rule.action == Action.DELETE:
-        ContactRequest.objects.filter(call__in=calls).delete()
-        DmtsEntry.objects.filter(call__in=calls).delete()
-        calls.delete()
-    else:
-        calls.update(about=REMOVED, outcome="", organisation="", selling="", police_department="")
-        ContactRequest.objects.filter(call__in=calls).update(reason=REMOVED, decision_note="")
-        DmtsEntry.objects.filter(call__in=calls).update(compliance_notes="", void_reason=REMOVED)
-    _purge_history(Call, step.ids)
-    _purge_history(DmtsEntry, step.ids)
+def _anonymise(model: type[models.Model], ids: list[int], replacements: dict[str, object]) -> None:
+    """Write over each text field that holds something, after purging the history that holds
+    it, leaving one history row that says the record was anonymised (and what it now holds)."""
+    _purge_history(model, ids)
+    for start in range(0, len(ids), BATCH):
+        records = list(model.objects.filter(pk__in=ids[start : start + BATCH]))
+        for record in records:
+            for name, value in replacements.items():
+                if getattr(record, name) != "":  # an empty field stays empty
+                    setattr(record, name, value)
+        bulk_update_with_history(
+            records, model, list(replacements), default_change_reason=ANONYMISED
+        )
 
 
-def _flags(step: Step) -> None:
-    flags = Flag.objects.filter(pk__in=step.ids)
-    if step.rule.action == Action.DELETE:
-        FlagReview.objects.filter(flag__in=flags).delete()
-        MeetingItem.objects.filter(flag__in=flags).update(flag=None)
-        flags.delete()
-    else:
-        flags.update(agreed_response=REMOVED, adjustments_note="", end_reason="", contact_times="")
-        FlagReview.objects.filter(flag__in=flags).update(reason=REMOVED)
-    _purge_history(Flag, step.ids)
+def _dispose(step: Step) -> None:
+    """Anonymise or delete every record of the step's kind that its callers hold, and their
+    history: the table in RETENTION_KINDS says which records and which fields."""
+    for part in RETENTION_KINDS[step.record_type]:
+        ids = list(
+            part.model.objects.filter(**{f"{part.caller}__in": step.caller_ids}).values_list(
+                "pk", flat=True
+            )
+        )
+        if step.rule.action == Action.DELETE:
+            for start in range(0, len(ids), BATCH):
+                part.model.objects.filter(pk__in=ids[start : start + BATCH]).delete()
+            _purge_history(part.model, ids)
+        else:
+            _anonymise(part.model, ids, part.anonymised)
 
 
-def _simple(step: Step, model, text_field: str, blank: list[str]) -> None:
-    records = model.objects.filter(pk__in=step.ids)
-    if step.rule.action == Action.DELETE:
-        records.delete()
-    else:
-        records.update(**{text_field: REMOVED}, **dict.fromkeys(blank, ""))
-    _purge_history(model, step.ids)
+#: What an anonymised caller's record holds.
+ANONYMISED_CALLER = {
+    "full_name": "Anonymised caller",
+    "other_names": "",
+    "email": "",
+    "postal_address": "",
+    "notes": "",
+    "reasonable_adjustments": "",
+}
 
 
-def _callers(step: Step) -> None:
-    callers = Caller.objects.filter(pk__in=step.ids)
-    CallerPhone.objects.filter(caller__in=callers).delete()
-    _purge_history(
-        CallerPhone,
-        list(CallerPhone.history.filter(caller_id__in=step.ids).values_list("id", flat=True)),
+def _dispose_of_callers(step: Step) -> None:
+    """Callers go last: their numbers and rule matches always go; a caller is deleted when
+    the schedule says so and nothing of theirs is kept, and anonymised otherwise."""
+    phones = list(
+        CallerPhone.history.filter(caller_id__in=step.ids).values_list("id", flat=True).distinct()
     )
-    RuleMatch.objects.filter(caller__in=callers).delete()
-    # A caller whose other records are still kept cannot be deleted: anonymise them instead.
+    CallerPhone.objects.filter(caller_id__in=step.ids).delete()
+    _purge_history(CallerPhone, phones)
+    RuleMatch.objects.filter(caller_id__in=step.ids).delete()
+    callers = Caller.objects.filter(pk__in=step.ids)
     kept = set(
         callers.filter(
             Q(calls__isnull=False)
@@ -226,40 +235,25 @@ def _callers(step: Step) -> None:
             | Q(merges_gone__isnull=False)
         ).values_list("pk", flat=True)
     )
-    removable = [pk for pk in step.ids if pk not in kept]
-    if step.rule.action == Action.DELETE and removable:
+    if step.rule.action == Action.DELETE:
+        removable = [pk for pk in step.ids if pk not in kept]
         Caller.objects.filter(pk__in=removable).delete()
-    Caller.objects.filter(
-        pk__in=[pk for pk in step.ids if pk in kept or step.rule.action == Action.ANONYMISE]
-    ).update(
-        full_name="Anonymised caller",
-        other_names="",
-        email="",
-        postal_address="",
-        notes="",
-        reasonable_adjustments="",
-        anonymised_at=timezone.now(),
-    )
-    _purge_history(Caller, step.ids)
+        _purge_history(Caller, removable)
+    anonymise = [pk for pk in step.ids if pk in kept or step.rule.action == Action.ANONYMISE]
+    _anonymise(Caller, anonymise, ANONYMISED_CALLER | {"anonymised_at": timezone.now()})
 
 
 @transaction.atomic
 def retention_apply(steps: list[Step]) -> list[DisposalLog]:
-    """Do what the plan says and log it (record numbers only)."""
+    """Do what the plan says, all of it or nothing, and log it (record numbers only)."""
     logs = []
     for step in steps:
         if not step.ids:
             continue
-        if step.record_type == "calls":
-            _calls(step)
-        elif step.record_type == "flags":
-            _flags(step)
-        elif step.record_type == "concerns":
-            _simple(step, Concern, "noticed", ["decision", "handling"])
-        elif step.record_type == "referrals":
-            _simple(step, Referral, "outcome", ["their_reference", "other_body"])
-        elif step.record_type == "callers":
-            _callers(step)
+        if step.record_type == RetentionRule.Kind.CALLERS:
+            _dispose_of_callers(step)
+        else:
+            _dispose(step)
         logs.append(
             DisposalLog.objects.create(
                 rule_kind=step.rule.kind,

@@ -5,9 +5,11 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -33,10 +35,35 @@ from callers.selectors.data_protection import (
     retention_plan,
 )
 from callers.services.activity import caller_activity_refresh
-from callers.services.data_protection import callers_merge, flags_import, retention_apply
-from callers.services.safeguarding import concern_raise
-from tests.factories import CallerFactory, CallerPhoneFactory, CallFactory, UserFactory
-from tests.helpers import flag, frequent_caller, queries
+from callers.services.calls import caller_update, contact_request_decide
+from callers.services.data_protection import (
+    callers_merge,
+    flags_import,
+    legal_hold_set,
+    retention_apply,
+)
+from callers.services.flags import (
+    flag_change_response,
+    flag_end,
+    flag_renew,
+    meeting_decide,
+    meeting_open,
+)
+from callers.services.safeguarding import (
+    concern_decide,
+    concern_raise,
+    referral_outcome,
+    referral_record,
+)
+from dmts.services import call_correct, entry_review, entry_void
+from tests.factories import (
+    CallerFactory,
+    CallerPhoneFactory,
+    CallFactory,
+    StaffContactFactory,
+    UserFactory,
+)
+from tests.helpers import flag, frequent_caller, log_call, queries
 
 pytestmark = pytest.mark.django_db
 
@@ -178,6 +205,150 @@ class TestRetention:
         retention_apply(retention_plan())
         assert not Call.objects.filter(caller_id=old.pk).exists()
         assert not Caller.objects.filter(pk=old.pk).exists()  # nothing left to keep
+
+
+class TestNothingOfADisposedCallerIsLeft:
+    """After retention, no table, history tables included, holds any text that was the
+    disposed caller's: checked over every model the project has, not a list of them."""
+
+    @staticmethod
+    def a_caller_with_words_everywhere(manager_user, handler_user) -> set[str]:
+        words = iter(f"Xylo{n:03d}word" for n in range(1000))
+        long_ago = timezone.now() - timedelta(days=365 * 7)
+        caller = CallerFactory(
+            full_name=f"{next(words)} Caller",
+            other_names=next(words),
+            email=f"{next(words)}@example.org",
+            postal_address=next(words),
+            notes=next(words),
+            reasonable_adjustments=next(words),
+            created_at=long_ago,
+        )
+        caller_update(
+            caller=caller,
+            changed_by=manager_user,
+            version=1,
+            phone_numbers=["+442079460123"],
+            **{"full_name": f"{next(words)} Caller", "notes": next(words)},
+        )
+        legal_hold_set(caller=caller, changed_by=manager_user, on_hold=True, reason=next(words))
+        legal_hold_set(caller=caller, changed_by=manager_user, on_hold=False, reason=next(words))
+        now = timezone.now()
+        for hours in (3, 2, 1):
+            log_call(
+                handler_user,
+                caller=caller,
+                received_at=now - timedelta(hours=hours),
+                about=next(words),
+                outcome=next(words),
+            )
+        asked = log_call(
+            handler_user,
+            caller=caller,
+            call_type=Call.Type.NAMED_PERSON,
+            about=next(words),
+            received_at=now - timedelta(minutes=30),
+            requested=StaffContactFactory(),
+            request_reason=next(words),
+        )
+        contact_request_decide(
+            contact_request=asked.contact_request, decision="will_call_back", note=next(words)
+        )
+        entry = asked.dmts_entry
+        call_correct(
+            entry=entry, corrected_by=manager_user, reason=next(words), version=1, about=next(words)
+        )
+        entry_review(
+            entry=entry, reviewer=manager_user, status="reviewed", notes=next(words), version=2
+        )
+        voided = caller.calls.exclude(pk=asked.pk).first().dmts_entry
+        entry_void(entry=voided, voided_by=manager_user, reason=next(words), version=1)
+        meeting = meeting_open(kind="smt", day=timezone.localdate(), created_by=manager_user)
+        made = meeting_decide(
+            item=meeting.items.get(caller=caller),
+            decided_by=manager_user,
+            decision="flag",
+            kind="frequent",
+            note=next(words),
+            agreed_response=next(words),
+        ).flag
+        flag_renew(
+            flag=made,
+            reviewed_by=manager_user,
+            reason=next(words),
+            new_review_date=timezone.localdate() + timedelta(days=60),
+            version=1,
+        )
+        flag_change_response(
+            flag=made,
+            changed_by=manager_user,
+            agreed_response=next(words),
+            reason=next(words),
+            version=2,
+        )
+        flag_end(flag=made, ended_by=manager_user, reason=next(words), version=3)
+        concern = concern_raise(
+            caller=caller, raised_by=handler_user, kind="other", noticed=next(words)
+        )
+        concern_decide(
+            concern=concern,
+            decided_by=manager_user,
+            decision=next(words),
+            handling=next(words),
+            version=1,
+        )
+        referral = referral_record(
+            caller=caller,
+            made_by=manager_user,
+            concern=concern,
+            referred_to="other",
+            other_body=next(words),
+            their_reference=next(words),
+            lawful_basis="vital_interests",
+            consent="yes",
+            outcome=next(words),
+        )
+        referral_outcome(
+            referral=referral,
+            changed_by=manager_user,
+            outcome=next(words),
+            their_reference=next(words),
+            version=1,
+        )
+        # Seven years on: every call long ago (the records about them stay as they were made).
+        Call.objects.filter(caller=caller).update(received_at=F("received_at") - (now - long_ago))
+        caller_activity_refresh(caller.pk)
+        used = int(next(words)[4:7])
+        return {f"Xylo{n:03d}word" for n in range(used)} | {"2079460123"}
+
+    @staticmethod
+    def where_they_are(words: set[str]) -> list[str]:
+        found = []
+        for model in apps.get_models():
+            for row in model.objects.values():
+                text = json.dumps(row, default=str)
+                found += [f"{model._meta.label}: {w}" for w in words if w in text]
+        return found
+
+    @pytest.mark.parametrize("action", ["anonymise", "delete"])
+    def test_every_table_is_searched_and_none_holds_their_words(
+        self, manager_user, handler_user, action
+    ):
+        words = self.a_caller_with_words_everywhere(manager_user, handler_user)
+        bystander = log_call(handler_user, about="Nothing to do with them")
+        assert len(self.where_they_are(words)) > 30  # the search finds them to begin with
+        RetentionRule.objects.exclude(kind="callers").update(action=action)
+        retention_apply(retention_plan())
+        assert self.where_they_are(words) == []
+        assert Call.objects.get(pk=bystander.pk).about == "Nothing to do with them"
+        assert retention_plan() and not any(s.ids for s in retention_plan())  # done once
+
+    def test_anonymised_records_keep_one_history_row_saying_so(self, manager_user, handler_user):
+        self.a_caller_with_words_everywhere(manager_user, handler_user)
+        retention_apply(retention_plan())
+        for model in (Call, Flag, Concern, Referral, Caller):
+            reasons = set(model.history.values_list("history_change_reason", flat=True))
+            assert "Anonymised under the retention schedule" in reasons, model
 
 
 class TestSubjectAccess:
