@@ -7,7 +7,7 @@ from opcc_calls.roles import Role
 from tests.factories import UserFactory
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls our browser tests make
-# around it are ordinary synchronous code (STACK-NOTES).
+# around it are ordinary synchronous code, which Django would otherwise refuse in that thread.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 

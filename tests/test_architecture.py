@@ -3,6 +3,7 @@ included), every import able to sit at the top of its file, and one word per con
 layer of `callers`."""
 
 import ast
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -175,3 +176,21 @@ def test_templates_follow_the_concern_words():
     folder = ROOT / "templates" / "callers"
     assert {p.name for p in folder.iterdir() if p.is_dir()} == CONCERNS
     assert not list(folder.glob("*.html"))
+
+
+def test_nothing_in_the_repository_points_outside_it():
+    """The repository stands alone: no file names the workspace's shared folder or its notes."""
+    outside = ["..", "/shared"], ["STACK", "-NOTES"]  # split, so this file does not match
+    tracked = (
+        subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True)
+        .stdout.decode()
+        .split("\0")
+    )
+    pointing = [
+        f"{name}: {''.join(parts)}"
+        for name in filter(None, tracked)
+        if (ROOT / name).is_file()
+        for parts in outside
+        if "".join(parts) in (ROOT / name).read_text(errors="ignore")
+    ]
+    assert not pointing, "\n".join(pointing)
