@@ -17,6 +17,7 @@ from django.urls import reverse
 from callers.models import ContactRequest
 from opcc_calls.models import User
 from opcc_calls.roles import ROLE_PERMISSIONS, Role, sync_role_groups
+from tests.e2e.conftest import ci_is_set
 from tests.factories import PASSWORD, CallFactory, StaffContactFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +25,11 @@ pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _run_settings(env_overrides: dict[str, str]) -> subprocess.CompletedProcess:
+def _run_settings(
+    env_overrides: dict[str, str], code: str = "print('started')"
+) -> subprocess.CompletedProcess:
+    """Start Django in a fresh process with this environment (none of pytest's own), then run
+    `code`: what a server started that way would get."""
     env = {
         k: v
         for k, v in os.environ.items()
@@ -32,7 +37,7 @@ def _run_settings(env_overrides: dict[str, str]) -> subprocess.CompletedProcess:
     }
     env.update(env_overrides)
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); print('started')"],
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
         cwd=ROOT,
         env=env | {"DJANGO_SETTINGS_MODULE": "opcc_calls.settings"},
         capture_output=True,
@@ -58,12 +63,36 @@ class TestSettings:
         assert result.returncode == 0, result.stderr
         assert "started" in result.stdout
 
-    def test_debug_defaults_off(self, settings):
-        assert settings.DEBUG is False
+    def test_debug_defaults_off(self):
+        """In a fresh process: pytest-django turns DEBUG off in this one whatever is set."""
+        show_debug = "from django.conf import settings; print(settings.DEBUG)"
+        required = {"SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "example.org"}
+        default = _run_settings(required, show_debug)
+        assert default.stdout.strip() == "False", default.stderr
+        turned_on = _run_settings(required | {"DJANGO_DEBUG": "true"}, show_debug)
+        assert turned_on.stdout.strip() == "True", turned_on.stderr
 
     def test_time_zone_and_language_are_british(self, settings):
         assert settings.TIME_ZONE == "Europe/London"
         assert settings.LANGUAGE_CODE == "en-gb"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("true", True),
+        ("1", True),
+        ("yes", True),
+        ("True", True),
+        ("", False),
+        (None, False),
+        ("0", False),
+        ("false", False),
+    ],
+)
+def test_any_truthy_ci_counts_as_ci(value, expected):
+    """In CI a missing browser fails the run instead of skipping it, whatever CI is set to."""
+    assert ci_is_set(value) is expected
 
 
 class TestBootstrapFiles:

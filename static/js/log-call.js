@@ -21,6 +21,24 @@
 
   var panel = document.getElementById("chosen-caller");
 
+  // A number or name typed before the page finished loading was typed while htmx was not yet
+  // listening: once it is (htmx announces the page with htmx:load on the body), search for it,
+  // so a quick handler never waits on matches nobody asked for.
+  function searchWhatWasTyped() {
+    var finder = form.querySelector("[data-caller-finder]");
+    var matches = document.getElementById("matches");
+    var typed = ["id_phone", "id_full_name"].some(function (id) {
+      var field = document.getElementById(id);
+      return field && field.value.trim() !== "";
+    });
+    if (finder && window.htmx && typed && matches && !matches.textContent.trim()) {
+      window.htmx.trigger(finder, "input");
+    }
+  }
+  document.body.addEventListener("htmx:load", function (event) {
+    if (event.detail.elt === document.body) { searchWhatWasTyped(); }
+  });
+
   // After a caller is chosen (htmx swaps the card in), take the handler to the card.
   document.body.addEventListener("htmx:afterSwap", function (event) {
     if (event.detail.target === panel) {

@@ -3,7 +3,7 @@ caller's call sees it; the Compliance Officer finds them in the frequent calls l
 Silver meeting has them on its agenda (policy 5.3c, 5.6, 5.8h)."""
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from callers.models import Flag
 from tests.e2e.conftest import assert_accessible, sign_in
@@ -14,12 +14,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 RESPONSE = "Take details and tell them their single point of contact will write back."
 
 
-def new_session(browser: Browser, live_server) -> Page:
-    return browser.new_context(base_url=live_server.url).new_page()
-
-
 def test_flag_agreed_response_frequent_calls_log_and_silver_agenda(
-    page: Page, browser: Browser, live_server, manager_user, handler_user, compliance_user
+    page: Page, open_page, manager_user, handler_user, compliance_user
 ):
     caller = frequent_caller()
     CallerPhoneFactory(caller=caller, number="+441234567890")
@@ -40,25 +36,26 @@ def test_flag_agreed_response_frequent_calls_log_and_silver_agenda(
     assert Flag.objects.active().filter(caller=caller).exists()
 
     # A handler starts logging a call from that number and sees the agreed response.
-    handler = new_session(browser, live_server)
+    handler = open_page()
     sign_in(handler, handler_user.username)
     handler.get_by_role("link", name="Log a call").first.click()
     handler.get_by_label("Phone number").fill("01234 567890")
     expect(handler.locator(".caller-matches")).to_contain_text("Frequent caller")
     handler.get_by_role("button", name=f"Choose {caller.full_name}").click()
+    expect(
+        handler.get_by_role("heading", name=f"Handling card: {caller.full_name}")
+    ).to_be_visible()
     notice = handler.locator(".flag-notice")
     expect(notice).to_contain_text(RESPONSE)
     expect(notice).to_contain_text("never stops you logging this call")
     assert_accessible(handler)
-    handler.context.close()
 
     # The Compliance Officer finds them in the frequent calls log.
-    officer = new_session(browser, live_server)
+    officer = open_page()
     sign_in(officer, compliance_user.username)
     officer.goto("/callers/frequent-calls-log/")
     expect(officer.locator(".frequent-calls-log")).to_contain_text(caller.full_name)
     assert_accessible(officer)
-    officer.context.close()
 
     # The manager opens the next Silver meeting and finds them on the agenda.
     page.goto("/callers/meetings/")

@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from callers.models import Call, Caller, ContactRequest
 from tests.e2e.conftest import assert_accessible, sign_in
@@ -78,7 +78,7 @@ def test_returning_caller_found_by_a_misspelt_name(page: Page, handler_user):
 
 
 def test_request_for_a_named_person_emails_them_and_they_record_a_decision(
-    page: Page, browser: Browser, live_server, handler_user, smtp_server, settings
+    page: Page, open_page, live_server, handler_user, smtp_server, settings
 ):
     settings.SITE_URL = live_server.url
     StaffContactFactory(name="Clare Kelly", job_title="Chief Executive", email="ce@opcc.example")
@@ -104,16 +104,30 @@ def test_request_for_a_named_person_emails_them_and_they_record_a_decision(
     link = re.search(r"https?://\S+/callers/requests/\S+/", message.get_content()).group(0)
 
     # The person asked for may never sign in: the emailed link is enough.
-    context = browser.new_context()
-    recipient = context.new_page()
+    recipient = open_page(base_url=None)
     recipient.goto(link)
     expect(recipient.get_by_text("About a letter she received.")).to_be_visible()
     assert_accessible(recipient)
     recipient.get_by_label("Will call back").check()
     recipient.get_by_role("button", name="Record my decision").click()
     expect(recipient.get_by_text("your decision has been recorded")).to_be_visible()
-    context.close()
     assert ContactRequest.objects.get().decision == "will_call_back"
+
+
+def test_a_number_typed_before_the_page_has_loaded_is_still_searched_for(page: Page, handler_user):
+    """A quick handler (or a loaded machine) types before the scripts have arrived: the
+    search must still run once they have, not wait for another key."""
+    CallerPhoneFactory(number="+441234567890", caller__full_name="Ruth Example")
+    sign_in(page, handler_user.username)
+    network = page.context.new_cdp_session(page)
+    network.send("Network.enable")
+    network.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 800, "downloadThroughput": -1, "uploadThroughput": -1},
+    )
+    page.get_by_role("link", name="Log a call").first.click()
+    page.get_by_label("Phone number").fill("01234 567890")  # the scripts are still on their way
+    expect(page.get_by_role("button", name="Choose Ruth Example")).to_be_visible()
 
 
 def test_an_abusive_call(page: Page, handler_user):
@@ -160,10 +174,9 @@ def test_a_double_click_logs_one_call(page: Page, handler_user):
     assert Call.objects.count() == 1
 
 
-def test_the_form_works_without_javascript(browser: Browser, live_server, handler_user):
+def test_the_form_works_without_javascript(open_page, handler_user):
     caller = CallerPhoneFactory(number="+441234567890", caller__full_name="John Smith").caller
-    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
-    page = context.new_page()
+    page = open_page(java_script_enabled=False)
     sign_in(page, handler_user.username)
     page.goto("/callers/log/")
     page.get_by_label("Phone number").fill("(01234) 567 890")
@@ -172,7 +185,6 @@ def test_the_form_works_without_javascript(browser: Browser, live_server, handle
     expect(page.get_by_role("heading", name="Handling card: John Smith")).to_be_visible()
     fill_call(page, "Enquiry", "No JavaScript here.")
     save(page)
-    context.close()
     assert caller.calls.count() == 1
 
 

@@ -3,7 +3,7 @@ referral; merging two records of one person; a subject access export (policy 5.3
 
 import pytest
 from django.utils.html import escape
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from callers.models import Call, Concern, Referral
 from tests.e2e.conftest import assert_accessible, sign_in
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_a_handler_raises_a_concern_and_a_manager_decides_it(
-    page: Page, browser: Browser, live_server, handler_user, manager_user
+    page: Page, open_page, handler_user, manager_user
 ):
     caller = CallerPhoneFactory(number="+441234567890", caller__full_name="Ruth Example").caller
     sign_in(page, handler_user.username)
@@ -29,7 +29,7 @@ def test_a_handler_raises_a_concern_and_a_manager_decides_it(
     expect(page.get_by_role("heading", name="Call logged")).to_be_visible()
     expect(page.locator(".risk-warning")).to_be_visible()
 
-    manager = browser.new_context(base_url=live_server.url).new_page()
+    manager = open_page()
     sign_in(manager, manager_user.username)
     manager.goto("/callers/concerns/")
     assert_accessible(manager)
@@ -51,7 +51,6 @@ def test_a_handler_raises_a_concern_and_a_manager_decides_it(
     assert_accessible(manager)
     manager.get_by_role("button", name="Record the referral").click()
     expect(manager.get_by_text("Safeguarding referral recorded.")).to_be_visible()
-    manager.context.close()
     assert Referral.objects.get(caller=caller).concern == Concern.objects.get(caller=caller)
 
     # Back on the phone, the handler sees the agreed handling but not the detail.
