@@ -30,15 +30,14 @@ run: serve-setup
 	$(DEV_ENV) DATABASE_URL=$(RUN_DATABASE_URL) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # PostgreSQL when DATABASE_URL is set in the environment, SQLite otherwise.
-test: $(VENV)/.installed-dev
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+test: lint
 	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# Every hook in .pre-commit-config.yaml over every file: ruff, ruff format, django-upgrade and
+# djhtml. A hook that would change a file fails and shows the change.
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+	$(BIN)/pre-commit run --all-files --show-diff-on-failure
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .

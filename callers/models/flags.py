@@ -45,7 +45,7 @@ class Rule(models.Model):
         PUBLIC = "public", "Calls from the public"
         SALES = "sales", "Sales and marketing calls"
 
-    kind = models.CharField("Flags them as", max_length=20, choices=Kind.choices)
+    kind = models.CharField("Flags them as", max_length=20, choices=Kind)
     measure = models.CharField("Counts", max_length=20, choices=Measure.choices)
     threshold = models.PositiveSmallIntegerField(
         "How many", help_text="The rule fires at this many, not one before."
@@ -131,7 +131,7 @@ class Flag(models.Model):
     Kind = Kind
 
     caller = models.ForeignKey(Caller, on_delete=models.PROTECT, related_name="flags")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    kind = models.CharField(max_length=20, choices=Kind)
     reason = models.CharField("Rule or reason", max_length=300)
     counts_at_flag = models.JSONField("Calls when flagged", default=dict, blank=True)
     meeting = models.ForeignKey(
@@ -249,7 +249,7 @@ class Meeting(models.Model):
         SMT = "smt", "SMT meeting"
         SILVER = "silver", "Silver meeting"
 
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    kind = models.CharField(max_length=10, choices=Kind)
     date = models.DateField()
     notes = models.TextField(blank=True, max_length=5000)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
