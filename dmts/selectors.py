@@ -1,3 +1,5 @@
+"""Reads for the DMTS call log: an entry's history, and the review queue's next entry."""
+
 from dmts.models import DmtsEntry
 from opcc_calls.history import Change, merged, record_changes
 
@@ -19,3 +21,11 @@ def entry_changes(entry: DmtsEntry, *, limit: int = HISTORY_SHOWN) -> list[Chang
         what={"+": "DMTS entry created", "~": "DMTS entry updated", "-": "DMTS entry deleted"},
     )
     return merged(call_changes, review_changes, limit=limit)
+
+
+def next_awaiting_review(*, after: DmtsEntry | None = None) -> DmtsEntry | None:
+    """The oldest entry still awaiting review (after the one just done, if given)."""
+    queue = DmtsEntry.objects.awaiting_review().order_by("created_at", "pk")
+    if after is not None:
+        queue = queue.exclude(pk=after.pk)
+    return queue.first()

@@ -113,14 +113,6 @@ def call_correct(
     return entry
 
 
-def next_awaiting_review(*, after: DmtsEntry | None = None) -> DmtsEntry | None:
-    """The oldest entry still awaiting review (after the one just done, if given)."""
-    queue = DmtsEntry.objects.awaiting_review().order_by("created_at", "pk")
-    if after is not None:
-        queue = queue.exclude(pk=after.pk)
-    return queue.first()
-
-
 def review_digest_send() -> int:
     """Email everyone who reviews entries what is waiting (5.8g: the queue replaces emails).
     Holds references and dates only, no caller's name. Returns how many were emailed."""

@@ -9,7 +9,7 @@ from dmts import exports, services
 from dmts.filters import CallLogFilter, filters_load, filters_save
 from dmts.forms import CorrectionForm, ReviewForm, VoidForm
 from dmts.models import DmtsEntry
-from dmts.selectors import entry_changes
+from dmts.selectors import entry_changes, next_awaiting_review
 from opcc_calls.concurrency import StaleEdit
 from opcc_calls.pagination import window
 from opcc_calls.permissions import requires
@@ -111,7 +111,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, form.stale_message)
         return redirect(entry)
     messages.success(request, f"{entry.reference} saved.")
-    return redirect(services.next_awaiting_review(after=entry) or "dmts:queue")
+    return redirect(next_awaiting_review(after=entry) or "dmts:queue")
 
 
 @requires("dmts.view_dmtsentry")

@@ -3,8 +3,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from callers.models import Call, Concern, ContactRequest, Flag
+from callers.selectors.calls import contact_request_token
 from callers.selectors.flags import candidate_ids
-from callers.services.calls import contact_request_token
 from dmts.models import DmtsEntry
 from opcc_calls.permissions import SIGNED_IN, requires
 

@@ -8,17 +8,28 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
+from django.core import signing
 from django.db import connection
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Greatest, TruncDate
 from django.utils import timezone
 
 from callers import phones
-from callers.models import Call, Caller, CallerPhone, Flag, in_window, start_of_day
+from callers.models import (
+    Call,
+    Caller,
+    CallerPhone,
+    ContactRequest,
+    Flag,
+    in_window,
+    start_of_day,
+)
 from callers.selectors.safeguarding import safeguarding_summary
 from opcc_calls.history import Change, merged, record_changes, who
 
 MATCH_LIMIT = 10
+CONTACT_REQUEST_SALT = "callers.contact-request"
+CONTACT_REQUEST_LINK_DAYS = 30
 # The loosest name match we still show: "Jon Smith" for "John Smith" scores well above it.
 SQLITE_MIN_RATIO = 0.6
 PG_MIN_SIMILARITY = 0.3
@@ -218,3 +229,23 @@ def caller_changes(caller: Caller, *, limit: int) -> list[Change]:
         for record in phone_records
     ]
     return merged(details, numbers, limit=limit)
+
+
+def contact_request_token(contact_request: ContactRequest) -> str:
+    """The signed, expiring token in the link the person asked for is emailed (5.8d)."""
+    return signing.dumps(contact_request.pk, salt=CONTACT_REQUEST_SALT)
+
+
+def contact_request_from_token(token: str) -> ContactRequest | None:
+    """The request a link's token names, or None for a token tampered with or expired."""
+    try:
+        pk = signing.loads(
+            token, salt=CONTACT_REQUEST_SALT, max_age=CONTACT_REQUEST_LINK_DAYS * 24 * 3600
+        )
+    except signing.BadSignature:
+        return None
+    return (
+        ContactRequest.objects.select_related("call__caller", "call__handler", "requested")
+        .filter(pk=pk)
+        .first()
+    )

@@ -10,7 +10,6 @@ import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -19,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from callers.models import Call, Caller, CallerActivity, CallerPhone, ContactRequest, StaffContact
+from callers.selectors.calls import CONTACT_REQUEST_LINK_DAYS, contact_request_token
 from callers.services.activity import caller_activity_record
 from callers.services.safeguarding import concern_raise
 from dmts.services import entry_create
@@ -26,9 +26,6 @@ from opcc_calls.concurrency import locked_for_edit
 from opcc_calls.history import save_with_history
 
 logger = logging.getLogger(__name__)
-
-CONTACT_REQUEST_SALT = "callers.contact-request"
-CONTACT_REQUEST_LINK_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -120,24 +117,6 @@ def caller_update(
             phone._history_user = changed_by
             phone.save()
     return current
-
-
-def contact_request_token(contact_request: ContactRequest) -> str:
-    return signing.dumps(contact_request.pk, salt=CONTACT_REQUEST_SALT)
-
-
-def contact_request_from_token(token: str) -> ContactRequest | None:
-    try:
-        pk = signing.loads(
-            token, salt=CONTACT_REQUEST_SALT, max_age=CONTACT_REQUEST_LINK_DAYS * 24 * 3600
-        )
-    except signing.BadSignature:
-        return None
-    return (
-        ContactRequest.objects.select_related("call__caller", "call__handler", "requested")
-        .filter(pk=pk)
-        .first()
-    )
 
 
 def contact_request_notify(contact_request_id: int) -> bool:

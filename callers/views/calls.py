@@ -203,7 +203,7 @@ def caller_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def request_decide(request: HttpRequest, token: str) -> HttpResponse:
     """The person a caller asked for records whether they will call back (5.8d). Reached from
     the emailed link, which is signed and expires: they may never sign in (the Commissioner)."""
-    contact_request = services.contact_request_from_token(token)
+    contact_request = selectors.contact_request_from_token(token)
     if contact_request is None:
         return render(request, "callers/calls/request_link_expired.html", status=404)
     form = ContactRequestDecisionForm(request.POST or None)

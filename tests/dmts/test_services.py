@@ -11,7 +11,7 @@ from callers.models import Call, CallerActivity
 from callers.selectors.calls import handling_card
 from dmts import services
 from dmts.models import DmtsCounter, DmtsEntry
-from dmts.selectors import entry_changes
+from dmts.selectors import entry_changes, next_awaiting_review
 from opcc_calls.concurrency import StaleEdit
 from opcc_calls.roles import Role
 from tests.factories import CallerFactory, UserFactory
@@ -80,8 +80,8 @@ class TestReview:
     def test_next_awaiting_review_is_the_oldest(self):
         old, new = log_call().dmts_entry, log_call().dmts_entry
         DmtsEntry.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=2))
-        assert services.next_awaiting_review() == old
-        assert services.next_awaiting_review(after=old) == new
+        assert next_awaiting_review() == old
+        assert next_awaiting_review(after=old) == new
 
 
 class TestCorrection:

@@ -9,7 +9,12 @@ from django.db import connection
 from django.utils import timezone
 
 from callers.models import Call, Caller, CallerActivity, CallerPhone, ContactRequest
-from callers.selectors.calls import find_callers, handling_card
+from callers.selectors.calls import (
+    contact_request_from_token,
+    contact_request_token,
+    find_callers,
+    handling_card,
+)
 from callers.services import calls as services
 from opcc_calls.concurrency import StaleEdit
 from tests.factories import CallerFactory, StaffContactFactory, UserFactory
@@ -142,9 +147,9 @@ class TestContactRequests:
 
     def test_the_signed_link_finds_the_request_and_a_tampered_one_does_not(self):
         call = named_person_call()
-        token = services.contact_request_token(call.contact_request)
-        assert services.contact_request_from_token(token) == call.contact_request
-        assert services.contact_request_from_token(token[:-2] + "xx") is None
+        token = contact_request_token(call.contact_request)
+        assert contact_request_from_token(token) == call.contact_request
+        assert contact_request_from_token(token[:-2] + "xx") is None
 
     def test_decision_is_recorded_with_history(self):
         call = named_person_call()

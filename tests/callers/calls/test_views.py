@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from callers.models import Call, Caller, CallerActivity, ContactRequest, start_of_day
-from callers.services.calls import contact_request_token
+from callers.selectors.calls import contact_request_token
 from dmts.services import entry_void
 from tests.factories import CallerFactory, CallerPhoneFactory, CallFactory, StaffContactFactory
 from tests.helpers import log_call, queries
