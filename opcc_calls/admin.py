@@ -1,11 +1,63 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.template.response import TemplateResponse
 from simple_history.admin import SimpleHistoryAdmin
 
-from opcc_calls.models import User
+from opcc_calls.forms import ReasonForm
+from opcc_calls.models import SecurityPolicy, User
+from opcc_calls.services import second_factor_reset
 
 
 @admin.register(User)
 class StaffUserAdmin(UserAdmin, SimpleHistoryAdmin):
     list_display = ["username", "first_name", "last_name", "email", "is_active", "is_staff"]
     list_filter = ["is_active", "is_staff", "groups"]
+    actions = ["reset_second_factor"]
+
+    @admin.action(
+        description="Reset the second factor (they set up a new one at their next sign-in)",
+        permissions=["reset_second_factor"],
+    )
+    def reset_second_factor(self, request, queryset):
+        form = ReasonForm(request.POST if "reason" in request.POST else None)
+        if form.is_valid():
+            for user in queryset:
+                second_factor_reset(
+                    user=user, reset_by=request.user, reason=form.cleaned_data["reason"]
+                )
+            self.message_user(
+                request,
+                f"Second factor reset for {queryset.count()} account(s); recorded in their "
+                "history.",
+                messages.SUCCESS,
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/opcc_calls/user/reset_second_factor.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Reset the second factor",
+                "users": queryset,
+                "form": form,
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    def has_reset_second_factor_permission(self, request) -> bool:
+        return request.user.has_perm("opcc_calls.reset_second_factor")
+
+
+@admin.register(SecurityPolicy)
+class SecurityPolicyAdmin(SimpleHistoryAdmin):
+    """Changed on its own page (Sign-in policy), where the reason is asked for."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,16 +1,71 @@
+from allauth.account.forms import LoginForm
+from allauth.core import context
+from allauth.mfa.base.forms import AuthenticateForm
+from axes.handlers.proxy import AxesProxyHandler
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.signals import user_login_failed
+
+from opcc_calls.models import SecurityPolicy
+
+#: As long as a username can be (and no longer: a longer one never reaches the lockout log).
+USERNAME_MAX_LENGTH = 150
 
 
-class SignInForm(AuthenticationForm):
-    """Django's sign-in form with the browser hints a password manager and a screen reader use."""
+class SignInForm(LoginForm):
+    """The first step: username and password, with the browser hints a password manager and a
+    screen reader use."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["username"].widget.attrs.update({"autocomplete": "username"})
-        self.fields["password"].widget = forms.PasswordInput(
-            attrs={"autocomplete": "current-password"}
+        self.fields["login"].label = "Username"
+        self.fields["login"].max_length = USERNAME_MAX_LENGTH
+        self.fields["login"].widget.attrs.update(
+            {
+                "autocomplete": "username",
+                "maxlength": USERNAME_MAX_LENGTH,
+                "placeholder": "",
+                "autofocus": True,
+            }
         )
+        self.fields["password"].widget.attrs.update(
+            {"autocomplete": "current-password", "placeholder": ""}
+        )
+
+
+class SecondFactorForm(AuthenticateForm):
+    """The second step: a code from the authenticator app or a recovery code. A wrong code
+    counts towards the same lockout as a wrong password (django-axes, shared by every server),
+    and a locked account is refused even with the right code."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs.update(
+            {"autofocus": True, "inputmode": "numeric", "placeholder": "", "maxlength": 20}
+        )
+
+    def clean_code(self) -> str:
+        request, credentials = self._request(), {"username": self.user.get_username()}
+        if AxesProxyHandler.is_locked(request, credentials):
+            raise forms.ValidationError(LOCKED, code="locked")
+        try:
+            return super().clean_code()
+        except forms.ValidationError:
+            user_login_failed.send(sender=type(self), credentials=credentials, request=request)
+            if AxesProxyHandler.is_locked(request, credentials):
+                raise forms.ValidationError(LOCKED, code="locked") from None
+            raise
+
+    @staticmethod
+    def _request():
+        request = context.request
+        AxesProxyHandler.update_request(request)
+        return request
+
+
+LOCKED = (
+    "There have been too many failed attempts to sign in to this account, so it is locked "
+    "for a while. Try again later, or ask a manager to unlock it."
+)
 
 
 class DateInput(forms.DateInput):
@@ -57,3 +112,24 @@ class VersionForm(forms.Form):
             f"Someone else changed this {self.record_name} while you had it open. Their "
             "changes are shown below: check them and make yours again."
         )
+
+
+class SecurityPolicyForm(forms.ModelForm):
+    reason = forms.CharField(
+        label="Why",
+        max_length=500,
+        help_text="Kept with the change in the policy's history.",
+        error_messages={"required": "Say why, for the record."},
+    )
+
+    class Meta:
+        model = SecurityPolicy
+        fields = ["require_second_factor"]
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="Why",
+        max_length=500,
+        error_messages={"required": "Say why, for the record."},
+    )

@@ -1,4 +1,6 @@
 from django.contrib.auth.models import AbstractUser
+from django.core.cache import cache
+from django.db import models
 from simple_history.models import HistoricalRecords
 
 
@@ -10,6 +12,42 @@ class User(AbstractUser):
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
         ordering = ["first_name", "last_name", "username"]
+        permissions = [("reset_second_factor", "Can reset someone's lost second factor")]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+
+class SecurityPolicy(models.Model):
+    """The office's sign-in rules: one row, changed by managers, every change in history."""
+
+    require_second_factor = models.BooleanField(
+        "Everyone must use a second factor",
+        default=True,
+        help_text="An authenticator app, or a security key or passkey, as well as the password. "
+        "People signing in through the organisation's own sign-in (single sign-on) use the "
+        "second factor it asks for.",
+    )
+
+    history = HistoricalRecords()
+
+    #: Read on every request, so kept in the cache; a change reaches every server within this.
+    CACHE_SECONDS = 60
+    CACHE_KEY = "opcc:security-policy"
+
+    class Meta:
+        verbose_name = verbose_name_plural = "sign-in policy"
+
+    def __str__(self) -> str:
+        return "Sign-in policy"
+
+    def save(self, *args, **kwargs) -> None:
+        self.pk = 1  # one row
+        super().save(*args, **kwargs)
+        cache.delete(self.CACHE_KEY)
+
+    @classmethod
+    def current(cls) -> "SecurityPolicy":
+        return cache.get_or_set(
+            cls.CACHE_KEY, lambda: cls.objects.get_or_create(pk=1)[0], cls.CACHE_SECONDS
+        )

@@ -45,7 +45,6 @@ _COMPLIANCE_OFFICER = [
     "callers.view_meeting",
     "callers.view_rule",
     "callers.merge_caller",
-    "callers.export_subject_access",
     "callers.view_disposallog",
 ]
 # The Business and Compliance Manager runs the arrangements (5.6, 6.1).
@@ -69,7 +68,13 @@ _BUSINESS_AND_COMPLIANCE_MANAGER = [
     "callers.view_retentionrule",
     "callers.change_retentionrule",
     "callers.view_sensitiveaccess",
+    # Subject access: everything held about a caller, concerns and referrals included, so
+    # only for those who may already read that detail (README: Roles).
+    "callers.export_subject_access",
     "opcc_calls.view_user",
+    "opcc_calls.reset_second_factor",
+    "opcc_calls.view_securitypolicy",
+    "opcc_calls.change_securitypolicy",
 ]
 
 ROLE_PERMISSIONS: dict[Role, list[str]] = {

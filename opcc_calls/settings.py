@@ -77,6 +77,14 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "simple_history",
+    # Sign-in: passwords, a second factor (TOTP, recovery codes, security keys and passkeys)
+    # and single sign-on over OpenID Connect, from one library (README: Security).
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "health_check",
     "callers",
     "dmts",
     # Last, so its post_migrate hook (which syncs the role groups) runs after every app's.
@@ -91,7 +99,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "opcc_calls.middleware.PrivateResponseMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "opcc_calls.middleware.SecondFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -158,6 +169,7 @@ AUTH_USER_MODEL = "opcc_calls.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -174,7 +186,67 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# django-axes: lock an account (by username) after 5 failed sign-ins.
+# django-allauth. Accounts are made by administrators: nobody signs up, by password or by
+# single sign-on. Staff sign in with their username; the session ends with the browser.
+ACCOUNT_ADAPTER = "opcc_calls.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "opcc_calls.adapters.SocialAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_LOGOUT_REDIRECT_URL = "login"
+ACCOUNT_FORMS = {"login": "opcc_calls.forms.SignInForm"}
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "OPCC Calls: "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG or TESTING else "https"
+# Password reset by email: a link that works once and expires after an hour, and no more than a
+# few requests an hour from one address or for one account (ASVS 5.0 V6.4).
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_MINUTES", 60) * 60
+ACCOUNT_RATE_LIMITS = {
+    "reset_password": "20/h/ip,3/h/key",
+    "reset_password_from_key": "20/h/ip",
+    "change_password": "5/m/user",
+    # Repeated failures lock the account through django-axes (both steps): see AXES_*.
+    "login_failed": False,
+}
+MFA_ADAPTER = "opcc_calls.adapters.MFAAdapter"
+MFA_FORMS = {"authenticate": "opcc_calls.forms.SecondFactorForm"}
+# Staff email addresses are set by administrators, not claimed by their owners.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = "OPCC Calls"
+MFA_TOTP_TOLERANCE = 1  # one 30-second step either side, for a slow phone or a slow network
+MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG or TESTING  # http://localhost in development
+MFA_RECOVERY_CODE_COUNT = 10
+# Single sign-on over OpenID Connect (Microsoft Entra ID, Okta, Keycloak and the like), on when
+# OIDC_ISSUER is set. A user is matched to an existing account by a verified email address;
+# nobody is created, and roles are only ever given in the admin.
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").rstrip("/")
+SOCIALACCOUNT_ONLY = False
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # matched in our adapter, which never wipes anything
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [
+            {
+                "provider_id": "office",
+                "name": os.environ.get("OIDC_NAME", "your organisation's sign-in"),
+                "client_id": os.environ.get("OIDC_CLIENT_ID", ""),
+                "secret": os.environ.get("OIDC_CLIENT_SECRET", ""),
+                "settings": {"server_url": OIDC_ISSUER},
+            }
+        ]
+        if OIDC_ISSUER
+        else [],
+    }
+}
+
+# django-axes: lock an account (by username) after 5 failed sign-ins, counting wrong passwords
+# and wrong second-factor codes alike (opcc_calls.forms.SecondFactorForm).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 60))

@@ -1,31 +1,66 @@
+from allauth.account import views as account_views
+from allauth.account.decorators import secure_admin_login
+from allauth.socialaccount import views as social_views
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path, re_path
 
 from opcc_calls import views
-from opcc_calls.forms import SignInForm
 
 admin.site.site_header = f"{settings.OFFICE_NAME}: OPCC Calls administration"
 admin.site.site_title = "OPCC Calls administration"
 admin.site.index_title = "Records and staff"
+# The admin signs in through the same two steps as everything else, never a page of its own.
+admin.site.login = secure_admin_login(admin.site.login)
+
+#: The parts of django-allauth this office uses, and no others (no self sign-up, no email or
+#: phone management, no sign-in by emailed code): each is in the role × URL table.
+accounts = [
+    path("signup/", account_views.signup, name="account_signup"),  # says sign-up is closed
+    path("inactive/", account_views.account_inactive, name="account_inactive"),
+    path("reauthenticate/", account_views.reauthenticate, name="account_reauthenticate"),
+    path("password/set/", account_views.password_set, name="account_set_password"),
+    path("password/reset/", account_views.password_reset, name="account_reset_password"),
+    path(
+        "password/reset/done/",
+        account_views.password_reset_done,
+        name="account_reset_password_done",
+    ),
+    re_path(
+        r"^password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$",
+        account_views.password_reset_from_key,
+        name="account_reset_password_from_key",
+    ),
+    path(
+        "password/reset/key/done/",
+        account_views.password_reset_from_key_done,
+        name="account_reset_password_from_key_done",
+    ),
+    path("2fa/", include("allauth.mfa.urls")),
+    path("sso/cancelled/", social_views.login_cancelled, name="socialaccount_login_cancelled"),
+    # Shown when single sign-on fails, before anyone is signed in.
+    path(
+        "sso/error/",
+        login_not_required(social_views.login_error),
+        name="socialaccount_login_error",
+    ),
+    path("sso/signup/", social_views.signup, name="socialaccount_signup"),  # closed too
+    path("", include("allauth.socialaccount.providers.openid_connect.urls")),  # oidc/…
+]
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path(
-        "sign-in/",
-        auth_views.LoginView.as_view(
-            authentication_form=SignInForm, redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
-    path(
-        "password/changed/",
-        auth_views.PasswordChangeDoneView.as_view(),
-        name="password_change_done",
-    ),
+    # Sign-in, sign-out and password change, under our names and allauth's own.
+    path("sign-in/", account_views.login, name="login"),
+    path("sign-in/", account_views.login, name="account_login"),
+    path("sign-out/", account_views.logout, name="logout"),
+    path("sign-out/", account_views.logout, name="account_logout"),
+    path("password/", account_views.password_change, name="password_change"),
+    path("password/", account_views.password_change, name="account_change_password"),
+    path("accounts/", include(accounts)),
+    path("sign-in-policy/", views.security_policy, name="security_policy"),
+    path("health/", views.health, name="health"),
     path("callers/", include("callers.urls")),
     path("dmts/", include("dmts.urls")),
     path("admin/", admin.site.urls),

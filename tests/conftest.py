@@ -3,6 +3,7 @@ import os
 import pytest
 from django.test import Client
 
+from opcc_calls.middleware import SECOND_FACTOR_SESSION_KEY
 from opcc_calls.roles import Role
 from tests.factories import UserFactory
 
@@ -49,10 +50,18 @@ def roleless_user(db):
     return UserFactory(username="no-role-user")
 
 
-def _signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)  # django-axes rejects client.login() without a request
+def sign_in_fully(client: Client, user) -> Client:
+    """Signed in as if through both steps, password and second factor (django-axes rejects
+    client.login() without a request, so the session is made directly)."""
+    client.force_login(user)
+    session = client.session
+    session[SECOND_FACTOR_SESSION_KEY] = True
+    session.save()
     return client
+
+
+def _signed_in(user) -> Client:
+    return sign_in_fully(Client(), user)
 
 
 @pytest.fixture

@@ -1,9 +1,17 @@
 """What many test modules do: log a call through the service, make a frequent caller and flag
-them, and count the queries a page runs."""
+them, count the queries a page runs, and give someone an authenticator app."""
 
+import time
 import uuid
 from datetime import timedelta
 
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    generate_totp_secret,
+    hotp_value,
+)
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -54,3 +62,16 @@ def queries(client, url: str, *, method: str = "get", data: dict | None = None) 
         response = getattr(client, method)(url, data or {})
     assert response.status_code == 200, response.status_code
     return len(captured)
+
+
+def authenticator_app(user) -> str:
+    """Give someone an authenticator app (TOTP); returns its secret, for `totp_code`."""
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+def totp_code(secret: str, *, periods_from_now: int = 0) -> str:
+    """The code the authenticator app shows now (or that many 30-second periods away)."""
+    counter = int(time.time()) // mfa_settings.TOTP_PERIOD + periods_from_now
+    return format_hotp_value(hotp_value(secret, counter))

@@ -17,6 +17,7 @@ from django.urls import reverse
 from callers.models import ContactRequest
 from opcc_calls.models import User
 from opcc_calls.roles import ROLE_PERMISSIONS, Role, sync_role_groups
+from tests.conftest import sign_in_fully
 from tests.e2e.conftest import ci_is_set
 from tests.factories import PASSWORD, CallFactory, StaffContactFactory, UserFactory
 
@@ -156,23 +157,23 @@ class TestSignIn:
 
     def test_sign_in_with_correct_password(self, client, handler_user):
         response = client.post(
-            reverse("login"), {"username": handler_user.username, "password": PASSWORD}
+            reverse("login"), {"login": handler_user.username, "password": PASSWORD}
         )
         assert response.status_code == 302
         assert response.url == reverse("home")
 
     def test_wrong_password_shows_a_clear_message(self, client, handler_user):
         response = client.post(
-            reverse("login"), {"username": handler_user.username, "password": "wrong"}
+            reverse("login"), {"login": handler_user.username, "password": "wrong"}
         )
         assert response.status_code == 200
         assert "Please enter a correct username and password" in response.content.decode()
 
     def test_account_locks_after_five_failed_attempts(self, client, handler_user):
         for _ in range(5):
-            client.post(reverse("login"), {"username": handler_user.username, "password": "no"})
+            client.post(reverse("login"), {"login": handler_user.username, "password": "no"})
         response = client.post(
-            reverse("login"), {"username": handler_user.username, "password": PASSWORD}
+            reverse("login"), {"login": handler_user.username, "password": PASSWORD}
         )
         assert response.status_code == 429
         assert "Account locked" in response.content.decode()
@@ -180,9 +181,9 @@ class TestSignIn:
 
     def test_four_failures_then_success_signs_in(self, client, handler_user):
         for _ in range(4):
-            client.post(reverse("login"), {"username": handler_user.username, "password": "no"})
+            client.post(reverse("login"), {"login": handler_user.username, "password": "no"})
         response = client.post(
-            reverse("login"), {"username": handler_user.username, "password": PASSWORD}
+            reverse("login"), {"login": handler_user.username, "password": PASSWORD}
         )
         assert response.status_code == 302
 
@@ -199,9 +200,9 @@ class TestSignIn:
         response = handler_client.post(
             reverse("password_change"),
             {
-                "old_password": PASSWORD,
-                "new_password1": "a-much-longer-new-passphrase",
-                "new_password2": "a-much-longer-new-passphrase",
+                "oldpassword": PASSWORD,
+                "password1": "a-much-longer-new-passphrase",
+                "password2": "a-much-longer-new-passphrase",
             },
         )
         assert response.status_code == 302
@@ -212,9 +213,9 @@ class TestSignIn:
         response = handler_client.post(
             reverse("password_change"),
             {
-                "old_password": PASSWORD,
-                "new_password1": "short",
-                "new_password2": "short",
+                "oldpassword": PASSWORD,
+                "password1": "short",
+                "password2": "short",
             },
         )
         assert response.status_code == 200
@@ -258,10 +259,10 @@ class TestBasePage:
     ):
         html = handler_client.get("/").content.decode()
         assert 'data-role="call-handler"' in html and 'data-role="compliance"' not in html
-        client.force_login(compliance_user)
+        sign_in_fully(client, compliance_user)
         html = client.get("/").content.decode()
         assert 'data-role="compliance"' in html and 'data-role="manager"' not in html
-        client.force_login(manager_user)
+        sign_in_fully(client, manager_user)
         html = client.get("/").content.decode()
         assert 'data-role="manager"' in html
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 from callers.models import Concern
 from callers.services import flags as services
 from opcc_calls.roles import Role
+from tests.conftest import sign_in_fully
 from tests.factories import UserFactory
 from tests.helpers import flag, frequent_caller, log_call, queries
 
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def test_home_for_every_role_at_once(client, manager_user):
     everyone = UserFactory(roles=list(Role), is_staff=True)
-    client.force_login(everyone)
+    sign_in_fully(client, everyone)
     counts = []
     for n in (1, 10):
         for _ in range(n):

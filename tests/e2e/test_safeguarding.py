@@ -81,11 +81,11 @@ def test_merging_two_records_keeps_every_call_and_shows_in_history(page: Page, c
     expect(page.locator(".change-history")).to_contain_text(f"Merged into caller #{first.pk}")
 
 
-def test_the_subject_access_export_holds_this_callers_records_only(page: Page, compliance_user):
+def test_the_subject_access_export_holds_this_callers_records_only(page: Page, manager_user):
     caller = CallerFactory(full_name="Sam Subject", notes="Prefers letters")
     calls = CallFactory.create_batch(3, caller=caller, about="Asked about CCTV near home")
     other = CallFactory(about="Another person's complaint about noise")
-    sign_in(page, compliance_user.username)
+    sign_in(page, manager_user.username)
     page.goto(caller.get_absolute_url())
     page.get_by_role("link", name="Subject access export").click()
     expect(page.get_by_role("heading", name="Everything held about Sam Subject")).to_be_visible()

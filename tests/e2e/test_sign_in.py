@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import assert_accessible, sign_in
+from tests.helpers import authenticator_app, totp_code
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -31,6 +32,7 @@ def test_each_role_signs_in_to_its_home_page(page: Page, request, user_fixture, 
 
 
 def test_wrong_password_is_explained_and_keyboard_only_sign_in_works(page: Page, handler_user):
+    secret = authenticator_app(handler_user)
     page.goto("/sign-in/")
     expect(page.get_by_label("Username")).to_be_focused()  # ready to type at once
     page.keyboard.type(handler_user.username)
@@ -39,6 +41,9 @@ def test_wrong_password_is_explained_and_keyboard_only_sign_in_works(page: Page,
     page.keyboard.press("Enter")
     expect(page.get_by_role("alert")).to_contain_text("correct username and password")
     page.get_by_label("Password").fill("correct-horse-battery")
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Code")).to_be_focused()  # the second step, ready to type
+    page.keyboard.type(totp_code(secret))
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Taking calls")).to_be_visible()
     page.keyboard.press("Tab")  # the skip link comes first, and takes you to the content
@@ -51,3 +56,21 @@ def test_sign_out(page: Page, handler_user):
     sign_in(page, handler_user.username)
     page.get_by_role("button", name="Sign out").click()
     expect(page).to_have_url("/sign-in/")
+
+
+def test_a_first_sign_in_sets_up_the_required_second_factor(page: Page, handler_user):
+    """The office requires a second factor and this person has none yet: they are taken to
+    set up an authenticator app, then reach their work."""
+    page.goto("/sign-in/")
+    page.get_by_label("Username").fill(handler_user.username)
+    page.get_by_label("Password").fill("correct-horse-battery")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text("asks everyone to use a second factor")).to_be_visible()
+    assert_accessible(page)
+    secret = page.locator("#authenticator_secret").input_value()
+    page.get_by_label("Authenticator code").fill(totp_code(secret))
+    page.get_by_role("button", name="Activate").click()
+    expect(page.get_by_role("heading", name="Recovery codes")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Log a call").first.click()
+    expect(page.get_by_role("heading", name="Log a call")).to_be_visible()

@@ -7,7 +7,8 @@ from django.test.utils import override_settings
 from callers.demo import seed_callers_and_calls, seed_flags_and_meetings, seed_safeguarding
 from callers.models import StaffContact
 from dmts.demo import seed_entries
-from opcc_calls.models import User
+from opcc_calls.history import save_with_history
+from opcc_calls.models import SecurityPolicy, User
 from opcc_calls.roles import Role, sync_role_groups
 
 DEMO_PASSWORD = "opcc-demo"
@@ -72,11 +73,26 @@ class Command(BaseCommand):
                 manager=User.objects.get(username="manager"),
                 handler=User.objects.get(username="handler"),
             )
+        self._sign_in_policy()
         if callers:
             self.stdout.write(f"Created {callers} demo callers and {calls} calls.")
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in with any of:"))
         for username, (_, _, title, _, _) in DEMO_USERS.items():
             self.stdout.write(f"  {username:<11} / {DEMO_PASSWORD}   ({title})")
+
+    def _sign_in_policy(self) -> None:
+        """Demo users sign in with a password alone; a real office keeps the second factor
+        required (the installed default). Says how to turn it back on."""
+        policy = SecurityPolicy.current()
+        if policy.require_second_factor and not policy.history.exclude(
+            history_change_reason__isnull=True
+        ).exists():
+            policy.require_second_factor = False
+            save_with_history(policy, user=None, reason="Demo data: development only")
+        self.stdout.write(
+            "Demo sign-ins need no second factor. To require one, sign in as manager and open "
+            "Frequent callers → Sign-in policy."
+        )
 
     def _users(self) -> list[User]:
         users = []

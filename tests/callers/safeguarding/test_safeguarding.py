@@ -15,6 +15,7 @@ from callers.services.calls import call_log
 from callers.services.safeguarding import concern_decide, concern_raise
 from opcc_calls.concurrency import StaleEdit
 from opcc_calls.roles import Role
+from tests.conftest import sign_in_fully
 from tests.factories import CallerFactory, CallFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -196,7 +197,9 @@ class TestTwoManagersAtOnce:
 
 def _second_manager():
     client = Client()
-    client.force_login(UserFactory(roles=[Role.CALL_HANDLER, Role.BUSINESS_AND_COMPLIANCE_MANAGER]))
+    sign_in_fully(
+        client, UserFactory(roles=[Role.CALL_HANDLER, Role.BUSINESS_AND_COMPLIANCE_MANAGER])
+    )
     return client
 
 
