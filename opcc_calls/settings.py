@@ -289,7 +289,8 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],
-        "form-action": [SELF],
+        # Signing in through the office's identity provider posts a form that redirects there.
+        "form-action": [SELF, *([OIDC_ISSUER] if OIDC_ISSUER else [])],
         "frame-ancestors": [NONE],
     },
 }

@@ -4,8 +4,11 @@ Outside CI, a machine without Chromium skips these tests with one line saying ho
 with CI set (to anything but empty, 0, false, no or off) a missing browser is a failure.
 """
 
+import json
 import os
 import shutil
+import socket
+import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -80,12 +83,17 @@ def open_page(browser: Browser, live_server) -> Iterator[Callable[..., Page]]:
     settings every time; a script error or CSP violation on any of them fails the test."""
     contexts, errors = [], []
 
+    def ours(message) -> bool:
+        """An error on one of our pages (not on the identity provider's, in the SSO tests)."""
+        origin = message.location.get("url", "") if message.location else ""
+        return message.type == "error" and origin.startswith(live_server.url)
+
     def opened(**options) -> Page:
         context = browser.new_context(**{"base_url": live_server.url} | CONTEXT | options)
         context.set_default_timeout(10_000)
         contexts.append(context)
         page = context.new_page()
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("console", lambda m: errors.append(m.text) if ours(m) else None)
         page.on("pageerror", lambda e: errors.append(str(e)))
         return page
 
@@ -144,3 +152,86 @@ def assert_accessible(page: Page) -> None:
         if v["impact"] in {"serious", "critical"}
     ]
     assert not bad, "\n".join(bad)
+
+
+OIDC_DIR = Path(__file__).resolve().parent.parent / "oidc"
+
+
+@pytest.fixture
+def oidc_provider(live_server, settings):
+    """A real OpenID Connect provider (the npm package oidc-provider) on loopback, and the app
+    configured to use it as the office's single sign-on: what OIDC_ISSUER, OIDC_CLIENT_ID and
+    OIDC_CLIENT_SECRET do in production. Yields the accounts it knows, by login name."""
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if not node or not npm:
+        pytest.fail(
+            "Node.js and npm are needed for the single sign-on tests (.ci/run installs them)"
+        )
+    if not (OIDC_DIR / "node_modules" / "oidc-provider").exists():
+        subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=OIDC_DIR, check=True)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    accounts = {
+        "hannah": {"email": "", "email_verified": True, "name": "Hannah"},
+        "stranger": {"email": "stranger@elsewhere.example", "email_verified": True},
+        "unverified": {"email": "", "email_verified": False},
+    }
+    secret = "tests-only-client-secret"
+    env = os.environ | {
+        "PORT": str(port),
+        "CLIENT_ID": "opcc-calls",
+        "CLIENT_SECRET": secret,
+        "REDIRECT_URI": f"{live_server.url}/accounts/oidc/office/login/callback/",
+        "ACCOUNTS": json.dumps(accounts),
+    }
+
+    def started(accounts_now: dict):
+        env["ACCOUNTS"] = json.dumps(accounts_now)
+        process = subprocess.Popen(
+            [node, "provider.mjs"],
+            cwd=OIDC_DIR,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        said = []
+        while not said or "listening" not in said[-1]:  # warnings may come first
+            said.append(process.stdout.readline())
+            if not said[-1]:
+                process.kill()
+                pytest.fail(f"the OpenID Connect provider did not start: {''.join(said)}")
+        return process
+
+    issuer = f"http://127.0.0.1:{port}"
+    directives = settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]
+    settings.CONTENT_SECURITY_POLICY = {
+        "DIRECTIVES": directives | {"form-action": [*directives["form-action"], issuer]}
+    }
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        "openid_connect": {
+            "OAUTH_PKCE_ENABLED": True,
+            "APPS": [
+                {
+                    "provider_id": "office",
+                    "name": "the office's sign-in",
+                    "client_id": "opcc-calls",
+                    "secret": secret,
+                    "settings": {"server_url": issuer},
+                }
+            ],
+        }
+    }
+    process = None
+
+    def start(**emails) -> None:
+        nonlocal process
+        for login, email in emails.items():
+            accounts[login]["email"] = email
+        process = started(accounts)
+
+    yield start
+    if process:
+        process.kill()
+        process.wait()
