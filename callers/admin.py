@@ -29,25 +29,37 @@ class CallerPhoneInline(admin.TabularInline):
 
 @admin.register(Caller)
 class CallerAdmin(SimpleHistoryAdmin):
-    list_display = ["full_name", "created_at"]
-    search_fields = ["full_name", "other_names", "phones__number"]
+    """No search box: the admin's search is a GET, so names and numbers would land in URLs and
+    access logs. Callers are found on the Callers page, whose search is posted."""
+
+    list_display = ["pk", "full_name", "created_at"]
     inlines = [CallerPhoneInline]
 
 
-@admin.register(Call)
-class CallAdmin(SimpleHistoryAdmin):
-    list_display = ["reference", "received_at", "call_type", "caller", "handler"]
-    list_filter = ["call_type", "abusive"]
-    list_select_related = ["caller", "handler", "dmts_entry"]
-    raw_id_fields = ["caller"]
-    date_hierarchy = "received_at"
+class ThroughTheServicesOnly:
+    """Read-only in the admin, for everyone: these records change only through the pages that
+    call the services, which give a call its DMTS entry and keep a reason with a correction."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # Nothing is deleted from the log (policy 5.5).
 
 
+@admin.register(Call)
+class CallAdmin(ThroughTheServicesOnly, SimpleHistoryAdmin):
+    list_display = ["reference", "received_at", "call_type", "caller", "handler"]
+    list_filter = ["call_type", "abusive"]
+    list_select_related = ["caller", "handler", "dmts_entry"]
+    date_hierarchy = "received_at"
+
+
 @admin.register(ContactRequest)
-class ContactRequestAdmin(SimpleHistoryAdmin):
+class ContactRequestAdmin(ThroughTheServicesOnly, SimpleHistoryAdmin):
     list_display = ["call", "requested", "decision", "decided_at"]
     list_filter = ["decision"]
     list_select_related = ["call", "requested"]

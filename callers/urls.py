@@ -12,7 +12,8 @@ urlpatterns = [
     path("<int:pk>/card/", calls.caller_card, name="card"),
     path("<int:pk>/edit/", calls.caller_edit, name="edit"),
     path("calls/<int:pk>/logged/", calls.call_logged, name="logged"),
-    path("requests/<str:token>/", calls.request_decide, name="request_decide"),
+    path("requests/", calls.request_decide, name="request_decide"),
+    path("requests/<int:pk>/", calls.request_change, name="request_change"),
 ]
 
 urlpatterns += [

@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from callers.models import Call
+from callers.models import Call, entries_visible_to
+from opcc_calls.text import TypedText
 
 
 class DmtsCounter(models.Model):
@@ -25,9 +26,7 @@ class DmtsCounter(models.Model):
 class DmtsEntryQuerySet(models.QuerySet):
     def visible_to(self, user) -> "DmtsEntryQuerySet":
         """Reviewers see every entry; a handler sees the entries of calls they took."""
-        if user.has_perm("dmts.review_dmtsentry"):
-            return self
-        return self.filter(call__handler=user)
+        return self.filter(entries_visible_to(user, handler="call__handler"))
 
     def awaiting_review(self) -> "DmtsEntryQuerySet":
         return self.filter(status=DmtsEntry.Status.AWAITING_REVIEW, voided=False)
@@ -36,7 +35,7 @@ class DmtsEntryQuerySet(models.QuerySet):
         return self.select_related("call__caller", "call__handler", "reviewed_by")
 
 
-class DmtsEntry(models.Model):
+class DmtsEntry(TypedText, models.Model):
     class Status(models.TextChoices):
         AWAITING_REVIEW = "awaiting", "Awaiting review"
         REVIEWED = "reviewed", "Reviewed"

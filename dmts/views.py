@@ -15,9 +15,13 @@ from opcc_calls.pagination import window
 from opcc_calls.permissions import requires
 
 
-def _entry(pk: int) -> DmtsEntry:
+def _entry(request: HttpRequest, pk: int) -> DmtsEntry:
+    """An entry this person may open (the one rule: entries_visible_to), or 404."""
     return get_object_or_404(
-        DmtsEntry.objects.for_list().select_related("call__contact_request__requested"), pk=pk
+        DmtsEntry.objects.visible_to(request.user)
+        .for_list()
+        .select_related("call__contact_request__requested"),
+        pk=pk,
     )
 
 
@@ -92,7 +96,7 @@ def _entry_page(
 @requires("dmts.view_dmtsentry")
 @require_GET
 def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = _entry(pk)
+    entry = _entry(request, pk)
     reviewing = request.user.has_perm("dmts.review_dmtsentry") and not entry.voided
     return _entry_page(request, entry, ReviewForm.for_entry(entry) if reviewing else None)
 
@@ -101,7 +105,7 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     """Save the review and go straight to the next entry waiting, oldest first."""
-    entry = _entry(pk)
+    entry = _entry(request, pk)
     form = ReviewForm(request.POST)
     if not form.is_valid():
         return _entry_page(request, entry, form)
@@ -117,7 +121,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("dmts.view_dmtsentry")
 @require_http_methods(["GET", "POST"])
 def correct(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = _entry(pk)
+    entry = _entry(request, pk)
     if not entry.can_be_corrected_by(request.user):
         raise PermissionDenied
     form = CorrectionForm(
@@ -147,7 +151,7 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("dmts.review_dmtsentry")
 @require_http_methods(["GET", "POST"])
 def void(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = _entry(pk)
+    entry = _entry(request, pk)
     form = VoidForm(request.POST or None, initial={"version": entry.version})
     if form.is_valid():
         try:

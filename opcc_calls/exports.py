@@ -9,12 +9,16 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 
+from opcc_calls.text import without_control_characters
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def safe(value: object) -> str:
-    """Stop a spreadsheet running a cell that begins like a formula (CSV injection)."""
-    text = "" if value is None else str(value)
+    """A cell a spreadsheet shows as text: no control characters (records saved before they
+    were removed on the way in would otherwise break the whole workbook), and nothing it
+    would run as a formula (CSV injection)."""
+    text = without_control_characters("" if value is None else str(value))
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 

@@ -1,3 +1,5 @@
+import re
+
 from allauth.account.forms import LoginForm
 from allauth.core import context
 from allauth.mfa.base.forms import AuthenticateForm
@@ -6,6 +8,9 @@ from django import forms
 from django.contrib.auth.signals import user_login_failed
 
 from opcc_calls.models import SecurityPolicy
+
+#: A record's id as it may appear in a form or a URL: ASCII digits that fit a database key.
+RECORD_ID = re.compile(r"^[0-9]{1,18}\Z")
 
 #: As long as a username can be (and no longer: a longer one never reaches the lockout log).
 USERNAME_MAX_LENGTH = 150

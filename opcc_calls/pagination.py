@@ -1,6 +1,7 @@
 """Paging through very long lists without counting them: a COUNT over two million calls
 costs more than the page itself, so a page fetches one row extra to know if another follows."""
 
+import re
 from dataclasses import dataclass
 
 
@@ -27,8 +28,19 @@ class Window:
         return iter(self.items)
 
 
+#: Further than anyone pages: a number past it (or '²', or 2**64) is page 1, never a 500.
+LAST_PAGE = 100_000
+
+
+def page_number(page: str | None) -> int:
+    """The page asked for, from a query string anyone can type into."""
+    if page and re.fullmatch(r"[0-9]{1,6}", page) and 0 < int(page) <= LAST_PAGE:
+        return int(page)
+    return 1
+
+
 def window(queryset, page: str | None, *, per_page: int = 50) -> Window:
-    number = int(page) if page and page.isdigit() and int(page) > 0 else 1
+    number = page_number(page)
     offset = (number - 1) * per_page
     rows = list(queryset[offset : offset + per_page + 1])
     return Window(

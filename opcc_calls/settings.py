@@ -143,6 +143,13 @@ if DATABASE_URL:
         conn_max_age=0 if DATABASE_POOL else env_int("CONN_MAX_AGE", 600),
         conn_health_checks=not DATABASE_POOL,
     )
+    # A query running longer than this is cancelled, so no request can hold a worker (the web
+    # server sets 5 s in wsgi.py; commands such as migrate and apply_retention have no limit).
+    statement_timeout_ms = env_int("DATABASE_STATEMENT_TIMEOUT_MS", 0)
+    if statement_timeout_ms and default_db["ENGINE"] == "django.db.backends.postgresql":
+        default_db.setdefault("OPTIONS", {})["options"] = (
+            f"-c statement_timeout={statement_timeout_ms}"
+        )
     if DATABASE_POOL and default_db["ENGINE"] == "django.db.backends.postgresql":
         default_db.setdefault("OPTIONS", {})["pool"] = {
             "min_size": env_int("DATABASE_POOL_MIN", 2),
@@ -373,7 +380,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"no_personal_data": {"()": "opcc_calls.logging.WithholdExceptionMessages"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["no_personal_data"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

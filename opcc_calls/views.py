@@ -7,7 +7,6 @@ from django.views.decorators.http import require_http_methods
 from health_check.views import HealthCheckView
 
 from callers.models import Call, Concern, ContactRequest, Flag
-from callers.selectors.calls import contact_request_token
 from callers.selectors.flags import candidate_ids
 from dmts.models import DmtsEntry
 from opcc_calls.forms import SecurityPolicyForm
@@ -21,12 +20,11 @@ def home(request: HttpRequest) -> HttpResponse:
     """Each role's starting point; sections show by permission, so one person may see several."""
     context: dict[str, object] = {
         # Callers who asked to speak to this member of staff and are waiting for a decision.
-        "callbacks_waiting": [
-            (r, contact_request_token(r))
-            for r in ContactRequest.objects.filter(
+        "callbacks_waiting": list(
+            ContactRequest.objects.filter(
                 requested__user=request.user, decision=ContactRequest.Decision.PENDING
             ).select_related("call__caller")[:20]
-        ],
+        ),
     }
     if request.user.has_perm("callers.add_call"):
         context["my_recent_calls"] = Call.objects.filter(handler=request.user).select_related(

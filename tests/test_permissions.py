@@ -12,7 +12,6 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from callers.models import Concern, Referral
-from callers.selectors.calls import contact_request_token
 from callers.services.calls import call_log
 from callers.services.flags import meeting_open
 from opcc_calls.permissions import SIGNED_IN
@@ -96,7 +95,8 @@ EXPECTED = {
     "callers:detail": (LOGIN, 403, 200, 200, 200),
     "callers:card": (LOGIN, 403, 200, 200, 200),
     "callers:edit": (LOGIN, 403, 200, 200, 200),
-    "callers:request_decide": (200, 200, 200, 200, 200),
+    "callers:request_decide": (404, 404, 404, 404, 404),  # no link followed in this session
+    "callers:request_change": (LOGIN, 403, 403, 200, 200),
     # The DMTS call log (5.5, 5.8g)
     "dmts:log": (LOGIN, 403, 200, 200, 200),
     "dmts:entry": (LOGIN, 403, 200, 200, 200),
@@ -194,6 +194,7 @@ def world_args(name: str, world: dict):
         "callers:meeting": world["meeting"],
         "callers:meeting_decide": world["item"],
         "callers:logged": world["call"],
+        "callers:request_change": world["call"].contact_request,
         "dmts:entry": world["call"],
         "dmts:correct": world["call"],
         "dmts:review": world["call"],
@@ -206,7 +207,6 @@ def world_args(name: str, world: dict):
         return [record.pk if record else 999999]
     return {
         "callers:merge": [world["caller"].pk, world["other"].pk],
-        "callers:request_decide": [contact_request_token(world["call"].contact_request)],
         "account_reset_password_from_key": {"uidb36": "1", "key": "not-a-key"},
         "openid_connect_login": {"provider_id": "office"},
         "openid_connect_callback": {"provider_id": "office"},

@@ -12,6 +12,9 @@ from callers.models import Call, Caller, Concern, ContactRequest, StaffContact
 from opcc_calls.forms import DateTimeInput, TimeInput, VersionForm
 
 NEEDED_FOR_TYPE = "Needed for this type of call."
+#: How long after a call it may still be logged (after a weekend or some leave, say).
+LATE_LOGGING_DAYS = 31
+TOO_LONG = {"max_length": "That is longer than any name or number: shorten it to search."}
 
 
 class PhoneField(forms.CharField):
@@ -180,6 +183,12 @@ class LogCallForm(forms.Form):
         received_at = data.get("received_at")
         if received_at and received_at > timezone.now() + timedelta(minutes=5):
             self.add_error("received_at", "A call cannot be received in the future.")
+        elif received_at and received_at < timezone.now() - timedelta(days=LATE_LOGGING_DAYS):
+            self.add_error(
+                "received_at",
+                f"Calls are logged as they happen: this is more than {LATE_LOGGING_DAYS} days "
+                "ago. Check the date, or ask the Compliance Officer to add an older call.",
+            )
         data["ended_at"] = self._after_received(received_at, data.get("ended_time"))
         if data.get("abusive"):
             for name in ("warning_time", "terminated_time"):
@@ -224,6 +233,22 @@ class LogCallForm(forms.Form):
             args["organisation"] = data["organisation"]
             args["selling"] = data["selling"]
         return args
+
+
+class CallerFinderForm(forms.Form):
+    """What a handler types to find a caller as they log a call. Bounded, like every search:
+    a name a hundred thousand characters long is not a name, and would hold a server."""
+
+    phone = forms.CharField(
+        label="Phone number", required=False, max_length=40, error_messages=TOO_LONG
+    )
+    full_name = forms.CharField(
+        label="Full name", required=False, max_length=200, error_messages=TOO_LONG
+    )
+
+    def clean(self):
+        data = super().clean()
+        return {"phone": data.get("phone", ""), "name": data.get("full_name", "")}
 
 
 class CallerSearchForm(forms.Form):

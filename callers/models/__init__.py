@@ -3,6 +3,7 @@ meetings (flags.py); concerns, referrals and risk words (safeguarding.py); the a
 merges, retention and disposal (data_protection.py)."""
 
 from callers.models.calls import (
+    EARLIEST_CALL,
     WINDOWS,
     Call,
     Caller,
@@ -11,7 +12,9 @@ from callers.models.calls import (
     CallerQuerySet,
     CallQuerySet,
     ContactRequest,
+    ContactRequestOpening,
     StaffContact,
+    entries_visible_to,
     in_window,
     start_of_day,
 )
@@ -37,6 +40,7 @@ __all__ = [
     "CallerQuerySet",
     "Concern",
     "ContactRequest",
+    "ContactRequestOpening",
     "DisposalLog",
     "Flag",
     "FlagReview",
@@ -48,7 +52,9 @@ __all__ = [
     "Rule",
     "RuleMatch",
     "SensitiveAccess",
+    "EARLIEST_CALL",
     "StaffContact",
+    "entries_visible_to",
     "in_window",
     "start_of_day",
 ]

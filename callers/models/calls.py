@@ -1,7 +1,7 @@
 """Callers, the calls they make, and the staff directory calls may ask for (policy 5.4-5.9)."""
 
 import uuid
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
+
+from opcc_calls.text import TypedText
 
 #: The windows the handling card, the lists and the charts count calls over, with the office
 #: days each spans: the last 24 hours is elapsed time; 7, 30 and 90 days are that many office
@@ -35,13 +37,27 @@ def in_window(window: str, *, now: datetime, field: str = "received_at") -> Q:
     return Q(**{f"{field}__gte": start_of_day(first_day), f"{field}__lte": now})
 
 
+#: Before this, no call this office logs was received (and a year like 0001 would be
+#: disposed of by the next retention run).
+EARLIEST_CALL = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def entries_visible_to(user, *, handler: str = "handler") -> Q:
+    """The one rule for who sees a call's DMTS entry (its review, notes and history): the
+    Compliance Officer and managers see every one, a handler the calls they took. `handler`
+    is the path to the call's handler from the records being filtered."""
+    if user.has_perm("dmts.review_dmtsentry"):
+        return Q()
+    return Q(**{handler: user.pk})
+
+
 class CallerQuerySet(models.QuerySet):
     def current(self) -> "CallerQuerySet":
         """Callers not merged into another record."""
         return self.filter(merged_into__isnull=True)
 
 
-class Caller(models.Model):
+class Caller(TypedText, models.Model):
     """A person (or organisation's representative) who contacts the office."""
 
     full_name = models.CharField("Full name", max_length=200)
@@ -145,7 +161,7 @@ class CallerActivity(models.Model):
         return f"{self.caller_id}: {self.calls_total} calls"
 
 
-class StaffContact(models.Model):
+class StaffContact(TypedText, models.Model):
     """Someone a caller may ask for: a member of staff or, like the Commissioner, someone who
     may never sign in. Only an email address is held: no number is ever shown (5.8d)."""
 
@@ -185,6 +201,19 @@ class CallQuerySet(models.QuerySet):
         """Calls that count towards a caller's totals: not voided as logged in error."""
         return self.exclude(dmts_entry__voided=True)
 
+    def visible_to(self, user) -> "CallQuerySet":
+        """Calls whose DMTS entry this person may open (entries_visible_to)."""
+        return self.filter(entries_visible_to(user))
+
+    def with_entry_openable_by(self, user) -> "CallQuerySet":
+        """Each call marked `entry_openable`: whether this person may open its DMTS entry."""
+        rule = entries_visible_to(user)
+        return self.annotate(
+            entry_openable=models.ExpressionWrapper(rule, output_field=models.BooleanField())
+            if rule
+            else models.Value(True)
+        )
+
     def in_window(self, window: str, *, now: datetime | None = None) -> "CallQuerySet":
         return self.filter(in_window(window, now=now or timezone.now()))
 
@@ -200,7 +229,7 @@ class CallQuerySet(models.QuerySet):
         return self.counted().in_window("90d", now=now).aggregate(**aggregates)
 
 
-class Call(models.Model):
+class Call(TypedText, models.Model):
     """One telephone call, logged by the member of staff who took it (5.5, 5.8a)."""
 
     class Type(models.TextChoices):
@@ -284,6 +313,9 @@ class Call(models.Model):
                 condition=~Q(call_type="complaint") | ~Q(complaint_status=""),
                 name="call_complaint_has_status",
             ),
+            models.CheckConstraint(
+                condition=Q(received_at__gte=EARLIEST_CALL), name="call_received_this_century"
+            ),
         ]
 
     #: What each type of call must record besides the basics (policy 5.8c, 5.9).
@@ -305,6 +337,8 @@ class Call(models.Model):
             for name in self.FIELDS_NEEDED.get(self.call_type, [])
             if not getattr(self, name)
         }
+        if self.received_at and self.received_at < EARLIEST_CALL:
+            errors["received_at"] = "Check the date: no call here was received before 2000."
         if self.abusive:
             errors.update(
                 {
@@ -323,7 +357,7 @@ class Call(models.Model):
         return entry.reference if entry else f"CALL-{self.pk}"
 
 
-class ContactRequest(models.Model):
+class ContactRequest(TypedText, models.Model):
     """A caller asked to speak to the Commissioner or a named person (5.8d, 5.9b).
 
     Nothing is transferred: the person asked for is emailed and decides whether to call back.
@@ -347,6 +381,17 @@ class ContactRequest(models.Model):
     decision = models.CharField(max_length=20, choices=Decision.choices, default=Decision.PENDING)
     decision_note = models.TextField("Note", blank=True, max_length=2000)
     decided_at = models.DateTimeField(null=True, blank=True)
+    # Through the emailed link (by whoever holds it: a decision, once), or signed in (anyone may
+    # change it later this way, named in history).
+    decided_through_link = models.BooleanField(default=False, editable=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
     history = HistoricalRecords()
 
@@ -358,3 +403,34 @@ class ContactRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Request for {self.requested.name} ({self.get_decision_display()})"
+
+    @property
+    def is_decided(self) -> bool:
+        return self.decision != self.Decision.PENDING
+
+    def can_be_decided_by(self, user) -> bool:
+        """The person asked for, signed in, or someone who looks after requests."""
+        return user.is_authenticated and (
+            (self.requested.user_id is not None and self.requested.user_id == user.pk)
+            or user.has_perm("callers.change_contactrequest")
+        )
+
+
+class ContactRequestOpening(models.Model):
+    """Each time the emailed link to a request was followed (5.8d): when, and who if they were
+    signed in. Written, never changed."""
+
+    contact_request = models.ForeignKey(
+        ContactRequest, on_delete=models.CASCADE, related_name="openings"
+    )
+    opened_at = models.DateTimeField(default=timezone.now)
+    signed_in_as = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-opened_at"]
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return f"Request {self.contact_request_id} opened {self.opened_at:%Y-%m-%d %H:%M}"

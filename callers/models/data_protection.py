@@ -7,6 +7,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from callers.models.calls import Caller
+from opcc_calls.text import TypedText
 
 #: What anonymised text says in place of what was there.
 REMOVED = "[Removed under the retention schedule]"
@@ -45,7 +46,7 @@ class CallerMerge(models.Model):
         return f"#{self.merged_id} merged into #{self.survivor_id}"
 
 
-class RetentionRule(models.Model):
+class RetentionRule(TypedText, models.Model):
     """How long each kind of record is kept after the caller's last contact, and what then."""
 
     class Kind(models.TextChoices):

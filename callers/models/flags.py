@@ -12,6 +12,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from callers.models.calls import Caller
+from opcc_calls.text import TypedText
 
 FLAG_REVIEW_MONTHS = 6
 SILVER_EVERY_DAYS = 14
@@ -33,7 +34,7 @@ def _span(hours: int) -> str:
     return f"{days} day{'s' if days != 1 else ''}" if days != 1 else "24 hours"
 
 
-class Rule(models.Model):
+class Rule(TypedText, models.Model):
     """When a caller becomes a candidate: N or more calls (or different staff) within any
     window of the given length. Managers edit these; each says in plain English why it fired."""
 
@@ -124,7 +125,7 @@ class FlagQuerySet(models.QuerySet):
         return self.active().filter(review_date__lt=today or timezone.localdate())
 
 
-class Flag(models.Model):
+class Flag(TypedText, models.Model):
     """A caller flagged as frequent or regular by the Business and Compliance Manager (5.6),
     with the agreed response every handler follows (5.3c)."""
 
@@ -221,7 +222,7 @@ class Flag(models.Model):
         return self.is_active and self.review_date < timezone.localdate()
 
 
-class FlagReview(models.Model):
+class FlagReview(TypedText, models.Model):
     """A flag renewed at review, with the reasons and the new review date."""
 
     flag = models.ForeignKey(Flag, on_delete=models.CASCADE, related_name="reviews")
@@ -241,7 +242,7 @@ class FlagReview(models.Model):
         return f"{self.flag} renewed to {self.new_review_date}"
 
 
-class Meeting(models.Model):
+class Meeting(TypedText, models.Model):
     """An SMT meeting (where callers are flagged, 5.6) or a fortnightly Silver meeting (where
     frequent callers are a standing agenda item)."""
 
@@ -274,7 +275,7 @@ class Meeting(models.Model):
         return self.date + timedelta(days=SILVER_EVERY_DAYS)
 
 
-class MeetingItem(models.Model):
+class MeetingItem(TypedText, models.Model):
     """One caller on a meeting's standing agenda item, as it stood when the meeting was opened,
     and the decision recorded for them."""
 

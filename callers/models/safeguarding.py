@@ -8,9 +8,10 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from callers.models.calls import Call, Caller
+from opcc_calls.text import TypedText
 
 
-class Concern(models.Model):
+class Concern(TypedText, models.Model):
     """A handler's concern that a caller may be vulnerable, raised with a manager (5.8i, 5.8j)."""
 
     class Kind(models.TextChoices):
@@ -67,7 +68,7 @@ class Concern(models.Model):
         return self.closed_at is None
 
 
-class Referral(models.Model):
+class Referral(TypedText, models.Model):
     """A safeguarding referral a manager made to the force or a safeguarding body (5.3b)."""
 
     class Body(models.TextChoices):
@@ -120,7 +121,7 @@ class Referral(models.Model):
         return reverse("callers:referral", args=[self.pk])
 
 
-class RiskWord(models.Model):
+class RiskWord(TypedText, models.Model):
     """Words in what a handler types that suggest an immediate risk to life."""
 
     word = models.CharField(max_length=60, unique=True)

@@ -28,8 +28,9 @@ from callers.selectors.safeguarding import safeguarding_summary
 from opcc_calls.history import Change, merged, record_changes, who
 
 MATCH_LIMIT = 10
+NAME_LIMIT, PHONE_LIMIT = 200, 40
 CONTACT_REQUEST_SALT = "callers.contact-request"
-CONTACT_REQUEST_LINK_DAYS = 30
+CONTACT_REQUEST_LINK_DAYS = 7
 # The loosest name match we still show: "Jon Smith" for "John Smith" scores well above it.
 SQLITE_MIN_RATIO = 0.6
 PG_MIN_SIMILARITY = 0.3
@@ -111,7 +112,8 @@ def _with_recent_activity(callers, *, now=None):
 def find_callers(*, name: str = "", phone: str = "") -> list[Caller]:
     """Callers matching a phone number (exact, or partly typed) and/or a name (loosely),
     best first, each annotated with calls in the last 30 days and their last contact."""
-    name, phone = name.strip(), phone.strip()
+    # Forms bound every search; this bounds any other way in (no search may hold a server).
+    name, phone = name[:NAME_LIMIT].strip(), phone[:PHONE_LIMIT].strip()
     if phone and not phones.looks_like_phone(phone) and not name:
         name, phone = phone, ""  # a name typed into the one search box
     ids: list[int] = []
@@ -236,16 +238,24 @@ def contact_request_token(contact_request: ContactRequest) -> str:
     return signing.dumps(contact_request.pk, salt=CONTACT_REQUEST_SALT)
 
 
+def contact_requests():
+    """Requests with what their page shows, in one query."""
+    return ContactRequest.objects.select_related(
+        "call__caller", "call__handler", "call__dmts_entry", "requested"
+    )
+
+
 def contact_request_from_token(token: str) -> ContactRequest | None:
     """The request a link's token names, or None for a token tampered with or expired."""
     try:
         pk = signing.loads(
-            token, salt=CONTACT_REQUEST_SALT, max_age=CONTACT_REQUEST_LINK_DAYS * 24 * 3600
+            token[:200], salt=CONTACT_REQUEST_SALT, max_age=CONTACT_REQUEST_LINK_DAYS * 24 * 3600
         )
     except signing.BadSignature:
         return None
-    return (
-        ContactRequest.objects.select_related("call__caller", "call__handler", "requested")
-        .filter(pk=pk)
-        .first()
-    )
+    return contact_request_for_link(pk)
+
+
+def contact_request_for_link(pk) -> ContactRequest | None:
+    """The request a followed link opened (kept in the session), if it still exists."""
+    return contact_requests().filter(pk=pk).first() if isinstance(pk, int) else None

@@ -314,12 +314,27 @@ def import_rows(content: bytes) -> list[dict[str, str]]:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ValidationError("Save the spreadsheet as CSV (UTF-8) and try again.") from error
-    reader = csv.DictReader(io.StringIO(text))
-    headers = [h.strip().lower() for h in reader.fieldnames or []]
-    missing = [h for h in REQUIRED if h not in headers]
-    if missing:
-        raise ValidationError(f"The file has no column for: {', '.join(missing)}.")
-    return [{k.strip().lower(): (v or "").strip() for k, v in row.items() if k} for row in reader]
+    if "\x00" in text:
+        raise ValidationError(
+            "The file holds a NUL character, so it is not a CSV file as saved by a spreadsheet: "
+            "open it in the spreadsheet and save it as CSV (UTF-8) again."
+        )
+    # newline="": rows may end in CR LF, LF or (an old Mac export) CR alone.
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        headers = [h.strip().lower() for h in reader.fieldnames or []]
+        missing = [h for h in REQUIRED if h not in headers]
+        if missing:
+            raise ValidationError(f"The file has no column for: {', '.join(missing)}.")
+        return [
+            {k.strip().lower(): (v or "").strip() for k, v in row.items() if isinstance(k, str)}
+            for row in reader
+        ]
+    except csv.Error as error:
+        raise ValidationError(
+            f"Row {reader.line_num} could not be read ({error}): a cell may be far longer than "
+            "any in a frequent calls log, or a quotation mark left open."
+        ) from error
 
 
 def import_check(rows: list[dict[str, str]]) -> list[Row]:

@@ -10,14 +10,23 @@ import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
-from callers.models import Call, Caller, CallerActivity, CallerPhone, ContactRequest, StaffContact
+from callers.models import (
+    Call,
+    Caller,
+    CallerActivity,
+    CallerPhone,
+    ContactRequest,
+    ContactRequestOpening,
+    StaffContact,
+)
 from callers.selectors.calls import CONTACT_REQUEST_LINK_DAYS, contact_request_token
 from callers.services.activity import caller_activity_record
 from callers.services.safeguarding import concern_raise
@@ -125,8 +134,13 @@ def contact_request_notify(contact_request_id: int) -> bool:
     contact_request = ContactRequest.objects.select_related(
         "call__caller", "call__handler", "requested"
     ).get(pk=contact_request_id)
-    link = settings.SITE_URL + reverse(
-        "callers:request_decide", args=[contact_request_token(contact_request)]
+    # The token goes in the query string, which the access log leaves out (gunicorn.conf.py),
+    # and the page it opens moves it to the session and drops it from the address at once.
+    link = (
+        settings.SITE_URL
+        + reverse("callers:request_decide")
+        + "?"
+        + urlencode({"t": contact_request_token(contact_request)})
     )
     context = {
         "contact_request": contact_request,
@@ -153,18 +167,45 @@ def contact_request_notify(contact_request_id: int) -> bool:
     return True
 
 
+ALREADY_DECIDED = (
+    "A decision has been recorded already. To change it, sign in to OPCC Calls, or ask the "
+    "office to change it."
+)
+
+
 @transaction.atomic
 def contact_request_decide(
-    *, contact_request: ContactRequest, decision: str, note: str = ""
+    *, contact_request: ContactRequest, decision: str, note: str = "", decided_by=None
 ) -> ContactRequest:
-    """The person asked for records whether they will call back (5.8d)."""
+    """Record whether the person asked for will call back (5.8d). Through the emailed link
+    (`decided_by` None: they may never sign in, like the Commissioner) a request is decided
+    once; signed in, the person asked for (or whoever looks after requests) may change it."""
     if decision == ContactRequest.Decision.PENDING:
         raise ValidationError({"decision": "Choose what you have decided."})
-    contact_request = ContactRequest.objects.select_for_update().get(pk=contact_request.pk)
-    contact_request.decision = decision
-    contact_request.decision_note = note
+    contact_request = (
+        ContactRequest.objects.select_for_update(of=("self",))
+        .select_related("requested")
+        .get(pk=contact_request.pk)
+    )
+    if decided_by is None and contact_request.is_decided:
+        raise ValidationError(ALREADY_DECIDED)
+    if decided_by is not None and not contact_request.can_be_decided_by(decided_by):
+        raise PermissionDenied
+    changing = contact_request.is_decided
+    contact_request.decision, contact_request.decision_note = decision, note
     contact_request.decided_at = timezone.now()
-    # The person asked for may never sign in (the Commissioner): the reason names them.
-    return save_with_history(
-        contact_request, user=None, reason="Decision recorded by the person asked for"
+    contact_request.decided_by = decided_by
+    contact_request.decided_through_link = decided_by is None
+    reason = (
+        "Decision recorded through the emailed link"
+        if decided_by is None
+        else ("Decision changed" if changing else "Decision recorded") + " after signing in"
+    )
+    return save_with_history(contact_request, user=decided_by, reason=reason)
+
+
+def contact_request_opened(*, contact_request: ContactRequest, user) -> None:
+    """Record that the emailed link was followed (and who, if they were signed in)."""
+    ContactRequestOpening.objects.create(
+        contact_request=contact_request, signed_in_as=user if user.is_authenticated else None
     )

@@ -59,9 +59,12 @@ def retention_schedule_install() -> None:
         )
 
 
-def sensitive_access_log(*, user, caller_id: int, what: str) -> None:
-    """Record that someone opened sensitive detail about a caller."""
-    SensitiveAccess.objects.create(user=user, caller_id=caller_id, what=what)
+def sensitive_access_log(*, user, caller_ids: list[int], what: str) -> None:
+    """Record that someone saw sensitive detail about these callers (one row each, one
+    query however many)."""
+    SensitiveAccess.objects.bulk_create(
+        [SensitiveAccess(user=user, caller_id=pk, what=what) for pk in dict.fromkeys(caller_ids)]
+    )
 
 
 @transaction.atomic
@@ -146,6 +149,8 @@ def callers_merge(*, survivor: Caller, merged: Caller, merged_by) -> CallerMerge
         if name.strip() and name.strip() not in known and name.strip() != survivor.full_name:
             known.append(name.strip())
     survivor.other_names = ", ".join(known)[:300]
+    # Records under legal hold stay under it, whichever record they now sit on.
+    survivor.legal_hold = survivor.legal_hold or merged.legal_hold
     survivor.version += 1
     # Reasons name records by number only: history outlives either record's retention.
     save_with_history(survivor, user=merged_by, reason=f"Merged in caller #{merged.pk}")

@@ -3,7 +3,7 @@ page and edits, and the signed link for a request to speak to someone (policy 5.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from callers import charts
 from callers.forms.calls import (
+    CallerFinderForm,
     CallerForm,
     CallerSearchForm,
     ContactRequestDecisionForm,
@@ -23,6 +24,7 @@ from callers.selectors.safeguarding import risk_words_in
 from callers.services import calls as services
 from callers.services.data_protection import sensitive_access_log
 from opcc_calls.concurrency import StaleEdit
+from opcc_calls.forms import RECORD_ID
 from opcc_calls.permissions import requires
 
 CALLS_PER_PAGE = 25
@@ -35,6 +37,7 @@ def _log_call_page(
     *,
     caller: Caller | None = None,
     matches: list | None = None,
+    finder: CallerFinderForm | None = None,
 ) -> HttpResponse:
     return render(
         request,
@@ -45,6 +48,7 @@ def _log_call_page(
             "card": selectors.handling_card(caller) if caller else None,
             "matches": matches,
             "searched": matches is not None,
+            "finder": finder,
             "risk_words": risk_words_in(
                 f"{form.data.get('about', '')} {form.data.get('outcome', '')}"
             ),
@@ -53,8 +57,18 @@ def _log_call_page(
 
 
 def _caller(value: str) -> Caller | None:
-    """The current caller a form field names, or None for anything else (never a 500)."""
-    return Caller.objects.current().filter(pk=value).first() if value.isdigit() else None
+    """The current caller a form field names, or None for anything else (never a 500: not for
+    '²', which str.isdigit() accepts, nor for a number past what the database holds)."""
+    return (
+        Caller.objects.current().filter(pk=int(value)).first() if RECORD_ID.match(value) else None
+    )
+
+
+def _find(data) -> tuple[list | None, CallerFinderForm]:
+    """The callers matching what was typed, or none when it is not a search a handler could
+    have typed (too long, a NUL byte): the form says what is wrong."""
+    finder = CallerFinderForm(data)
+    return (selectors.find_callers(**finder.cleaned_data) if finder.is_valid() else []), finder
 
 
 @requires("callers.add_call")
@@ -76,12 +90,10 @@ def log_call(request: HttpRequest) -> HttpResponse:
         elif action != "clear":
             caller = _caller(data.get("caller", ""))
         data["caller"] = caller.pk if caller else ""
-        matches = (
-            selectors.find_callers(name=data.get("full_name", ""), phone=data.get("phone", ""))
-            if action == "search"
-            else None
+        matches, finder = _find(data) if action == "search" else (None, None)
+        return _log_call_page(
+            request, LogCallForm(initial=data), caller=caller, matches=matches, finder=finder
         )
-        return _log_call_page(request, LogCallForm(initial=data), caller=caller, matches=matches)
     form = LogCallForm(request.POST)
     if not form.is_valid():
         return _log_call_page(request, form, caller=form.cleaned_data.get("caller"))
@@ -95,11 +107,11 @@ def log_call(request: HttpRequest) -> HttpResponse:
 @require_POST
 def log_call_matches(request: HttpRequest) -> HttpResponse:
     """htmx: matching callers as the handler types a number or a name."""
-    matches = selectors.find_callers(
-        name=request.POST.get("full_name", ""), phone=request.POST.get("phone", "")
-    )
+    matches, finder = _find(request.POST)
     return render(
-        request, "callers/calls/log_call.html#matches", {"matches": matches, "searched": True}
+        request,
+        "callers/calls/log_call.html#matches",
+        {"matches": matches, "searched": True, "finder": finder},
     )
 
 
@@ -118,7 +130,9 @@ def caller_card(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("callers.view_call")
 @require_GET
 def call_logged(request: HttpRequest, pk: int) -> HttpResponse:
-    call = get_object_or_404(Call.objects.select_related("caller", "dmts_entry"), pk=pk)
+    call = get_object_or_404(
+        Call.objects.visible_to(request.user).select_related("caller", "dmts_entry"), pk=pk
+    )
     return render(
         request,
         "callers/calls/call_logged.html",
@@ -154,7 +168,10 @@ def caller_search(request: HttpRequest) -> HttpResponse:
 def caller_detail(request: HttpRequest, pk: int) -> HttpResponse:
     caller = get_object_or_404(Caller.objects.select_related("activity", "merged_into"), pk=pk)
     calls = Paginator(
-        Call.objects.for_caller(caller).select_related("handler"), CALLS_PER_PAGE
+        Call.objects.for_caller(caller)
+        .with_entry_openable_by(request.user)
+        .select_related("handler"),
+        CALLS_PER_PAGE,
     ).get_page(request.GET.get("page"))
     context = {
         "caller": caller,
@@ -169,7 +186,7 @@ def caller_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if context["concerns"] or context["referrals"]:
             sensitive_access_log(
                 user=request.user,
-                caller_id=caller.pk,
+                caller_ids=[caller.pk],
                 what="concerns and referrals on the caller's page",
             )
     return render(request, "callers/calls/caller_detail.html", context)
@@ -198,23 +215,11 @@ def caller_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "callers/calls/caller_edit.html", {"caller": caller, "form": form})
 
 
-@login_not_required
-@require_http_methods(["GET", "POST"])
-def request_decide(request: HttpRequest, token: str) -> HttpResponse:
-    """The person a caller asked for records whether they will call back (5.8d). Reached from
-    the emailed link, which is signed and expires: they may never sign in (the Commissioner)."""
-    contact_request = selectors.contact_request_from_token(token)
-    if contact_request is None:
-        return render(request, "callers/calls/request_link_expired.html", status=404)
-    form = ContactRequestDecisionForm(request.POST or None)
-    if form.is_valid():
-        try:
-            services.contact_request_decide(contact_request=contact_request, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, "Thank you: your decision has been recorded.")
-            return redirect("callers:request_decide", token)
+#: Where a followed link keeps the request it opened (so the token leaves the address).
+LINK_SESSION_KEY = "contact_request_link"
+
+
+def _request_page(request: HttpRequest, contact_request, form, **context) -> HttpResponse:
     return render(
         request,
         "callers/calls/request_decide.html",
@@ -223,8 +228,62 @@ def request_decide(request: HttpRequest, token: str) -> HttpResponse:
             "call": contact_request.call,
             "caller": contact_request.call.caller,
             "form": form,
+            **context,
         },
     )
 
 
-request_decide.required_permission = "signed link"
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def request_decide(request: HttpRequest) -> HttpResponse:
+    """The person a caller asked for records whether they will call back (5.8d), from the
+    emailed link: signed and short-lived, for people who may never sign in (the Commissioner).
+    Following it records the opening and moves the token from the address into the session;
+    the link decides once, and a later change needs signing in."""
+    token = request.GET.get("t")
+    if token is not None:
+        contact_request = selectors.contact_request_from_token(token)
+        if contact_request is None:
+            return render(request, "callers/calls/request_link_expired.html", status=404)
+        services.contact_request_opened(contact_request=contact_request, user=request.user)
+        request.session[LINK_SESSION_KEY] = contact_request.pk
+        return redirect("callers:request_decide")
+    contact_request = selectors.contact_request_for_link(request.session.get(LINK_SESSION_KEY))
+    if contact_request is None:
+        return render(request, "callers/calls/request_link_expired.html", status=404)
+    form = None if contact_request.is_decided else ContactRequestDecisionForm(request.POST or None)
+    if request.method == "POST" and form is None:
+        messages.error(request, services.ALREADY_DECIDED)
+    elif form is not None and form.is_valid():
+        try:
+            services.contact_request_decide(contact_request=contact_request, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Thank you: your decision has been recorded.")
+            return redirect("callers:request_decide")
+    return _request_page(request, contact_request, form)
+
+
+request_decide.required_permission = "none: the signed link emailed to the person asked for"
+
+
+@requires("callers.view_contactrequest")
+@require_http_methods(["GET", "POST"])
+def request_change(request: HttpRequest, pk: int) -> HttpResponse:
+    """Signed in, the person asked for decides or changes their decision; so may whoever looks
+    after requests (the Compliance Officer). History names who."""
+    contact_request = get_object_or_404(selectors.contact_requests(), pk=pk)
+    if not contact_request.can_be_decided_by(request.user):
+        raise PermissionDenied
+    form = ContactRequestDecisionForm(
+        request.POST or None,
+        initial={"decision": contact_request.decision, "note": contact_request.decision_note},
+    )
+    if form.is_valid():
+        services.contact_request_decide(
+            contact_request=contact_request, decided_by=request.user, **form.cleaned_data
+        )
+        messages.success(request, "Your decision has been recorded.")
+        return redirect("callers:request_change", contact_request.pk)
+    return _request_page(request, contact_request, form, signed_in=True)

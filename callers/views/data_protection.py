@@ -80,7 +80,7 @@ def subject_access_export(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything held about one caller, as one document to print or save."""
     caller = get_object_or_404(Caller.objects.current(), pk=pk)
     services.sensitive_access_log(
-        user=request.user, caller_id=caller.pk, what="subject access export"
+        user=request.user, caller_ids=[caller.pk], what="subject access export"
     )
     return render(
         request,

@@ -55,11 +55,16 @@ def concerns(request: HttpRequest) -> HttpResponse:
         if state == "open"
         else queryset.filter(closed_at__isnull=False).order_by("-closed_at", "-pk")
     )
+    page = window(queryset, request.GET.get("page"), per_page=25)
+    # The queue shows each caller's name beside the kind of concern: that is sensitive too.
+    sensitive_access_log(
+        user=request.user, caller_ids=[c.caller_id for c in page], what="the concerns queue"
+    )
     return render(
         request,
         "callers/safeguarding/concerns.html",
         {
-            "page": window(queryset, request.GET.get("page"), per_page=25),
+            "page": page,
             "state": state,
             "query": f"state={state}&",
         },
@@ -99,10 +104,10 @@ def _decision_page(
             else:
                 messages.success(request, how.done)
             return redirect(record)
-    else:
-        sensitive_access_log(
-            user=request.user, caller_id=record.caller_id, what=f"{name} #{record.pk}"
-        )
+    # Whenever the detail is shown: opened, or shown again beside a form's errors.
+    sensitive_access_log(
+        user=request.user, caller_ids=[record.caller_id], what=f"{name} #{record.pk}"
+    )
     return render(
         request,
         f"callers/safeguarding/{name}.html",

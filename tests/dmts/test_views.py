@@ -174,8 +174,9 @@ class TestEntryPage:
         assert call.about == "Corrected text"
 
     def test_a_handler_may_not_correct_anothers_entry(self, handler_client):
+        """Nor open it: to them it does not exist (one rule, entries_visible_to)."""
         call = log_call()
-        assert handler_client.get(reverse("dmts:correct", args=[call.pk])).status_code == 403
+        assert handler_client.get(reverse("dmts:correct", args=[call.pk])).status_code == 404
 
     def test_void_keeps_the_entry_visible_with_its_reason(self, compliance_client):
         [entry] = entries(1)

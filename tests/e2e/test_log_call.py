@@ -101,7 +101,7 @@ def test_request_for_a_named_person_emails_them_and_they_record_a_decision(
         page.wait_for_timeout(100)
     [message] = smtp_server.messages
     assert message["To"] == "ce@opcc.example"
-    link = re.search(r"https?://\S+/callers/requests/\S+/", message.get_content()).group(0)
+    link = re.search(r"https?://\S+/callers/requests/\?t=\S+", message.get_content()).group(0)
 
     # The person asked for may never sign in: the emailed link is enough.
     recipient = open_page(base_url=None)
@@ -110,7 +110,8 @@ def test_request_for_a_named_person_emails_them_and_they_record_a_decision(
     assert_accessible(recipient)
     recipient.get_by_label("Will call back").check()
     recipient.get_by_role("button", name="Record my decision").click()
-    expect(recipient.get_by_text("your decision has been recorded")).to_be_visible()
+    expect(recipient.get_by_text("Thank you: your decision has been recorded")).to_be_visible()
+    expect(recipient).to_have_url(re.compile(r"/callers/requests/$"))  # the token has gone
     assert ContactRequest.objects.get().decision == "will_call_back"
 
 

@@ -84,9 +84,10 @@ class Command(BaseCommand):
         """Demo users sign in with a password alone; a real office keeps the second factor
         required (the installed default). Says how to turn it back on."""
         policy = SecurityPolicy.current()
-        if policy.require_second_factor and not policy.history.exclude(
-            history_change_reason__isnull=True
-        ).exists():
+        if (
+            policy.require_second_factor
+            and not policy.history.exclude(history_change_reason__isnull=True).exists()
+        ):
             policy.require_second_factor = False
             save_with_history(policy, user=None, reason="Demo data: development only")
         self.stdout.write(

@@ -219,8 +219,8 @@ class TestRiskWords:
         ).content.decode()
         assert "Call 999" not in html
 
-    def test_without_javascript_the_confirmation_shows_it(self, handler_client):
-        call = CallFactory(about="Threatened suicide if nobody called back")
+    def test_without_javascript_the_confirmation_shows_it(self, handler_client, handler_user):
+        call = CallFactory(handler=handler_user, about="Threatened suicide if nobody called back")
         html = handler_client.get(reverse("callers:logged", args=[call.pk])).content.decode()
         assert "Call 999" in html
 

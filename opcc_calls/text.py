@@ -1,0 +1,28 @@
+"""Text as people type it, or paste it from Word: control characters (a vertical tab, an
+escape) carry no meaning here and break spreadsheets, so they never reach the database."""
+
+import re
+
+from django.db import models
+
+#: ASCII control characters other than tab, line feed and carriage return, and DEL.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def without_control_characters(text: str) -> str:
+    return CONTROL_CHARACTERS.sub("", text)
+
+
+class TypedText:
+    """For a model people type into: validation (`full_clean`, which every service and the
+    admin run) first removes control characters from its text fields."""
+
+    def clean_fields(self, exclude=None) -> None:
+        for field in self._meta.concrete_fields:
+            if isinstance(field, models.CharField | models.TextField) and (
+                not exclude or field.name not in exclude
+            ):
+                value = getattr(self, field.attname)
+                if isinstance(value, str):
+                    setattr(self, field.attname, without_control_characters(value))
+        super().clean_fields(exclude=exclude)
