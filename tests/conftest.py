@@ -1,11 +1,17 @@
 import os
+import uuid
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
+from callers.models import Concern, Referral
+from callers.services.calls import call_log
+from callers.services.flags import meeting_open
 from opcc_calls.middleware import SECOND_FACTOR_SESSION_KEY
 from opcc_calls.roles import Role
-from tests.factories import UserFactory
+from tests.factories import CallerFactory, StaffContactFactory, UserFactory
+from tests.helpers import flag, frequent_caller
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls our browser tests make
 # around it are ordinary synchronous code, which Django would otherwise refuse in that thread.
@@ -112,3 +118,41 @@ def smtp_server(settings):
     settings.EMAIL_USE_TLS, settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD = False, "", ""
     yield inbox
     controller.stop()
+
+
+@pytest.fixture
+def world(handler_user, manager_user):
+    """One of everything a URL can name, the call taken by the handler."""
+    caller = frequent_caller()
+    made = flag(caller, manager_user)
+    call = call_log(
+        handler=handler_user,
+        submission_token=uuid.uuid4(),
+        caller=caller,
+        call_type="named_person",
+        about="Asked for the Chief Executive.",
+        requested=StaffContactFactory(),
+        request_reason="A letter.",
+        received_at=timezone.now(),
+    ).call
+    meeting = meeting_open(kind="silver", day=timezone.localdate(), created_by=manager_user)
+    concern = Concern.objects.create(
+        caller=caller, raised_by=handler_user, kind="other", noticed="Sounded upset."
+    )
+    referral = Referral.objects.create(
+        caller=caller,
+        referred_to="force",
+        lawful_basis="public_task",
+        consent="yes",
+        made_by=manager_user,
+    )
+    return {
+        "caller": caller,
+        "other": CallerFactory(),
+        "flag": made,
+        "call": call,
+        "meeting": meeting,
+        "item": meeting.items.get(),
+        "concern": concern,
+        "referral": referral,
+    }

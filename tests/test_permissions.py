@@ -4,20 +4,15 @@ page cannot arrive without someone deciding who may see it. And every view of ou
 the permission it needs."""
 
 import re
-import uuid
 
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils import timezone
 
-from callers.models import Concern, Referral
-from callers.services.calls import call_log
-from callers.services.flags import meeting_open
 from opcc_calls.permissions import SIGNED_IN
 from tests.conftest import sign_in_fully
-from tests.factories import CallerFactory, StaffContactFactory, UserFactory
-from tests.helpers import flag, frequent_caller
+from tests.factories import UserFactory
+from tests.helpers import world_args
 
 pytestmark = pytest.mark.django_db
 
@@ -134,83 +129,6 @@ EXPECTED = {
     "callers:subject_access": (LOGIN, 403, 403, 403, 200),
     "callers:import": (LOGIN, 403, 403, 403, 200),
 }
-
-
-@pytest.fixture
-def world(handler_user, manager_user):
-    """One of everything a URL can name, the call taken by the handler."""
-    caller = frequent_caller()
-    made = flag(caller, manager_user)
-    call = call_log(
-        handler=handler_user,
-        submission_token=uuid.uuid4(),
-        caller=caller,
-        call_type="named_person",
-        about="Asked for the Chief Executive.",
-        requested=StaffContactFactory(),
-        request_reason="A letter.",
-        received_at=timezone.now(),
-    ).call
-    meeting = meeting_open(kind="silver", day=timezone.localdate(), created_by=manager_user)
-    concern = Concern.objects.create(
-        caller=caller, raised_by=handler_user, kind="other", noticed="Sounded upset."
-    )
-    referral = Referral.objects.create(
-        caller=caller,
-        referred_to="force",
-        lawful_basis="public_task",
-        consent="yes",
-        made_by=manager_user,
-    )
-    return {
-        "caller": caller,
-        "other": CallerFactory(),
-        "flag": made,
-        "call": call,
-        "meeting": meeting,
-        "item": meeting.items.get(),
-        "concern": concern,
-        "referral": referral,
-    }
-
-
-def world_args(name: str, world: dict):
-    """The arguments that make a URL name a real object of the world."""
-    by_model = {
-        "callers:card": world["caller"],
-        "callers:detail": world["caller"],
-        "callers:edit": world["caller"],
-        "callers:concern_new": world["caller"],
-        "callers:referral_new": world["caller"],
-        "callers:flag_new": world["caller"],
-        "callers:legal_hold": world["caller"],
-        "callers:subject_access": world["caller"],
-        "callers:flag": world["flag"],
-        "callers:flag_renew": world["flag"],
-        "callers:flag_response": world["flag"],
-        "callers:flag_end": world["flag"],
-        "callers:concern": world["concern"],
-        "callers:referral": world["referral"],
-        "callers:meeting": world["meeting"],
-        "callers:meeting_decide": world["item"],
-        "callers:logged": world["call"],
-        "callers:request_change": world["call"].contact_request,
-        "dmts:entry": world["call"],
-        "dmts:correct": world["call"],
-        "dmts:review": world["call"],
-        "dmts:void": world["call"],
-        "mfa_edit_webauthn": None,
-        "mfa_remove_webauthn": None,
-    }
-    if name in by_model:
-        record = by_model[name]
-        return [record.pk if record else 999999]
-    return {
-        "callers:merge": [world["caller"].pk, world["other"].pk],
-        "account_reset_password_from_key": {"uidb36": "1", "key": "not-a-key"},
-        "openid_connect_login": {"provider_id": "office"},
-        "openid_connect_callback": {"provider_id": "office"},
-    }.get(name, [])
 
 
 @pytest.fixture
