@@ -1,5 +1,7 @@
 """Journey: each role signs in and lands on its home page; sign-in and home pass axe-core."""
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -71,6 +73,39 @@ def test_a_first_sign_in_sets_up_the_required_second_factor(page: Page, handler_
     page.get_by_label("Authenticator code").fill(totp_code(secret))
     page.get_by_role("button", name="Activate").click()
     expect(page.get_by_role("heading", name="Recovery codes")).to_be_visible()
+    expect(page.get_by_label("Unused codes")).to_have_value(re.compile(r"^\d{8}(\s+\d{8}){9}$"))
     assert_accessible(page)
     page.get_by_role("link", name="Log a call").first.click()
     expect(page.get_by_role("heading", name="Log a call")).to_be_visible()
+
+
+def test_a_security_key_as_the_second_factor(page: Page, handler_user):
+    """WebAuthn, with Chromium's virtual authenticator standing in for a key on the desk."""
+    sign_in(page, handler_user.username)
+    webauthn = page.context.new_cdp_session(page)
+    webauthn.send("WebAuthn.enable")
+    webauthn.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "usb",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+            }
+        },
+    )
+    page.get_by_role("link", name="Second factor").click()
+    page.goto("/accounts/2fa/webauthn/add/")
+    assert_accessible(page)
+    page.get_by_label("Name").fill("Desk key")
+    page.get_by_role("button", name="Add").click()
+    expect(page.get_by_text("Security key added.")).to_be_visible()
+    page.get_by_role("button", name="Sign out").click()
+
+    page.get_by_label("Username").fill(handler_user.username)
+    page.get_by_label("Password").fill("correct-horse-battery")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Use a security key or passkey").click()
+    expect(page.get_by_role("heading", name="Taking calls")).to_be_visible()
