@@ -3,13 +3,18 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/opcc_calls_bench \
         .venv/bin/python bench/generate.py --callers 200000 --calls 2000000
 
-Run `manage.py migrate` against that database first (`make bench` does both). Rows are made
-with generate_series in the database itself, so two million calls take a minute or two. Call
-times follow the demo's shape: most callers call once or twice, a few hundred call daily.
+Run `manage.py migrate` against that database first (`make bench` does both). Callers get
+British names drawn from Faker's en_GB lists (364 first names, the common ones more often, and
+500 surnames weighted as Faker weights them), so, as in life, some people share a name; a few
+have another name they use. Calls follow a long tail: most callers call once or twice, a few
+hundred call weekly or daily, and one caller has called 5,000 times over three years. What
+each call is about is drawn from a thousand words, so a word may be common or rare.
+Rows are made with COPY and generate_series, so two million calls take a minute or two.
 """
 
 import argparse
 import os
+import random
 import sys
 import time
 from pathlib import Path
@@ -22,48 +27,53 @@ import django  # noqa: E402
 django.setup()
 
 from django.db import connection  # noqa: E402
+from faker.providers.lorem.en_US import Provider as Words  # noqa: E402
+from faker.providers.person.en_GB import Provider as Names  # noqa: E402
 
 from callers.services.flags import matches_refresh  # noqa: E402
 from opcc_calls.models import User  # noqa: E402
 
+#: The caller who calls most, and the word only a few calls mention (for a rare-word search).
+BUSIEST_CALLS = 5_000
+RARE_WORD = "zebedee"
+
 STEPS = {
-    "callers": """
-        INSERT INTO callers_caller (full_name, other_names, email, postal_address, notes,
-            reasonable_adjustments, created_at, version, legal_hold)
-        SELECT (ARRAY['John','Jon','Mary','Margaret','Ahmed','Priya','Sean','Susan','David',
-                      'Fatima','Peter','Linda','Gary','Helen','Imran','Karen'])[1 + i %% 16]
-               || ' ' ||
-               (ARRAY['Smith','Jones','Taylor','Brown','Khan','Patel','Walker','Wright',
-                      'Thompson','Evans','Roberts','Hughes','Begum','Singh','Clarke'])
-                      [1 + (i / 16) %% 15]
-               || ' ' || i,
-               '', '', '', '', '', now() - interval '400 days', 1, false
-        FROM generate_series(1, %(callers)s) AS i
-    """,
     "phones": """
         INSERT INTO callers_callerphone (caller_id, number, created_at)
         SELECT id, '+4420' || lpad((id %% 100000000)::text, 8, '0'), created_at
         FROM callers_caller
     """,
-    # 5% of callers make 60% of the calls; times spread over 400 days, office hours.
+    # A long tail: the caller drawn for each call is skewed towards the first ids (random()^3),
+    # over 400 days, in office hours; the first caller also gets BUSIEST_CALLS over three years.
     "calls": """
         INSERT INTO callers_call (caller_id, handler_id, received_at, call_type, about, outcome,
             identity_check, complaint_status, police_department, published_route_given,
             organisation, selling, abusive, submission_token, logged_at, version)
         SELECT c.caller_id,
                h.ids[1 + (i %% array_length(h.ids, 1))],
-               now() - (random() * interval '400 days'),
+               least(date_trunc('day', now() - (c.span * random())) + interval '8 hours'
+                   + random() * interval '9 hours', now() - random() * interval '1 hour'),
                (ARRAY['enquiry','enquiry','enquiry','other','police_hq'])[1 + i %% 5],
-               'Asked about ' || (ARRAY['speeding in the village','the police precept',
-                 'a burglary report','anti-social behaviour','a lost property claim'])[1 + i %% 5],
+               (ARRAY['Asked about','Complained about','Wanted help with','Called about'])
+                   [1 + i %% 4] || ' ' || w.words[1 + (hashint4(i) & 2147483647) %% w.n]
+                   || ' ' || w.words[1 + (hashint4(i * 3) & 2147483647) %% w.n]
+                   || ' near ' || w.words[1 + (hashint4(i * 5) & 2147483647) %% w.n],
                'Explained the options.', 'not_needed', '', '', false, '', '', false,
                gen_random_uuid(), now(), 1
         FROM generate_series(1, %(calls)s) AS i
-        CROSS JOIN LATERAL (SELECT CASE WHEN i %% 10 < 6
-                   THEN 1 + (hashint4(i) & 2147483647) %% greatest(%(callers)s / 20, 1)
-                   ELSE 1 + (hashint4(i * 7) & 2147483647) %% %(callers)s END
-                   + (SELECT min(id) - 1 FROM callers_caller) AS caller_id) c
+        CROSS JOIN (SELECT min(id) AS first FROM callers_caller) f
+        CROSS JOIN LATERAL (
+            SELECT CASE WHEN i <= %(busiest)s THEN f.first
+                        ELSE f.first + floor(%(callers)s * power(random(), 3))::int END
+                       AS caller_id,
+                   CASE WHEN i <= %(busiest)s THEN interval '1095 days'
+                        ELSE interval '400 days' END AS span) c
         CROSS JOIN (SELECT array_agg(id) AS ids FROM opcc_calls_user) h
+        CROSS JOIN (SELECT %(words)s::text[] AS words, cardinality(%(words)s::text[]) AS n) w
+    """,
+    "rare word": """
+        UPDATE callers_call SET about = about || ' and ' || %(rare)s
+        WHERE id IN (SELECT id FROM callers_call ORDER BY id DESC LIMIT 12)
     """,
     "entries": """
         INSERT INTO dmts_dmtsentry (call_id, year, number, reference, status, compliance_notes,
@@ -87,6 +97,37 @@ STEPS = {
 }
 
 
+def british_names(count: int, *, seed: int = 2015) -> list[tuple[str, str]]:
+    """(full name, other names) for `count` callers."""
+    rng = random.Random(seed)
+    # Faker lists first names most common first: weight them by rank (a Zipf-like tail).
+    first_names = [*Names.first_names_female, *Names.first_names_male]
+    rank = {name: i % len(Names.first_names_male) for i, name in enumerate(first_names)}
+    first_weights = [1 / (10 + rank[name]) for name in first_names]
+    surnames, surname_weights = list(Names.last_names), list(Names.last_names.values())
+    picked_first = rng.choices(first_names, weights=first_weights, k=count)
+    picked_last = rng.choices(surnames, weights=surname_weights, k=count)
+    names = []
+    for first, last in zip(picked_first, picked_last, strict=True):
+        other = f"{first} {rng.choice(surnames)}" if rng.random() < 0.05 else ""
+        names.append((f"{first} {last}", other))
+    return names
+
+
+def copy_callers(names: list[tuple[str, str]]) -> None:
+    columns = (
+        "full_name, other_names, email, postal_address, notes, reasonable_adjustments, "
+        "created_at, version, legal_hold"
+    )
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        with raw.copy(f"COPY callers_caller ({columns}) FROM STDIN") as copy:
+            for full_name, other_names in names:
+                copy.write_row(
+                    (full_name, other_names, "", "", "", "", "2025-01-01 00:00+00", 1, False)
+                )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--callers", type=int, default=200_000)
@@ -102,14 +143,24 @@ def main() -> None:
         User.objects.bulk_create(
             [User(username=f"bench{i}", first_name="Bench", last_name=str(i)) for i in range(12)]
         )
+    started = time.perf_counter()
+    copy_callers(british_names(args.callers))
+    print(f"callers: {time.perf_counter() - started:.1f} s", flush=True)
+    parameters = {
+        "callers": args.callers,
+        "calls": args.calls,
+        "busiest": min(BUSIEST_CALLS, args.calls // 10),
+        "words": [w for w in Words.word_list if w != RARE_WORD],
+        "rare": RARE_WORD,
+    }
     for name, sql in STEPS.items():
         started = time.perf_counter()
         with connection.cursor() as cursor:
-            cursor.execute(sql, {"callers": args.callers, "calls": args.calls})
+            cursor.execute(sql, parameters)
         print(f"{name}: {time.perf_counter() - started:.1f} s", flush=True)
     started = time.perf_counter()
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM ANALYZE")
     matches = matches_refresh()
     print(f"rule matches for everyone ({matches}): {time.perf_counter() - started:.1f} s")
 

@@ -6,7 +6,7 @@ import secrets
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 
 from callers.models import Call, Flag
 from dmts.models import DmtsEntry
@@ -55,6 +55,7 @@ class CallLogFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="search",
         label="Reference or what the call was about",
+        max_length=200,
     )
 
     class Meta:
@@ -69,10 +70,12 @@ class CallLogFilter(django_filters.FilterSet):
         )
 
     def search(self, queryset, name, value):
+        """A reference (DMTS-2026-000123) exactly, or words in what the call was about,
+        through the trigram index (`ilike`), so a rare word is as quick as a common one."""
         value = value.strip()
         if value.upper().startswith("DMTS-"):
-            return queryset.filter(reference__iexact=value)
-        return queryset.filter(Q(reference__icontains=value) | Q(call__about__icontains=value))
+            return queryset.filter(reference=value.upper())
+        return queryset.filter(call__about__ilike=value)
 
 
 def filters_save(session, data: dict) -> str:

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -41,24 +41,32 @@ CORRECTABLE_FIELDS = [
 
 def entry_create(*, call: Call) -> DmtsEntry:
     """Give a newly logged call its DMTS entry and the next reference of the year. Runs inside
-    the call's transaction: the counter row stays locked until it commits, so concurrent saves
-    get distinct, consecutive numbers, and a rolled-back save gives its number back unused."""
+    the call's transaction, last: the counter row stays locked from here until it commits, so
+    concurrent saves get distinct, consecutive numbers, a rolled-back save gives its number
+    back unused, and the lock is held only for the moment it takes to commit."""
     year = timezone.localtime(call.logged_at).year
-    DmtsCounter.objects.bulk_create([DmtsCounter(year=year)], ignore_conflicts=True)
-    counter = DmtsCounter.objects.select_for_update().get(year=year)
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
-    entry = DmtsEntry(
-        call=call,
-        year=year,
-        number=counter.last_number,
-        reference=f"DMTS-{year}-{counter.last_number:06d}",
-    )
+    number = _next_number(year)
+    if number is None:  # the year's first call: make its counter, then take the number
+        DmtsCounter.objects.bulk_create([DmtsCounter(year=year)], ignore_conflicts=True)
+        number = _next_number(year)
+    entry = DmtsEntry(call=call, year=year, number=number, reference=f"DMTS-{year}-{number:06d}")
     # Not validated: nothing here is typed by anyone, and the counter lock makes the number
     # unique without the three uniqueness queries full_clean() would add to every call logged.
     entry._history_user = call.handler
     entry.save()
     return entry
+
+
+def _next_number(year: int) -> int | None:
+    """Take the year's next number in one statement, which also locks the counter row."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE dmts_dmtscounter SET last_number = last_number + 1 WHERE year = %s "
+            "RETURNING last_number",
+            [year],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 @transaction.atomic

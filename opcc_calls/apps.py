@@ -7,6 +7,7 @@ class OpccCallsConfig(AppConfig):
     verbose_name = "Staff and roles"
 
     def ready(self) -> None:
+        from opcc_calls import lookups  # noqa: F401 (registers field__ilike)
         from opcc_calls.roles import sync_role_groups_after_migrate
 
         post_migrate.connect(sync_role_groups_after_migrate, sender=self)

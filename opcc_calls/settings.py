@@ -146,10 +146,13 @@ if DATABASE_URL:
     # A query running longer than this is cancelled, so no request can hold a worker (the web
     # server sets 5 s in wsgi.py; commands such as migrate and apply_retention have no limit).
     statement_timeout_ms = env_int("DATABASE_STATEMENT_TIMEOUT_MS", 0)
-    if statement_timeout_ms and default_db["ENGINE"] == "django.db.backends.postgresql":
-        default_db.setdefault("OPTIONS", {})["options"] = (
-            f"-c statement_timeout={statement_timeout_ms}"
-        )
+    if default_db["ENGINE"] == "django.db.backends.postgresql":
+        # Name search (callers.selectors.calls): how alike a whole name, or a part of one,
+        # must be to match; the GIN trigram indexes answer either at these thresholds.
+        options = "-c pg_trgm.similarity_threshold=0.5 -c pg_trgm.word_similarity_threshold=0.6"
+        if statement_timeout_ms:
+            options += f" -c statement_timeout={statement_timeout_ms}"
+        default_db.setdefault("OPTIONS", {})["options"] = options
     if DATABASE_POOL and default_db["ENGINE"] == "django.db.backends.postgresql":
         default_db.setdefault("OPTIONS", {})["pool"] = {
             "min_size": env_int("DATABASE_POOL_MIN", 2),

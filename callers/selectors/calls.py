@@ -37,25 +37,40 @@ PG_MIN_SIMILARITY = 0.3
 
 
 def _name_matches_postgres(name: str) -> list[int]:
-    """Trigram similarity for misspellings and word similarity for part-typed names, both
-    answered by the GIN trigram indexes (icontains would not be: it compares UPPER())."""
-    return list(
-        Caller.objects.current()
-        .filter(
-            Q(full_name__trigram_similar=name)
-            | Q(full_name__trigram_word_similar=name)
-            | Q(other_names__trigram_word_similar=name)
-        )
-        .annotate(
-            score=Greatest(
-                TrigramSimilarity("full_name", name),
-                TrigramWordSimilarity(name, "full_name"),
-                TrigramWordSimilarity(name, "other_names"),
-            )
-        )
-        .order_by("-score", "full_name")
-        .values_list("pk", flat=True)[:MATCH_LIMIT]
+    """Callers whose names are like what was typed, closest first, from the GIN trigram
+    indexes in a few milliseconds whatever the number of callers.
+
+    The whole name by similarity (`%`, at the connection's pg_trgm.similarity_threshold of
+    0.5: one slip in a full name stays well above it), the other names they use by word
+    similarity, and, when those find fewer than ten, any part of the full name (`<%`, word
+    similarity at 0.6: a surname alone, a long first name with a short surname, a name half
+    typed). Results are ranked by the
+    best of similarity and word similarity and, between equals, by how like the whole name
+    they are, never by the alphabet: "Mlry Allen" finds Mary Allen before Barry Allen."""
+    closeness = TrigramSimilarity("full_name", name)
+    score = Greatest(
+        closeness,
+        TrigramWordSimilarity(name, "full_name"),
+        TrigramWordSimilarity(name, "other_names"),
     )
+    found: dict[int, tuple[float, float]] = {}
+    for lookup, order in (
+        ("full_name__trigram_similar", "-closeness"),
+        ("other_names__trigram_word_similar", "-score"),
+        ("full_name__trigram_word_similar", "-score"),
+    ):
+        if lookup == "full_name__trigram_word_similar" and len(found) >= MATCH_LIMIT:
+            break  # the whole name found enough: a slip in it, not a part of one
+        rows = (
+            Caller.objects.current()
+            .filter(**{lookup: name})
+            .annotate(closeness=closeness, score=score)
+            .order_by(order, "-closeness", "pk")
+            .values_list("pk", "score", "closeness")[:MATCH_LIMIT]
+        )
+        found.update({pk: (score, closeness) for pk, score, closeness in rows})
+    ranked = sorted(found, key=lambda pk: (-found[pk][0], -found[pk][1], pk))
+    return ranked[:MATCH_LIMIT]
 
 
 def _name_matches_fallback(name: str) -> list[int]:

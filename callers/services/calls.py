@@ -80,14 +80,13 @@ def call_log(
                 caller=caller, handler=handler, submission_token=submission_token, **details
             )
             save_with_history(call, user=handler)
-            entry_create(call=call)
             if call.call_type in (Call.Type.COMMISSIONER, Call.Type.NAMED_PERSON):
                 contact_request = ContactRequest(
                     call=call, requested=requested, reason=request_reason
                 )
                 save_with_history(contact_request, user=handler)
                 transaction.on_commit(lambda: contact_request_notify(contact_request.pk))
-            caller_activity_record(caller, call.received_at)
+            caller_activity_record(caller, call)
             if concern_kind:
                 concern_raise(
                     caller=caller,
@@ -96,6 +95,7 @@ def call_log(
                     noticed=concern_noticed,
                     call=call,
                 )
+            entry_create(call=call)  # last: the counter stays locked only until the commit
     except IntegrityError:
         # Two submissions of one form at the same moment: the other one logged it.
         existing = Call.objects.filter(submission_token=submission_token).first()

@@ -11,12 +11,15 @@ Matches are computed in the database with a window function over the index on
 their calls are logged, corrected or voided, and for everyone when the rules change.
 """
 
+from collections import Counter, deque
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from itertools import groupby
+from operator import itemgetter
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, OuterRef, Q, Subquery, Window
+from django.db.models import Count, F, Q, Window
 from django.db.models.functions import Lag
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
@@ -118,31 +121,32 @@ def _enough_calls(rule: Rule, since: datetime, caller_ids) -> list[tuple[int, da
 
 def _enough_staff(rule: Rule, since: datetime, caller_ids) -> list[tuple[int, datetime]]:
     """(caller, time) of every call by which `threshold` different staff were reached within
-    the window. Only callers with that many calls in a window can qualify, so check those."""
+    the window. Only callers with that many calls in a window can qualify, so only their
+    calls are read, once, in time order, and the staff in the window counted as it slides
+    (SQL has no distinct count over a sliding window: a subquery per call was quadratic)."""
     possible = {c for c, _ in _enough_calls(rule, since, caller_ids)}
     if not possible:
         return []
-    staff_in_window = Subquery(
-        Call.objects.counted()
-        .filter(
-            _group(rule),
-            caller_id=OuterRef("caller_id"),
-            received_at__gt=OuterRef("received_at") - rule.window,
-            received_at__lte=OuterRef("received_at"),
-        )
-        .order_by()
-        .values("caller_id")
-        .annotate(n=Count("handler_id", distinct=True))
-        .values("n")
-    )
-    rows = (
+    calls = (
         _calls(rule, since, possible)
-        .filter(received_at__gte=since)
-        .annotate(staff=staff_in_window)
-        .filter(staff__gte=rule.threshold)
-        .values_list("caller_id", "received_at")
+        .order_by("caller_id", "received_at", "pk")
+        .values_list("caller_id", "received_at", "handler_id")
     )
-    return list(rows)
+    fired = []
+    for caller_id, caller_calls in groupby(calls.iterator(chunk_size=5000), key=itemgetter(0)):
+        in_window: deque[tuple[datetime, int]] = deque()
+        staff: Counter[int] = Counter()
+        for _, at, handler_id in caller_calls:
+            in_window.append((at, handler_id))
+            staff[handler_id] += 1
+            while in_window[0][0] <= at - rule.window:
+                _, gone = in_window.popleft()
+                staff[gone] -= 1
+                if not staff[gone]:
+                    del staff[gone]
+            if at >= since and len(staff) >= rule.threshold:
+                fired.append((caller_id, at))
+    return fired
 
 
 def rule_fired(
@@ -180,6 +184,54 @@ def matches_refresh(*, caller_ids: Iterable[int] | None = None, now: datetime | 
         update_fields=["first_fired_at", "last_fired_at"],
     )
     return len(matches)
+
+
+def matches_record_call(*, caller_id: int, received_at: datetime, call_type: str) -> None:
+    """Count a newly logged call, the caller's latest, against the rules in use: a rule whose
+    calls include this one fires at it when the window ending with it holds enough calls (or
+    different staff). This is what `matches_refresh` finds for that call, in one query
+    instead of one per rule; a call logged late (before one already logged) needs
+    `matches_refresh` instead."""
+    is_sales = call_type == Call.Type.SALES
+    rules = [
+        rule
+        for rule in Rule.objects.filter(is_active=True)
+        if (rule.call_group == Rule.CallGroup.SALES) == is_sales
+    ]
+    if not rules:
+        return
+    widest = max(rule.window for rule in rules)
+    aggregates = {}
+    for rule in rules:
+        in_window = _group(rule) & Q(received_at__gt=received_at - rule.window)
+        aggregates[f"r{rule.pk}"] = (
+            Count("pk", filter=in_window)
+            if rule.measure == Rule.Measure.CALLS
+            else Count("handler", distinct=True, filter=in_window)
+        )
+    counts = (
+        Call.objects.counted()
+        .filter(
+            caller_id=caller_id,
+            received_at__gt=received_at - widest,
+            received_at__lte=received_at,
+        )
+        .aggregate(**aggregates)
+    )
+    fired = [
+        RuleMatch(
+            caller_id=caller_id, rule=rule, first_fired_at=received_at, last_fired_at=received_at
+        )
+        for rule in rules
+        if counts[f"r{rule.pk}"] >= rule.threshold
+    ]
+    if fired:
+        RuleMatch.objects.bulk_create(
+            fired,
+            update_conflicts=True,
+            unique_fields=["caller", "rule"],
+            update_fields=["last_fired_at"],
+        )
 
 
 def _delete_missing(scope, matches: list[RuleMatch]) -> None:

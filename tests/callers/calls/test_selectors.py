@@ -17,6 +17,14 @@ class TestFindCallers:
         assert find_callers(name="Jon Smith")[0] == john
         assert find_callers(name="john smyth")[0] == john
 
+    def test_the_closest_name_comes_first_among_many_alike(self):
+        """Ties are not broken alphabetically: Mary Allen, misspelt, is not lost behind every
+        Barry Allen (nor Aaron and Adam Allen, who come first in the alphabet)."""
+        CallerFactory.create_batch(30, full_name="Barry Allen")
+        CallerFactory.create_batch(5, full_name="Aaron Allen")
+        mary = CallerFactory(full_name="Mary Allen")
+        assert find_callers(name="Mlry Allen")[0] == mary
+
     def test_other_names_they_use_are_searched(self):
         caller = CallerFactory(full_name="Margaret Thompson", other_names="Peggy Thompson")
         assert caller in find_callers(name="Peggy Thompson")

@@ -1,6 +1,7 @@
 """Each rule fires exactly at its threshold and not one call before, on PostgreSQL and SQLite,
 across midnight and the clock change (policy 5.2; issue 5)."""
 
+import random
 import uuid
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -171,3 +172,32 @@ def test_a_match_lapses_after_its_look_back():
     matches_refresh(now=at(2026, 1, 6, 9))
     assert current_matches(now=at(2026, 1, 6, 9)).filter(caller=caller).exists()
     assert not current_matches(now=at(2026, 4, 10, 9)).filter(caller=caller).exists()
+
+
+def test_counting_each_new_call_finds_what_a_full_refresh_would():
+    """Logging a call counts it against every rule in one query; whatever the calls (types,
+    staff, gaps, a call logged late), the matches are those a full refresh finds."""
+    rng = random.Random(2015)
+    staff = [UserFactory() for _ in range(4)]
+    caller = CallerFactory()
+    moment = timezone.now() - timedelta(days=80)
+    for n in range(70):
+        moment = min(moment + timedelta(hours=rng.choice([0.5, 1, 3, 20, 40, 150])), timezone.now())
+        late = n % 17 == 16  # now and then a call logged after a later one
+        call_log(
+            handler=rng.choice(staff),
+            submission_token=uuid.uuid4(),
+            caller=caller,
+            call_type=rng.choice(["enquiry", "enquiry", "complaint", "sales"]),
+            complaint_status="referred",
+            organisation="Acme",
+            selling="Windows",
+            about="Again",
+            received_at=moment - timedelta(hours=30) if late else moment,
+        )
+        counted = set(RuleMatch.objects.filter(caller=caller).values_list("rule", "last_fired_at"))
+        matches_refresh(caller_ids=[caller.pk])
+        refreshed = set(
+            RuleMatch.objects.filter(caller=caller).values_list("rule", "last_fired_at")
+        )
+        assert counted == refreshed, n
