@@ -25,8 +25,12 @@ serve-setup: $(VENV)/.installed-runtime
 	$(DEV_ENV) DATABASE_URL=$(RUN_DATABASE_URL) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) DATABASE_URL=$(RUN_DATABASE_URL) $(BIN)/python manage.py seed_demo
 
+# The server and, beside it, the background worker (emails, figures, a rule change); Ctrl+C
+# stops both.
 run: serve-setup
-	@echo "Serving OPCC Calls at http://127.0.0.1:8000 (Ctrl+C stops it)"
+	@echo "Serving OPCC Calls at http://127.0.0.1:8000 with a background worker (Ctrl+C stops both)"
+	@trap 'kill 0' INT TERM EXIT; \
+	$(DEV_ENV) DATABASE_URL=$(RUN_DATABASE_URL) $(BIN)/python manage.py db_worker --queue-name '*' --no-startup-delay & \
 	$(DEV_ENV) DATABASE_URL=$(RUN_DATABASE_URL) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # PostgreSQL when DATABASE_URL is set in the environment, SQLite otherwise.

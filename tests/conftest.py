@@ -1,7 +1,13 @@
 import os
+import subprocess
+import sys
+import time
 import uuid
+from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -111,6 +117,7 @@ def smtp_server(settings):
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     inbox = Inbox()
+    inbox.port = port
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -156,3 +163,56 @@ def world(handler_user, manager_user):
         "concern": concern,
         "referral": referral,
     }
+
+
+@pytest.fixture
+def background_worker(transactional_db, tmp_path):
+    """Starts the real background worker (`manage.py db_worker`) in a process of its own,
+    against this test's database; the test's data must be committed (transactional)."""
+    db = connection.settings_dict
+    target = (
+        {
+            "DATABASE_URL": "postgres://{}{}@{}:{}/{}".format(
+                db["USER"],
+                f":{db['PASSWORD']}" if db["PASSWORD"] else "",
+                db["HOST"],
+                db["PORT"],
+                db["NAME"],
+            )
+        }
+        if connection.vendor == "postgresql"
+        else {"DATABASE_URL": "", "SQLITE_PATH": db["NAME"]}
+    )
+    processes = []
+
+    def start(**env) -> subprocess.Popen:
+        log = open(tmp_path / f"worker-{len(processes)}.log", "w")  # noqa: SIM115
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", "db_worker", "--interval", "0.1"]
+            + ["--no-startup-delay", "--no-reload", "--queue-name", "*"],
+            cwd=Path(__file__).resolve().parent.parent,
+            env={k: v for k, v in os.environ.items() if k != "PYTEST_VERSION"}
+            # The same secret key as the app under test: links it signs must work there.
+            | {"DJANGO_DEBUG": "true", "SECRET_KEY": settings.SECRET_KEY}
+            | {"ALLOWED_HOSTS": "localhost"}
+            | target
+            | env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        processes.append(process)
+        return process
+
+    yield start
+    for process in processes:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+def wait_until(check, *, seconds: float = 30) -> None:
+    """Wait for something a background process does, failing after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            pytest.fail(f"still waiting after {seconds} s for {check.__doc__ or check}")
+        time.sleep(0.1)

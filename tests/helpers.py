@@ -12,9 +12,11 @@ from allauth.mfa.totp.internal.auth import (
     generate_totp_secret,
     hotp_value,
 )
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 
 from callers.models import Call, Flag
 from callers.services.calls import call_log
@@ -114,3 +116,29 @@ def world_args(name: str, world: dict):
         "openid_connect_login": {"provider_id": "office"},
         "openid_connect_callback": {"provider_id": "office"},
     }.get(name, [])
+
+
+def run_background_tasks() -> int:
+    """Run every task queued so far and due, as the background worker does (its own code for
+    each task, here in this process and this test's transaction); returns how many ran.
+    Tasks queued for later (a retry) wait for their time, as they would."""
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="tests",
+        excluded_queue_names=[],
+    )
+    ran = 0
+    while True:
+        with transaction.atomic():
+            queued = DBTaskResult.objects.ready().get_locked()
+            if queued is not None:
+                queued.claim(worker.worker_id)
+        if queued is None:
+            return ran
+        worker.run_task(queued)
+        ran += 1

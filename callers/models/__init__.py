@@ -25,7 +25,16 @@ from callers.models.data_protection import (
     RetentionRule,
     SensitiveAccess,
 )
-from callers.models.flags import Flag, FlagReview, Meeting, MeetingItem, Rule, RuleMatch
+from callers.models.flags import (
+    DashboardFigure,
+    Flag,
+    FlagReview,
+    MatchesRefresh,
+    Meeting,
+    MeetingItem,
+    Rule,
+    RuleMatch,
+)
 from callers.models.safeguarding import Concern, Referral, RiskWord
 
 __all__ = [
@@ -42,8 +51,10 @@ __all__ = [
     "ContactRequest",
     "ContactRequestOpening",
     "DisposalLog",
+    "DashboardFigure",
     "Flag",
     "FlagReview",
+    "MatchesRefresh",
     "Meeting",
     "MeetingItem",
     "Referral",

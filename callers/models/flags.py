@@ -117,6 +117,39 @@ class RuleMatch(models.Model):
         return f"{self.caller_id}: {self.rule_id}"
 
 
+class MatchesRefresh(models.Model):
+    """Working out every caller's matches again after the rules changed: done in the
+    background (it reads the whole log), and said on the rules page as queued, then finished."""
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    matches = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        get_latest_by = "requested_at"
+
+    def __str__(self) -> str:
+        return f"Matches refresh {self.pk}"
+
+
+class DashboardFigure(models.Model):
+    """A dashboard figure that reads a year of calls, worked out in the background and kept
+    here with when: the page shows it at once and asks for a fresh one when it is old."""
+
+    key = models.CharField(max_length=50, primary_key=True)
+    value = models.JSONField(default=dict)
+    computed_at = models.DateTimeField(null=True, blank=True)
+    requested_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.key
+
+
 class FlagQuerySet(models.QuerySet):
     def active(self) -> "FlagQuerySet":
         return self.filter(ended_at__isnull=True)

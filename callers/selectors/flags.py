@@ -8,13 +8,22 @@ calls they have made.
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.core.cache import cache
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from callers.charts import BarChart, daily_bars
-from callers.models import WINDOWS, Call, Caller, Flag, Rule, RuleMatch, in_window, start_of_day
+from callers.models import (
+    WINDOWS,
+    Call,
+    Caller,
+    DashboardFigure,
+    Flag,
+    Rule,
+    RuleMatch,
+    in_window,
+    start_of_day,
+)
 from callers.selectors.calls import calls_per_day_for
 
 SPARK_DAYS = 90
@@ -120,13 +129,37 @@ def flags_with_activity(flags: list[Flag]) -> list[tuple[Flag, dict]]:
     return [(flag, counts[flag.caller_id]) for flag in flags]
 
 
-#: The dashboard's year-long aggregates are cached this long: they scan a year of calls.
-DASHBOARD_CACHE_SECONDS = 15 * 60
+#: The dashboard's year-long figures are worked out again in the background when older.
+DASHBOARD_FRESH_FOR = timedelta(minutes=15)
+DASHBOARD_KEY = "year"
 
 
-def cached(key: str, compute):
-    """A dashboard figure, worked out at most once per DASHBOARD_CACHE_SECONDS."""
-    return cache.get_or_set(f"reports:{key}", compute, DASHBOARD_CACHE_SECONDS)
+@dataclass(frozen=True)
+class DashboardFigures:
+    weeks: list[date]
+    series: dict[str, list[int]]
+    flagged: int
+    total: int
+    computed_at: datetime
+
+    @property
+    def is_stale(self) -> bool:
+        return timezone.now() - self.computed_at > DASHBOARD_FRESH_FOR
+
+
+def dashboard_figures() -> DashboardFigures | None:
+    """The year's figures as last worked out (in the background), or None before the first."""
+    stored = DashboardFigure.objects.filter(key=DASHBOARD_KEY, computed_at__isnull=False).first()
+    if stored is None:
+        return None
+    value = stored.value
+    return DashboardFigures(
+        weeks=[date.fromisoformat(day) for day in value["weeks"]],
+        series=value["series"],
+        flagged=value["flagged"],
+        total=value["total"],
+        computed_at=stored.computed_at,
+    )
 
 
 def calls_per_week_by_type(*, weeks: int = 52) -> tuple[list[date], dict[str, list[int]]]:

@@ -7,6 +7,7 @@ Logging a call (callers), correcting or voiding its DMTS entry (dmts) and mergin
 
 from django.db.models import Count, F, Max, Min
 from django.db.models.functions import Coalesce, Greatest, Least
+from django_tasks import task
 
 from callers.models import Call, Caller, CallerActivity
 from callers.services.flags import matches_record_call, matches_refresh
@@ -53,3 +54,10 @@ def caller_activity_refresh(caller_id: int) -> None:
             "last_call_at": totals["last"],
         },
     )
+
+
+@task()
+def callers_recount(caller_ids: list[int]) -> None:
+    """Background: recount callers whose calls moved (a merge)."""
+    for caller_id in caller_ids:
+        caller_activity_refresh(caller_id)

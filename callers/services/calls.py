@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django_tasks import task
 
 from callers.models import (
     Call,
@@ -31,6 +32,7 @@ from callers.selectors.calls import CONTACT_REQUEST_LINK_DAYS, contact_request_t
 from callers.services.activity import caller_activity_record
 from callers.services.safeguarding import concern_raise
 from dmts.services import entry_create
+from opcc_calls.background import retry_later
 from opcc_calls.concurrency import locked_for_edit
 from opcc_calls.history import save_with_history
 
@@ -85,7 +87,7 @@ def call_log(
                     call=call, requested=requested, reason=request_reason
                 )
                 save_with_history(contact_request, user=handler)
-                transaction.on_commit(lambda: contact_request_notify(contact_request.pk))
+                contact_request_send.enqueue(contact_request.pk)  # queued with the call
             caller_activity_record(caller, call)
             if concern_kind:
                 concern_raise(
@@ -126,6 +128,15 @@ def caller_update(
             phone._history_user = changed_by
             phone.save()
     return current
+
+
+@task()
+def contact_request_send(contact_request_id: int, attempt: int = 1) -> str:
+    """Background: email the person asked for, and again later while the mail server will
+    not take it (the request is queued with the call, so it is never lost)."""
+    if contact_request_notify(contact_request_id):
+        return "sent"
+    return retry_later(contact_request_send, contact_request_id, attempt=attempt)
 
 
 def contact_request_notify(contact_request_id: int) -> bool:

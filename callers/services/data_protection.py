@@ -28,7 +28,7 @@ from callers.models import (
     SensitiveAccess,
 )
 from callers.selectors.data_protection import RETENTION_KINDS, Action, Row, Step, import_check
-from callers.services.activity import caller_activity_refresh
+from callers.services.activity import callers_recount
 from callers.services.calls import caller_create
 from callers.services.flags import flag_create
 from opcc_calls.history import save_with_history
@@ -156,8 +156,7 @@ def callers_merge(*, survivor: Caller, merged: Caller, merged_by) -> CallerMerge
     save_with_history(survivor, user=merged_by, reason=f"Merged in caller #{merged.pk}")
     merged.merged_into = survivor
     save_with_history(merged, user=merged_by, reason=f"Merged into caller #{survivor.pk}")
-    caller_activity_refresh(survivor.pk)
-    caller_activity_refresh(merged.pk)
+    callers_recount.enqueue([survivor.pk, merged.pk])  # in the background, with the merge
     return CallerMerge.objects.create(
         survivor=survivor, merged=merged, merged_by=merged_by, moved=moved
     )

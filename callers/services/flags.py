@@ -22,13 +22,17 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import Lag
 from django.utils import timezone
+from django_tasks import task
 from simple_history.utils import bulk_create_with_history
 
 from callers.models import (
     Call,
     Caller,
+    CallerActivity,
+    DashboardFigure,
     Flag,
     FlagReview,
+    MatchesRefresh,
     Meeting,
     MeetingItem,
     Rule,
@@ -36,7 +40,14 @@ from callers.models import (
     start_of_day,
 )
 from callers.models.flags import default_review_date
-from callers.selectors.flags import calls_between, counts_for, unflagged_matches
+from callers.selectors.flags import (
+    DASHBOARD_KEY,
+    calls_between,
+    calls_per_week_by_type,
+    counts_for,
+    flagged_share,
+    unflagged_matches,
+)
 from opcc_calls.concurrency import locked_for_edit
 from opcc_calls.history import save_with_history
 
@@ -247,12 +258,41 @@ def _delete_missing(scope, matches: list[RuleMatch]) -> None:
 
 
 @transaction.atomic
-def rules_save(*, rules: Iterable[Rule], changed_by) -> None:
-    """Save changed or new rules, then work out every caller's matches again: the one time
-    the whole log is scanned, because the question itself changed."""
+def rules_save(*, rules: Iterable[Rule], changed_by) -> MatchesRefresh:
+    """Save changed or new rules and queue working out every caller's matches again (the
+    one time the whole log is read, because the question itself changed): in the background,
+    so the manager's page answers at once and says when it is done."""
     for rule in rules:
         save_with_history(rule, user=changed_by, reason="Rule changed")
-    matches_refresh()
+    refresh = MatchesRefresh.objects.create(requested_by=changed_by)
+    matches_refresh_everyone.enqueue(refresh.pk)
+    return refresh
+
+
+#: Callers whose matches are worked out again in one short transaction.
+REFRESH_BATCH = 2000
+
+
+@task()
+def matches_refresh_everyone(refresh_id: int) -> int:
+    """Background: every caller's matches, worked out again in batches. Each batch first locks
+    its callers' activity rows, which logging a call updates: a call being logged meanwhile
+    either commits first (and the batch sees it) or waits for the batch (and then counts
+    itself): a match it writes is never lost to a refresh computed without it."""
+    MatchesRefresh.objects.filter(pk=refresh_id).update(started_at=timezone.now())
+    caller_ids = list(Caller.objects.order_by("pk").values_list("pk", flat=True))
+    total = 0
+    for start in range(0, len(caller_ids), REFRESH_BATCH):
+        total += matches_refresh_batch(caller_ids[start : start + REFRESH_BATCH])
+    MatchesRefresh.objects.filter(pk=refresh_id).update(finished_at=timezone.now(), matches=total)
+    return total
+
+
+@transaction.atomic
+def matches_refresh_batch(caller_ids: list[int]) -> int:
+    """These callers' matches worked out again, their activity rows locked meanwhile."""
+    list(CallerActivity.objects.select_for_update().filter(pk__in=caller_ids).values_list("pk"))
+    return matches_refresh(caller_ids=caller_ids)
 
 
 PERMISSION = "callers.flag_caller"
@@ -484,3 +524,42 @@ def meeting_decide(
     item.decision, item.decision_note, item.flag = decision, note, flag
     item.decided_by, item.decided_at = decided_by, timezone.now()
     return save_with_history(item, user=decided_by)
+
+
+#: A request for fresh dashboard figures older than this is made again (the worker was down).
+FIGURES_REQUEST_LAPSES = timedelta(minutes=10)
+
+
+def dashboard_figures_request() -> None:
+    """Queue the dashboard's year of figures to be worked out again, unless a request is
+    already on its way: of many managers opening the dashboard at once, one queues it."""
+    now = timezone.now()
+    DashboardFigure.objects.get_or_create(key=DASHBOARD_KEY)
+    claimed = (
+        DashboardFigure.objects.filter(key=DASHBOARD_KEY)
+        .filter(Q(requested_at__isnull=True) | Q(requested_at__lt=now - FIGURES_REQUEST_LAPSES))
+        .update(requested_at=now)
+    )
+    if claimed:
+        dashboard_figures_refresh.enqueue()
+
+
+@task()
+def dashboard_figures_refresh() -> None:
+    """Background: calls per week by type over the year, and the share from flagged callers
+    over 90 days (both read a year or a quarter of the log)."""
+    weeks, series = calls_per_week_by_type()
+    flagged, total = flagged_share()
+    DashboardFigure.objects.update_or_create(
+        key=DASHBOARD_KEY,
+        defaults={
+            "value": {
+                "weeks": [week.isoformat() for week in weeks],
+                "series": series,
+                "flagged": flagged,
+                "total": total,
+            },
+            "computed_at": timezone.now(),
+            "requested_at": None,
+        },
+    )

@@ -13,9 +13,11 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks import task
 from simple_history.utils import bulk_create_with_history
 
 from callers.models import Call, Caller, Concern, Referral, RiskWord
+from opcc_calls.background import retry_later
 from opcc_calls.concurrency import locked_for_edit
 from opcc_calls.history import save_with_history
 
@@ -63,9 +65,11 @@ def _managers_emails() -> list[str]:
     )
 
 
-def _notify_managers(concern_id: int) -> None:
-    """Tell managers a concern is waiting. The email says only that: the detail stays in the
-    system, behind the permission to see it."""
+@task()
+def concern_notify(concern_id: int, attempt: int = 1) -> str:
+    """Background: tell managers a concern is waiting, and again later while the mail server
+    will not take it. The email says only that: the detail stays in the system, behind the
+    permission to see it."""
     link = settings.SITE_URL + reverse("callers:concern", args=[concern_id])
     body = render_to_string(
         "callers/safeguarding/email/concern_raised.txt",
@@ -75,6 +79,8 @@ def _notify_managers(concern_id: int) -> None:
         send_mail("A concern about a caller has been raised", body, None, _managers_emails())
     except OSError:
         logger.exception("Could not email managers about concern %s", concern_id)
+        return retry_later(concern_notify, concern_id, attempt=attempt)
+    return "sent"
 
 
 @transaction.atomic
@@ -97,7 +103,7 @@ def concern_raise(
         caller=caller, raised_by=raised_by, kind=kind, noticed=noticed.strip(), call=call
     )
     save_with_history(concern, user=raised_by)
-    transaction.on_commit(lambda: _notify_managers(concern.pk))
+    concern_notify.enqueue(concern.pk)  # queued with the concern
     return concern
 
 

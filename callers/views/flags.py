@@ -17,7 +17,7 @@ from callers.forms.flags import (
     MeetingForm,
     RuleFormSet,
 )
-from callers.models import Caller, Flag, Meeting, MeetingItem, Rule
+from callers.models import Caller, Flag, MatchesRefresh, Meeting, MeetingItem, Rule
 from callers.selectors import flags as selectors
 from callers.services import flags as services
 from opcc_calls.concurrency import StaleEdit
@@ -317,21 +317,20 @@ def meeting_decide(request: HttpRequest, pk: int) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Seeing the effect: calls per week by type, the share from flagged callers, and each
     flagged caller's calls per week before and since their flag."""
-    weeks, series = selectors.cached("weekly", selectors.calls_per_week_by_type)
-    flagged, total = selectors.cached("flagged-share", selectors.flagged_share)
+    figures = selectors.dashboard_figures()
+    if figures is None or figures.is_stale:
+        services.dashboard_figures_request()  # worked out in the background, shown next time
     flags = list(Flag.objects.active().select_related("caller").order_by("-flagged_at")[:50])
     effect = selectors.before_and_after(flags)
-    return render(
-        request,
-        "callers/flags/dashboard.html",
-        {
-            "weekly": charts.stacked_weeks(weeks, series),
-            "flagged": flagged,
-            "total": total,
-            "share": round(100 * flagged / total) if total else 0,
-            "effects": [(flag, *effect[flag.pk]) for flag in flags],
-        },
-    )
+    context = {"figures": figures, "effects": [(flag, *effect[flag.pk]) for flag in flags]}
+    if figures:
+        context |= {
+            "weekly": charts.stacked_weeks(figures.weeks, figures.series),
+            "flagged": figures.flagged,
+            "total": figures.total,
+            "share": round(100 * figures.flagged / figures.total) if figures.total else 0,
+        }
+    return render(request, "callers/flags/dashboard.html", context)
 
 
 @requires("callers.view_rule")
@@ -344,7 +343,11 @@ def rules(request: HttpRequest) -> HttpResponse:
     formset = RuleFormSet(request.POST or None, queryset=Rule.objects.all())
     if request.method == "POST" and formset.is_valid():
         services.rules_save(rules=formset.save(commit=False), changed_by=request.user)
-        messages.success(request, "Rules saved. Candidates have been worked out again.")
+        messages.success(
+            request,
+            "Rules saved. Every caller's candidates are being worked out again in the "
+            "background: this page says when that is done.",
+        )
         return redirect("callers:rules")
     return render(
         request,
@@ -353,5 +356,6 @@ def rules(request: HttpRequest) -> HttpResponse:
             "formset": formset,
             "can_change": can_change,
             "rules": Rule.objects.all(),
+            "refresh": MatchesRefresh.objects.select_related("requested_by").first(),
         },
     )

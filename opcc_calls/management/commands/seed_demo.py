@@ -3,6 +3,8 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from callers.demo import seed_callers_and_calls, seed_flags_and_meetings, seed_safeguarding
 from callers.models import StaffContact
@@ -58,6 +60,7 @@ class Command(BaseCommand):
             raise CommandError(
                 "seed_demo only runs with DJANGO_DEBUG=true: it creates known passwords."
             )
+        started = timezone.now()
         # Demo records are not news: nobody is emailed about them.
         with (
             override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
@@ -73,6 +76,8 @@ class Command(BaseCommand):
                 manager=User.objects.get(username="manager"),
                 handler=User.objects.get(username="handler"),
             )
+        # Nor are they news later: the emails their making queued are dropped, not sent.
+        DBTaskResult.objects.filter(enqueued_at__gte=started).delete()
         self._sign_in_policy()
         if callers:
             self.stdout.write(f"Created {callers} demo callers and {calls} calls.")

@@ -18,6 +18,7 @@ from callers.selectors.calls import (
 from callers.services import calls as services
 from opcc_calls.concurrency import StaleEdit
 from tests.factories import CallerFactory, StaffContactFactory, UserFactory
+from tests.helpers import run_background_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -114,17 +115,15 @@ class TestCallLog:
 
 
 class TestContactRequests:
-    def test_request_for_a_named_person_emails_them_the_callers_details(
-        self, django_capture_on_commit_callbacks
-    ):
+    def test_request_for_a_named_person_emails_them_the_callers_details(self):
         person = StaffContactFactory(name="Clare Kelly", email="ce@opcc.example")
-        with django_capture_on_commit_callbacks(execute=True):
-            call = log(
-                UserFactory(),
-                call_type=Call.Type.NAMED_PERSON,
-                requested=person,
-                request_reason="About the letter they received.",
-            ).call
+        call = log(
+            UserFactory(),
+            call_type=Call.Type.NAMED_PERSON,
+            requested=person,
+            request_reason="About the letter they received.",
+        ).call
+        run_background_tasks()
         assert len(mail.outbox) == 1
         message = mail.outbox[0]
         assert message.to == ["ce@opcc.example"]

@@ -8,7 +8,7 @@ from callers.models import Flag, FlagReview, Meeting, MeetingItem, Rule, RuleMat
 from callers.selectors.flags import candidate_ids
 from callers.services import flags as services
 from opcc_calls.concurrency import StaleEdit
-from tests.helpers import flag, frequent_caller
+from tests.helpers import flag, frequent_caller, run_background_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -185,6 +185,10 @@ def test_changing_the_rules_works_out_every_callers_matches_again(manager_user):
     caller = frequent_caller(3)
     rule = Rule.objects.get(kind="frequent", measure="calls")
     rule.threshold = 4
-    services.rules_save(rules=[rule], changed_by=manager_user)
+    refresh = services.rules_save(rules=[rule], changed_by=manager_user)
+    assert RuleMatch.objects.filter(caller=caller, rule=rule).exists()  # queued, not yet run
+    run_background_tasks()
     assert not RuleMatch.objects.filter(caller=caller, rule=rule).exists()
+    refresh.refresh_from_db()
+    assert refresh.finished_at and refresh.requested_by == manager_user
     assert rule.history.first().history_user == manager_user

@@ -3,14 +3,14 @@ import io
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
 from callers.models import Flag, Meeting, Rule, RuleMatch
 from callers.services import flags as services
-from tests.helpers import flag, frequent_caller, queries
+from callers.services.flags import dashboard_figures_refresh
+from tests.helpers import flag, frequent_caller, queries, run_background_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -198,6 +198,10 @@ class TestDashboardAndRules:
     def test_dashboard_shows_the_share_from_flagged_callers(self, manager_client, manager_user):
         flag(frequent_caller(3), manager_user)
         frequent_caller(1)
+        first = manager_client.get(reverse("callers:dashboard")).content.decode()
+        assert "being worked out in the background" in first
+        manager_client.get(reverse("callers:dashboard"))  # a second look queues nothing more
+        assert run_background_tasks() == 1
         response = manager_client.get(reverse("callers:dashboard"))
         assert (response.context["flagged"], response.context["total"]) == (3, 4)
         assert '<p class="display-5 mb-0 flagged-share">75%</p>' in response.content.decode()
@@ -207,7 +211,7 @@ class TestDashboardAndRules:
         for n in (1, 8):
             for _ in range(n):
                 flag(frequent_caller(), manager_user)
-            cache.clear()  # measure the page as it works its figures out
+            dashboard_figures_refresh.call()
             counts.append(queries(manager_client, reverse("callers:dashboard")))
         assert counts[0] == counts[1]
 
@@ -245,6 +249,15 @@ class TestDashboardAndRules:
         }
         response = manager_client.post(reverse("callers:rules"), data)
         assert response.status_code == 302, response.context["formset"].errors
+        assert (
+            "Working out candidates again is queued"
+            in manager_client.get(reverse("callers:rules")).content.decode()
+        )
+        run_background_tasks()
+        assert (
+            "Candidates last worked out again"
+            in manager_client.get(reverse("callers:rules")).content.decode()
+        )
         day_rule = Rule.objects.get(measure="calls", window_hours=24)
         assert day_rule.threshold == 4
         assert not RuleMatch.objects.filter(caller=caller, rule=day_rule).exists()

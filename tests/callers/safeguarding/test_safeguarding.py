@@ -17,6 +17,7 @@ from opcc_calls.concurrency import StaleEdit
 from opcc_calls.roles import Role
 from tests.conftest import sign_in_fully
 from tests.factories import CallerFactory, CallFactory, UserFactory
+from tests.helpers import run_background_tasks
 
 pytestmark = pytest.mark.django_db
 NOTICED = "Said they had not eaten for days and sounded confused about the date."
@@ -33,15 +34,15 @@ def raise_concern(user, caller=None) -> Concern:
 
 class TestConcerns:
     def test_a_handler_raises_a_concern_and_managers_are_emailed_without_the_detail(
-        self, handler_client, manager_user, django_capture_on_commit_callbacks
+        self, handler_client, manager_user
     ):
         caller = CallerFactory()
-        with django_capture_on_commit_callbacks(execute=True):
-            response = handler_client.post(
-                reverse("callers:concern_new", args=[caller.pk]),
-                {"kind": "mental_health", "noticed": NOTICED},
-            )
+        response = handler_client.post(
+            reverse("callers:concern_new", args=[caller.pk]),
+            {"kind": "mental_health", "noticed": NOTICED},
+        )
         assert response.status_code == 302
+        run_background_tasks()
         concern = Concern.objects.get()
         [message] = mail.outbox
         assert message.to == [manager_user.email]
