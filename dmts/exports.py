@@ -1,9 +1,12 @@
-"""The call log as CSV or an Excel workbook, row for row what the filters select."""
+"""The call log as CSV or an Excel workbook, row for row what the filters select, written to a
+file in flat memory (a chunked cursor in, one row at a time out)."""
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import IO
 
-from dmts.models import DmtsEntry
-from opcc_calls.exports import csv_response, when, xlsx_response
+from dmts.filters import CallLogFilter
+from dmts.models import CallLogExport, DmtsEntry
+from opcc_calls.exports import csv_write, when, xlsx_write
 
 CHUNK = 2000
 STEM = "dmts-call-log"
@@ -60,9 +63,31 @@ def rows(entries: Iterable[DmtsEntry]) -> Iterator[list[object]]:
         ]
 
 
-def csv_export(queryset):
-    return csv_response(STEM, COLUMNS, rows(queryset.iterator(chunk_size=CHUNK)))
+def selected(export: CallLogExport):
+    """The entries the export's filters select from what its requester may see: exactly the
+    rows the call log showed them, in the same order."""
+    entries = DmtsEntry.objects.visible_to(export.requested_by).for_list()
+    filterset = CallLogFilter(export.filters or None, queryset=entries)
+    return filterset.qs.order_by("-call__received_at", "-pk")
 
 
-def xlsx_export(queryset):
-    return xlsx_response(STEM, "DMTS call log", COLUMNS, rows(queryset.iterator(chunk_size=CHUNK)))
+def export_file_write(
+    export: CallLogExport, target: IO[bytes], progress: Callable[[int], None]
+) -> int:
+    """Write the export's rows to `target`, calling `progress` with the count every `CHUNK`
+    rows; returns how many rows were written."""
+    written = 0
+
+    def counted(entries: Iterable[DmtsEntry]) -> Iterator[list[object]]:
+        nonlocal written
+        for written, row in enumerate(rows(entries), start=1):
+            if written % CHUNK == 0:
+                progress(written)
+            yield row
+
+    entries = counted(selected(export).iterator(chunk_size=CHUNK))
+    if export.format == CallLogExport.Format.CSV:
+        csv_write(target, COLUMNS, entries)
+    else:
+        xlsx_write(target, "DMTS call log", COLUMNS, entries)
+    return written

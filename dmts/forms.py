@@ -1,7 +1,7 @@
 from django import forms
 
 from callers.models import Call
-from dmts.models import DmtsEntry
+from dmts.models import CallLogExport, DmtsEntry
 from dmts.services import CORRECTABLE_FIELDS
 from opcc_calls.forms import DateTimeInput, VersionForm
 
@@ -71,3 +71,12 @@ class CorrectionForm(VersionForm, forms.ModelForm):
             "about": forms.Textarea(attrs={"rows": 3}),
             "outcome": forms.Textarea(attrs={"rows": 2}),
         }
+
+
+class ExportForm(forms.Form):
+    """Ask for the call log, as filtered, as a file: the filters are named by their key in
+    the session (as on the call log page), never spelt out in the form or the address."""
+
+    format = forms.ChoiceField(choices=CallLogExport.Format.choices)
+    filter = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
+    submission_token = forms.UUIDField(widget=forms.HiddenInput)

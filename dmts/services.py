@@ -1,21 +1,29 @@
-"""Writes to the DMTS call log: entries, reviews, corrections, voids, and the daily digest."""
+"""Writes to the DMTS call log: entries, reviews, corrections, voids, the daily digest, and
+exports written by the background worker."""
 
 import logging
+import tempfile
+import uuid
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.core.mail import send_mail
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks import task
 
 from callers.models import Call
 from callers.services.activity import caller_activity_refresh
-from dmts.models import DmtsCounter, DmtsEntry
+from dmts import exports
+from dmts.models import CallLogExport, DmtsCounter, DmtsEntry
+from opcc_calls.background import retry_later
 from opcc_calls.concurrency import locked_for_edit
+from opcc_calls.exports import filename
 from opcc_calls.history import save_with_history
 
 logger = logging.getLogger(__name__)
@@ -122,13 +130,10 @@ def call_correct(
 
 
 def review_digest_send() -> int:
-    """Email everyone who reviews entries what is waiting (5.8g: the queue replaces emails).
-    Holds references and dates only, no caller's name. Returns how many were emailed."""
-    waiting = (
-        DmtsEntry.objects.awaiting_review().select_related("call").order_by("created_at", "pk")
-    )
-    count = waiting.count()
-    if not count:
+    """Queue, for each person who reviews entries, an email of what is waiting (5.8g: the
+    queue replaces emails); the background worker sends them, trying again while the mail
+    server will not take one. Returns how many were queued (none when nothing waits)."""
+    if not DmtsEntry.objects.awaiting_review().exists():
         return 0
     perm = Q(user_permissions__codename="review_dmtsentry") | Q(
         groups__permissions__codename="review_dmtsentry"
@@ -139,24 +144,117 @@ def review_digest_send() -> int:
         .filter(perm | Q(is_superuser=True))
         .exclude(email="")
         .distinct()
+        .values_list("pk", flat=True)
     )
+    queued = 0
+    for reviewer_id in reviewers:
+        review_digest_email.enqueue(reviewer_id)
+        queued += 1
+    return queued
+
+
+@task()
+def review_digest_email(reviewer_id: int, attempt: int = 1) -> str:
+    """Background: email one reviewer what is waiting now, oldest first: references and dates
+    only, no caller's name."""
+    reviewer = get_user_model().objects.get(pk=reviewer_id)
+    waiting = (
+        DmtsEntry.objects.awaiting_review().select_related("call").order_by("created_at", "pk")
+    )
+    count = waiting.count()
+    if not count:
+        return "nothing waiting"
     context = {
         "count": count,
         "entries": list(waiting[:50]),
         "queue_url": settings.SITE_URL + reverse("dmts:queue"),
         "office_name": settings.OFFICE_NAME,
     }
-    body = render_to_string("dmts/email/review_digest.txt", context)
-    sent = 0
-    for reviewer in reviewers:
-        try:
-            send_mail(
-                subject=f"DMTS: {count} entr{'y' if count == 1 else 'ies'} awaiting review",
-                message=body,
-                from_email=None,
-                recipient_list=[reviewer.email],
+    try:
+        send_mail(
+            subject=f"DMTS: {count} entr{'y' if count == 1 else 'ies'} awaiting review",
+            message=render_to_string("dmts/email/review_digest.txt", context),
+            from_email=None,
+            recipient_list=[reviewer.email],
+        )
+    except OSError:
+        logger.exception("Could not send the review digest to user %s", reviewer_id)
+        return retry_later(review_digest_email, reviewer_id, attempt=attempt)
+    return "sent"
+
+
+def export_request(
+    *, requested_by, format: str, filters: dict, submission_token: uuid.UUID
+) -> CallLogExport:
+    """Queue a copy of the call log as filtered, for the background worker to write. The same
+    form sent twice (a double click) gives the one export."""
+    if not requested_by.has_perm("dmts.export_dmtsentry"):
+        raise PermissionDenied
+    try:
+        with transaction.atomic():
+            export = CallLogExport.objects.create(
+                requested_by=requested_by,
+                submission_token=submission_token,
+                format=format,
+                filters=filters,
             )
-            sent += 1
-        except OSError:
-            logger.exception("Could not send the review digest to user %s", reviewer.pk)
-    return sent
+            call_log_export_write.enqueue(export.pk)  # queued with the export
+    except IntegrityError:
+        return CallLogExport.objects.get(
+            submission_token=submission_token, requested_by=requested_by
+        )
+    return export
+
+
+@task()
+def call_log_export_write(export_id: int) -> str:
+    """Background: write an export's file, saying how far it has got as it goes, then keep it
+    for `EXPORT_KEEP_HOURS`. Nothing about the rows goes in the log, only the export's number."""
+    with transaction.atomic():
+        export = (
+            CallLogExport.objects.select_for_update()
+            .select_related("requested_by")
+            .get(pk=export_id)
+        )
+        if export.status != CallLogExport.Status.QUEUED:
+            return f"already {export.status}"
+        export.status = CallLogExport.Status.WRITING
+        export.save(update_fields=["status"])
+    requester = export.requested_by
+    if not (requester.is_active and requester.has_perm("dmts.export_dmtsentry")):
+        return _export_finish(export, CallLogExport.Status.FAILED)
+
+    def progress(rows: int) -> None:
+        CallLogExport.objects.filter(pk=export.pk).update(rows=rows)
+
+    try:
+        with tempfile.TemporaryFile() as target:
+            export.rows = exports.export_file_write(export, target, progress)
+            target.seek(0)
+            name = filename(exports.STEM, export.format, at=export.requested_at)
+            export.file.save(f"{export.pk}/{name}", File(target), save=False)
+    except Exception:
+        logger.exception("Could not write call log export %s", export.pk)
+        return _export_finish(export, CallLogExport.Status.FAILED)
+    return _export_finish(export, CallLogExport.Status.READY)
+
+
+def _export_finish(export: CallLogExport, status: str) -> str:
+    export.status, export.finished_at = status, timezone.now()
+    export.save(update_fields=["status", "rows", "file", "finished_at"])
+    call_log_export_expire.using(run_after=export.expires_at).enqueue(export.pk)
+    return f"{export.get_status_display().lower()}: {export.rows} rows"
+
+
+@task()
+def call_log_export_expire(export_id: int) -> str:
+    """Background: remove an export's file once its time is up, and the filters it was asked
+    with (they may hold a name); the record of who exported what, when, stays."""
+    export = CallLogExport.objects.get(pk=export_id)
+    if export.file:
+        export.file.delete(save=False)
+    if export.status == CallLogExport.Status.READY:
+        export.status = CallLogExport.Status.EXPIRED
+    export.filters = {}
+    export.save(update_fields=["file", "status", "filters"])
+    return "removed"

@@ -6,8 +6,9 @@ app_name = "dmts"
 
 urlpatterns = [
     path("", views.call_log, name="log"),
-    path("export.csv", views.export, {"kind": "csv"}, name="export_csv"),
-    path("export.xlsx", views.export, {"kind": "xlsx"}, name="export_xlsx"),
+    path("exports/", views.export_new, name="export_new"),
+    path("exports/<int:pk>/", views.export_detail, name="export"),
+    path("exports/<int:pk>/download/", views.export_download, name="export_download"),
     path("review/", views.queue, name="queue"),
     path("<int:pk>/", views.entry_detail, name="entry"),
     path("<int:pk>/review/", views.review, name="review"),

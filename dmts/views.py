@@ -1,16 +1,19 @@
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dmts import exports, services
+from dmts import services
 from dmts.filters import CallLogFilter, filters_load, filters_save
-from dmts.forms import CorrectionForm, ReviewForm, VoidForm
-from dmts.models import DmtsEntry
-from dmts.selectors import entry_changes, next_awaiting_review
+from dmts.forms import CorrectionForm, ExportForm, ReviewForm, VoidForm
+from dmts.models import CallLogExport, DmtsEntry
+from dmts.selectors import entry_changes, exports_of, next_awaiting_review
 from opcc_calls.concurrency import StaleEdit
+from opcc_calls.exports import XLSX
 from opcc_calls.pagination import window
 from opcc_calls.permissions import requires
 
@@ -46,6 +49,15 @@ def call_log(request: HttpRequest) -> HttpResponse:
         "dmts/call_log.html",
         {
             "filter": filterset,
+            # One form per format, each with its own token: a double click asks once.
+            "export_forms": [
+                ExportForm(
+                    initial={"format": value, "filter": key, "submission_token": uuid.uuid4()}
+                )
+                for value in CallLogExport.Format.values
+            ]
+            if request.user.has_perm("dmts.export_dmtsentry")
+            else [],
             "page": window(queryset, request.GET.get("page")),
             "query": f"filter={key}&" if key else "",
             "filter_key": key,
@@ -54,12 +66,56 @@ def call_log(request: HttpRequest) -> HttpResponse:
 
 
 @requires("dmts.export_dmtsentry")
+@require_POST
+def export_new(request: HttpRequest) -> HttpResponse:
+    """Ask for exactly the rows the call log's filters select, as CSV or an Excel workbook:
+    the background worker writes the file and its page says when it is ready."""
+    form = ExportForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, "The export could not be asked for: reload the call log and try again."
+        )
+        return redirect("dmts:log")
+    export = services.export_request(
+        requested_by=request.user,
+        format=form.cleaned_data["format"],
+        filters=filters_load(request.session, form.cleaned_data["filter"]),
+        submission_token=form.cleaned_data["submission_token"],
+    )
+    return redirect(export)
+
+
+def _own_export(request: HttpRequest, pk: int, **conditions) -> CallLogExport:
+    """One of this person's own exports, or 404: nobody else may see or download it."""
+    return get_object_or_404(CallLogExport, pk=pk, requested_by=request.user, **conditions)
+
+
+@requires("dmts.export_dmtsentry")
 @require_GET
-def export(request: HttpRequest, kind: str) -> HttpResponse:
-    """Exactly the rows the call log's filters select, as CSV or an Excel workbook."""
-    filterset, _ = _filtered(request)
-    queryset = filterset.qs.order_by("-call__received_at", "-pk")
-    return exports.csv_export(queryset) if kind == "csv" else exports.xlsx_export(queryset)
+def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Where an export has got to; htmx asks again every few seconds until it is done."""
+    export = _own_export(request, pk)
+    if request.htmx:
+        return render(request, "dmts/includes/export_status.html", {"export": export})
+    return render(
+        request,
+        "dmts/export.html",
+        {"export": export, "others": exports_of(request.user, excluding=export)},
+    )
+
+
+@requires("dmts.export_dmtsentry")
+@require_GET
+def export_download(request: HttpRequest, pk: int) -> FileResponse:
+    export = _own_export(request, pk, status=CallLogExport.Status.READY)
+    return FileResponse(
+        export.file.open("rb"),
+        as_attachment=True,
+        filename=export.file.name.rsplit("/", 1)[-1],
+        content_type=XLSX
+        if export.format == CallLogExport.Format.XLSX
+        else "text/csv; charset=utf-8",
+    )
 
 
 @requires("dmts.review_dmtsentry")

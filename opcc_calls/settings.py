@@ -5,6 +5,7 @@ production (DEBUG off); `make run` sets local development values.
 """
 
 import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -325,8 +326,29 @@ STATICFILES_DIRS = [
     # Bootstrap 5 from a pinned wheel, served as our own files: offices sit on closed networks.
     ("bootstrap", bootstrap_wrapper.get_bootstrap_dir()),
 ]
+# Call-log exports wait here to be downloaded (written by the worker, served only to the person
+# who asked): a private folder, never under STATIC_ROOT. With several machines, a folder they
+# all share (or any Django storage backend, such as django-storages' S3).
+EXPORTS_ROOT = Path(
+    os.environ.get(
+        "EXPORTS_ROOT",
+        # Tests: a folder of this run's own, removed at its end (tests/conftest.py).
+        Path(tempfile.gettempdir()) / f"opcc-calls-test-exports-{os.getpid()}"
+        if TESTING
+        else BASE_DIR / "var/exports",
+    )
+)
+EXPORT_KEEP_HOURS = env_int("EXPORT_KEEP_HOURS", 24)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "exports": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": EXPORTS_ROOT,
+            "directory_permissions_mode": 0o700,
+            "file_permissions_mode": 0o600,
+        },
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

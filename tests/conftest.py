@@ -1,4 +1,5 @@
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -14,14 +15,22 @@ from django.utils import timezone
 from callers.models import Concern, Referral
 from callers.services.calls import call_log
 from callers.services.flags import meeting_open
+from dmts.services import export_request
 from opcc_calls.middleware import SECOND_FACTOR_SESSION_KEY
 from opcc_calls.roles import Role
 from tests.factories import CallerFactory, StaffContactFactory, UserFactory
-from tests.helpers import flag, frequent_caller
+from tests.helpers import flag, frequent_caller, run_background_tasks
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls our browser tests make
 # around it are ordinary synchronous code, which Django would otherwise refuse in that thread.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _exports_folder_removed():
+    """Exports written by this run go to a folder of its own (settings), removed at the end."""
+    yield
+    shutil.rmtree(settings.EXPORTS_ROOT, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)
@@ -128,8 +137,9 @@ def smtp_server(settings):
 
 
 @pytest.fixture
-def world(handler_user, manager_user):
-    """One of everything a URL can name, the call taken by the handler."""
+def world(handler_user, compliance_user, manager_user):
+    """One of everything a URL can name, the call taken by the handler, the call log export
+    asked for (and written) by the Compliance Officer."""
     caller = frequent_caller()
     made = flag(caller, manager_user)
     call = call_log(
@@ -153,7 +163,12 @@ def world(handler_user, manager_user):
         consent="yes",
         made_by=manager_user,
     )
+    export = export_request(
+        requested_by=compliance_user, format="csv", filters={}, submission_token=uuid.uuid4()
+    )
+    run_background_tasks()
     return {
+        "export": export,
         "caller": caller,
         "other": CallerFactory(),
         "flag": made,
@@ -194,7 +209,7 @@ def background_worker(transactional_db, tmp_path):
             env={k: v for k, v in os.environ.items() if k != "PYTEST_VERSION"}
             # The same secret key as the app under test: links it signs must work there.
             | {"DJANGO_DEBUG": "true", "SECRET_KEY": settings.SECRET_KEY}
-            | {"ALLOWED_HOSTS": "localhost"}
+            | {"ALLOWED_HOSTS": "localhost", "EXPORTS_ROOT": str(settings.EXPORTS_ROOT)}
             | target
             | env,
             stdout=log,

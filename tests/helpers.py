@@ -14,6 +14,7 @@ from allauth.mfa.totp.internal.auth import (
 )
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
@@ -104,6 +105,8 @@ def world_args(name: str, world: dict):
         "dmts:correct": world["call"],
         "dmts:review": world["call"],
         "dmts:void": world["call"],
+        "dmts:export": world["export"],
+        "dmts:export_download": world["export"],
         "mfa_edit_webauthn": None,
         "mfa_remove_webauthn": None,
     }
@@ -142,3 +145,19 @@ def run_background_tasks() -> int:
             return ran
         worker.run_task(queued)
         ran += 1
+
+
+def exported(client, format: str = "csv", *, filter_key: str = "") -> bytes:
+    """Ask for the call log as a file, as its Export button does, let the background worker
+    write it, and download it from the export's page: the file's bytes."""
+    response = client.post(
+        reverse("dmts:export_new"),
+        {"format": format, "filter": filter_key, "submission_token": uuid.uuid4()},
+    )
+    assert response.status_code == 302, response
+    run_background_tasks()
+    page = client.get(response.url)
+    assert "ready" in page.content.decode()
+    download = client.get(reverse("dmts:export_download", args=[page.context["export"].pk]))
+    assert download.status_code == 200
+    return b"".join(download.streaming_content)

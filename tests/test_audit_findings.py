@@ -23,11 +23,12 @@ from openpyxl import load_workbook
 from callers.models import Call, Concern, SensitiveAccess
 from callers.selectors.calls import find_callers
 from callers.services.data_protection import callers_merge
+from dmts.models import CallLogExport
 from dmts.services import call_correct
 from opcc_calls.logging import WithholdExceptionMessages
 from tests.conftest import sign_in_fully
 from tests.factories import CallerFactory, UserFactory
-from tests.helpers import log_call
+from tests.helpers import exported, log_call
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -73,15 +74,10 @@ class TestControlCharacters:
     ):
         call = log_call()
         Call.objects.filter(pk=call.pk).update(about=self.WORD_PASTE)  # as stored before
-        for url in (reverse("dmts:export_xlsx"), reverse("callers:frequent_log_xlsx")):
-            response = compliance_client.get(url)
-            assert response.status_code == 200
-            load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-        sheet = load_workbook(
-            io.BytesIO(
-                b"".join(compliance_client.get(reverse("dmts:export_xlsx")).streaming_content)
-            )
-        ).active
+        response = compliance_client.get(reverse("callers:frequent_log_xlsx"))
+        assert response.status_code == 200
+        load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+        sheet = load_workbook(io.BytesIO(exported(compliance_client, "xlsx"))).active
         assert "Pastedfrom Word with a tab\tkept" in [
             c.value for c in next(sheet.iter_rows(min_row=2))
         ]
@@ -375,13 +371,16 @@ class TestAdminChangesNothingThatServicesKeep:
 class TestHeaders:
     def test_personal_pages_and_downloads_are_never_stored(self, manager_client, manager_user):
         call = log_call(manager_user)
+        exported(manager_client)
+        export = CallLogExport.objects.get()
         for url in (
             call.caller.get_absolute_url(),
             reverse("callers:card", args=[call.caller_id]),
             call.get_absolute_url(),
             reverse("callers:subject_access", args=[call.caller_id]),
-            reverse("dmts:export_csv"),
-            reverse("dmts:export_xlsx"),
+            export.get_absolute_url(),
+            reverse("dmts:export_download", args=[export.pk]),
+            reverse("callers:frequent_log_csv"),
             reverse("home"),
         ):
             response = manager_client.get(url)

@@ -11,6 +11,7 @@ from django.db import close_old_connections, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
+from openpyxl import load_workbook
 
 from callers.models import (
     ContactRequest,
@@ -25,6 +26,8 @@ from callers.services.flags import (
     matches_refresh_batch,
     rules_save,
 )
+from dmts.models import CallLogExport
+from dmts.services import export_request
 from tests.conftest import wait_until
 from tests.factories import CallerFactory, StaffContactFactory, UserFactory
 from tests.helpers import frequent_caller
@@ -164,3 +167,33 @@ def test_the_rules_page_says_when_the_work_is_done(manager_client):
     MatchesRefresh.objects.create()
     html = manager_client.get(reverse("callers:rules")).content.decode()
     assert "Working out candidates again is queued" in html
+
+
+def test_a_call_log_export_is_written_by_the_worker(background_worker, compliance_user):
+    for about in ("First", "Second", "Third"):
+        call_log(
+            handler=compliance_user,
+            submission_token=uuid.uuid4(),
+            caller=CallerFactory(),
+            call_type="enquiry",
+            about=about,
+            received_at=timezone.now(),
+        )
+    export = export_request(
+        requested_by=compliance_user, format="xlsx", filters={}, submission_token=uuid.uuid4()
+    )
+    background_worker()
+
+    def written():
+        """the export to be written"""
+        export.refresh_from_db()
+        return export.status == CallLogExport.Status.READY
+
+    wait_until(written)
+    with export.file.open("rb") as workbook:
+        sheet = load_workbook(workbook).active
+        assert sorted(row[7] for row in sheet.iter_rows(min_row=2, values_only=True)) == [
+            "First",
+            "Second",
+            "Third",
+        ]

@@ -99,8 +99,10 @@ EXPECTED = {
     "dmts:queue": (LOGIN, 403, 403, 200, 200),
     "dmts:review": (LOGIN, 403, 403, 405, 405),
     "dmts:void": (LOGIN, 403, 403, 200, 200),
-    "dmts:export_csv": (LOGIN, 403, 403, 200, 200),
-    "dmts:export_xlsx": (LOGIN, 403, 403, 200, 200),
+    "dmts:export_new": (LOGIN, 403, 403, 405, 405),
+    # The Compliance Officer's own export: nobody else may see or download it.
+    "dmts:export": (LOGIN, 403, 403, 200, 404),
+    "dmts:export_download": (LOGIN, 403, 403, 200, 404),
     # Frequent and regular callers (5.2, 5.3, 5.6, 5.8h)
     "callers:candidates": (LOGIN, 403, 403, 200, 200),
     "callers:flag_new": (LOGIN, 403, 403, 403, 200),

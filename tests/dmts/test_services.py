@@ -6,6 +6,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from callers.models import Call, CallerActivity
 from callers.selectors.calls import handling_card
@@ -15,7 +16,7 @@ from dmts.selectors import entry_changes, next_awaiting_review
 from opcc_calls.concurrency import StaleEdit
 from opcc_calls.roles import Role
 from tests.factories import CallerFactory, UserFactory
-from tests.helpers import log_call
+from tests.helpers import log_call, run_background_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -202,6 +203,8 @@ def test_the_digest_lists_what_is_waiting_without_callers_names():
     UserFactory(email="handler@opcc.example", roles=[Role.CALL_HANDLER])
     call = log_call(caller=CallerFactory(full_name="Private Person"))
     assert services.review_digest_send() == 1
+    assert mail.outbox == []  # queued, for the background worker
+    run_background_tasks()
     [message] = mail.outbox
     assert message.to == [reviewer.email]
     assert call.dmts_entry.reference in message.body and "1 DMTS entry is" in message.body
@@ -211,7 +214,26 @@ def test_the_digest_lists_what_is_waiting_without_callers_names():
 def test_no_digest_when_nothing_waits():
     UserFactory(email="co@opcc.example", roles=[Role.COMPLIANCE_OFFICER])
     assert services.review_digest_send() == 0
+    run_background_tasks()
     assert mail.outbox == []
+
+
+def test_a_digest_the_mail_server_refused_is_sent_later(settings):
+    """The mail server down (nothing listens on the port): the digest waits and is sent
+    once it is back."""
+    UserFactory(email="co@opcc.example", roles=[Role.COMPLIANCE_OFFICER])
+    log_call()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+    services.review_digest_send()
+    run_background_tasks()
+    retry = DBTaskResult.objects.get(status="READY")
+    assert retry.args_kwargs["kwargs"] == {"attempt": 2} and retry.run_after > timezone.now()
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    DBTaskResult.objects.filter(pk=retry.pk).update(run_after=timezone.now())
+    run_background_tasks()
+    assert len(mail.outbox) == 1
 
 
 @pytest.mark.django_db(transaction=True)

@@ -12,9 +12,9 @@ from openpyxl import load_workbook
 from callers.models import Call
 from callers.services.flags import flag_create
 from dmts import services
-from dmts.models import DmtsEntry
+from dmts.models import CallLogExport, DmtsEntry
 from tests.factories import CallerFactory
-from tests.helpers import log_call, queries
+from tests.helpers import exported, log_call, queries
 
 pytestmark = pytest.mark.django_db
 
@@ -127,24 +127,22 @@ class TestCallLog:
         key = filter_key(compliance_client, call_type="other")
         screen = compliance_client.get(f"{reverse('dmts:log')}?filter={key}").content.decode()
         on_screen = set(listed(screen))
-        response = compliance_client.get(f"{reverse('dmts:export_csv')}?filter={key}")
-        assert response.streaming
-        rows = list(
-            csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
-        )
+        body = exported(compliance_client, "csv", filter_key=key)
+        rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
         assert {row[0] for row in rows[1:]} == on_screen == {e.reference for e in wanted}
-        response = compliance_client.get(f"{reverse('dmts:export_xlsx')}?filter={key}")
-        sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
-        assert {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)} == on_screen
+        sheet = load_workbook(io.BytesIO(exported(compliance_client, "xlsx", filter_key=key)))
+        assert {row[0] for row in sheet.active.iter_rows(min_row=2, values_only=True)} == on_screen
 
     def test_the_export_defuses_spreadsheet_formulas(self, compliance_client):
         log_call(about='=HYPERLINK("http://evil")')
-        response = compliance_client.get(reverse("dmts:export_csv"))
-        body = b"".join(response.streaming_content).decode("utf-8-sig")
-        assert "'=HYPERLINK" in body
+        assert "'=HYPERLINK" in exported(compliance_client).decode("utf-8-sig")
 
     def test_handlers_may_not_export(self, handler_client):
-        assert handler_client.get(reverse("dmts:export_csv")).status_code == 403
+        response = handler_client.post(
+            reverse("dmts:export_new"), {"format": "csv", "submission_token": uuid.uuid4()}
+        )
+        assert response.status_code == 403
+        assert not CallLogExport.objects.exists()
 
 
 class TestEntryPage:
@@ -219,8 +217,7 @@ def test_entry_page_runs_the_same_queries_however_long_its_history(
 def test_the_submission_token_is_not_in_any_export(compliance_client):
     token = uuid.uuid4()
     log_call(submission_token=token)
-    body = b"".join(compliance_client.get(reverse("dmts:export_csv")).streaming_content)
-    assert str(token).encode() not in body
+    assert str(token).encode() not in exported(compliance_client)
 
 
 def test_bad_filters_are_explained_not_a_server_error(compliance_client):

@@ -4,8 +4,13 @@ from dmts.services import review_digest_send
 
 
 class Command(BaseCommand):
-    help = "Email the Compliance Officer and managers what is waiting in the review queue."
+    help = (
+        "Email the Compliance Officer and managers what is waiting in the review queue (the "
+        "background worker sends the emails)."
+    )
 
     def handle(self, *args, **options) -> None:
-        sent = review_digest_send()
-        self.stdout.write(f"Review digest sent to {sent} reviewer{'s' if sent != 1 else ''}.")
+        queued = review_digest_send()
+        self.stdout.write(
+            f"Review digest queued for {queued} reviewer{'s' if queued != 1 else ''}."
+        )
