@@ -60,13 +60,16 @@ lock:
 clean:
 	rm -rf $(VENV) staticfiles build *.egg-info .pytest_cache .ruff_cache
 
-# Measure against a large call log in PostgreSQL (not part of `make test`; see bench/README.md).
+# Measure against a large call log in PostgreSQL (not part of `make test`; see bench/README.md):
+# generate the data, serve the app as production does, load it, write bench/results/latest.md.
 BENCH_DB ?= postgres://postgres@127.0.0.1:5432/opcc_calls_bench
 BENCH_CALLS ?= 2000000
 BENCH_CALLERS ?= 200000
-bench: $(VENV)/.installed-runtime
+BENCH_SECONDS ?= 8
+bench: $(VENV)/.installed-dev
+	@command -v wrk >/dev/null || { echo "Installing wrk (Debian's package) for the load test"; \
+	  apt-get install -y -q wrk >/dev/null 2>&1 || sudo apt-get install -y -q wrk; }
 	psql "$(dir $(BENCH_DB))postgres" -qc "DROP DATABASE IF EXISTS $(notdir $(BENCH_DB))" -c "CREATE DATABASE $(notdir $(BENCH_DB))"
 	$(DEV_ENV) DATABASE_URL=$(BENCH_DB) $(BIN)/python manage.py migrate --noinput -v0
 	$(DEV_ENV) DATABASE_URL=$(BENCH_DB) $(BIN)/python bench/generate.py --calls $(BENCH_CALLS) --callers $(BENCH_CALLERS)
-	STATIC_ROOT=bench/.static SECRET_KEY=bench-only ALLOWED_HOSTS=testserver $(BIN)/python manage.py collectstatic --noinput -v0
-	STATIC_ROOT=bench/.static DATABASE_URL=$(BENCH_DB) $(BIN)/python bench/measure.py --out bench/results/latest.md
+	DATABASE_URL=$(BENCH_DB) $(BIN)/python bench/run.py --seconds $(BENCH_SECONDS) --out bench/results/latest
