@@ -8,6 +8,8 @@ class OpccCallsConfig(AppConfig):
 
     def ready(self) -> None:
         from opcc_calls import lookups  # noqa: F401 (registers field__ilike)
+        from opcc_calls.permissions import connect_permission_signals
         from opcc_calls.roles import sync_role_groups_after_migrate
 
         post_migrate.connect(sync_role_groups_after_migrate, sender=self)
+        connect_permission_signals()

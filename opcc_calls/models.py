@@ -7,7 +7,11 @@ from simple_history.models import HistoricalRecords
 class User(AbstractUser):
     """A member of OPCC staff who signs in. Roles are groups; code checks permissions."""
 
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    # Moved on by every change to the person's roles or permissions: permissions are cached
+    # under it (opcc_calls.permissions.CachedPermissionsBackend).
+    permissions_version = models.PositiveIntegerField(default=0, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["password", "last_login", "permissions_version"])
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
