@@ -94,3 +94,16 @@ def test_someone_else_keeps_their_cache(compliance_user):
     version = fresh(other).permissions_version
     compliance_user.groups.remove(officer_group())
     assert fresh(other).permissions_version == version
+
+
+def test_the_navigation_kept_in_the_cache_follows_the_page_and_a_change_of_role(
+    compliance_client, compliance_user
+):
+    """The navigation is rendered once per person, permissions and page: it still marks the
+    page you are on, and loses a link the moment its permission goes."""
+    home = compliance_client.get(reverse("home")).content.decode()
+    queue = compliance_client.get(reverse("dmts:queue")).content.decode()
+    assert 'href="/" aria-current="page"' in home and 'aria-current="page">Review' not in home
+    assert 'href="/dmts/review/" aria-current="page">Review queue' in queue
+    compliance_user.groups.remove(officer_group())
+    assert "Review queue</a>" not in compliance_client.get(reverse("home")).content.decode()

@@ -1,6 +1,7 @@
 """The foundation: settings that refuse to run unsafely, sign-in, roles, base page, demo data."""
 
 import hashlib
+import json
 import os
 import re
 import subprocess
@@ -16,6 +17,7 @@ from django.urls import reverse
 
 from callers.models import ContactRequest
 from opcc_calls.models import User
+from opcc_calls.static import StaticFilesStorage
 from opcc_calls.roles import ROLE_PERMISSIONS, Role, sync_role_groups
 from tests.conftest import sign_in_fully
 from tests.e2e.conftest import ci_is_set
@@ -248,6 +250,17 @@ class TestBasePage:
     def test_navigation_shows_admin_only_to_staff(self, handler_client, manager_client):
         assert ">Admin<" not in handler_client.get("/").content.decode()
         assert ">Admin<" in manager_client.get("/").content.decode()
+
+    def test_hashed_static_urls_are_worked_out_once_per_file(self, tmp_path):
+        """Production's static storage (WhiteNoise's hashed files) keeps each file's URL:
+        every page asks for the same few, and the manifest does not change as it runs."""
+        (tmp_path / "staticfiles.json").write_text(
+            json.dumps({"paths": {"css/app.css": "css/app.0123abcd.css"}, "version": "1.1"})
+        )
+        storage = StaticFilesStorage(location=tmp_path, base_url="/static/")
+        assert storage.url("css/app.css") == "/static/css/app.0123abcd.css"
+        storage.hashed_files.clear()  # were it asked again, it would no longer know the file
+        assert storage.url("css/app.css") == "/static/css/app.0123abcd.css"
 
     def test_friendly_404(self, handler_client):
         response = handler_client.get("/no-such-page/")
