@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils.html import format_html_join
+
 from callers.models import Call
 
 
@@ -25,6 +27,17 @@ class BarChart:
     total: int
     first: str
     last: str
+
+    @property
+    def rects(self) -> str:
+        """The bars as SVG, escaped, built here: ninety bars of six values each took the
+        template engine longer than all the rest of a caller's page."""
+        return format_html_join(
+            "",
+            '<rect x="{}" y="{}" width="{}" height="{}" class="chart-bar">'
+            "<title>{}: {}</title></rect>",
+            ((b.x, b.y, b.width, b.height, b.label, b.value) for b in self.bars if b.value),
+        )
 
 
 def daily_bars(per_day: list[tuple[date, int]], *, width: int = 720, height: int = 120) -> BarChart:

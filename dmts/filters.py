@@ -10,10 +10,14 @@ from django.db.models import Exists, OuterRef
 
 from callers.models import Call, Flag
 from dmts.models import DmtsEntry
-from opcc_calls.forms import DateInput
+from opcc_calls.forms import DateInput, ModelChoiceField
 
 SESSION_KEY = "dmts_call_log_filters"
 KEPT = 20
+
+
+class HandlerFilter(django_filters.ModelChoiceFilter):
+    field_class = ModelChoiceField  # its list of people in one query
 
 
 class CallLogFilter(django_filters.FilterSet):
@@ -35,7 +39,7 @@ class CallLogFilter(django_filters.FilterSet):
         label="Type of call",
         empty_label="Any type",
     )
-    handler = django_filters.ModelChoiceFilter(
+    handler = HandlerFilter(
         field_name="call__handler",
         label="Handled by",
         empty_label="Anyone",

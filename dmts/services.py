@@ -61,7 +61,7 @@ def entry_create(*, call: Call) -> DmtsEntry:
     # Not validated: nothing here is typed by anyone, and the counter lock makes the number
     # unique without the three uniqueness queries full_clean() would add to every call logged.
     entry._history_user = call.handler
-    entry.save()
+    entry.save(force_insert=True)  # new: no UPDATE tried first
     return entry
 
 

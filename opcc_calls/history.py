@@ -9,10 +9,21 @@ from django.db import models
 from django.utils import timezone
 
 
-def save_with_history(record: models.Model, *, user, reason: str = "") -> models.Model:
+def save_with_history(
+    record: models.Model, *, user, reason: str = "", checks_in_database: bool = False
+) -> models.Model:
     """Validate and save a tracked record, its history row naming who changed it and why.
-    Every write of a user-changeable record goes through here."""
-    record.full_clean()
+    Every write of a user-changeable record goes through here.
+
+    `checks_in_database` is for a hot path whose form has already checked what the user typed
+    (logging a call): the fields are still validated, but uniqueness, foreign keys and check
+    constraints are left to the database, which enforces them anyway, instead of a dozen
+    queries asking it first."""
+    if checks_in_database:
+        relations = [f.name for f in record._meta.concrete_fields if f.is_relation]
+        record.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
+    else:
+        record.full_clean()
     record._history_user = user
     if reason:
         record._change_reason = reason

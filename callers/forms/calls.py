@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from callers import phones
 from callers.models import Call, Caller, Concern, ContactRequest, StaffContact
-from opcc_calls.forms import DateTimeInput, TimeInput, VersionForm
+from opcc_calls.forms import DateTimeInput, ModelChoiceField, TimeInput, VersionForm
 
 NEEDED_FOR_TYPE = "Needed for this type of call."
 #: How long after a call it may still be logged (after a weekend or some leave, say).
@@ -89,7 +89,7 @@ class LogCallForm(forms.Form):
         choices=[("", "Choose…"), *Call.ComplaintStatus.choices],
     )
     # Request to speak to the Commissioner or a named person (5.8d, 5.9b)
-    requested = forms.ModelChoiceField(
+    requested = ModelChoiceField(
         label="Person asked for",
         required=False,
         queryset=StaffContact.objects.filter(is_active=True),

@@ -11,7 +11,7 @@ from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilar
 from django.core import signing
 from django.db import connection
 from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Greatest, TruncDate
+from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.utils import timezone
 
 from callers import phones
@@ -21,7 +21,6 @@ from callers.models import (
     CallerPhone,
     ContactRequest,
     Flag,
-    in_window,
     start_of_day,
 )
 from callers.selectors.safeguarding import safeguarding_summary
@@ -54,11 +53,16 @@ def _name_matches_postgres(name: str) -> list[int]:
         TrigramWordSimilarity(name, "other_names"),
     )
     found: dict[int, tuple[float, float]] = {}
-    for lookup, order in (
+    searches = [
         ("full_name__trigram_similar", "-closeness"),
         ("other_names__trigram_word_similar", "-score"),
         ("full_name__trigram_word_similar", "-score"),
-    ):
+    ]
+    if len(name.split()) == 1:
+        # One word (a surname, a first name) is a part of a name: only word similarity
+        # ranks it, and asking for whole-name likeness first costs the most of the three.
+        searches = searches[1:]
+    for lookup, order in searches:
         if lookup == "full_name__trigram_word_similar" and len(found) >= MATCH_LIMIT:
             break  # the whole name found enough: a slip in it, not a part of one
         rows = (
@@ -114,13 +118,19 @@ def _with_recent_activity(callers, *, now=None):
     counted in the database."""
     now = now or timezone.now()
     active_flag = Flag.objects.active().filter(caller_id=OuterRef("pk"))
+    # Each caller's 30 days from the (caller, received_at) index, not all their calls joined.
+    recent = (
+        Call.objects.counted()
+        .in_window("30d", now=now)
+        .filter(caller_id=OuterRef("pk"))
+        .order_by()
+        .values("caller_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return callers.select_related("activity").annotate(
         flag_kind=Subquery(active_flag.values("kind")[:1]),
-        calls_30d=Count(
-            "calls",
-            filter=in_window("30d", now=now, field="calls__received_at")
-            & ~Q(calls__dmts_entry__voided=True),
-        ),
+        calls_30d=Coalesce(Subquery(recent), 0),
     )
 
 

@@ -68,10 +68,9 @@ def call_log(
     **details,
 ) -> LoggedCall:
     """Log one call (policy 5.5). `phone` is already normalised (E.164). A second submission
-    of the same form (same token) returns the call the first one logged."""
-    existing = Call.objects.filter(submission_token=submission_token).first()
-    if existing:
-        return LoggedCall(existing, created=False)
+    of the same form (same token) returns the call the first one logged: the token is unique
+    in the database, so the second insert fails, everything it did is rolled back, and the
+    first call is found."""
     try:
         with transaction.atomic():
             if caller is None:
@@ -81,7 +80,8 @@ def call_log(
             call = Call(
                 caller=caller, handler=handler, submission_token=submission_token, **details
             )
-            save_with_history(call, user=handler)
+            # The log-a-call form checked what was typed; the database checks the rest.
+            save_with_history(call, user=handler, checks_in_database=True)
             if call.call_type in (Call.Type.COMMISSIONER, Call.Type.NAMED_PERSON):
                 contact_request = ContactRequest(
                     call=call, requested=requested, reason=request_reason
@@ -99,7 +99,7 @@ def call_log(
                 )
             entry_create(call=call)  # last: the counter stays locked only until the commit
     except IntegrityError:
-        # Two submissions of one form at the same moment: the other one logged it.
+        # The same form sent again (a double click, a resend): the first one logged it.
         existing = Call.objects.filter(submission_token=submission_token).first()
         if existing is None:
             raise

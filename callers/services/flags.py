@@ -19,7 +19,7 @@ from operator import itemgetter
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q, Window
+from django.db.models import F, Q, Window
 from django.db.models.functions import Lag
 from django.utils import timezone
 from django_tasks import task
@@ -37,6 +37,7 @@ from callers.models import (
     MeetingItem,
     Rule,
     RuleMatch,
+    Tally,
     start_of_day,
 )
 from callers.models.flags import default_review_date
@@ -212,14 +213,6 @@ def matches_record_call(*, caller_id: int, received_at: datetime, call_type: str
     if not rules:
         return
     widest = max(rule.window for rule in rules)
-    aggregates = {}
-    for rule in rules:
-        in_window = _group(rule) & Q(received_at__gt=received_at - rule.window)
-        aggregates[f"r{rule.pk}"] = (
-            Count("pk", filter=in_window)
-            if rule.measure == Rule.Measure.CALLS
-            else Count("handler", distinct=True, filter=in_window)
-        )
     counts = (
         Call.objects.counted()
         .filter(
@@ -227,7 +220,16 @@ def matches_record_call(*, caller_id: int, received_at: datetime, call_type: str
             received_at__gt=received_at - widest,
             received_at__lte=received_at,
         )
-        .aggregate(**aggregates)
+        .tallies(
+            {
+                f"r{rule.pk}": Tally(
+                    after=received_at - rule.window,
+                    staff=rule.measure == Rule.Measure.STAFF,
+                    sales=rule.call_group == Rule.CallGroup.SALES,
+                )
+                for rule in rules
+            }
+        )
     )
     fired = [
         RuleMatch(

@@ -25,6 +25,7 @@ from callers.services import calls as services
 from callers.services.data_protection import sensitive_access_log
 from opcc_calls.concurrency import StaleEdit
 from opcc_calls.forms import RECORD_ID
+from opcc_calls.pagination import window
 from opcc_calls.permissions import requires
 
 CALLS_PER_PAGE = 25
@@ -38,6 +39,7 @@ def _log_call_page(
     caller: Caller | None = None,
     matches: list | None = None,
     finder: CallerFinderForm | None = None,
+    fresh: bool = False,
 ) -> HttpResponse:
     return render(
         request,
@@ -49,6 +51,8 @@ def _log_call_page(
             "matches": matches,
             "searched": matches is not None,
             "finder": finder,
+            # A new call's empty form: its fields are rendered once a minute, not every time.
+            "fresh": fresh,
             "risk_words": risk_words_in(
                 f"{form.data.get('about', '')} {form.data.get('outcome', '')}"
             ),
@@ -77,7 +81,7 @@ def log_call(request: HttpRequest) -> HttpResponse:
     """Log a call. Without JavaScript, "Find caller" and "Choose" post the form back here and
     the page comes back with the matches or the handling card; htmx does the same in place."""
     if request.method == "GET":
-        return _log_call_page(request, LogCallForm())
+        return _log_call_page(request, LogCallForm(), fresh=True)
     action = request.POST.get("action", "save")
     if action != "save":
         # Keep what has been typed without judging it yet: no errors until they save.
@@ -167,12 +171,13 @@ def caller_search(request: HttpRequest) -> HttpResponse:
 @require_GET
 def caller_detail(request: HttpRequest, pk: int) -> HttpResponse:
     caller = get_object_or_404(Caller.objects.select_related("activity", "merged_into"), pk=pk)
-    calls = Paginator(
+    calls = window(
         Call.objects.for_caller(caller)
         .with_entry_openable_by(request.user)
         .select_related("handler"),
-        CALLS_PER_PAGE,
-    ).get_page(request.GET.get("page"))
+        request.GET.get("page"),
+        per_page=CALLS_PER_PAGE,
+    )
     context = {
         "caller": caller,
         "card": selectors.handling_card(caller),

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from callers.selectors.calls import caller_changes, calls_per_day, find_callers, handling_card
 from callers.services.calls import caller_update
+from dmts.models import DmtsEntry
 from tests.factories import CallerFactory, CallerPhoneFactory, CallFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,6 +25,28 @@ class TestFindCallers:
         CallerFactory.create_batch(5, full_name="Aaron Allen")
         mary = CallerFactory(full_name="Mary Allen")
         assert find_callers(name="Mlry Allen")[0] == mary
+
+    def test_a_surname_alone_finds_everyone_of_that_name_and_no_other(self):
+        """One word is a part of a name: it is matched within names, not against them."""
+        allens = [CallerFactory(full_name=n) for n in ("Mary Allen", "Bob Allen", "Jo Allen")]
+        CallerFactory(full_name="Mary Smith")
+        found = find_callers(name="Allen")
+        assert set(found) == set(allens)
+        assert [c.pk for c in find_callers(name="allen")] == [c.pk for c in found]
+
+    def test_recent_calls_leave_out_calls_logged_in_error(self, compliance_user):
+        caller = CallerFactory(full_name="John Smith")
+        kept, voided = CallFactory.create_batch(2, caller=caller)
+        DmtsEntry.objects.create(
+            call=voided,
+            year=2026,
+            number=voided.pk,
+            reference=f"V-{voided.pk}",
+            voided=True,
+            void_reason="Logged in error",
+        )
+        [found] = find_callers(name="John Smith")
+        assert found.calls_30d == 1
 
     def test_other_names_they_use_are_searched(self):
         caller = CallerFactory(full_name="Margaret Thompson", other_names="Peggy Thompson")

@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from callers.models import Call, Caller, CallerActivity, CallerPhone, ContactRequest
@@ -88,6 +89,16 @@ class TestCallLog:
         with pytest.raises(ValidationError):
             log(UserFactory(), call_type=Call.Type.COMPLAINT)  # a complaint needs its status
         assert Call.objects.count() == 0 and Caller.objects.count() == 0
+
+    def test_logging_a_call_asks_the_database_nothing_it_checks_itself(self):
+        """The form has checked what was typed; uniqueness (the token), the foreign keys and
+        the check constraints are the database's own, so no query asks about them first."""
+        caller, handler = CallerFactory(), UserFactory()
+        with CaptureQueriesContext(connection) as captured:
+            log(handler, caller=caller, new_caller_name="", phone=None)
+        sql = [q["sql"] for q in captured.captured_queries]
+        assert not [q for q in sql if q.startswith("SELECT 1 AS")], sql  # exists, constraints
+        assert not [q for q in sql if "submission_token" in q and q.startswith("SELECT")], sql
 
     def test_history_records_who_logged_the_call(self):
         handler = UserFactory()

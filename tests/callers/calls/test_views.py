@@ -1,3 +1,4 @@
+import re
 import time
 import uuid
 from datetime import timedelta
@@ -101,6 +102,21 @@ class TestLogCall:
         assert "1 matching caller" in html and "John Smith" in html
         assert "There is a problem" not in html
         assert 'value="01234 567890"' in html  # what was typed is kept
+
+    def test_the_empty_form_kept_for_the_minute_never_shares_a_token_or_what_was_typed(
+        self, handler_client
+    ):
+        """A new call's empty fields are rendered once a minute and kept: each page still gets
+        a submission token of its own (two pages with one token would log one call), and a
+        page sent back with what was typed (clear, search) is never the kept empty one."""
+        first, second = (handler_client.get(LOG).content.decode() for _ in range(2))
+        token = re.compile(r'name="submission_token" value="([0-9a-f-]+)"')
+        assert token.search(first).group(1) != token.search(second).group(1)
+        typed = handler_client.post(
+            LOG, form_data(action="clear", full_name="Ann Typed", about="Typed before clearing")
+        ).content.decode()
+        assert 'value="Ann Typed"' in typed and "Typed before clearing" in typed
+        assert 'value="Ann Typed"' not in handler_client.get(LOG).content.decode()
 
     def test_without_javascript_choosing_a_caller_shows_their_card_then_saves(self, handler_client):
         caller = CallerPhoneFactory(number="+441234567890").caller
@@ -219,7 +235,7 @@ class TestCallerPages:
         caller = _caller_with_calls(30)
         html = handler_client.get(reverse("callers:detail", args=[caller.pk])).content.decode()
         assert "Calls per day, last 90 days" in html and "<svg" in html
-        assert "Page 1 of 2" in html
+        assert "Showing 1 to 25" in html and "page=2#calls" in html
         assert "Caller created" in html
 
     def test_edit_saves_with_history_and_refuses_a_stale_form(self, handler_client, handler_user):
