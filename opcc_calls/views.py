@@ -7,7 +7,7 @@ from django.views.decorators.http import require_http_methods
 from health_check.views import HealthCheckView
 
 from callers.models import Call, Concern, ContactRequest, Flag
-from callers.selectors.flags import candidate_ids
+from callers.selectors.flags import CANDIDATES_COUNTED, candidates_counted
 from dmts.models import DmtsEntry
 from opcc_calls.forms import SecurityPolicyForm
 from opcc_calls.models import SecurityPolicy
@@ -35,7 +35,8 @@ def home(request: HttpRequest) -> HttpResponse:
         context["calls_today"] = Call.objects.filter(received_at__gte=today).count()
         context["awaiting_review"] = DmtsEntry.objects.awaiting_review().count()
     if request.user.has_perm("callers.view_flag"):
-        context["candidates"] = candidate_ids().count()
+        context["candidates"] = candidates_counted()
+        context["candidates_more"] = context["candidates"] >= CANDIDATES_COUNTED
         context["overdue_flags"] = Flag.objects.overdue().count()
         context["active_flags"] = Flag.objects.active().count()
     if request.user.has_perm("callers.view_concern"):

@@ -25,6 +25,7 @@ from callers.models import (
     start_of_day,
 )
 from callers.selectors.calls import calls_per_day_for
+from opcc_calls.pagination import Window, page_number
 
 SPARK_DAYS = 90
 
@@ -97,13 +98,52 @@ class Candidate:
 
 def candidate_ids(*, now: datetime | None = None):
     """Callers a rule has fired for who are not flagged, most recently fired first: a
-    queryset of ids, ordered and counted in the database so it pages cheaply."""
+    queryset of ids, every candidate grouped (for meetings and tests; a page reads fewer)."""
     return (
         unflagged_matches(now=now)
         .values("caller_id")
         .annotate(last=Max("last_fired_at"))
         .order_by("-last", "caller_id")
         .values_list("caller_id", flat=True)
+    )
+
+
+def candidate_page(page: str | None, *, per_page: int, now: datetime | None = None) -> Window:
+    """One page of `candidate_ids`, read from the index on when each match last fired rather
+    than by grouping every match: in that order a caller's first match is their latest, and
+    nobody has more matches than there are rules, so the rows the page needs are known."""
+    number = page_number(page)
+    rules = max(Rule.objects.filter(is_active=True).count(), 1)
+    wanted = number * per_page + 1  # one more than the page: is there a next?
+    rows = (
+        unflagged_matches(now=now)
+        .order_by("-last_fired_at", "caller_id")
+        .values_list("caller_id", flat=True)[: wanted * rules]
+    )
+    callers = list(dict.fromkeys(rows))
+    start = (number - 1) * per_page
+    return Window(
+        items=callers[start : start + per_page],
+        number=number,
+        per_page=per_page,
+        has_next=len(callers) > start + per_page,
+    )
+
+
+#: The home page counts candidates up to this many: past it, the number no longer matters
+#: to a meeting, and counting tens of thousands of rule matches would cost every visit.
+CANDIDATES_COUNTED = 1000
+
+
+def candidates_counted(*, now: datetime | None = None) -> int:
+    """How many callers are candidates, up to CANDIDATES_COUNTED (from the index on each
+    match's caller, stopping there)."""
+    return (
+        unflagged_matches(now=now)
+        .values("caller_id")
+        .distinct()
+        .order_by("caller_id")[:CANDIDATES_COUNTED]
+        .count()
     )
 
 

@@ -34,7 +34,7 @@ STALE = "Someone else changed this flag at the same moment: check it and try aga
 @require_GET
 def candidates(request: HttpRequest) -> HttpResponse:
     """Callers a rule has fired for who are not yet flagged: the SMT meeting's list."""
-    page = window(selectors.candidate_ids(), request.GET.get("page"), per_page=PER_PAGE)
+    page = selectors.candidate_page(request.GET.get("page"), per_page=PER_PAGE)
     return render(
         request,
         "callers/flags/candidates.html",

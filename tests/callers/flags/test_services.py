@@ -5,12 +5,28 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from callers.models import Flag, FlagReview, Meeting, MeetingItem, Rule, RuleMatch
-from callers.selectors.flags import candidate_ids
+from callers.selectors.flags import candidate_ids, candidate_page
 from callers.services import flags as services
 from opcc_calls.concurrency import StaleEdit
 from tests.helpers import flag, frequent_caller, run_background_tasks
 
 pytestmark = pytest.mark.django_db
+
+
+def test_a_page_of_candidates_is_the_same_as_grouping_them_all(manager_user):
+    """Read from the index on when matches fired, a page holds exactly the callers that
+    grouping every match would put there, in the same order, whatever their matches."""
+    callers = [frequent_caller(calls) for calls in (3, 3, 5, 6, 3, 4, 3)]
+    Rule.objects.filter(kind="regular", measure="calls").update(threshold=4)
+    services.matches_refresh()
+    RuleMatch.objects.filter(caller=callers[1]).update(last_fired_at=timezone.now())
+    flag(callers[2], manager_user)
+    everyone = list(candidate_ids())
+    assert len(everyone) == 6
+    pages = [candidate_page(str(n), per_page=4) for n in (1, 2, 3)]
+    assert pages[0].items + pages[1].items == everyone and pages[2].items == []
+    assert pages[0].has_next and not pages[1].has_next
+    assert pages[0].items[0] == callers[1].pk
 
 
 class TestFlags:

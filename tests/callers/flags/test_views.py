@@ -269,3 +269,21 @@ class TestDashboardAndRules:
         html = compliance_client.get(reverse("callers:rules")).content.decode()
         assert "Frequent caller: 3 or more calls within any 24 hours" in html
         assert compliance_client.post(reverse("callers:rules"), {}).status_code == 403
+
+
+class TestHomeCandidates:
+    def test_the_home_page_counts_candidates_up_to_a_limit(
+        self, manager_client, manager_user, monkeypatch
+    ):
+        """Tens of thousands of rule matches are not counted on every visit: past the limit
+        the home page says 'or more'; below it, the number, less anyone flagged."""
+        callers = [frequent_caller() for _ in range(3)]
+        html = manager_client.get(reverse("home")).content.decode()
+        assert '<strong class="candidate-count">3</strong> candidates' in html
+        flag(callers[0], manager_user)
+        html = manager_client.get(reverse("home")).content.decode()
+        assert '<strong class="candidate-count">2</strong> candidates' in html
+        monkeypatch.setattr("opcc_calls.views.CANDIDATES_COUNTED", 2)
+        monkeypatch.setattr("callers.selectors.flags.CANDIDATES_COUNTED", 2)
+        html = manager_client.get(reverse("home")).content.decode()
+        assert '<strong class="candidate-count">2 or more</strong>' in html
