@@ -189,9 +189,12 @@ class Browser:
         )
         response = self.connection.getresponse()
         content = response.read()
-        return response.status, response.getheader("Location", ""), content, (
-            time.perf_counter() - started
-        ) * 1000
+        return (
+            response.status,
+            response.getheader("Location", ""),
+            content,
+            (time.perf_counter() - started) * 1000,
+        )
 
 
 # --- Load with wrk ------------------------------------------------------------------------
@@ -246,8 +249,16 @@ class Load:
         return self.requests / self.seconds if self.seconds else 0.0
 
 
-def wrk(server: Server, who: Visitor, requests: list, *, connections: int, seconds: float,
-        htmx: bool, script_dir: Path) -> Load:
+def wrk(
+    server: Server,
+    who: Visitor,
+    requests: list,
+    *,
+    connections: int,
+    seconds: float,
+    htmx: bool,
+    script_dir: Path,
+) -> Load:
     """Load the server with these requests (shuffled per thread) and check every response's
     status in its access log."""
     headers = who.headers(htmx=htmx)
@@ -267,9 +278,20 @@ def wrk(server: Server, who: Visitor, requests: list, *, connections: int, secon
     threads = min(2, connections)
     logged_before = server.access_log_size()
     result = subprocess.run(
-        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{round(seconds)}s", "--timeout", "30s",
-         "-s", str(script), f"http://127.0.0.1:{server.port}"],
-        capture_output=True, text=True, check=True,
+        [
+            "wrk",
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{round(seconds)}s",
+            "--timeout",
+            "30s",
+            "-s",
+            str(script),
+            f"http://127.0.0.1:{server.port}",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     match = re.search(r"^RESULT (.*)$", result.stdout, re.MULTILINE)
     if match is None:
@@ -307,7 +329,7 @@ def misspelt(name: str, rng: random.Random) -> str:
         return name
     i = rng.randrange(1, len(first))
     wrong = rng.choice([c for c in "aeioulnrst" if c != first[i].lower()])
-    return f"{first[:i]}{wrong}{first[i + 1:]} {rest}".strip()
+    return f"{first[:i]}{wrong}{first[i + 1 :]} {rest}".strip()
 
 
 @dataclass
@@ -323,14 +345,13 @@ def sample_data(rng: random.Random, size: int = 400) -> Sample:
     busiest_id = (
         Call.objects.values("caller_id").annotate(n=Count("pk")).order_by("-n")[:1].get()
     )["caller_id"]
-    first, last = Caller.objects.order_by("pk").values_list("pk", flat=True)[:1].get(), (
-        Caller.objects.order_by("-pk").values_list("pk", flat=True)[:1].get()
+    first, last = (
+        Caller.objects.order_by("pk").values_list("pk", flat=True)[:1].get(),
+        Caller.objects.order_by("-pk").values_list("pk", flat=True)[:1].get(),
     )
     ids = rng.sample(range(first, last + 1), size)
     callers = list(Caller.objects.filter(pk__in=ids).only("full_name"))
-    phones = list(
-        CallerPhone.objects.filter(caller_id__in=ids).values_list("number", flat=True)
-    )
+    phones = list(CallerPhone.objects.filter(caller_id__in=ids).values_list("number", flat=True))
     names = [c.full_name for c in callers]
     return Sample(
         busiest=Caller.objects.get(pk=busiest_id),
@@ -420,8 +441,15 @@ def explained(endpoint: Endpoint, who: User, large: dict[str, int], plans: list)
 # --- Writes through the real form ----------------------------------------------------------
 
 
-def log_calls(port: int, who: Visitor, caller_ids: list, count: int, rng: random.Random,
-              latencies: list, failures: list) -> None:
+def log_calls(
+    port: int,
+    who: Visitor,
+    caller_ids: list,
+    count: int,
+    rng: random.Random,
+    latencies: list,
+    failures: list,
+) -> None:
     browser = Browser(port, who)
     for _ in range(count):
         data = {
@@ -430,8 +458,10 @@ def log_calls(port: int, who: Visitor, caller_ids: list, count: int, rng: random
             "phone": "",
             "full_name": "",
             "call_type": "enquiry",
-            "about": "Asked about " + " ".join(rng.choices(["parking", "the plan", "a letter",
-                                                            "noise", "the precept"], k=2)),
+            "about": "Asked about "
+            + " ".join(
+                rng.choices(["parking", "the plan", "a letter", "noise", "the precept"], k=2)
+            ),
             "outcome": "Explained the options.",
             "identity_check": "not_needed",
             "received_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
@@ -476,7 +506,10 @@ def worker_batch(log_dir: Path, name: str) -> dict:
     long it took and its peak memory over what it held when idle."""
     result = subprocess.run(
         [PYTHON, str(ROOT / "bench" / "worker_peak.py")],
-        cwd=ROOT, env=os.environ, capture_output=True, text=True,
+        cwd=ROOT,
+        env=os.environ,
+        capture_output=True,
+        text=True,
     )
     (log_dir / f"worker-{name}.log").write_text(result.stdout + result.stderr)
     if result.returncode:
@@ -500,8 +533,15 @@ def rules_form(threshold_change: int) -> dict:
     for i, rule in enumerate(rules):
         prefix = f"form-{i}-"
         data[prefix + "id"] = rule.pk
-        for name in ("kind", "measure", "threshold", "window_hours", "call_group",
-                     "lookback_days", "why"):
+        for name in (
+            "kind",
+            "measure",
+            "threshold",
+            "window_hours",
+            "call_group",
+            "lookback_days",
+            "why",
+        ):
             value = getattr(rule, name)
             data[prefix + name] = "" if value is None else value
         if rule.is_active:
@@ -515,15 +555,21 @@ def rules_form(threshold_change: int) -> dict:
 
 def machine() -> dict:
     cpu = next(
-        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-         if line.startswith("model name")), platform.processor())
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
     memory_kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         postgres = cursor.fetchone()[0]
     wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split()
-    gunicorn = subprocess.run([str(BIN / "gunicorn"), "--version"], capture_output=True,
-                              text=True).stdout.strip()
+    gunicorn = subprocess.run(
+        [str(BIN / "gunicorn"), "--version"], capture_output=True, text=True
+    ).stdout.strip()
     return {
         "cpu": cpu,
         "cores": os.cpu_count(),
@@ -559,8 +605,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "latest")
     parser.add_argument("--calls", type=int, default=1000, help="calls one client logs")
     parser.add_argument(
-        "--only", help="comma-separated endpoint keys: measure these pages (and the floors) "
-        "and nothing else, to look into one thing; writes no results"
+        "--only",
+        help="comma-separated endpoint keys: measure these pages (and the floors) "
+        "and nothing else, to look into one thing; writes no results",
     )
     args = parser.parse_args()
     if connection.vendor != "postgresql":
@@ -582,12 +629,11 @@ def main() -> None:
     sample = sample_data(rng)
     calls, callers = Call.objects.count(), Caller.objects.count()
     busiest_calls = Call.objects.filter(caller=sample.busiest).count()
-    print(f"{calls:,} calls, {callers:,} callers; busiest caller {busiest_calls:,} calls",
-          flush=True)
-
-    subprocess.run(
-        [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, check=True
+    print(
+        f"{calls:,} calls, {callers:,} callers; busiest caller {busiest_calls:,} calls", flush=True
     )
+
+    subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, check=True)
     # The year's figures, worked out before the pages are loaded.
     queue_cleared()
     dashboard_figures_request()
@@ -631,49 +677,111 @@ def measure(args, rng, server: Server, visitors, users, sample: Sample, log_dir:
     ids = [c.pk for c in sample.callers]
     common = "complained"  # a quarter of the generated calls "Complained about ..."
     endpoints = [
-        Endpoint("floor_tiny", "Floor: one indexed query, tiny template", "handler",
-                 get(f"/bench/floor/tiny/{pk}/" for pk in ids)),
-        Endpoint("floor_layout", "Floor: one indexed query, base layout", "handler",
-                 get(f"/bench/floor/layout/{pk}/" for pk in ids)),
+        Endpoint(
+            "floor_tiny",
+            "Floor: one indexed query, tiny template",
+            "handler",
+            get(f"/bench/floor/tiny/{pk}/" for pk in ids),
+        ),
+        Endpoint(
+            "floor_layout",
+            "Floor: one indexed query, base layout",
+            "handler",
+            get(f"/bench/floor/layout/{pk}/" for pk in ids),
+        ),
         Endpoint("home_handler", "Home, call handler", "handler", get(["/"])),
         Endpoint("home_compliance", "Home, Compliance Officer", "compliance", get(["/"])),
         Endpoint("home_manager", "Home, Business and Compliance Manager", "manager", get(["/"])),
-        Endpoint("log_page", "Log-a-call page", "handler", get(["/callers/log/"]),
-                 target_share=0.7),
-        Endpoint("match_number", "Live match: exact number", "handler",
-                 post("/callers/log/matches/", ({"phone": national(p)} for p in sample.phones)),
-                 htmx=True, target_p95_ms=5, target_share=0.7),
-        Endpoint("match_number_other", "Live match: number in another format", "handler",
-                 post("/callers/log/matches/",
-                      ({"phone": spaced_international(p)} for p in sample.phones)),
-                 htmx=True, target_p95_ms=5, target_share=0.7),
-        Endpoint("match_misspelt", "Live match: misspelt full name", "handler",
-                 post("/callers/log/matches/",
-                      ({"full_name": misspelt(n, rng)} for n in sample.names)),
-                 htmx=True, target_p95_ms=25, target_share=0.7),
-        Endpoint("match_surname", "Live match: surname only", "handler",
-                 post("/callers/log/matches/", ({"full_name": s} for s in sample.surnames)),
-                 htmx=True, target_p95_ms=25, target_share=0.7),
-        Endpoint("card_random", "Handling card: random caller", "handler",
-                 get(f"/callers/{pk}/card/" for pk in ids), htmx=True, target_share=0.7),
-        Endpoint("card_busiest", "Handling card: the busiest caller", "handler",
-                 get([f"/callers/{sample.busiest.pk}/card/"]), htmx=True, target_p95_ms=15,
-                 target_share=0.7),
-        Endpoint("caller_busiest", "Caller page: the busiest caller", "handler",
-                 get([f"/callers/{sample.busiest.pk}/"]), target_p95_ms=15),
+        Endpoint(
+            "log_page", "Log-a-call page", "handler", get(["/callers/log/"]), target_share=0.7
+        ),
+        Endpoint(
+            "match_number",
+            "Live match: exact number",
+            "handler",
+            post("/callers/log/matches/", ({"phone": national(p)} for p in sample.phones)),
+            htmx=True,
+            target_p95_ms=5,
+            target_share=0.7,
+        ),
+        Endpoint(
+            "match_number_other",
+            "Live match: number in another format",
+            "handler",
+            post(
+                "/callers/log/matches/", ({"phone": spaced_international(p)} for p in sample.phones)
+            ),
+            htmx=True,
+            target_p95_ms=5,
+            target_share=0.7,
+        ),
+        Endpoint(
+            "match_misspelt",
+            "Live match: misspelt full name",
+            "handler",
+            post("/callers/log/matches/", ({"full_name": misspelt(n, rng)} for n in sample.names)),
+            htmx=True,
+            target_p95_ms=25,
+            target_share=0.7,
+        ),
+        Endpoint(
+            "match_surname",
+            "Live match: surname only",
+            "handler",
+            post("/callers/log/matches/", ({"full_name": s} for s in sample.surnames)),
+            htmx=True,
+            target_p95_ms=25,
+            target_share=0.7,
+        ),
+        Endpoint(
+            "card_random",
+            "Handling card: random caller",
+            "handler",
+            get(f"/callers/{pk}/card/" for pk in ids),
+            htmx=True,
+            target_share=0.7,
+        ),
+        Endpoint(
+            "card_busiest",
+            "Handling card: the busiest caller",
+            "handler",
+            get([f"/callers/{sample.busiest.pk}/card/"]),
+            htmx=True,
+            target_p95_ms=15,
+            target_share=0.7,
+        ),
+        Endpoint(
+            "caller_busiest",
+            "Caller page: the busiest caller",
+            "handler",
+            get([f"/callers/{sample.busiest.pk}/"]),
+            target_p95_ms=15,
+        ),
         Endpoint("call_log", "Call log: first page", "compliance", get(["/dmts/"])),
-        Endpoint("call_log_common", f"Call log: search for a common word ({common})",
-                 "compliance", get([f"/dmts/?filter={filter_key(q=common)}"]),
-                 target_p95_ms=30),
-        Endpoint("call_log_rare", "Call log: search for a rare word (zebedee)", "compliance",
-                 get([f"/dmts/?filter={filter_key(q='zebedee')}"]), target_p95_ms=30),
+        Endpoint(
+            "call_log_common",
+            f"Call log: search for a common word ({common})",
+            "compliance",
+            get([f"/dmts/?filter={filter_key(q=common)}"]),
+            target_p95_ms=30,
+        ),
+        Endpoint(
+            "call_log_rare",
+            "Call log: search for a rare word (zebedee)",
+            "compliance",
+            get([f"/dmts/?filter={filter_key(q='zebedee')}"]),
+            target_p95_ms=30,
+        ),
         Endpoint("review_queue", "Review queue", "compliance", get(["/dmts/review/"])),
-        Endpoint("candidates", "Candidates", "manager", get(["/callers/candidates/"]),
-                 target_p95_ms=150),
-        Endpoint("frequent_log", "Frequent calls log", "manager",
-                 get(["/callers/frequent-calls-log/"])),
-        Endpoint("dashboard", "Dashboard (figures worked out)", "manager",
-                 get(["/callers/dashboard/"])),
+        Endpoint(
+            "candidates", "Candidates", "manager", get(["/callers/candidates/"]), target_p95_ms=150
+        ),
+        Endpoint(
+            "frequent_log", "Frequent calls log", "manager", get(["/callers/frequent-calls-log/"])
+        ),
+        Endpoint(
+            "dashboard", "Dashboard (figures worked out)", "manager", get(["/callers/dashboard/"])
+        ),
     ]
     if args.only:
         wanted = {"floor_tiny", "floor_layout", *args.only.split(",")}
@@ -685,14 +793,19 @@ def measure(args, rng, server: Server, visitors, users, sample: Sample, log_dir:
         who = visitors[endpoint.who]
         options = {"htmx": endpoint.htmx, "script_dir": log_dir}
         wrk(server, who, endpoint.requests, connections=2, seconds=2, **options)  # warm-up
-        endpoint.unloaded = wrk(server, who, endpoint.requests, connections=1,
-                                seconds=args.seconds, **options)
-        endpoint.saturated = wrk(server, who, endpoint.requests, connections=16,
-                                 seconds=args.seconds, **options)
-        print(f"{endpoint.label}: p50 {endpoint.unloaded.p50_ms:.1f} ms, "
-              f"p95 {endpoint.unloaded.p95_ms:.1f} ms, "
-              f"{endpoint.saturated.per_second:.0f} req/s, {endpoint.queries} queries"
-              + (f", SEQ SCAN {endpoint.seq_scans}" if endpoint.seq_scans else ""), flush=True)
+        endpoint.unloaded = wrk(
+            server, who, endpoint.requests, connections=1, seconds=args.seconds, **options
+        )
+        endpoint.saturated = wrk(
+            server, who, endpoint.requests, connections=16, seconds=args.seconds, **options
+        )
+        print(
+            f"{endpoint.label}: p50 {endpoint.unloaded.p50_ms:.1f} ms, "
+            f"p95 {endpoint.unloaded.p95_ms:.1f} ms, "
+            f"{endpoint.saturated.per_second:.0f} req/s, {endpoint.queries} queries"
+            + (f", SEQ SCAN {endpoint.seq_scans}" if endpoint.seq_scans else ""),
+            flush=True,
+        )
     if args.only:
         raise SystemExit(0)
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -735,7 +848,8 @@ def measure(args, rng, server: Server, visitors, users, sample: Sample, log_dir:
     for format in ("csv", "xlsx"):
         queue_cleared()
         status, location, _, ms = compliance.send(
-            "POST", "/dmts/exports/",
+            "POST",
+            "/dmts/exports/",
             {"format": format, "filter": key, "submission_token": str(uuid.uuid4())},
         )
         assert status == 302, status
@@ -801,8 +915,10 @@ def write(results: dict, out: Path) -> None:
             + (f" **{bad} not 200**" if bad else "")
             + " |"
         )
-    one, four, rule = results["logging_one_client"], results["logging_four_clients"], (
-        results["rule_change"]
+    one, four, rule = (
+        results["logging_one_client"],
+        results["logging_four_clients"],
+        results["rule_change"],
     )
     recall_ = results["recall"]
     lines += [

@@ -64,9 +64,7 @@ def test_a_permission_taken_away_is_gone_at_once(compliance_user, change):
 GIVEN = {
     "added to the group": lambda user: user.groups.add(officer_group()),
     "the group gains a member": lambda user: officer_group().user_set.add(user),
-    "given the permission themselves": lambda user: user.user_permissions.add(
-        review_permission()
-    ),
+    "given the permission themselves": lambda user: user.user_permissions.add(review_permission()),
     "the permission given to them": lambda user: review_permission().user_set.add(user),
     "made a superuser": lambda user: User.objects.filter(pk=user.pk).update(is_superuser=True),
 }

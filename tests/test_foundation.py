@@ -17,8 +17,8 @@ from django.urls import reverse
 
 from callers.models import ContactRequest
 from opcc_calls.models import User
-from opcc_calls.static import StaticFilesStorage
 from opcc_calls.roles import ROLE_PERMISSIONS, Role, sync_role_groups
+from opcc_calls.static import StaticFilesStorage
 from tests.conftest import sign_in_fully
 from tests.e2e.conftest import ci_is_set
 from tests.factories import PASSWORD, CallFactory, StaffContactFactory, UserFactory
