@@ -73,9 +73,11 @@ class LogCallForm(forms.Form):
     identity_check = forms.ChoiceField(
         label="Caller's identity",
         choices=Call.IdentityCheck.choices,
-        initial=Call.IdentityCheck.NOT_NEEDED,
         widget=forms.RadioSelect,
         help_text="Never give personal information out over the phone to an unknown caller (5.8e).",
+        # No answer is chosen for the handler: the most important check is never skipped by
+        # doing nothing.
+        error_messages={"required": "Say whether you checked who the caller is."},
     )
     received_at = forms.DateTimeField(
         label="Received at",
@@ -142,6 +144,21 @@ class LogCallForm(forms.Form):
             "received_at", timezone.localtime().replace(second=0, microsecond=0)
         )
         super().__init__(*args, **kwargs)
+
+    @property
+    def received_at_shown(self) -> str:
+        """When the call was received, as the closed "Received at" section says it."""
+        value = self["received_at"].value()
+        if isinstance(value, str):
+            try:
+                value = self.fields["received_at"].to_python(value)
+            except forms.ValidationError:
+                return value
+        if not value:
+            return ""
+        return (timezone.localtime(value) if timezone.is_aware(value) else value).strftime(
+            "%d/%m/%Y %H:%M"
+        )
 
     def _after_received(self, received_at: datetime, value: time | None) -> datetime | None:
         """A time on the call's day; earlier than the start means it ran past midnight."""

@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from callers import charts
+from callers import charts, phones
 from callers.forms.calls import (
     CallerFinderForm,
     CallerForm,
@@ -51,6 +51,7 @@ def _log_call_page(
             "matches": matches,
             "searched": matches is not None,
             "finder": finder,
+            "suggested": _suggested(matches, finder),
             # A new call's empty form: its fields are rendered once a minute, not every time.
             "fresh": fresh,
             "risk_words": risk_words_in(
@@ -73,6 +74,13 @@ def _find(data) -> tuple[list | None, CallerFinderForm]:
     have typed (too long, a NUL byte): the form says what is wrong."""
     finder = CallerFinderForm(data)
     return (selectors.find_callers(**finder.cleaned_data) if finder.is_valid() else []), finder
+
+
+def _suggested(matches: list | None, finder: CallerFinderForm | None) -> int | None:
+    """The one caller a whole phone number found: highlighted, so one key chooses them."""
+    if not matches or len(matches) != 1 or finder is None or not finder.is_valid():
+        return None
+    return matches[0].pk if phones.normalise(finder.cleaned_data["phone"]) else None
 
 
 @requires("callers.add_call")
@@ -115,7 +123,12 @@ def log_call_matches(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "callers/calls/log_call.html#matches",
-        {"matches": matches, "searched": True, "finder": finder},
+        {
+            "matches": matches,
+            "searched": True,
+            "finder": finder,
+            "suggested": _suggested(matches, finder),
+        },
     )
 
 

@@ -1,5 +1,5 @@
 // Log a call: progressive enhancement only. Without this file the form still works: every
-// section shows, "Find caller" and "Choose" post the form back.
+// section shows, "Find caller" and "Choose" post the form back, Enter finds the caller.
 (function () {
   "use strict";
   var form = document.getElementById("log-call-form");
@@ -20,17 +20,24 @@
   showTypeDetails();
 
   var panel = document.getElementById("chosen-caller");
+  var finder = form.querySelector("[data-caller-finder]");
+  var finderFields = ["id_phone", "id_full_name"].map(function (id) {
+    return document.getElementById(id);
+  }).filter(Boolean);
+
+  // The keys are listed beside the button once they work.
+  form.querySelectorAll(".keyboard-shortcuts").forEach(function (note) { note.hidden = false; });
+  // Matches come as the handler types, and Enter in the finder does what the button did.
+  form.querySelectorAll("button[value=search]").forEach(function (button) {
+    button.tabIndex = -1;
+  });
 
   // A number or name typed before the page finished loading was typed while htmx was not yet
   // listening: once it is (htmx announces the page with htmx:load on the body), search for it,
   // so a quick handler never waits on matches nobody asked for.
   function searchWhatWasTyped() {
-    var finder = form.querySelector("[data-caller-finder]");
     var matches = document.getElementById("matches");
-    var typed = ["id_phone", "id_full_name"].some(function (id) {
-      var field = document.getElementById(id);
-      return field && field.value.trim() !== "";
-    });
+    var typed = finderFields.some(function (field) { return field.value.trim() !== ""; });
     if (finder && window.htmx && typed && matches && !matches.textContent.trim()) {
       window.htmx.trigger(finder, "input");
     }
@@ -39,11 +46,77 @@
     if (event.detail.elt === document.body) { searchWhatWasTyped(); }
   });
 
-  // After a caller is chosen (htmx swaps the card in), take the handler to the card.
+  // Matching callers: arrows move a highlight through them, Enter chooses the highlighted
+  // one. A whole number that belongs to one caller comes highlighted.
+  function matchItems() {
+    return Array.prototype.slice.call(document.querySelectorAll("#matches .caller-matches > li"));
+  }
+  function highlighted() {
+    return document.querySelector("#matches .caller-matches > li.active");
+  }
+  var status = document.getElementById("match-status");
+  function highlight(item) {
+    matchItems().forEach(function (each) { each.classList.toggle("active", each === item); });
+    if (status) {
+      var name = item ? item.querySelector(".match-name") : null;
+      status.textContent = name ? name.textContent + " highlighted: Enter chooses them." : "";
+    }
+  }
+  function move(step) {
+    var items = matchItems();
+    if (!items.length) { return; }
+    var at = items.indexOf(highlighted());
+    var next = at + step;
+    highlight(next < 0 || next >= items.length ? null : items[next]);
+  }
+
+  function firstCallType() {
+    return form.querySelector("input[name=call_type]:checked") ||
+      form.querySelector("input[name=call_type]");
+  }
+
+  function onFinderKey(event) {
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      move(event.key === "ArrowDown" ? 1 : -1);
+    } else if (event.key === "Escape") {
+      highlight(null);
+    } else if (event.key === "Enter" && !event.ctrlKey && !event.metaKey) {
+      event.preventDefault();
+      var item = highlighted();
+      if (item) {
+        item.querySelector("[data-choose-caller]").click();
+      } else {
+        // Nobody highlighted: they are not among the matches, so carry on as a new caller.
+        var first = firstCallType();
+        if (first) { first.focus(); }
+      }
+    }
+  }
+  finderFields.forEach(function (field) { field.addEventListener("keydown", onFinderKey); });
+
   document.body.addEventListener("htmx:afterSwap", function (event) {
-    if (event.detail.target === panel) {
-      var heading = panel.querySelector("h2");
-      if (heading) { heading.focus(); }
+    if (event.detail.target.id === "matches") {
+      highlight(document.querySelector("#matches .caller-matches > li[data-suggested]"));
+    } else if (event.detail.target === panel) {
+      // A caller chosen: the card shows beside the form (read out politely) and the handler
+      // stays in the form, at the type of call.
+      var next = firstCallType();
+      if (next) { next.focus(); }
+    }
+  });
+
+  // Ctrl+Enter (Cmd+Enter on a Mac) logs the call from anywhere in the form; Enter in any
+  // other one-line field does nothing rather than search for a caller.
+  var save = form.querySelector("[data-save-call]");
+  form.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter" || event.defaultPrevented) { return; }
+    if (event.ctrlKey || event.metaKey) {
+      event.preventDefault();
+      if (save) { form.requestSubmit(save); }
+    } else if (event.target.tagName === "INPUT" && finderFields.indexOf(event.target) === -1 &&
+               ["submit", "button"].indexOf(event.target.type) === -1) {
+      event.preventDefault();
     }
   });
 
@@ -53,7 +126,6 @@
     if (!button || !panel.contains(button)) { return; }
     event.preventDefault();
     panel.innerHTML = "";
-    var phone = document.getElementById("id_phone");
-    if (phone) { phone.focus(); }
+    if (finderFields.length) { finderFields[0].focus(); }
   });
 })();

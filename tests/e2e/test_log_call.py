@@ -18,12 +18,20 @@ def start_call(page: Page) -> None:
     expect(page.get_by_role("heading", name="Log a call")).to_be_visible()
 
 
+NOT_NEEDED = "Not needed: nothing about them was discussed"
+
+
 def fill_call(
-    page: Page, call_type: str, about: str, outcome: str = "Explained the options."
+    page: Page,
+    call_type: str,
+    about: str,
+    outcome: str = "Explained the options.",
+    identity: str = NOT_NEEDED,
 ) -> None:
     page.get_by_label(call_type, exact=True).check()
     page.get_by_label("What the call is about").fill(about)
     page.get_by_label("Outcome").fill(outcome)
+    page.get_by_label(identity, exact=True).check()
 
 
 def save(page: Page) -> str:
@@ -48,7 +56,8 @@ def test_new_caller_then_the_same_caller_by_another_format_of_their_number(
     page.get_by_label("Phone number").fill("+44 1234 567890")
     page.get_by_role("button", name="Choose John Smith").click()
     card = page.locator(".handling-card")
-    expect(card.get_by_role("heading", name="Handling card: John Smith")).to_be_focused()
+    expect(card.get_by_role("heading", name="Handling card: John Smith")).to_be_visible()
+    expect(page.get_by_label("Enquiry", exact=True)).to_be_focused()  # still in the form
     expect(card.locator("tr", has_text="Last 24 hours")).to_contain_text("1")
     expect(card).to_contain_text("Asked how to contact the Commissioner.")
     assert_accessible(page)
@@ -93,7 +102,7 @@ def test_request_for_a_named_person_emails_them_and_they_record_a_decision(
     page.get_by_label("Phone number").fill("020 7946 0000")
     page.get_by_label("Full name").fill("Ann Example")
     fill_call(page, "Request to speak to a named person", "Wants the Chief Executive.")
-    section = page.locator("[data-call-types~=named_person]")
+    section = page.locator("fieldset[data-call-types~=named_person]")
     expect(section).to_contain_text("Do not transfer the call")
     page.get_by_label("Person asked for").select_option(label="Clare Kelly, Chief Executive")
     page.get_by_label("Why they want to speak to them").fill("About a letter she received.")
@@ -139,6 +148,9 @@ def test_an_abusive_call(page: Page, handler_user):
     start_call(page)
     page.get_by_label("Full name").fill("Not given")
     fill_call(page, "Other", "Shouted abuse about a parking ticket.", "Call ended.")
+    page.locator(
+        "summary", has_text="If the call was abusive or malicious"
+    ).click()  # opens the section
     page.get_by_label("The call was abusive or malicious").check()
     page.get_by_role("button", name="Log call").click()
     expect(page.locator("#error_1_id_warning_time")).to_contain_text("Give the time")

@@ -23,6 +23,10 @@ def test_a_handler_raises_a_concern_and_a_manager_decides_it(
     page.get_by_label("Enquiry", exact=True).check()
     page.get_by_label("What the call is about").fill("Said she might take an overdose tonight")
     expect(page.locator(".risk-warning")).to_contain_text("Call 999")
+    page.get_by_label("Checked before anything about them was discussed").check()
+    page.locator(
+        "summary", has_text="If you have a concern about the caller"
+    ).click()  # opens the section
     page.get_by_label("Kind of concern").select_option(label="Risk to the caller")
     page.get_by_label("What you noticed").fill("Very low and talking about ending things.")
     page.get_by_role("button", name="Log call").click()

@@ -130,6 +130,58 @@ class TestLogCall:
         assert CallerActivity.objects.get(caller=caller).calls_total == 1
         assert caller.calls.count() == 2
 
+    def test_the_callers_identity_is_answered_every_time_never_by_default(self, handler_client):
+        """5.8e: no answer comes chosen, and a call saved without one is sent back with the
+        question beside the field."""
+        html = handler_client.get(LOG).content.decode()
+        identity = re.findall(r'<input[^>]*name="identity_check"[^>]*>', html)
+        assert len(identity) == 3
+        assert not any(re.search(r"\schecked[\s>=]", field) for field in identity)
+        response = handler_client.post(LOG, form_data(identity_check=""))
+        beside = response.content.decode().split('id="error_1_id_identity_check"', 1)
+        assert len(beside) == 2 and "Say whether you checked who the caller is." in beside[1]
+        assert Call.objects.count() == 0
+
+    def test_one_caller_found_by_their_whole_number_comes_highlighted(self, handler_client):
+        """Enter then chooses them; a name, or a number several callers share, highlights
+        no one (Enter carries on as a new caller)."""
+        caller = CallerPhoneFactory(number="+441234567890", caller__full_name="John Smith").caller
+        matches = reverse("callers:matches")
+
+        def html(data):
+            return handler_client.post(
+                matches, data, headers={"HX-Request": "true"}
+            ).content.decode()
+
+        assert f'id="match-{caller.pk}" data-suggested' in html({"phone": "01234 567890"})
+        assert "data-suggested" not in html({"phone": "567890"})
+        assert "data-suggested" not in html({"full_name": "John Smith"})
+        CallerPhoneFactory(number="+441234567890", caller__full_name="Jane Smith")
+        assert "data-suggested" not in html({"phone": "01234 567890"})
+
+    def test_optional_sections_and_the_time_sit_after_the_button(self, handler_client):
+        """The keys from the last thing every call needs to "Log call" pass nothing else: the
+        time (now unless changed), an abusive call and a concern come after it, closed."""
+        html = handler_client.get(LOG).content.decode()
+        button = html.index('value="save"')
+        for field in ("received_at", "ended_time", "abusive", "concern_kind"):
+            assert html.index(f'name="{field}"') > button, field
+        assert html.index('name="identity_check"') < button
+        assert "<details" in html and "<details open" not in html and " open>" not in html
+        assert "Received at " + timezone.localtime().strftime("%d/%m/%Y") in html
+        kept = handler_client.post(
+            LOG, form_data(abusive="on", concern_kind="mental_health", about="")
+        ).content.decode()
+        assert kept.count(" open>") == 2  # what holds something, or an error, is shown
+
+    def test_the_log_a_call_form_is_two_keys_from_the_top_of_any_page(
+        self, handler_client, client, compliance_user
+    ):
+        link = f'<a class="visually-hidden-focusable skip-link" href="{LOG}">'
+        html = handler_client.get(reverse("callers:search")).content.decode()
+        assert html.index(link) < html.index("<nav")  # after "Skip to main content"
+        assert html.index("Skip to main content") < html.index(link)
+
     def test_htmx_matches_and_card(self, handler_client):
         caller = CallerFactory(full_name="John Smith")
         html = handler_client.post(
