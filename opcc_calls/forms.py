@@ -74,6 +74,20 @@ LOCKED = (
 )
 
 
+class RadioSelect(forms.RadioSelect):
+    """Radio buttons that ask for an answer: never Django's blank "---------" choice (added to
+    a model field's choices when it has no default), so nothing is chosen until someone
+    chooses."""
+
+    def optgroups(self, name, value, attrs=None):
+        groups = []
+        for group, options, index in super().optgroups(name, value, attrs):
+            options = [option for option in options if option["value"] != ""]
+            if options:
+                groups.append((group, options, index))
+        return groups
+
+
 class DateInput(forms.DateInput):
     """The browser's own date picker, one for every date field: ISO dates in and out."""
 

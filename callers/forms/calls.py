@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from callers import phones
 from callers.models import Call, Caller, Concern, ContactRequest, StaffContact
-from opcc_calls.forms import DateTimeInput, ModelChoiceField, TimeInput, VersionForm
+from opcc_calls.forms import DateTimeInput, ModelChoiceField, RadioSelect, TimeInput, VersionForm
 
 NEEDED_FOR_TYPE = "Needed for this type of call."
 #: How long after a call it may still be logged (after a weekend or some leave, say).
@@ -55,7 +55,7 @@ class LogCallForm(forms.Form):
     call_type = forms.ChoiceField(
         label="Type of call",
         choices=Call.Type.choices,
-        widget=forms.RadioSelect,
+        widget=RadioSelect,
         error_messages={"required": "Choose the type of call."},
     )
     about = forms.CharField(
@@ -73,7 +73,7 @@ class LogCallForm(forms.Form):
     identity_check = forms.ChoiceField(
         label="Caller's identity",
         choices=Call.IdentityCheck.choices,
-        widget=forms.RadioSelect,
+        widget=RadioSelect,
         help_text="Never give personal information out over the phone to an unknown caller (5.8e).",
         # No answer is chosen for the handler: the most important check is never skipped by
         # doing nothing.
@@ -326,7 +326,7 @@ class CallerForm(VersionForm, forms.ModelForm):
 class ContactRequestDecisionForm(forms.Form):
     decision = forms.ChoiceField(
         label="Your decision",
-        widget=forms.RadioSelect,
+        widget=RadioSelect,
         choices=[
             c for c in ContactRequest.Decision.choices if c[0] != ContactRequest.Decision.PENDING
         ],

@@ -3,6 +3,8 @@ spreadsheet."""
 
 from django import forms
 
+from opcc_calls.forms import RadioSelect
+
 
 class LegalHoldForm(forms.Form):
     on_hold = forms.BooleanField(label="Keep this caller's records on legal hold", required=False)
@@ -14,7 +16,7 @@ class LegalHoldForm(forms.Form):
 
 
 class MergeForm(forms.Form):
-    keep = forms.ChoiceField(label="Which record to keep", widget=forms.RadioSelect)
+    keep = forms.ChoiceField(label="Which record to keep", widget=RadioSelect)
 
     def __init__(self, *args, first=None, second=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from callers.models import Flag, Meeting, MeetingItem, Rule
 from callers.models.flags import default_review_date
-from opcc_calls.forms import DateInput, VersionForm
+from opcc_calls.forms import DateInput, RadioSelect, VersionForm
 
 
 class FlagForm(forms.ModelForm):
@@ -27,7 +27,7 @@ class FlagForm(forms.ModelForm):
             "review_date",
         ]
         widgets = {
-            "kind": forms.RadioSelect,
+            "kind": RadioSelect,
             "review_date": DateInput(),
             "agreed_response": forms.Textarea(attrs={"rows": 4}),
             "adjustments_note": forms.Textarea(attrs={"rows": 2}),
@@ -87,9 +87,7 @@ class FlagEndForm(VersionForm):
 
 
 class MeetingForm(forms.Form):
-    kind = forms.ChoiceField(
-        label="Meeting", choices=Meeting.Kind.choices, widget=forms.RadioSelect
-    )
+    kind = forms.ChoiceField(label="Meeting", choices=Meeting.Kind.choices, widget=RadioSelect)
     date = forms.DateField(label="Date", widget=DateInput(), initial=timezone.localdate)
 
 

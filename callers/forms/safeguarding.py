@@ -3,14 +3,14 @@
 from django import forms
 
 from callers.models import Concern, Referral
-from opcc_calls.forms import DateInput, VersionForm
+from opcc_calls.forms import DateInput, RadioSelect, VersionForm
 
 
 class ConcernForm(forms.ModelForm):
     class Meta:
         model = Concern
         fields = ["kind", "noticed"]
-        widgets = {"kind": forms.RadioSelect, "noticed": forms.Textarea(attrs={"rows": 4})}
+        widgets = {"kind": RadioSelect, "noticed": forms.Textarea(attrs={"rows": 4})}
         error_messages = {
             "kind": {"required": "Choose the kind of concern."},
             "noticed": {"required": "Say what you noticed."},
@@ -51,7 +51,7 @@ class ReferralForm(forms.ModelForm):
         ]
         widgets = {
             "referred_on": DateInput(),
-            "consent": forms.RadioSelect,
+            "consent": RadioSelect,
             "outcome": forms.Textarea(attrs={"rows": 3}),
         }
 
