@@ -16,6 +16,8 @@ class Concern(TypedText, models.Model):
 
     class Kind(models.TextChoices):
         LEARNING_DISABILITY = "learning_disability", "Possible learning disability"
+        # For reasonable adjustments (Equality Act 2010), which 5.8i asks staff to consider.
+        PHYSICAL_DISABILITY = "physical_disability", "Possible physical disability"
         PERSONALITY_DISORDER = "personality_disorder", "Possible personality disorder"
         MENTAL_HEALTH = "mental_health", "Possible mental health condition"
         OTHER_CONDITION = "other_condition", "Other condition, such as autism"

@@ -56,6 +56,17 @@ class TestConcerns:
         ).content.decode()
         assert "Say what you noticed." in html and not Concern.objects.exists()
 
+    def test_a_possible_physical_disability_can_be_raised(self, handler_client):
+        """Recorded for reasonable adjustments, beside the conditions 5.8i names."""
+        caller = CallerFactory()
+        url = reverse("callers:concern_new", args=[caller.pk])
+        assert "Possible physical disability" in handler_client.get(url).content.decode()
+        assert "Possible physical disability" in (
+            handler_client.get(reverse("callers:log")).content.decode()
+        )
+        handler_client.post(url, {"kind": "physical_disability", "noticed": NOTICED})
+        assert Concern.objects.get().get_kind_display() == "Possible physical disability"
+
     def test_logging_a_call_can_raise_a_concern_with_it(self, handler_user):
         call = call_log(
             handler=handler_user,
