@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -287,3 +288,18 @@ class TestHomeCandidates:
         monkeypatch.setattr("callers.selectors.flags.CANDIDATES_COUNTED", 2)
         html = manager_client.get(reverse("home")).content.decode()
         assert '<strong class="candidate-count">2 or more</strong>' in html
+
+
+def test_the_flag_page_and_the_card_skip_no_heading_level(manager_client, manager_user):
+    """The agreed response is a section of the flag page (h2) and of the card (h3 under its
+    h2): a reader moving by headings never meets a gap (Nu HTML Checker)."""
+    made = flag(frequent_caller(), manager_user)
+    for url in (
+        reverse("callers:flag", args=[made.pk]),
+        reverse("callers:detail", args=[made.caller.pk]),
+    ):
+        html = manager_client.get(url).content.decode()
+        levels = [int(level) for level in re.findall(r"<h([1-6])[\s>]", html)]
+        assert levels[0] == 1, url
+        gaps = [(a, b) for a, b in zip(levels, levels[1:], strict=False) if b > a + 1]
+        assert not gaps, (url, levels)
