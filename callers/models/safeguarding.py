@@ -126,7 +126,14 @@ class Referral(TypedText, models.Model):
 class RiskWord(TypedText, models.Model):
     """Words in what a handler types that suggest an immediate risk to life."""
 
-    word = models.CharField(max_length=60, unique=True)
+    word = models.CharField(
+        "Word or phrase",
+        max_length=60,
+        unique=True,
+        help_text="Whole words, any case. Write a phrase in the first person: it also matches "
+        'any other person and the usual endings ("kill myself" finds "killing himself", '
+        '"self-harm" finds "self harm").',
+    )
     is_active = models.BooleanField("In use", default=True)
 
     history = HistoricalRecords()

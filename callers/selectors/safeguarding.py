@@ -1,6 +1,7 @@
 """Reads for vulnerability and safeguarding (policy 5.3b, 5.8i, 5.8j): what the handling card
 may say about concerns and referrals, and which risk words a handler's text contains."""
 
+import functools
 import re
 
 from callers.models import Caller, RiskWord
@@ -16,12 +17,51 @@ def safeguarding_summary(caller: Caller) -> dict:
     }
 
 
+#: Words that stand for a person: a phrase written in one person matches them all, so
+#: "kill myself" also finds "kill himself" and "end my life" "end their life".
+PERSON_WORDS = [
+    ("myself", "yourself", "himself", "herself", "themselves", "themself", "ourselves", "oneself"),
+    ("my", "your", "his", "her", "their", "our"),
+    ("me", "you", "him", "her", "them", "us"),
+    ("i", "you", "he", "she", "they", "we"),
+]
+#: Verbs whose other forms do not follow the usual endings.
+IRREGULAR = {"take": ("took", "taken"), "cut": ("cutting",), "die": ("dying",)}
+VOWELS = "aeiou"
+
+
+def _word_forms(word: str) -> list[str]:
+    """The word as written, in any person, and with the usual verb and plural endings."""
+    for group in PERSON_WORDS:
+        if word in group:
+            return sorted({w for g in PERSON_WORDS if word in g for w in g})
+    forms = {word, f"{word}s", f"{word}es", f"{word}ed", f"{word}d", f"{word}ing"}
+    if word.endswith("e"):
+        forms.add(f"{word[:-1]}ing")  # take: taking
+    # One vowel between consonants at the end doubles the last (stab: stabbed, stabbing).
+    short = len(word) >= 3 and word[-3] not in VOWELS and word[-2] in VOWELS
+    if short and word[-1] not in VOWELS + "wxy":
+        forms |= {f"{word}{word[-1]}ed", f"{word}{word[-1]}ing"}
+    forms.update(IRREGULAR.get(word, ()))
+    return sorted(forms, key=len, reverse=True)
+
+
+@functools.lru_cache(maxsize=512)
+def risk_pattern(phrase: str) -> re.Pattern:
+    """A risk word or phrase as it may be said: whole words, any case, any person, the usual
+    endings, with a space, a hyphen or nothing between words ("self harm", "self-harm")."""
+    words = [w for w in re.split(r"[\s-]+", phrase.lower()) if w]
+    parts = ["(?:" + "|".join(re.escape(f) for f in _word_forms(w)) + ")" for w in words]
+    return re.compile(r"(?<!\w)" + r"[\s-]*".join(parts) + r"(?!\w)", flags=re.IGNORECASE)
+
+
 def risk_words_in(text: str) -> list[str]:
-    """The risk words (whole words or phrases, any case) that appear in the text."""
+    """The risk words and phrases (as managers wrote them) that the text says, in any person
+    and form (see `risk_pattern`)."""
     if not text.strip():
         return []
-    found = []
-    for word in RiskWord.objects.filter(is_active=True).values_list("word", flat=True):
-        if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, flags=re.IGNORECASE):
-            found.append(word)
-    return found
+    return [
+        word
+        for word in RiskWord.objects.filter(is_active=True).values_list("word", flat=True)
+        if risk_pattern(word).search(text)
+    ]

@@ -25,14 +25,21 @@ logger = logging.getLogger(__name__)
 
 REPEAT_MINUTES = 5
 
+#: Written in the first person: each also matches any other person and the usual endings
+#: ("kill myself" finds "killing himself"; see callers.selectors.safeguarding.risk_pattern).
 DEFAULT_RISK_WORDS = [
     "suicide",
     "suicidal",
     "kill myself",
     "end my life",
+    "take my own life",
+    "want to end it",
+    "end it all",
+    "want to die",
     "overdose",
     "self-harm",
     "hurt myself",
+    "harm myself",
     "weapon",
     "knife",
     "gun",

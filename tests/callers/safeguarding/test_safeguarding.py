@@ -1,15 +1,17 @@
 """Concerns, referrals and risk words (policy 5.3b, 5.8i, 5.8j): detail only for those with
 the permission, and a record of who opened it."""
 
+import importlib
 import uuid
 
 import pytest
+from django.apps import apps as django_apps
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from callers.models import Concern, Referral, SensitiveAccess
+from callers.models import Concern, Referral, RiskWord, SensitiveAccess
 from callers.selectors.safeguarding import risk_words_in
 from callers.services.calls import call_log
 from callers.services.safeguarding import concern_decide, concern_raise
@@ -220,6 +222,44 @@ class TestRiskWords:
         assert risk_words_in("She said she took an OVERDOSE last night") == ["overdose"]
         assert risk_words_in("wants to end my life") == ["end my life"]
         assert risk_words_in("Gunnar called about his gunnery club") == []
+
+    @pytest.mark.parametrize(
+        ("said", "found"),
+        [
+            ("Said her son might kill himself tonight", "kill myself"),
+            ("She talked about wanting to take her own life", "take my own life"),
+            ("Mentioned self harm more than once", "self-harm"),
+            ("He sounded suicidal", "suicidal"),
+            ("Says he wants to end it", "want to end it"),
+            ("They were talking about ending their life", "end my life"),
+            ("He has stabbed someone before", "stab"),
+        ],
+    )
+    def test_phrases_match_in_any_person_and_form(self, said, found):
+        RiskWord.objects.get_or_create(word="stab")
+        assert found in risk_words_in(said)
+
+    @pytest.mark.parametrize(
+        "said",
+        ["I went to the end of it", "The end of my life insurance", "A gunnery club", "Kills time"],
+    )
+    def test_near_misses_do_not(self, said):
+        assert risk_words_in(said) == []
+
+    def test_an_office_already_running_gets_the_new_phrases_once(self):
+        """Its own list stays as its managers left it; what is missing is added, with history."""
+        migration = importlib.import_module("callers.migrations.0014_risk_phrases_in_any_person")
+        RiskWord.objects.filter(word__in=migration.ADDED).delete()
+        RiskWord.objects.filter(word="knife").update(is_active=False)
+        for _ in range(2):
+            migration.add_phrases(django_apps, None)
+        words = dict(RiskWord.objects.values_list("word", "is_active"))
+        assert all(words[word] for word in migration.ADDED) and words["knife"] is False
+        added = RiskWord.history.filter(word="take my own life", history_type="+")
+        assert [row.history_change_reason for row in added][0] == (
+            "Risk phrases that any person says added"
+        )
+        assert added.filter(history_change_reason__contains="any person").count() == 1
 
     def test_the_page_shows_what_to_do_at_once(self, handler_client):
         html = handler_client.post(
