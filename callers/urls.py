@@ -55,6 +55,7 @@ urlpatterns += [
     path("<int:pk>/referral/", safeguarding.referral_new, name="referral_new"),
     path("referrals/<int:pk>/", safeguarding.referral_detail, name="referral"),
     path("log/risk-check/", safeguarding.risk_check, name="risk_check"),
+    path("log/tell-a-manager/", safeguarding.tell_manager, name="tell_manager"),
 ]
 
 urlpatterns += [

@@ -85,6 +85,7 @@ EXPECTED = {
     "callers:log": (LOGIN, 403, 200, 200, 200),
     "callers:matches": (LOGIN, 403, 405, 405, 405),
     "callers:risk_check": (LOGIN, 403, 405, 405, 405),
+    "callers:tell_manager": (LOGIN, 403, 405, 405, 405),
     "callers:logged": (LOGIN, 403, 200, 200, 200),
     "callers:search": (LOGIN, 403, 200, 200, 200),
     "callers:detail": (LOGIN, 403, 200, 200, 200),

@@ -76,3 +76,10 @@ class ReferralOutcomeForm(VersionForm):
     outcome = forms.CharField(
         label="Outcome", max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class ManagerAlertForm(forms.Form):
+    """ "Tell a manager now": the click's own token, and the call if it is logged."""
+
+    token = forms.UUIDField(widget=forms.HiddenInput)
+    call = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)

@@ -36,7 +36,7 @@ from callers.models.flags import (
     Rule,
     RuleMatch,
 )
-from callers.models.safeguarding import Concern, Referral, RiskWord
+from callers.models.safeguarding import Concern, ManagerAlert, Referral, RiskWord
 
 __all__ = [
     "REMOVED",
@@ -55,6 +55,7 @@ __all__ = [
     "DashboardFigure",
     "Flag",
     "FlagReview",
+    "ManagerAlert",
     "MatchesRefresh",
     "Meeting",
     "MeetingItem",

@@ -123,6 +123,34 @@ class Referral(TypedText, models.Model):
         return reverse("callers:referral", args=[self.pk])
 
 
+class ManagerAlert(models.Model):
+    """ "Tell a manager now": a handler on a call that suggests an immediate risk to life asked
+    for a manager, from the prompt or the confirmation. Managers are emailed at once; the
+    record says who asked, when, and when the email went. Nothing about the caller is in it
+    but the call, once logged."""
+
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="manager_alerts"
+    )
+    raised_at = models.DateTimeField(default=timezone.now, db_index=True)
+    call = models.ForeignKey(
+        Call, on_delete=models.SET_NULL, null=True, blank=True, related_name="manager_alerts"
+    )
+    # One per click of the button: the same click sent twice (a double click) is kept once.
+    token = models.UUIDField(unique=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-raised_at", "-pk"]
+
+    def __str__(self) -> str:
+        return (
+            f"Manager asked for by {self.raised_by} at {timezone.localtime(self.raised_at):%H:%M}"
+        )
+
+
 class RiskWord(TypedText, models.Model):
     """Words in what a handler types that suggest an immediate risk to life."""
 

@@ -2,13 +2,14 @@
 5.8j)."""
 
 import logging
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -16,7 +17,7 @@ from django.utils import timezone
 from django_tasks import task
 from simple_history.utils import bulk_create_with_history
 
-from callers.models import Call, Caller, Concern, Referral, RiskWord
+from callers.models import Call, Caller, Concern, ManagerAlert, Referral, RiskWord
 from opcc_calls.background import retry_later
 from opcc_calls.concurrency import locked_for_edit
 from opcc_calls.history import save_with_history
@@ -87,6 +88,48 @@ def concern_notify(concern_id: int, attempt: int = 1) -> str:
     except OSError:
         logger.exception("Could not email managers about concern %s", concern_id)
         return retry_later(concern_notify, concern_id, attempt=attempt)
+    return "sent"
+
+
+def manager_alert_raise(*, raised_by, token: uuid.UUID, call: Call | None = None) -> ManagerAlert:
+    """ "Tell a manager now" (5.3b): record that the handler asked and queue the email to every
+    manager. The same click sent twice (the same token) is kept, and emailed, once."""
+    try:
+        with transaction.atomic():
+            alert = save_with_history(
+                ManagerAlert(raised_by=raised_by, token=token, call=call),
+                user=raised_by,
+                checks_in_database=True,  # a token used before fails here, once, in the database
+            )
+            manager_alert_send.enqueue(alert.pk)  # queued with the record
+    except IntegrityError:
+        return ManagerAlert.objects.get(token=token)
+    return alert
+
+
+@task()
+def manager_alert_send(alert_id: int, attempt: int = 1) -> str:
+    """Background, at once: email managers that a handler needs one now. It names the member
+    of staff and links the call if it is logged; nothing about the caller."""
+    alert = ManagerAlert.objects.select_related("raised_by", "call").get(pk=alert_id)
+    who = alert.raised_by.get_full_name() or alert.raised_by.username
+    body = render_to_string(
+        "callers/safeguarding/email/manager_needed.txt",
+        {
+            "who": who,
+            "at": alert.raised_at,
+            "link": settings.SITE_URL + alert.call.get_absolute_url() if alert.call else "",
+            "office_name": settings.OFFICE_NAME,
+        },
+    )
+    try:
+        send_mail(
+            f"Needed now: {who} is on a call about a risk to life", body, None, _managers_emails()
+        )
+    except OSError:
+        logger.exception("Could not email managers about manager alert %s", alert_id)
+        return retry_later(manager_alert_send, alert_id, attempt=attempt)
+    ManagerAlert.objects.filter(pk=alert_id).update(emailed_at=timezone.now())
     return "sent"
 
 

@@ -20,9 +20,9 @@ from callers.forms.calls import (
 )
 from callers.models import Call, Caller
 from callers.selectors import calls as selectors
-from callers.selectors.safeguarding import risk_words_in
 from callers.services import calls as services
 from callers.services.data_protection import sensitive_access_log
+from callers.views.safeguarding import risk_prompt
 from opcc_calls.concurrency import StaleEdit
 from opcc_calls.forms import RECORD_ID
 from opcc_calls.pagination import window
@@ -54,9 +54,7 @@ def _log_call_page(
             "suggested": _suggested(matches, finder),
             # A new call's empty form: its fields are rendered once a minute, not every time.
             "fresh": fresh,
-            "risk_words": risk_words_in(
-                f"{form.data.get('about', '')} {form.data.get('outcome', '')}"
-            ),
+            **risk_prompt(f"{form.data.get('about', '')} {form.data.get('outcome', '')}"),
         },
     )
 
@@ -153,7 +151,7 @@ def call_logged(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "callers/calls/call_logged.html",
-        {"call": call, "risk_words": risk_words_in(f"{call.about} {call.outcome}")},
+        {"call": call, **risk_prompt(f"{call.about} {call.outcome}", call)},
     )
 
 

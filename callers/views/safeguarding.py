@@ -1,6 +1,7 @@
 """Pages for concerns and safeguarding referrals, and the risk-to-life guidance as a handler
 types (policy 5.3b, 5.8i, 5.8j)."""
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -14,10 +15,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from callers.forms.safeguarding import (
     ConcernDecisionForm,
     ConcernForm,
+    ManagerAlertForm,
     ReferralForm,
     ReferralOutcomeForm,
 )
-from callers.models import Caller, Concern, Referral
+from callers.models import Call, Caller, Concern, Referral
 from callers.selectors import safeguarding as selectors
 from callers.services import safeguarding as services
 from callers.services.data_protection import sensitive_access_log
@@ -182,13 +184,41 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _decision_page(request, referral, REFERRAL_OUTCOME)
 
 
+def risk_prompt(text: str, call: Call | None = None) -> dict:
+    """The immediate-risk prompt's context: the risk words the text says and, for its "Tell a
+    manager now" button, a token of its own and the call once it is logged."""
+    return {
+        "risk_words": selectors.risk_words_in(text),
+        "alert_token": uuid.uuid4(),
+        "alert_call": call,
+    }
+
+
 @requires("callers.add_call")
 @require_POST
 def risk_check(request: HttpRequest) -> HttpResponse:
     """htmx: what to do now if what the handler types suggests an immediate risk to life."""
     text = " ".join(request.POST.get(name, "") for name in ("about", "outcome"))
+    return render(request, "callers/safeguarding/risk_warning.html", risk_prompt(text))
+
+
+@requires("callers.add_call")
+@require_POST
+def tell_manager(request: HttpRequest) -> HttpResponse:
+    """ "Tell a manager now", from the immediate-risk prompt or the confirmation: in place with
+    htmx; without it, the button opens this answer in a new tab so the form is kept."""
+    form = ManagerAlertForm(request.POST)
+    alert = None
+    if form.is_valid():
+        call_id = form.cleaned_data["call"]
+        call = Call.objects.visible_to(request.user).filter(pk=call_id).first() if call_id else None
+        alert = services.manager_alert_raise(
+            raised_by=request.user, token=form.cleaned_data["token"], call=call
+        )
+    template = "callers/safeguarding/manager_told.html"
     return render(
         request,
-        "callers/safeguarding/risk_warning.html",
-        {"risk_words": selectors.risk_words_in(text)},
+        f"{template}#told" if request.htmx else template,
+        {"alert": alert},
+        status=200 if alert else 400,
     )

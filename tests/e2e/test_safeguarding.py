@@ -5,7 +5,7 @@ import pytest
 from django.utils.html import escape
 from playwright.sync_api import Page, expect
 
-from callers.models import Call, Concern, Referral
+from callers.models import Call, Concern, ManagerAlert, Referral
 from tests.e2e.conftest import assert_accessible, sign_in
 from tests.factories import CallerFactory, CallerPhoneFactory, CallFactory
 
@@ -23,6 +23,12 @@ def test_a_handler_raises_a_concern_and_a_manager_decides_it(
     page.get_by_label("Enquiry", exact=True).check()
     page.get_by_label("What the call is about").fill("Said she might take an overdose tonight")
     expect(page.locator(".risk-warning")).to_contain_text("Call 999")
+    # One click tells every manager, in place: what was typed stays.
+    page.get_by_role("button", name="Tell a manager now").click()
+    expect(page.locator(".tell-manager")).to_contain_text("Every manager has been emailed")
+    expect(page.get_by_label("What the call is about")).to_have_value(
+        "Said she might take an overdose tonight"
+    )
     page.get_by_label("Checked before anything about them was discussed").check()
     page.locator(
         "summary", has_text="If you have a concern about the caller"
@@ -32,6 +38,10 @@ def test_a_handler_raises_a_concern_and_a_manager_decides_it(
     page.get_by_role("button", name="Log call").click()
     expect(page.get_by_role("heading", name="Call logged")).to_be_visible()
     expect(page.locator(".risk-warning")).to_be_visible()
+    page.get_by_role("button", name="Tell a manager now").click()  # and from the confirmation
+    expect(page.locator(".tell-manager")).to_contain_text("Every manager has been emailed")
+    assert [a.call is not None for a in ManagerAlert.objects.order_by("pk")] == [False, True]
+    assert_accessible(page)
 
     manager = open_page()
     sign_in(manager, manager_user.username)

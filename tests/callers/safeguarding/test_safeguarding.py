@@ -2,6 +2,7 @@
 the permission, and a record of who opened it."""
 
 import importlib
+import re
 import uuid
 
 import pytest
@@ -11,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from callers.models import Concern, Referral, RiskWord, SensitiveAccess
+from callers.models import Concern, ManagerAlert, Referral, RiskWord, SensitiveAccess
 from callers.selectors.safeguarding import risk_words_in
 from callers.services.calls import call_log
 from callers.services.safeguarding import concern_decide, concern_raise
@@ -291,3 +292,64 @@ def test_without_javascript_a_form_with_errors_still_shows_the_risk_guidance(han
         {"action": "save", "about": "Said they have a gun at home", "call_type": ""},
     ).content.decode()
     assert "Choose the type of call." in html and "Call 999" in html
+
+
+class TestTellAManagerNow:
+    """One click from the immediate-risk prompt or the confirmation emails every manager to
+    come to the handler (5.3b); the email names the member of staff, never the caller."""
+
+    def button(self, html: str) -> dict:
+        assert "Tell a manager now</button>" in html
+        token = re.search(r'name="token" value="([0-9a-f-]+)" form="tell-manager-form"', html)
+        call = re.search(r'name="call" value="(\d+)" form="tell-manager-form"', html)
+        return {"token": token.group(1), **({"call": call.group(1)} if call else {})}
+
+    def test_from_the_confirmation_with_the_call(self, handler_client, handler_user, manager_user):
+        call = CallFactory(
+            handler=handler_user,
+            caller__full_name="Ruth Example",
+            about="Said her son might kill himself",
+        )
+        html = handler_client.get(reverse("callers:logged", args=[call.pk])).content.decode()
+        data = self.button(html)
+        assert data["call"] == str(call.pk) and 'id="tell-manager-form"' in html
+        response = handler_client.post(
+            reverse("callers:tell_manager"), data, headers={"HX-Request": "true"}
+        )
+        assert "Every manager has been emailed" in response.content.decode()
+        alert = ManagerAlert.objects.get()
+        assert (alert.raised_by, alert.call) == (handler_user, call)
+        run_background_tasks()
+        [message] = mail.outbox
+        assert message.to == [manager_user.email]
+        assert handler_user.get_full_name() in message.subject
+        assert call.get_absolute_url() in message.body
+        assert "Ruth Example" not in message.body + message.subject
+        assert "kill" not in message.body
+        alert.refresh_from_db()
+        assert alert.emailed_at is not None
+
+    def test_from_the_prompt_before_the_call_is_logged(self, handler_client):
+        html = handler_client.post(
+            reverse("callers:risk_check"), {"about": "Wants to end it all"}
+        ).content.decode()
+        data = self.button(html)
+        assert "call" not in data
+        response = handler_client.post(reverse("callers:tell_manager"), data)
+        # Without JavaScript the answer opens in a tab of its own: the form is kept.
+        assert "Close this tab" in response.content.decode()
+        assert ManagerAlert.objects.get().call is None
+
+    def test_a_double_click_tells_them_once(self, handler_client, manager_user):
+        data = {"token": str(uuid.uuid4())}
+        for _ in range(2):
+            handler_client.post(reverse("callers:tell_manager"), data)
+        assert ManagerAlert.objects.count() == 1
+        run_background_tasks()
+        assert len(mail.outbox) == 1
+
+    def test_a_tampered_button_says_to_go_in_person(self, handler_client):
+        response = handler_client.post(reverse("callers:tell_manager"), {"token": "x"})
+        assert response.status_code == 400
+        assert "Go to a manager, or phone them, now." in response.content.decode()
+        assert not ManagerAlert.objects.exists()
