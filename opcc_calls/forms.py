@@ -88,27 +88,38 @@ class RadioSelect(forms.RadioSelect):
         return groups
 
 
-class DateInput(forms.DateInput):
-    """The browser's own date picker, one for every date field: ISO dates in and out."""
+#: How dates and times are written in and shown on every form: the British way, whatever the
+#: browser's own locale (a browser's date picker shows 11/30/2026 when set to the US). ISO
+#: dates are still accepted (Django always accepts them), so old links and scripts work.
+DATE_FORMAT, TIME_FORMAT = "%d/%m/%Y", "%H:%M"
+DATETIME_FORMAT = f"{DATE_FORMAT} {TIME_FORMAT}"
 
-    input_type = "date"
+
+def _typed(hint: str, attrs: dict | None) -> dict:
+    return {"autocomplete": "off", "placeholder": hint, "spellcheck": "false", **(attrs or {})}
+
+
+class DateInput(forms.DateInput):
+    """A date typed the British way (30/11/2026), one for every date field."""
 
     def __init__(self, attrs: dict | None = None) -> None:
-        super().__init__(attrs, format="%Y-%m-%d")
+        super().__init__(_typed("dd/mm/yyyy", attrs), format=DATE_FORMAT)
 
 
 class TimeInput(forms.TimeInput):
-    input_type = "time"
+    """A time on the 24-hour clock (14:05), never the browser's AM/PM."""
 
     def __init__(self, attrs: dict | None = None) -> None:
-        super().__init__(attrs, format="%H:%M")
+        super().__init__(
+            _typed("hh:mm", {"inputmode": "numeric", **(attrs or {})}), format=TIME_FORMAT
+        )
 
 
 class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
+    """A date and time typed the British way (30/11/2026 14:05)."""
 
     def __init__(self, attrs: dict | None = None) -> None:
-        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+        super().__init__(_typed("dd/mm/yyyy hh:mm", attrs), format=DATETIME_FORMAT)
 
 
 class VersionForm(forms.Form):

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from callers.models import Call, Caller, ContactRequest
@@ -219,3 +220,15 @@ def test_callers_search_and_caller_page(page: Page, handler_user):
     page.get_by_role("button", name="Save details").click()
     expect(page.get_by_text("Caller's details saved.")).to_be_visible()
     expect(page.locator(".change-history")).to_contain_text("Prefers written contact.")
+
+
+def test_a_browser_set_to_the_us_still_shows_and_takes_british_dates(open_page, handler_user):
+    page = open_page(locale="en-US", timezone_id="America/New_York")
+    sign_in(page, handler_user.username)
+    page.goto("/callers/log/")
+    today = timezone.localtime()
+    page.locator("summary", has_text="Received at").click()
+    received = page.get_by_label("Received at")
+    expect(received).to_have_value(re.compile(rf"^{today:%d/%m/%Y} \d\d:\d\d$"))
+    page.get_by_label("Ended at").fill("23:59")
+    assert_accessible(page)
