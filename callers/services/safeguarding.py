@@ -118,7 +118,9 @@ def manager_alert_send(alert_id: int, attempt: int = 1) -> str:
         {
             "who": who,
             "at": alert.raised_at,
-            "link": settings.SITE_URL + alert.call.get_absolute_url() if alert.call else "",
+            "the_call": f"The call: {settings.SITE_URL}{alert.call.get_absolute_url()}"
+            if alert.call
+            else "The call is not logged yet.",
             "office_name": settings.OFFICE_NAME,
         },
     )
