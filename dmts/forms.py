@@ -37,6 +37,22 @@ class ReviewForm(VersionForm):
         )
 
 
+class ComplaintReferenceForm(VersionForm):
+    """The complaints team's own reference for a complaint handed to them (5.8c)."""
+
+    record_name = "entry"
+
+    reference = forms.CharField(
+        label="Complaints team's reference",
+        max_length=100,
+        error_messages={"required": "Enter the reference the complaints team gave."},
+    )
+
+    @classmethod
+    def for_entry(cls, entry: DmtsEntry) -> "ComplaintReferenceForm":
+        return cls(initial={"reference": entry.complaint_reference, "version": entry.version})
+
+
 class VoidForm(VersionForm):
     record_name = "entry"
 

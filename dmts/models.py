@@ -63,6 +63,15 @@ class DmtsEntry(TypedText, models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     compliance_notes = models.TextField("Compliance Officer's notes", blank=True, max_length=5000)
+    # A complaint handed to the complaints process (5.8c): emailed, and the complaints team's
+    # own reference once they give it.
+    complaint_sent_at = models.DateTimeField(
+        "Sent to the complaints process", null=True, blank=True
+    )
+    complaint_sent_to = models.EmailField(blank=True)
+    complaint_reference = models.CharField(
+        "Complaints team's reference", max_length=100, blank=True
+    )
     voided = models.BooleanField("Logged in error (void)", default=False)
     void_reason = models.TextField(blank=True, max_length=2000)
     created_at = models.DateTimeField(default=timezone.now, editable=False)

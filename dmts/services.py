@@ -126,7 +126,67 @@ def call_correct(
     save_with_history(call, user=corrected_by, reason=f"Correction: {reason.strip()}")
     save_with_history(entry, user=corrected_by, reason=f"Correction: {reason.strip()}")
     caller_activity_refresh(call.caller_id)
+    if call.call_type == Call.Type.COMPLAINT and not entry.complaint_sent_at:
+        complaint_handover_send.enqueue(entry.pk)  # corrected into a complaint: hand it over
     return entry
+
+
+@task()
+def complaint_handover_send(entry_id: int, attempt: int = 1) -> str:
+    """Background: hand a complaint logged as a call to the complaints process (5.8c), by
+    email to the office's complaints address with its DMTS reference, and record on the entry
+    when and where it went. Tried again while the mail server will not take it; sent once."""
+    entry = DmtsEntry.objects.select_related("call__caller", "call__handler").get(pk=entry_id)
+    call = entry.call
+    if entry.complaint_sent_at or call.call_type != Call.Type.COMPLAINT or entry.voided:
+        return "not needed"
+    if not settings.COMPLAINTS_EMAIL:
+        logger.warning("No COMPLAINTS_EMAIL: complaint entry %s not handed over", entry_id)
+        return "no complaints address"
+    body = render_to_string(
+        "dmts/email/complaint_handover.txt",
+        {
+            "entry": entry,
+            "call": call,
+            "link": settings.SITE_URL + entry.get_absolute_url(),
+            "office_name": settings.OFFICE_NAME,
+        },
+    )
+    try:
+        send_mail(
+            f"Complaint {entry.reference} for the complaints process",
+            body,
+            None,
+            [settings.COMPLAINTS_EMAIL],
+        )
+    except OSError:
+        logger.exception("Could not email the complaints process about entry %s", entry_id)
+        return retry_later(complaint_handover_send, entry_id, attempt=attempt)
+    with transaction.atomic():
+        entry = DmtsEntry.objects.select_for_update().get(pk=entry_id)
+        entry.complaint_sent_at, entry.complaint_sent_to = timezone.now(), settings.COMPLAINTS_EMAIL
+        entry.version += 1
+        save_with_history(
+            entry,
+            user=None,
+            reason=f"Handed to the complaints process: emailed to {settings.COMPLAINTS_EMAIL}",
+        )
+    return "sent"
+
+
+@transaction.atomic
+def complaint_reference_record(
+    *, entry: DmtsEntry, reference: str, recorded_by, version: int
+) -> DmtsEntry:
+    """Record (or correct) the complaints team's own reference for a complaint, once they
+    give it; refuses a page opened before someone else saved (StaleEdit)."""
+    if not recorded_by.has_perm("dmts.review_dmtsentry"):
+        raise PermissionDenied
+    entry = locked_for_edit(DmtsEntry, entry.pk, version, related=("call",))
+    if entry.call.call_type != Call.Type.COMPLAINT:
+        raise ValidationError({"reference": "Only a complaint has a complaints team's reference."})
+    entry.complaint_reference = reference.strip()
+    return save_with_history(entry, user=recorded_by, reason="Complaints team's reference recorded")
 
 
 def review_digest_send() -> int:

@@ -14,4 +14,5 @@ urlpatterns = [
     path("<int:pk>/review/", views.review, name="review"),
     path("<int:pk>/correct/", views.correct, name="correct"),
     path("<int:pk>/void/", views.void, name="void"),
+    path("<int:pk>/complaint/", views.complaint_reference, name="complaint_reference"),
 ]

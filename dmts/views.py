@@ -1,5 +1,6 @@
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -7,9 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from callers.models import Call
 from dmts import services
 from dmts.filters import CallLogFilter, filters_load, filters_save
-from dmts.forms import CorrectionForm, ExportForm, ReviewForm, VoidForm
+from dmts.forms import ComplaintReferenceForm, CorrectionForm, ExportForm, ReviewForm, VoidForm
 from dmts.models import CallLogExport, DmtsEntry
 from dmts.selectors import entry_changes, exports_of, next_awaiting_review
 from opcc_calls.concurrency import StaleEdit
@@ -134,8 +136,17 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 def _entry_page(
-    request: HttpRequest, entry: DmtsEntry, review_form: ReviewForm | None
+    request: HttpRequest,
+    entry: DmtsEntry,
+    review_form: ReviewForm | None,
+    complaint_form: ComplaintReferenceForm | None = None,
 ) -> HttpResponse:
+    if (
+        complaint_form is None
+        and entry.call.call_type == Call.Type.COMPLAINT
+        and request.user.has_perm("dmts.review_dmtsentry")
+    ):
+        complaint_form = ComplaintReferenceForm.for_entry(entry)
     return render(
         request,
         "dmts/entry.html",
@@ -145,6 +156,8 @@ def _entry_page(
             "changes": entry_changes(entry),
             "can_correct": entry.can_be_corrected_by(request.user),
             "review_form": review_form,
+            "complaint_form": complaint_form,
+            "complaints_email": settings.COMPLAINTS_EMAIL,
         },
     )
 
@@ -172,6 +185,28 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(entry)
     messages.success(request, f"{entry.reference} saved.")
     return redirect(next_awaiting_review(after=entry) or "dmts:queue")
+
+
+@requires("dmts.review_dmtsentry")
+@require_POST
+def complaint_reference(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the complaints team's reference for a complaint handed to them (5.8c)."""
+    entry = _entry(request, pk)
+    form = ComplaintReferenceForm(request.POST)
+    if not form.is_valid():
+        return _entry_page(request, entry, None, complaint_form=form)
+    try:
+        services.complaint_reference_record(
+            entry=entry, recorded_by=request.user, **form.cleaned_data
+        )
+    except StaleEdit:
+        messages.error(request, form.stale_message)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _entry_page(request, entry, None, complaint_form=form)
+    else:
+        messages.success(request, "The complaints team's reference is recorded.")
+    return redirect(entry)
 
 
 @requires("dmts.view_dmtsentry")

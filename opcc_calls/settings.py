@@ -408,6 +408,11 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "opcc-calls@localhost")
+# Complaints logged as calls are handed to the complaints process by email to this address
+# (5.8c); without one, the entry says the complaint has not been sent.
+COMPLAINTS_EMAIL = os.environ.get(
+    "COMPLAINTS_EMAIL", "complaints@opcc.example" if DEBUG else ""
+).strip()
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Links in emails point here (no request is at hand when a command sends mail).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

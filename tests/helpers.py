@@ -107,6 +107,7 @@ def world_args(name: str, world: dict):
         "dmts:correct": world["call"],
         "dmts:review": world["call"],
         "dmts:void": world["call"],
+        "dmts:complaint_reference": world["call"],
         "dmts:export": world["export"],
         "dmts:export_download": world["export"],
         "mfa_edit_webauthn": None,

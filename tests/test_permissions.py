@@ -100,6 +100,7 @@ EXPECTED = {
     "dmts:queue": (LOGIN, 403, 403, 200, 200),
     "dmts:review": (LOGIN, 403, 403, 405, 405),
     "dmts:void": (LOGIN, 403, 403, 200, 200),
+    "dmts:complaint_reference": (LOGIN, 403, 403, 405, 405),
     "dmts:export_new": (LOGIN, 403, 403, 405, 405),
     # The Compliance Officer's own export: nobody else may see or download it.
     "dmts:export": (LOGIN, 403, 403, 200, 404),

@@ -31,7 +31,7 @@ from callers.models import (
 from callers.selectors.calls import CONTACT_REQUEST_LINK_DAYS, contact_request_token
 from callers.services.activity import caller_activity_record
 from callers.services.safeguarding import concern_raise
-from dmts.services import entry_create
+from dmts.services import complaint_handover_send, entry_create
 from opcc_calls.background import retry_later
 from opcc_calls.concurrency import locked_for_edit
 from opcc_calls.history import save_with_history
@@ -97,6 +97,8 @@ def call_log(
                     noticed=concern_noticed,
                     call=call,
                 )
+            if call.call_type == Call.Type.COMPLAINT:
+                complaint_handover_send.enqueue(call.pk)  # its entry shares the call's key
             entry_create(call=call)  # last: the counter stays locked only until the commit
     except IntegrityError:
         # The same form sent again (a double click, a resend): the first one logged it.

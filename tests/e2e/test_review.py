@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from dmts.models import DmtsEntry
 from tests.e2e.conftest import assert_accessible, sign_in
-from tests.helpers import log_call
+from tests.helpers import log_call, run_background_tasks
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -76,3 +76,23 @@ def test_the_compliance_officer_reviews_three_entries_and_exports_the_log(
     rows = list(csv.reader(io.StringIO(text)))
     assert [row[0] for row in rows[1:]] == [references[1]]
     assert "Ring the caller back on Monday." in rows[1]
+
+
+def test_a_complaint_is_handed_to_the_complaints_process_and_its_reference_recorded(
+    page: Page, compliance_user, handler_user, settings
+):
+    settings.COMPLAINTS_EMAIL = "complaints@opcc.example"
+    call = log_call(
+        handler_user, call_type="complaint", complaint_status="referred", about="Unhappy"
+    )
+    run_background_tasks()  # the worker emails the complaints process
+    sign_in(page, compliance_user.username)
+    page.goto(call.dmts_entry.get_absolute_url())
+    expect(page.locator(".complaint-handover")).to_contain_text(
+        "Emailed to complaints@opcc.example"
+    )
+    assert_accessible(page)
+    page.get_by_role("textbox", name="Complaints team's reference").fill("CMP/2026/0042")
+    page.get_by_role("button", name="Record the reference").click()
+    expect(page.locator(".complaint-reference")).to_have_text("CMP/2026/0042")
+    assert DmtsEntry.objects.get(pk=call.pk).complaint_reference == "CMP/2026/0042"
