@@ -85,7 +85,12 @@
       event.preventDefault();
       var item = highlighted();
       if (item) {
-        item.querySelector("[data-choose-caller]").click();
+        var button = item.querySelector("[data-choose-caller]");
+        if (window.htmx) {  // the card in place, whether or not htmx has wired the button yet
+          window.htmx.ajax("GET", button.getAttribute("hx-get"), { source: button, target: panel });
+        } else {
+          button.click();
+        }
       } else {
         // Nobody highlighted: they are not among the matches, so carry on as a new caller.
         var first = firstCallType();
@@ -95,10 +100,15 @@
   }
   finderFields.forEach(function (field) { field.addEventListener("keydown", onFinderKey); });
 
-  document.body.addEventListener("htmx:afterSwap", function (event) {
+  // Highlighted once htmx has settled the new matches, when their buttons work: a quick
+  // Enter never meets a button htmx has not wired yet (which would post the whole form).
+  document.body.addEventListener("htmx:afterSettle", function (event) {
     if (event.detail.target.id === "matches") {
       highlight(document.querySelector("#matches .caller-matches > li[data-suggested]"));
-    } else if (event.detail.target === panel) {
+    }
+  });
+  document.body.addEventListener("htmx:afterSwap", function (event) {
+    if (event.detail.target === panel) {
       // A caller chosen: the card shows beside the form (read out politely) and the handler
       // stays in the form, at the type of call.
       var next = firstCallType();
