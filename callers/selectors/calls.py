@@ -176,10 +176,10 @@ class HandlingCard:
         return [
             (label, self.counts[f"calls_{key}"], self.counts[f"handlers_{key}"])
             for key, label in (
-                ("24h", "Last 24 hours"),
-                ("7d", "Last 7 days"),
-                ("30d", "Last 30 days"),
-                ("90d", "Last 90 days"),
+                ("24h", "24 hours"),
+                ("7d", "7 days"),
+                ("30d", "30 days"),
+                ("90d", "90 days"),
             )
         ]
 

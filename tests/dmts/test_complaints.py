@@ -98,7 +98,9 @@ class TestTheComplaintsTeamsReference:
         assert entry.history.first().history_change_reason == "Complaints team's reference recorded"
         assert "CMP/2026/0042" in compliance_client.get(entry.get_absolute_url()).content.decode()
 
-    def test_an_empty_reference_is_explained_beside_the_field(self, handler_user, compliance_client):
+    def test_an_empty_reference_is_explained_beside_the_field(
+        self, handler_user, compliance_client
+    ):
         call = complaint(handler_user)
         entry = DmtsEntry.objects.get(pk=call.pk)
         html = compliance_client.post(

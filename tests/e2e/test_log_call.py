@@ -59,7 +59,7 @@ def test_new_caller_then_the_same_caller_by_another_format_of_their_number(
     card = page.locator(".handling-card")
     expect(card.get_by_role("heading", name="Handling card: John Smith")).to_be_visible()
     expect(page.get_by_label("Enquiry", exact=True)).to_be_focused()  # still in the form
-    expect(card.locator("tr", has_text="Last 24 hours")).to_contain_text("1")
+    expect(card.locator(".caller-counts tr", has_text="Calls")).to_contain_text("1")
     expect(card).to_contain_text("Asked how to contact the Commissioner.")
     assert_accessible(page)
     fill_call(page, "Enquiry", "Called back about the same thing.")
