@@ -6,6 +6,9 @@ BIN := $(VENV)/bin
 DEV_ENV := DJANGO_DEBUG=true SECRET_KEY=local-development-only-not-secret ALLOWED_HOSTS=127.0.0.1,localhost
 # `make run` serves SQLite; `make run RUN_DATABASE_URL=postgres://...` serves PostgreSQL instead.
 RUN_DATABASE_URL ?=
+# `make run PORT=8001` serves on another port; links in emails follow it.
+PORT ?= 8000
+SITE_URL ?= http://127.0.0.1:$(PORT)
 
 .PHONY: run test lint format serve-setup lock clean bench
 
@@ -28,10 +31,11 @@ serve-setup: $(VENV)/.installed-runtime
 # The server and, beside it, the background worker (emails, figures, a rule change); Ctrl+C
 # stops both.
 run: serve-setup
-	@echo "Serving OPCC Calls at http://127.0.0.1:8000 with a background worker (Ctrl+C stops both)"
+	@echo "Serving OPCC Calls at $(SITE_URL) with a background worker (Ctrl+C stops both)."
+	@echo "Emails (contact requests, concerns, complaints) are printed here by the worker, not sent."
 	@trap 'kill 0' INT TERM EXIT; \
-	$(DEV_ENV) DATABASE_URL=$(RUN_DATABASE_URL) $(BIN)/python manage.py db_worker --queue-name '*' --no-startup-delay & \
-	$(DEV_ENV) DATABASE_URL=$(RUN_DATABASE_URL) $(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(DEV_ENV) SITE_URL=$(SITE_URL) DATABASE_URL=$(RUN_DATABASE_URL) $(BIN)/python manage.py db_worker --queue-name '*' --no-startup-delay & \
+	$(DEV_ENV) SITE_URL=$(SITE_URL) DATABASE_URL=$(RUN_DATABASE_URL) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # PostgreSQL when DATABASE_URL is set in the environment, SQLite otherwise.
 test: lint

@@ -2,6 +2,7 @@
 some calling many times a day, some weekly, most once or twice, taken by several staff."""
 
 import random
+import uuid
 from datetime import datetime, timedelta
 
 from django.db.models import Count, Max, Min
@@ -14,13 +15,18 @@ from callers.models import (
     CallerActivity,
     CallerPhone,
     Concern,
+    ContactRequest,
     Flag,
     Meeting,
     Referral,
+    StaffContact,
 )
 from callers.selectors.flags import candidate_ids
+from callers.services.calls import call_log, contact_request_decide
 from callers.services.flags import flag_create, matches_refresh, meeting_decide, meeting_open
 from callers.services.safeguarding import concern_decide, concern_raise, referral_record
+from dmts.models import DmtsEntry
+from dmts.services import complaint_handover_send, complaint_reference_record
 
 FIRST_NAMES = [
     "Aisha",
@@ -442,6 +448,10 @@ def seed_flags_and_meetings(manager) -> int:
             kind="regular",
             reason="Agreed before the system was in use",
             agreed_response=AGREED_RESPONSES[2],
+            # Contact arrangements (5.6): one person, set times, in writing.
+            single_point_of_contact=manager,
+            contact_times="Tuesdays and Thursdays, 10:00 to 12:00",
+            written_contact_only=True,
             flagged_at=timezone.now() - timedelta(days=200),
             review_date=today - timedelta(days=17),
         )
@@ -496,3 +506,74 @@ def seed_safeguarding(*, manager, handler) -> None:
             full_name=original.full_name.replace("a", "e", 1), created_at=original.created_at
         )
         CallerPhone.objects.create(caller=twin, number=original.phones.first().number)
+
+
+def seed_requests_and_complaints(*, handler, compliance) -> int:
+    """This week's calls logged through the log-a-call service, as a handler would: a request
+    to speak to the Commissioner and one to a named person, each decided; a complaint handed to
+    the complaints process with the complaints team's reference; another still going. Returns
+    calls logged (none when they are there already)."""
+    if ContactRequest.objects.exists():
+        return 0
+    people = list(
+        Caller.objects.current().filter(flags__isnull=True, calls__isnull=False).distinct()[:4]
+    )
+    now = timezone.now()
+    commissioner = StaffContact.objects.filter(is_commissioner=True).first()
+    named = StaffContact.objects.filter(is_commissioner=False, user__isnull=True).first()
+    plans = [
+        (
+            Call.Type.COMMISSIONER,
+            {"requested": commissioner, "request_reason": "Wants to discuss the police budget."},
+            "Wants to speak to the Commissioner about the police budget.",
+            ContactRequest.Decision.WILL_CALL_BACK,
+        ),
+        (
+            Call.Type.NAMED_PERSON,
+            {"requested": named, "request_reason": "About a letter she received."},
+            "Asked to speak to the Chief Executive about a letter.",
+            ContactRequest.Decision.WILL_NOT_CALL_BACK,
+        ),
+        (
+            Call.Type.COMPLAINT,
+            {"complaint_status": Call.ComplaintStatus.REFERRED},
+            "Complained that her report of noise was not followed up.",
+            "CMP/2026/0042",
+        ),
+        (
+            Call.Type.COMPLAINT,
+            {"complaint_status": Call.ComplaintStatus.REFERRED},
+            "Unhappy with how long a reply to his letter has taken.",
+            "",
+        ),
+    ]
+    logged = 0
+    for caller, (call_type, details, about, then) in zip(people, plans, strict=False):
+        call = call_log(
+            handler=handler,
+            submission_token=uuid.uuid4(),
+            caller=caller,
+            call_type=call_type,
+            about=about,
+            outcome="Took the details and explained what happens next.",
+            identity_check=Call.IdentityCheck.CHECKED,
+            received_at=now - timedelta(days=2 - logged % 3, hours=logged),
+            **details,
+        ).call
+        logged += 1
+        if call_type == Call.Type.COMPLAINT:
+            complaint_handover_send.call(call.pk)  # the worker's job, done here at once
+            if then:
+                entry = DmtsEntry.objects.get(pk=call.pk)
+                complaint_reference_record(
+                    entry=entry, reference=then, recorded_by=compliance, version=entry.version
+                )
+        else:
+            contact_request_decide(
+                contact_request=call.contact_request,
+                decision=then,
+                note="Will ring back on Friday morning."
+                if then == ContactRequest.Decision.WILL_CALL_BACK
+                else "",
+            )
+    return logged

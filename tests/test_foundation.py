@@ -15,7 +15,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from callers.models import ContactRequest
+from callers.models import ContactRequest, Flag
+from dmts.models import DmtsEntry
 from opcc_calls.models import User
 from opcc_calls.roles import ROLE_PERMISSIONS, Role, sync_role_groups
 from opcc_calls.static import StaticFilesStorage
@@ -307,6 +308,28 @@ class TestSeedDemo:
         assert not User.objects.get(username="handler").has_perm("dmts.review_dmtsentry")
         assert User.objects.get(username="compliance").has_perm("dmts.review_dmtsentry")
         assert User.objects.get(username="manager").has_perm("callers.change_staffcontact")
+
+    def test_the_demo_shows_requests_complaints_and_contact_arrangements(self, settings):
+        """A newcomer sees every feature: requests to speak to the Commissioner and to a named
+        person with their decisions, a complaint handed to the complaints process with the
+        complaints team's reference, a flag with contact arrangements."""
+        settings.DEBUG = True
+        settings.COMPLAINTS_EMAIL = "complaints@opcc.example"  # the DEBUG default
+        call_command("seed_demo")
+        requests = {r.call.call_type: r for r in ContactRequest.objects.select_related("call")}
+        assert requests["commissioner"].requested.is_commissioner
+        assert requests["commissioner"].is_decided and requests["named_person"].is_decided
+        complaints = DmtsEntry.objects.filter(call__call_type="complaint").exclude(
+            complaint_sent_at=None
+        )
+        assert complaints.exclude(complaint_reference="").exists()
+        assert (
+            Flag.objects.active()
+            .exclude(single_point_of_contact=None)
+            .filter(written_contact_only=True)
+            .exclude(contact_times="")
+            .exists()
+        )
 
 
 def test_home_lists_callers_waiting_for_this_persons_decision(handler_client, handler_user):

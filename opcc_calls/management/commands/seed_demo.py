@@ -6,7 +6,12 @@ from django.test.utils import override_settings
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from callers.demo import seed_callers_and_calls, seed_flags_and_meetings, seed_safeguarding
+from callers.demo import (
+    seed_callers_and_calls,
+    seed_flags_and_meetings,
+    seed_requests_and_complaints,
+    seed_safeguarding,
+)
 from callers.models import StaffContact
 from dmts.demo import seed_entries
 from opcc_calls.history import save_with_history
@@ -71,6 +76,10 @@ class Command(BaseCommand):
             self._directory()
             callers, calls = seed_callers_and_calls(handlers)
             seed_entries(reviewer=User.objects.get(username="compliance"))
+            seed_requests_and_complaints(
+                handler=User.objects.get(username="handler"),
+                compliance=User.objects.get(username="compliance"),
+            )
             seed_flags_and_meetings(User.objects.get(username="manager"))
             seed_safeguarding(
                 manager=User.objects.get(username="manager"),
