@@ -40,3 +40,16 @@ def looks_like_phone(text: str) -> bool:
     """True when the text is mostly digits: a number being typed rather than a name."""
     digits = sum(ch.isdigit() for ch in text)
     return digits >= 3 and digits >= len(re.sub(r"[\s()+\-]", "", text)) * 0.8
+
+
+def as_national(e164: str) -> str:
+    """'+441234567890' as a handler would say it: '01234 567890' (international for numbers
+    from abroad)."""
+    number = phonenumbers.parse(e164, settings.PHONENUMBER_DEFAULT_REGION)
+    region = phonenumbers.region_code_for_number(number)
+    style = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if region == settings.PHONENUMBER_DEFAULT_REGION
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(number, style)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", calls.caller_search, name="search"),
     path("log/", calls.log_call, name="log"),
     path("log/matches/", calls.log_call_matches, name="matches"),
+    path("log/phone-call/", calls.phone_call_current, name="phone_call"),
     path("<int:pk>/", calls.caller_detail, name="detail"),
     path("<int:pk>/card/", calls.caller_card, name="card"),
     path("<int:pk>/edit/", calls.caller_edit, name="edit"),

@@ -10,7 +10,23 @@ from opcc_calls.services import second_factor_reset
 
 @admin.register(User)
 class StaffUserAdmin(UserAdmin, SimpleHistoryAdmin):
-    list_display = ["username", "first_name", "last_name", "email", "is_active", "is_staff"]
+    list_display = [
+        "username",
+        "first_name",
+        "last_name",
+        "email",
+        "extension",
+        "is_active",
+        "is_staff",
+    ]
+    fieldsets = [
+        *UserAdmin.fieldsets[:1],
+        (
+            UserAdmin.fieldsets[1][0],
+            {"fields": [*UserAdmin.fieldsets[1][1]["fields"], "extension"]},
+        ),
+        *UserAdmin.fieldsets[2:],
+    ]
     list_filter = ["is_active", "is_staff", "groups"]
     actions = ["reset_second_factor"]
 

@@ -10,6 +10,12 @@ class User(AbstractUser):
     # Moved on by every change to the person's roles or permissions: permissions are cached
     # under it (opcc_calls.permissions.CachedPermissionsBackend).
     permissions_version = models.PositiveIntegerField(default=0, editable=False)
+    # Their phone extension: the phone system's events for it reach their screen (screen pop).
+    extension = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="The phone extension this person answers, as the phone system names it.",
+    )
 
     history = HistoricalRecords(excluded_fields=["password", "last_login", "permissions_version"])
 
@@ -17,6 +23,14 @@ class User(AbstractUser):
         swappable = "AUTH_USER_MODEL"
         ordering = ["first_name", "last_name", "username"]
         permissions = [("reset_second_factor", "Can reset someone's lost second factor")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["extension"],
+                condition=~models.Q(extension=""),
+                name="one_person_per_extension",
+                violation_error_message="Someone else has this extension.",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username

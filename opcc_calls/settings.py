@@ -414,6 +414,12 @@ COMPLAINTS_EMAIL = os.environ.get(
     "COMPLAINTS_EMAIL", "complaints@opcc.example" if DEBUG else ""
 ).strip()
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Screen pop: the phone system signs its events with this (opcc_calls.telephony). make run
+# (DEBUG) uses the demo secret when none is set; served without DEBUG, events are refused
+# unless it is at least 32 characters.
+TELEPHONY_WEBHOOK_SECRET = os.environ.get(
+    "TELEPHONY_WEBHOOK_SECRET", "opcc-demo-telephony" if DEBUG else ""
+)
 # Links in emails point here (no request is at hand when a command sends mail).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, re_path
 
+from callers.views import calls as calls_views
 from opcc_calls import views
 
 admin.site.site_header = f"{settings.OFFICE_NAME}: OPCC Calls administration"
@@ -61,6 +62,7 @@ urlpatterns = [
     path("accounts/", include(accounts)),
     path("sign-in-policy/", views.security_policy, name="security_policy"),
     path("health/", views.health, name="health"),
+    path("telephony/events/", calls_views.telephony_events, name="telephony_events"),
     path("callers/", include("callers.urls")),
     path("dmts/", include("dmts.urls")),
     path("admin/", admin.site.urls),

@@ -308,6 +308,7 @@ class TestSeedDemo:
         assert not User.objects.get(username="handler").has_perm("dmts.review_dmtsentry")
         assert User.objects.get(username="compliance").has_perm("dmts.review_dmtsentry")
         assert User.objects.get(username="manager").has_perm("callers.change_staffcontact")
+        assert User.objects.get(username="handler").extension == "201"
 
     def test_the_demo_shows_requests_complaints_and_contact_arrangements(self, settings):
         """A newcomer sees every feature: requests to speak to the Commissioner and to a named

@@ -47,6 +47,7 @@ EXPECTED = {
     # The project
     "home": (LOGIN, 200, 200, 200, 200),
     "health": (200, 200, 200, 200, 200),
+    "telephony_events": (405, 405, 405, 405, 405),
     "security_policy": (LOGIN, 403, 403, 403, 200),
     # Signing in (django-allauth): open before sign-in, or about one's own account.
     "login": (200, 302, 302, 302, 302),
@@ -84,6 +85,7 @@ EXPECTED = {
     # Logging a call and callers (policy 5.4-5.8)
     "callers:log": (LOGIN, 403, 200, 200, 200),
     "callers:matches": (LOGIN, 403, 405, 405, 405),
+    "callers:phone_call": (LOGIN, 403, 200, 200, 200),
     "callers:risk_check": (LOGIN, 403, 405, 405, 405),
     "callers:tell_manager": (LOGIN, 403, 405, 405, 405),
     "callers:logged": (LOGIN, 403, 200, 200, 200),

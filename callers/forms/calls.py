@@ -136,6 +136,8 @@ class LogCallForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     submission_token = forms.UUIDField(widget=forms.HiddenInput)
+    # The call the phone system reported (screen pop): its id and times go with the call.
+    phone_call = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("initial", {})

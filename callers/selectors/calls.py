@@ -21,6 +21,7 @@ from callers.models import (
     CallerPhone,
     ContactRequest,
     Flag,
+    PhoneCall,
     start_of_day,
 )
 from callers.selectors.safeguarding import safeguarding_summary
@@ -284,3 +285,28 @@ def contact_request_from_token(token: str) -> ContactRequest | None:
 def contact_request_for_link(pk) -> ContactRequest | None:
     """The request a followed link opened (kept in the session), if it still exists."""
     return contact_requests().filter(pk=pk).first() if isinstance(pk, int) else None
+
+
+#: A call the phone system reported stays on the handler's screen this long unless logged.
+PHONE_CALL_SHOWN = timedelta(hours=2)
+
+
+def phone_call_current(user) -> PhoneCall | None:
+    """The call on this person's extension that their screen should show: the latest, still
+    to be logged, reported in the last two hours (one indexed query)."""
+    return (
+        PhoneCall.objects.filter(
+            handler=user,
+            logged_as=None,
+            updated_at__gte=timezone.now() - PHONE_CALL_SHOWN,
+        )
+        .order_by("-updated_at", "-pk")
+        .first()
+    )
+
+
+def phone_call_for(user, pk: int | None) -> PhoneCall | None:
+    """The reported call a log-a-call form names, if it is this person's and not logged."""
+    if not pk:
+        return None
+    return PhoneCall.objects.filter(pk=pk, handler=user, logged_as=None).first()

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django_tasks import task
 
+from callers import phones
 from callers.models import (
     Call,
     Caller,
@@ -26,7 +27,9 @@ from callers.models import (
     CallerPhone,
     ContactRequest,
     ContactRequestOpening,
+    PhoneCall,
     StaffContact,
+    TelephonyEvent,
 )
 from callers.selectors.calls import CONTACT_REQUEST_LINK_DAYS, contact_request_token
 from callers.services.activity import caller_activity_record
@@ -35,6 +38,8 @@ from dmts.services import complaint_handover_send, entry_create
 from opcc_calls.background import retry_later
 from opcc_calls.concurrency import locked_for_edit
 from opcc_calls.history import save_with_history
+from opcc_calls.models import User
+from opcc_calls.telephony import PhoneEvent
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +70,7 @@ def call_log(
     request_reason: str = "",
     concern_kind: str = "",
     concern_noticed: str = "",
+    phone_call: PhoneCall | None = None,
     **details,
 ) -> LoggedCall:
     """Log one call (policy 5.5). `phone` is already normalised (E.164). A second submission
@@ -77,6 +83,12 @@ def call_log(
                 caller = caller_create(full_name=new_caller_name, phone=phone, created_by=handler)
             elif phone and not caller.phones.filter(number=phone).exists():
                 save_with_history(CallerPhone(caller=caller, number=phone), user=handler)
+            if phone_call is not None:  # answered through screen pop: the phone system's times
+                details["received_at"] = (
+                    phone_call.answered_at or phone_call.ringing_at or details["received_at"]
+                )
+                details["ended_at"] = phone_call.ended_at or details.get("ended_at")
+                details["phone_call_id"] = phone_call.call_id
             call = Call(
                 caller=caller, handler=handler, submission_token=submission_token, **details
             )
@@ -99,6 +111,8 @@ def call_log(
                 )
             if call.call_type == Call.Type.COMPLAINT:
                 complaint_handover_send.enqueue(call.pk)  # its entry shares the call's key
+            if phone_call is not None:
+                PhoneCall.objects.filter(pk=phone_call.pk, logged_as=None).update(logged_as=call)
             entry_create(call=call)  # last: the counter stays locked only until the commit
     except IntegrityError:
         # The same form sent again (a double click, a resend): the first one logged it.
@@ -222,3 +236,51 @@ def contact_request_opened(*, contact_request: ContactRequest, user) -> None:
     ContactRequestOpening.objects.create(
         contact_request=contact_request, signed_in_as=user if user.is_authenticated else None
     )
+
+
+def phone_event_record(event: PhoneEvent) -> str:
+    """Take one signed event from the phone system (screen pop) and say what was done with it:
+    the call for that extension is created or moved on (ringing, answered, ended) for the
+    handler's screen to read. Each call's each event is taken once (a replay is refused, in
+    the database); an extension nobody has is recorded and otherwise ignored."""
+    outcome = TelephonyEvent.Outcome
+    record = {"event": event.event, "call_id": event.call_id, "extension": event.extension}
+    handler = User.objects.filter(extension=event.extension, is_active=True).first()
+    if handler is None:
+        TelephonyEvent.objects.create(outcome=outcome.UNKNOWN_EXTENSION, **record)
+        return outcome.UNKNOWN_EXTENSION
+    try:
+        with transaction.atomic():
+            TelephonyEvent.objects.create(outcome=outcome.ACCEPTED, **record)
+            _phone_call_move_on(event, handler)
+    except IntegrityError:
+        TelephonyEvent.objects.create(outcome=outcome.REPLAY, **record)
+        return outcome.REPLAY
+    return outcome.ACCEPTED
+
+
+def _phone_call_move_on(event: PhoneEvent, handler) -> PhoneCall:
+    number = "" if event.withheld else (phones.normalise(event.caller_number) or "")
+    phone_call, _ = PhoneCall.objects.select_for_update().get_or_create(
+        call_id=event.call_id,
+        defaults={
+            "extension": event.extension,
+            "handler": handler,
+            "caller_number": event.caller_number,
+            "number": number,
+            "state": event.event,
+        },
+    )
+    setattr(phone_call, f"{event.event}_at", event.at)
+    order = [state.value for state in PhoneCall.State]
+    if order.index(event.event) >= order.index(phone_call.state):  # never back (late ringing)
+        phone_call.state = event.event
+    if event.event == PhoneCall.State.ANSWERED:  # answered here: a transferred call follows
+        phone_call.extension, phone_call.handler = event.extension, handler
+    phone_call.updated_at = timezone.now()
+    phone_call.save()
+    logged = phone_call.logged_as
+    if event.event == PhoneCall.State.ENDED and logged is not None and logged.ended_at is None:
+        logged.ended_at = event.at
+        save_with_history(logged, user=None, reason="Ended time from the phone system")
+    return phone_call

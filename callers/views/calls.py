@@ -6,8 +6,11 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from callers import charts, phones
@@ -18,11 +21,12 @@ from callers.forms.calls import (
     ContactRequestDecisionForm,
     LogCallForm,
 )
-from callers.models import Call, Caller
+from callers.models import Call, Caller, PhoneCall, TelephonyEvent
 from callers.selectors import calls as selectors
 from callers.services import calls as services
 from callers.services.data_protection import sensitive_access_log
 from callers.views.safeguarding import risk_prompt
+from opcc_calls import telephony
 from opcc_calls.concurrency import StaleEdit
 from opcc_calls.forms import RECORD_ID
 from opcc_calls.pagination import window
@@ -67,6 +71,16 @@ def _caller(value: str) -> Caller | None:
     )
 
 
+def _number(value: str | None) -> int | None:
+    return int(value) if value and RECORD_ID.match(value) else None
+
+
+def _screen_pop(phone_call: PhoneCall) -> dict:
+    """What a reported call puts in the log-a-call form: its number and itself."""
+    shown = phones.as_national(phone_call.number) if phone_call.number else ""
+    return {"phone": shown, "phone_call": phone_call.pk}
+
+
 def _find(data) -> tuple[list | None, CallerFinderForm]:
     """The callers matching what was typed, or none when it is not a search a handler could
     have typed (too long, a NUL byte): the form says what is wrong."""
@@ -87,6 +101,9 @@ def log_call(request: HttpRequest) -> HttpResponse:
     """Log a call. Without JavaScript, "Find caller" and "Choose" post the form back here and
     the page comes back with the matches or the handling card; htmx does the same in place."""
     if request.method == "GET":
+        answered = selectors.phone_call_for(request.user, _number(request.GET.get("phone_call")))
+        if answered is not None:  # opened from screen pop's notice on another page
+            return _log_call_page(request, LogCallForm(initial=_screen_pop(answered)))
         return _log_call_page(request, LogCallForm(), fresh=True)
     action = request.POST.get("action", "save")
     if action != "save":
@@ -107,7 +124,11 @@ def log_call(request: HttpRequest) -> HttpResponse:
     form = LogCallForm(request.POST)
     if not form.is_valid():
         return _log_call_page(request, form, caller=form.cleaned_data.get("caller"))
-    logged = services.call_log(handler=request.user, **form.service_arguments())
+    logged = services.call_log(
+        handler=request.user,
+        phone_call=selectors.phone_call_for(request.user, form.cleaned_data["phone_call"]),
+        **form.service_arguments(),
+    )
     if not logged.created:
         messages.info(request, "That call had already been logged: it has not been logged twice.")
     return redirect("callers:logged", logged.call.pk)
@@ -303,3 +324,58 @@ def request_change(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, "Your decision has been recorded.")
         return redirect("callers:request_change", contact_request.pk)
     return _request_page(request, contact_request, form, signed_in=True)
+
+
+@csrf_exempt
+@login_not_required
+@require_POST
+def telephony_events(request: HttpRequest) -> JsonResponse:
+    """The phone system's events (screen pop; the contract is in the README). No session and
+    no CSRF token: the signature is the only way in. Every event is recorded, refused ones
+    without their body."""
+    secret = telephony.webhook_secret()
+    try:
+        if not secret:
+            raise telephony.Refused(
+                TelephonyEvent.Outcome.NOT_CONFIGURED,
+                403,  # refused, as the contract asks: never a server error
+                "Events are refused: TELEPHONY_WEBHOOK_SECRET is not set (32 characters or more).",
+            )
+        telephony.verify(request.headers, request.body, secret)
+        event = telephony.parse(request.body)
+    except telephony.Refused as refused:
+        TelephonyEvent.objects.create(outcome=refused.outcome)
+        return JsonResponse({"error": refused.message}, status=refused.status)
+    outcome = services.phone_event_record(event)
+    status = 409 if outcome == TelephonyEvent.Outcome.REPLAY else 202
+    return JsonResponse({"outcome": outcome}, status=status)
+
+
+telephony_events.required_permission = "none: signed by the phone system, needs no session"
+
+
+@requires("callers.add_call")
+@require_GET
+def phone_call_current(request: HttpRequest) -> JsonResponse:
+    """Polled by the handler's screen (screen pop): the call on their extension now, if any."""
+    phone_call = selectors.phone_call_current(request.user)
+    if phone_call is None:
+        return JsonResponse({})
+    local = {
+        name: timezone.localtime(value).strftime("%H:%M") if value else ""
+        for name, value in (
+            ("ringing_at", phone_call.ringing_at),
+            ("answered_at", phone_call.answered_at),
+            ("ended_at", phone_call.ended_at),
+        )
+    }
+    return JsonResponse(
+        {
+            "id": phone_call.pk,
+            "state": phone_call.state,
+            "number": phones.as_national(phone_call.number) if phone_call.number else "",
+            "withheld": phone_call.withheld,
+            "open": f"{reverse('callers:log')}?phone_call={phone_call.pk}",
+            **local,
+        }
+    )

@@ -20,6 +20,9 @@ from opcc_calls.roles import Role, sync_role_groups
 
 DEMO_PASSWORD = "opcc-demo"
 
+#: Each demo user's phone extension: screen pop sends the phone system's events for it to them.
+DEMO_EXTENSIONS = {"handler": "201", "compliance": "202", "manager": "203", "admin": "204"}
+
 # username: (first name, last name, job title, roles, admin access)
 DEMO_USERS = {
     "handler": ("Hannah", "Hale", "Office Administrator", [Role.CALL_HANDLER], False),
@@ -120,6 +123,7 @@ class Command(BaseCommand):
                     "email": f"{username}@opcc.example",
                     "is_staff": staff,
                     "is_superuser": username == "admin",
+                    "extension": DEMO_EXTENSIONS[username],
                 },
             )
             if created:

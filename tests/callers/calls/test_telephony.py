@@ -1,0 +1,188 @@
+"""Screen pop: the phone system's signed events (the contract in the README), what the
+handler's screen reads, and the call logged from one."""
+
+import json
+import uuid
+from datetime import datetime, timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from callers.models import Call, PhoneCall, TelephonyEvent
+from opcc_calls.roles import Role
+from opcc_calls.telephony import signed_headers
+from tests.conftest import sign_in_fully
+from tests.factories import CallerPhoneFactory, UserFactory
+from tests.helpers import log_call
+
+pytestmark = pytest.mark.django_db
+SECRET = "a-secret-of-more-than-thirty-two-characters"
+URL = "/telephony/events/"
+
+
+@pytest.fixture(autouse=True)
+def secret(settings):
+    settings.TELEPHONY_WEBHOOK_SECRET = SECRET
+
+
+@pytest.fixture
+def on_201(handler_user):
+    handler_user.extension = "201"
+    handler_user.save()
+    return handler_user
+
+
+def body(event="answered", call_id="pbx-1", number="01234 567890", extension="201", at=None):
+    at = at or timezone.localtime()
+    return json.dumps(
+        {
+            "event": event,
+            "call_id": call_id,
+            "caller_number": number,
+            "extension": extension,
+            "at": at.isoformat(),
+        }
+    ).encode()
+
+
+def send(raw: bytes, *, secret=SECRET, timestamp=None, client=None):
+    """As a phone system sends it: no session, no CSRF token, signed."""
+    client = client or Client(enforce_csrf_checks=True)
+    headers = signed_headers(secret, raw, timestamp=timestamp)
+    return client.post(
+        URL, raw, content_type="application/json", headers={k: v for k, v in headers.items()}
+    )
+
+
+class TestTheContract:
+    def test_a_signed_event_is_taken_for_the_extension(self, on_201):
+        response = send(body())
+        assert response.status_code == 202 and response.json() == {"outcome": "accepted"}
+        phone_call = PhoneCall.objects.get()
+        assert (phone_call.handler, phone_call.state) == (on_201, "answered")
+        assert phone_call.number == "+441234567890" and phone_call.answered_at
+
+    def test_a_bad_signature_is_refused_and_recorded_without_the_body(self, on_201):
+        response = send(body(call_id="secret-id"), secret="not-the-secret-at-all-no-no-no-no")
+        assert response.status_code == 401
+        refused = TelephonyEvent.objects.get()
+        assert refused.outcome == "bad_signature" and refused.call_id == "" and not refused.event
+        assert not PhoneCall.objects.exists()
+
+    def test_an_old_timestamp_is_refused(self, on_201):
+        old = int(timezone.now().timestamp()) - 6 * 60
+        response = send(body(), timestamp=old)
+        assert response.status_code == 401
+        assert TelephonyEvent.objects.get().outcome == "stale"
+
+    def test_a_replayed_event_is_refused(self, on_201):
+        raw = body()
+        assert send(raw).status_code == 202
+        assert send(raw).status_code == 409
+        assert send(body(at=timezone.localtime() + timedelta(seconds=1))).status_code == 409
+        outcomes = sorted(TelephonyEvent.objects.values_list("outcome", flat=True))
+        assert outcomes == ["accepted", "replay", "replay"]
+
+    def test_an_unknown_extension_is_ignored(self, on_201):
+        response = send(body(extension="999"))
+        assert response.status_code == 202 and response.json()["outcome"] == "unknown_extension"
+        assert not PhoneCall.objects.exists()
+
+    def test_nothing_but_a_signed_post(self, on_201):
+        assert Client().get(URL).status_code == 405
+        assert send(b"not json").status_code == 400
+        assert send(body(event="transferred")).status_code == 400
+        unsigned = Client(enforce_csrf_checks=True).post(
+            URL, body(), content_type="application/json"
+        )
+        assert unsigned.status_code == 401
+
+    def test_served_without_debug_a_short_secret_refuses_everything(self, settings, on_201):
+        settings.DEBUG, settings.TELEPHONY_WEBHOOK_SECRET = False, "short"
+        response = send(body(), secret="short")
+        assert response.status_code == 403 and "32 characters" in response.json()["error"]
+        assert not PhoneCall.objects.exists()
+
+    def test_the_call_moves_on_and_never_back(self, on_201):
+        now = timezone.localtime()
+        send(body("ringing", at=now - timedelta(seconds=5)))
+        send(body("ended", at=now + timedelta(minutes=3)))
+        send(body("answered", at=now))  # late, after the end
+        phone_call = PhoneCall.objects.get()
+        assert phone_call.state == "ended"
+        assert phone_call.ringing_at < phone_call.answered_at < phone_call.ended_at
+
+    def test_a_withheld_number(self, on_201):
+        send(body(number="anonymous"))
+        assert PhoneCall.objects.get().withheld
+
+
+class TestTheHandlersScreen:
+    def url(self):
+        return reverse("callers:phone_call")
+
+    def test_the_call_on_their_extension_and_nobody_elses(self, on_201, handler_client):
+        assert handler_client.get(self.url()).json() == {}
+        send(body())
+        data = handler_client.get(self.url()).json()
+        assert data["state"] == "answered" and data["number"] == "01234 567890"
+        assert data["open"].endswith(f"?phone_call={PhoneCall.objects.get().pk}")
+        other = sign_in_fully(Client(), UserFactory(roles=[Role.CALL_HANDLER], extension="202"))
+        assert other.get(self.url()).json() == {}
+
+    def test_log_a_call_opened_from_the_notice_has_the_number(self, on_201, handler_client):
+        send(body())
+        phone_call = PhoneCall.objects.get()
+        html = handler_client.get(f"{reverse('callers:log')}?phone_call={phone_call.pk}")
+        html = html.content.decode()
+        assert 'value="01234 567890"' in html
+        assert f'name="phone_call" value="{phone_call.pk}"' in html
+
+
+class TestTheLoggedCall:
+    def test_keeps_the_call_id_and_the_events_times(self, on_201, handler_client):
+        caller = CallerPhoneFactory(number="+441234567890").caller
+        answered = timezone.localtime().replace(microsecond=0) - timedelta(minutes=4)
+        send(body("answered", call_id="pbx-77", at=answered))
+        send(body("ended", call_id="pbx-77", at=answered + timedelta(minutes=3)))
+        phone_call = PhoneCall.objects.get()
+        handler_client.post(
+            reverse("callers:log"),
+            {
+                "submission_token": str(uuid.uuid4()),
+                "caller": caller.pk,
+                "phone_call": phone_call.pk,
+                "call_type": "enquiry",
+                "about": "Asked about the precept.",
+                "identity_check": "checked",
+                "received_at": timezone.localtime().strftime("%d/%m/%Y %H:%M"),
+                "action": "save",
+            },
+        )
+        call = Call.objects.get()
+        assert call.phone_call_id == "pbx-77"
+        assert (call.received_at, call.ended_at) == (answered, answered + timedelta(minutes=3))
+        phone_call.refresh_from_db()
+        assert phone_call.logged_as == call
+        assert handler_client.get(reverse("callers:phone_call")).json() == {}  # done with
+
+    def test_an_end_after_the_call_is_logged_fills_its_ended_time(self, on_201):
+        send(body("answered", call_id="pbx-9"))
+        phone_call = PhoneCall.objects.get()
+        call = log_call(on_201, phone_call=phone_call)
+        assert call.ended_at is None and call.phone_call_id == "pbx-9"
+        ended = timezone.localtime().replace(microsecond=0) + timedelta(minutes=2)
+        send(body("ended", call_id="pbx-9", at=ended))
+        call.refresh_from_db()
+        assert call.ended_at == ended
+        assert call.history.first().history_change_reason == "Ended time from the phone system"
+
+
+def test_the_time_is_iso_8601_with_an_offset(on_201):
+    naive = json.dumps(
+        {"event": "answered", "call_id": "x", "caller_number": "", "extension": "201",
+         "at": datetime(2026, 11, 30, 10, 0).isoformat()}  # fmt: skip
+    ).encode()
+    assert send(naive).status_code == 400
