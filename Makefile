@@ -33,6 +33,9 @@ serve-setup: $(VENV)/.installed-runtime
 run: serve-setup
 	@echo "Serving OPCC Calls at $(SITE_URL) with a background worker (Ctrl+C stops both)."
 	@echo "Emails (contact requests, concerns, complaints) are printed here by the worker, not sent."
+	@echo "Screen pop: the phone system's events go to $(SITE_URL)/telephony/events/, signed with the"
+	@echo "demo secret opcc-demo-telephony. Sign in as handler (extension 201) and, in another terminal:"
+	@echo "  $(DEV_ENV) SITE_URL=$(SITE_URL) $(BIN)/python manage.py telephony_event answered 201"
 	@trap 'kill 0' INT TERM EXIT; \
 	$(DEV_ENV) SITE_URL=$(SITE_URL) DATABASE_URL=$(RUN_DATABASE_URL) $(BIN)/python manage.py db_worker --queue-name '*' --no-startup-delay & \
 	$(DEV_ENV) SITE_URL=$(SITE_URL) DATABASE_URL=$(RUN_DATABASE_URL) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)

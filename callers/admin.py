@@ -11,6 +11,7 @@ from callers.models import (
     RiskWord,
     SensitiveAccess,
     StaffContact,
+    TelephonyEvent,
 )
 
 
@@ -107,3 +108,12 @@ class SensitiveAccessAdmin(ReadOnlyLogAdmin):
 class DisposalLogAdmin(ReadOnlyLogAdmin):
     list_display = ["disposed_at", "rule_kind", "action", "record_type", "count"]
     date_hierarchy = "disposed_at"
+
+
+@admin.register(TelephonyEvent)
+class TelephonyEventAdmin(ReadOnlyLogAdmin):
+    """What the phone system sent and what was done with it (screen pop), to check a set-up."""
+
+    list_display = ["received_at", "outcome", "event", "extension", "call_id"]
+    list_filter = ["outcome", "event"]
+    date_hierarchy = "received_at"

@@ -87,7 +87,7 @@
       if (item) {
         var button = item.querySelector("[data-choose-caller]");
         if (window.htmx) {  // the card in place, whether or not htmx has wired the button yet
-          window.htmx.ajax("GET", button.getAttribute("hx-get"), { source: button, target: panel });
+          showCard(button);
         } else {
           button.click();
         }
@@ -102,13 +102,50 @@
 
   // Highlighted once htmx has settled the new matches, when their buttons work: a quick
   // Enter never meets a button htmx has not wired yet (which would post the whole form).
+  // Screen pop (screen-pop.js): the phone system's answered call fills the number; when it
+  // belongs to one caller their card shows too, and the focus stays where the handler is.
+  var phoneCall = form.querySelector("input[name=phone_call]");
+  var popping = phoneCall && phoneCall.value ? phoneCall.value : "";  // opened from a notice
+  var keepFocus = false;
+
+  function showCard(button) {
+    window.htmx.ajax("GET", button.getAttribute("hx-get"), { source: button, target: panel });
+  }
+
+  document.addEventListener("screenpop:call", function (event) {
+    var call = event.detail;
+    if (!phoneCall) { return; }
+    if (call.state === "answered" && phoneCall.value !== String(call.id)) {
+      phoneCall.value = call.id;
+      if (call.withheld) { return; }  // the form stays as it is: ask who is calling
+      var phone = document.getElementById("id_phone");
+      phone.value = call.number;
+      popping = String(call.id);
+      if (finder && window.htmx) {  // at once: no wait for more typing
+        window.htmx.ajax("POST", finder.getAttribute("hx-post"), { source: finder, target: "#matches" });
+      }
+    }
+    if (call.ended_at) {
+      var ended = document.getElementById("id_ended_time");
+      if (ended && !ended.value) { ended.value = call.ended_at; }
+    }
+  });
+
   document.body.addEventListener("htmx:afterSettle", function (event) {
     if (event.detail.target.id === "matches") {
-      highlight(document.querySelector("#matches .caller-matches > li[data-suggested]"));
+      var suggested = document.querySelector("#matches .caller-matches > li[data-suggested]");
+      highlight(suggested);
+      if (popping && suggested && window.htmx) {
+        popping = "";
+        keepFocus = true;
+        showCard(suggested.querySelector("[data-choose-caller]"));
+      }
     }
   });
   document.body.addEventListener("htmx:afterSwap", function (event) {
-    if (event.detail.target === panel) {
+    if (event.detail.target === panel && keepFocus) {
+      keepFocus = false;  // the card came by itself: the handler stays where they are
+    } else if (event.detail.target === panel) {
       // A caller chosen: the card shows beside the form (read out politely) and the handler
       // stays in the form, at the type of call.
       var next = firstCallType();

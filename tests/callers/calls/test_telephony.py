@@ -1,11 +1,17 @@
 """Screen pop: the phone system's signed events (the contract in the README), what the
 handler's screen reads, and the call logged from one."""
 
+import io
 import json
+import os
+import subprocess
+import sys
 import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -182,7 +188,50 @@ class TestTheLoggedCall:
 
 def test_the_time_is_iso_8601_with_an_offset(on_201):
     naive = json.dumps(
-        {"event": "answered", "call_id": "x", "caller_number": "", "extension": "201",
-         "at": datetime(2026, 11, 30, 10, 0).isoformat()}  # fmt: skip
+        {
+            "event": "answered",
+            "call_id": "x",
+            "caller_number": "",
+            "extension": "201",
+            "at": "2026-11-30T10:00:00",
+        }  # fmt: skip
     ).encode()
     assert send(naive).status_code == 400
+
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+@pytest.mark.django_db(transaction=True)
+class TestConnectingAPhoneSystem:
+    """The command and the shipped examples, each a real process or request on loopback."""
+
+    def run(self, live_server, *command) -> None:
+        """A phone system's example, run as the phone system's server would run it."""
+        environment = {**os.environ, "OPCC_CALLS_URL": live_server.url}
+        environment["TELEPHONY_WEBHOOK_SECRET"] = SECRET
+        done = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=30)
+        assert done.returncode == 0, done.stderr
+
+    def test_the_command_sends_a_signed_test_event(self, live_server, on_201):
+        out = io.StringIO()
+        call_command("telephony_event", "ringing", "201", url=live_server.url, stdout=out)
+        assert "202" in out.getvalue()
+        assert PhoneCall.objects.get().state == "ringing"
+
+    def test_the_python_example_asterisk_runs(self, live_server, on_201):
+        script = ROOT / "telephony" / "send_event.py"
+        for event in ("ringing", "answered", "ended"):
+            self.run(live_server, sys.executable, script, event, "ast-1", "01234 567890", "201")
+        phone_call = PhoneCall.objects.get(call_id="ast-1")
+        assert phone_call.state == "ended" and phone_call.number == "+441234567890"
+
+    def test_the_curl_example_for_webhooks_runs(self, live_server, on_201):
+        script = ROOT / "telephony" / "webhook" / "send_event.sh"
+        self.run(live_server, "sh", script, "answered", "hook-1", "anonymous", "201")
+        assert PhoneCall.objects.get(call_id="hook-1").withheld
+
+    def test_the_asterisk_dialplan_sends_each_event_with_the_script(self):
+        dialplan = (ROOT / "telephony" / "asterisk" / "extensions.conf").read_text()
+        for event in ("ringing", "answered", "ended"):
+            assert f"send_event.py {event} " in dialplan
