@@ -517,7 +517,10 @@ class PhoneCall(models.Model):
 
     class Meta:
         ordering = ["-updated_at", "-pk"]
-        indexes = [models.Index(fields=["handler", "-updated_at"], name="phonecall_latest")]
+        indexes = [
+            models.Index(fields=["handler", "-updated_at"], name="phonecall_latest"),
+            models.Index(fields=["updated_at"], name="phonecall_updated"),
+        ]
 
     def __str__(self) -> str:
         return f"Phone call {self.call_id} on {self.extension}"

@@ -8,6 +8,7 @@ builds only on callers' models and activity counters, never on this module.
 import logging
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -238,11 +239,17 @@ def contact_request_opened(*, contact_request: ContactRequest, user) -> None:
     )
 
 
+#: A reported call (with the caller's number) is screen data, not a record: it goes after this.
+PHONE_CALL_KEPT = timedelta(days=2)
+
+
 def phone_event_record(event: PhoneEvent) -> str:
     """Take one signed event from the phone system (screen pop) and say what was done with it:
     the call for that extension is created or moved on (ringing, answered, ended) for the
     handler's screen to read. Each call's each event is taken once (a replay is refused, in
-    the database); an extension nobody has is recorded and otherwise ignored."""
+    the database); an extension nobody has is recorded and otherwise ignored. Reported calls
+    older than PHONE_CALL_KEPT go as each event comes: the call logged keeps what matters."""
+    PhoneCall.objects.filter(updated_at__lt=timezone.now() - PHONE_CALL_KEPT).delete()
     outcome = TelephonyEvent.Outcome
     record = {"event": event.event, "call_id": event.call_id, "extension": event.extension}
     handler = User.objects.filter(extension=event.extension, is_active=True).first()

@@ -120,6 +120,12 @@ class TestTheContract:
         assert phone_call.state == "ended"
         assert phone_call.ringing_at < phone_call.answered_at < phone_call.ended_at
 
+    def test_reported_calls_go_after_two_days_with_the_numbers_they_hold(self, on_201):
+        send(body(call_id="old"))
+        PhoneCall.objects.update(updated_at=timezone.now() - timedelta(days=2, minutes=1))
+        send(body(call_id="new"))
+        assert list(PhoneCall.objects.values_list("call_id", flat=True)) == ["new"]
+
     def test_a_withheld_number(self, on_201):
         send(body(number="anonymous"))
         assert PhoneCall.objects.get().withheld
