@@ -8,7 +8,7 @@ from django import forms
 from django.contrib.auth.signals import user_login_failed
 from django.forms.models import ModelChoiceIterator
 
-from opcc_calls.models import SecurityPolicy
+from opcc_calls.models import Procedure, SecurityPolicy
 
 #: A record's id as it may appear in a form or a URL: ASCII digits that fit a database key.
 RECORD_ID = re.compile(r"^[0-9]{1,18}\Z")
@@ -180,3 +180,20 @@ class ListedChoiceIterator(ModelChoiceIterator):
 
 class ModelChoiceField(forms.ModelChoiceField):
     iterator = ListedChoiceIterator
+
+
+class ProcedureForm(forms.ModelForm):
+    """A new version of the procedure: its text, number, review date and what changed."""
+
+    class Meta:
+        model = Procedure
+        fields = ["version", "text", "changes", "review_date"]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 20}),
+            "changes": forms.Textarea(attrs={"rows": 3}),
+            "review_date": DateInput(),
+        }
+        help_texts = {
+            "version": "For example 1.1: each version is published once.",
+            "changes": "What changed and in which sections: the procedure's revision history.",
+        }

@@ -1,7 +1,11 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.cache import cache
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
+
+from opcc_calls.text import TypedText
 
 
 class User(AbstractUser):
@@ -69,3 +73,65 @@ class SecurityPolicy(models.Model):
         return cache.get_or_set(
             cls.CACHE_KEY, lambda: cls.objects.get_or_create(pk=1)[0], cls.CACHE_SECONDS
         )
+
+
+class Procedure(TypedText, models.Model):
+    """A published version of the office's procedure for frequent and regular callers. Each
+    manager makes sure all staff know it and why (SOP 6.1): everyone acknowledges each version."""
+
+    version = models.CharField("Version number", max_length=20, unique=True)
+    text = models.TextField("The procedure", max_length=200_000)
+    changes = models.TextField("What changed", max_length=5000)
+    review_date = models.DateField("Review date")
+    published_at = models.DateTimeField(default=timezone.now, editable=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="procedures_published",
+    )
+
+    history = HistoricalRecords()
+
+    #: The current version is read on every page (the reminder to acknowledge it), so kept in
+    #: the cache; a new version reaches every server within this.
+    CACHE_SECONDS = 60
+    CACHE_KEY = "opcc:procedure:current"
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        get_latest_by = ["published_at", "pk"]
+        permissions = [("publish_procedure", "Can publish a new version of the procedure")]
+
+    def __str__(self) -> str:
+        return f"Version {self.version}"
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        cache.delete(self.CACHE_KEY)
+
+    @property
+    def review_is_due(self) -> bool:
+        return self.review_date <= timezone.localdate()
+
+
+class ProcedureAcknowledgement(models.Model):
+    """That a member of staff has read a version of the procedure, and when. Written once."""
+
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.PROTECT, related_name="acknowledgements"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="acknowledgements"
+    )
+    acknowledged_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-acknowledged_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "user"], name="acknowledged_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} read version {self.procedure.version}"

@@ -75,6 +75,8 @@ _BUSINESS_AND_COMPLIANCE_MANAGER = [
     "opcc_calls.reset_second_factor",
     "opcc_calls.view_securitypolicy",
     "opcc_calls.change_securitypolicy",
+    # SOP 6.1: managers make sure all staff know the procedure.
+    "opcc_calls.publish_procedure",
 ]
 
 ROLE_PERMISSIONS: dict[Role, list[str]] = {

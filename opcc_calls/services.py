@@ -1,12 +1,12 @@
-"""Writes for the project's own records: the office's sign-in policy, and resetting a lost
-second factor."""
+"""Writes for the project's own records: the office's sign-in policy, resetting a lost
+second factor, and the procedure's versions and who has read them."""
 
 from allauth.mfa.models import Authenticator
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from opcc_calls.history import save_with_history
-from opcc_calls.models import SecurityPolicy, User
+from opcc_calls.models import Procedure, ProcedureAcknowledgement, SecurityPolicy, User
 
 
 @transaction.atomic
@@ -36,3 +36,30 @@ def second_factor_reset(*, user: User, reset_by, reason: str) -> int:
         user, user=reset_by, reason=f"Second factor reset by an administrator: {reason.strip()}"
     )
     return removed
+
+
+@transaction.atomic
+def procedure_publish(
+    *, published_by, version: str, text: str, changes: str, review_date
+) -> Procedure:
+    """Publish a new version of the procedure (SOP 6.1): it becomes the current one, and every
+    member of staff is asked to acknowledge it."""
+    if not published_by.has_perm("opcc_calls.publish_procedure"):
+        raise PermissionDenied
+    procedure = Procedure(
+        version=version.strip(),
+        text=text,
+        changes=changes.strip(),
+        review_date=review_date,
+        published_by=published_by,
+    )
+    return save_with_history(procedure, user=published_by, reason=f"Version {version} published")
+
+
+def procedure_acknowledge(*, user, procedure: Procedure) -> ProcedureAcknowledgement:
+    """Record that someone has read this version; saying so twice records it once."""
+    try:
+        with transaction.atomic():
+            return ProcedureAcknowledgement.objects.create(user=user, procedure=procedure)
+    except IntegrityError:
+        return ProcedureAcknowledgement.objects.get(user=user, procedure=procedure)

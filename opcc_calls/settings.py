@@ -132,6 +132,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "opcc_calls.context_processors.office",
+                "opcc_calls.context_processors.procedure",
             ],
         },
     },

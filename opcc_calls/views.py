@@ -9,10 +9,13 @@ from health_check.views import HealthCheckView
 from callers.models import Call, Concern, ContactRequest, Flag
 from callers.selectors.flags import CANDIDATES_COUNTED, candidates_counted
 from dmts.models import DmtsEntry
-from opcc_calls.forms import SecurityPolicyForm
-from opcc_calls.models import SecurityPolicy
+from opcc_calls.forms import ProcedureForm, SecurityPolicyForm
+from opcc_calls.models import Procedure, SecurityPolicy
 from opcc_calls.permissions import SIGNED_IN, requires
-from opcc_calls.services import security_policy_set
+from opcc_calls.selectors import ACKNOWLEDGED_SESSION_KEY, procedure_current
+from opcc_calls.selectors import procedure_readers as procedure_readers_of
+from opcc_calls.services import procedure_acknowledge, security_policy_set
+from opcc_calls.services import procedure_publish as procedure_publish_service
 
 
 @requires(SIGNED_IN)
@@ -41,6 +44,8 @@ def home(request: HttpRequest) -> HttpResponse:
         context["active_flags"] = Flag.objects.active().count()
     if request.user.has_perm("callers.view_concern"):
         context["open_concerns"] = Concern.objects.filter(closed_at__isnull=True).count()
+    if request.user.has_perm("opcc_calls.publish_procedure"):
+        context["procedure"] = procedure_current()
     return render(request, "opcc_calls/home.html", context)
 
 
@@ -58,6 +63,70 @@ def security_policy(request: HttpRequest) -> HttpResponse:
         request,
         "opcc_calls/security_policy.html",
         {"form": form, "changes": policy.history.select_related("history_user")[:20]},
+    )
+
+
+@requires(SIGNED_IN)
+@require_http_methods(["GET", "POST"])
+def procedure(request: HttpRequest) -> HttpResponse:
+    """The office's procedure for frequent and regular callers, the version in force, and
+    each member of staff's acknowledgement of it (SOP 6.1)."""
+    current = procedure_current()
+    if request.method == "POST":
+        if current is None or request.POST.get("version") != current.version:
+            messages.error(request, "A newer version has been published: read it first.")
+            return redirect("procedure")
+        procedure_acknowledge(user=request.user, procedure=current)
+        request.session[ACKNOWLEDGED_SESSION_KEY] = current.pk
+        messages.success(request, f"Thank you: you have acknowledged version {current.version}.")
+        return redirect("procedure")
+    acknowledged = (
+        current is not None
+        and current.acknowledgements.filter(user=request.user)
+        .values_list("acknowledged_at", flat=True)
+        .first()
+    )
+    return render(
+        request,
+        "opcc_calls/procedure.html",
+        {
+            "procedure": current,
+            "acknowledged_at": acknowledged or None,
+            "versions": Procedure.objects.select_related("published_by")[:20],
+        },
+    )
+
+
+@requires("opcc_calls.publish_procedure")
+@require_http_methods(["GET", "POST"])
+def procedure_publish(request: HttpRequest) -> HttpResponse:
+    """A manager publishes a new version; everyone is asked to acknowledge it."""
+    current = procedure_current()
+    initial = {"text": current.text} if current else {}
+    form = ProcedureForm(request.POST or None, initial=initial)
+    if form.is_valid():
+        published = procedure_publish_service(published_by=request.user, **form.cleaned_data)
+        messages.success(
+            request, f"Version {published.version} published: everyone is asked to read it."
+        )
+        return redirect("procedure_readers")
+    return render(request, "opcc_calls/procedure_publish.html", {"form": form})
+
+
+@requires("opcc_calls.publish_procedure")
+@require_http_methods(["GET"])
+def procedure_readers(request: HttpRequest) -> HttpResponse:
+    """Who has and has not acknowledged the version in force."""
+    current = procedure_current()
+    readers = procedure_readers_of(current) if current else []
+    return render(
+        request,
+        "opcc_calls/procedure_readers.html",
+        {
+            "procedure": current,
+            "readers": readers,
+            "still_to_read": sum(1 for r in readers if r.acknowledged_at is None),
+        },
     )
 
 

@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from callers.models import ContactRequest, Flag
 from dmts.models import DmtsEntry
-from opcc_calls.models import User
+from opcc_calls.models import Procedure, User
 from opcc_calls.roles import ROLE_PERMISSIONS, Role, sync_role_groups
 from opcc_calls.static import StaticFilesStorage
 from tests.conftest import sign_in_fully
@@ -309,6 +309,9 @@ class TestSeedDemo:
         assert User.objects.get(username="compliance").has_perm("dmts.review_dmtsentry")
         assert User.objects.get(username="manager").has_perm("callers.change_staffcontact")
         assert User.objects.get(username="handler").extension == "201"
+        procedure = Procedure.objects.get()
+        assert procedure.version == "1.0" and "SOP Ref. No.\t013/2015" in procedure.text
+        assert procedure.acknowledgements.get().user.username == "compliance"
 
     def test_the_demo_shows_requests_complaints_and_contact_arrangements(self, settings):
         """A newcomer sees every feature: requests to speak to the Commissioner and to a named

@@ -47,6 +47,10 @@ EXPECTED = {
     # The project
     "home": (LOGIN, 200, 200, 200, 200),
     "health": (200, 200, 200, 200, 200),
+    # The procedure (SOP 6.1): everyone reads it; managers publish it and see who has read it
+    "procedure": (LOGIN, 200, 200, 200, 200),
+    "procedure_publish": (LOGIN, 403, 403, 403, 200),
+    "procedure_readers": (LOGIN, 403, 403, 403, 200),
     "telephony_events": (405, 405, 405, 405, 405),
     "security_policy": (LOGIN, 403, 403, 403, 200),
     # Signing in (django-allauth): open before sign-in, or about one's own account.

@@ -1,3 +1,6 @@
+from datetime import timedelta
+from pathlib import Path
+
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
@@ -15,8 +18,9 @@ from callers.demo import (
 from callers.models import StaffContact
 from dmts.demo import seed_entries
 from opcc_calls.history import save_with_history
-from opcc_calls.models import SecurityPolicy, User
+from opcc_calls.models import Procedure, SecurityPolicy, User
 from opcc_calls.roles import Role, sync_role_groups
+from opcc_calls.services import procedure_acknowledge, procedure_publish
 
 DEMO_PASSWORD = "opcc-demo"
 
@@ -90,12 +94,28 @@ class Command(BaseCommand):
             )
         # Nor are they news later: the emails their making queued are dropped, not sent.
         DBTaskResult.objects.filter(enqueued_at__gte=started).delete()
+        self._procedure()
         self._sign_in_policy()
         if callers:
             self.stdout.write(f"Created {callers} demo callers and {calls} calls.")
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in with any of:"))
         for username, (_, _, title, _, _) in DEMO_USERS.items():
             self.stdout.write(f"  {username:<11} / {DEMO_PASSWORD}   ({title})")
+
+    def _procedure(self) -> None:
+        """The office's procedure, SOP 013/2015, as version 1.0: its review date has passed (the
+        manager's home page says so); the Compliance Officer has acknowledged it, the handler
+        not yet (every page asks them to)."""
+        if Procedure.objects.exists():
+            return
+        published = procedure_publish(
+            published_by=User.objects.get(username="manager"),
+            version="1.0",
+            text=(Path(__file__).resolve().parents[2] / "demo" / "sop-013-2015.txt").read_text(),
+            changes="New document",
+            review_date=timezone.localdate() - timedelta(days=7),
+        )
+        procedure_acknowledge(user=User.objects.get(username="compliance"), procedure=published)
 
     def _sign_in_policy(self) -> None:
         """Demo users sign in with a password alone; a real office keeps the second factor
