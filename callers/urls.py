@@ -28,6 +28,12 @@ urlpatterns += [
         {"action": "response"},
         name="flag_response",
     ),
+    path(
+        "flags/<int:pk>/arrangements/",
+        flags.flag_change,
+        {"action": "arrangements"},
+        name="flag_arrangements",
+    ),
     path("flags/<int:pk>/end/", flags.flag_change, {"action": "end"}, name="flag_end"),
     path("frequent-calls-log/", flags.frequent_calls_log, name="frequent_log"),
     path(

@@ -96,6 +96,7 @@ def world_args(name: str, world: dict):
         "callers:flag": world["flag"],
         "callers:flag_renew": world["flag"],
         "callers:flag_response": world["flag"],
+        "callers:flag_arrangements": world["flag"],
         "callers:flag_end": world["flag"],
         "callers:concern": world["concern"],
         "callers:referral": world["referral"],

@@ -117,6 +117,7 @@ EXPECTED = {
     "callers:flag": (LOGIN, 403, 403, 200, 200),
     "callers:flag_renew": (LOGIN, 403, 403, 403, 200),
     "callers:flag_response": (LOGIN, 403, 403, 403, 200),
+    "callers:flag_arrangements": (LOGIN, 403, 403, 403, 200),
     "callers:flag_end": (LOGIN, 403, 403, 403, 200),
     "callers:frequent_log": (LOGIN, 403, 403, 200, 200),
     "callers:frequent_log_csv": (LOGIN, 403, 403, 200, 200),

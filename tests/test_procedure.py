@@ -51,9 +51,7 @@ def test_a_version_is_published_once(manager_client, manager_user):
     assert "already exists" in html and Procedure.objects.count() == 1
 
 
-def test_every_page_reminds_until_acknowledged_and_blocks_nothing(
-    handler_client, manager_user
-):
+def test_every_page_reminds_until_acknowledged_and_blocks_nothing(handler_client, manager_user):
     publish(manager_user)
     for url in (reverse("home"), reverse("callers:log")):
         response = handler_client.get(url)
@@ -85,7 +83,9 @@ def test_acknowledging_a_version_no_longer_in_force_is_refused(handler_client, m
     assert not ProcedureAcknowledgement.objects.exists()
 
 
-def test_managers_see_who_has_and_has_not(manager_client, manager_user, handler_client, handler_user):
+def test_managers_see_who_has_and_has_not(
+    manager_client, manager_user, handler_client, handler_user
+):
     publish(manager_user)
     html = manager_client.get(reverse("procedure_readers")).content.decode()
     assert str(handler_user) in html and "Not yet" in html

@@ -75,6 +75,32 @@ class FlagResponseForm(VersionForm):
     reason = forms.CharField(label="Why it is changing", max_length=500)
 
 
+class FlagArrangementsForm(VersionForm):
+    """How the caller may contact the office (5.6), changed after flagging, with a reason."""
+
+    record_name = "flag"
+
+    single_point_of_contact = forms.ModelChoiceField(
+        label="Single point of contact",
+        queryset=get_user_model().objects.none(),
+        required=False,
+        empty_label="None",
+    )
+    contact_times = forms.CharField(label="Contact at set times", max_length=200, required=False)
+    written_contact_only = forms.BooleanField(label="Written contact only", required=False)
+    reason = forms.CharField(
+        label="Why they are changing",
+        max_length=500,
+        error_messages={"required": "Say why the arrangements are changing."},
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["single_point_of_contact"].queryset = (
+            get_user_model().objects.filter(is_active=True, groups__isnull=False).distinct()
+        )
+
+
 class FlagEndForm(VersionForm):
     record_name = "flag"
 

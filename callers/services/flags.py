@@ -396,6 +396,31 @@ def flag_change_response(
 
 
 @transaction.atomic
+def flag_change_arrangements(
+    *,
+    flag: Flag,
+    changed_by,
+    single_point_of_contact,
+    contact_times: str,
+    written_contact_only: bool,
+    reason: str,
+    version: int,
+) -> Flag:
+    """Change how the caller may contact the office after flagging (5.6); the reason and the
+    change go in the flag's history."""
+    _check(changed_by)
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the arrangements are changing."})
+    flag = _locked(flag, version)
+    flag.single_point_of_contact = single_point_of_contact
+    flag.contact_times = contact_times.strip()
+    flag.written_contact_only = written_contact_only
+    return save_with_history(
+        flag, user=changed_by, reason=f"Contact arrangements changed: {reason.strip()}"
+    )
+
+
+@transaction.atomic
 def flag_end(*, flag: Flag, ended_by, reason: str, version: int) -> Flag:
     _check(ended_by)
     if not reason.strip():

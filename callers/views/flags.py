@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from callers import charts
 from callers.forms.flags import (
     DecisionForm,
+    FlagArrangementsForm,
     FlagEndForm,
     FlagForm,
     FlagRenewForm,
@@ -109,8 +110,21 @@ FLAG_ACTIONS = {
         "changed_by",
         "Agreed response changed.",
     ),
+    "arrangements": (
+        FlagArrangementsForm,
+        services.flag_change_arrangements,
+        "changed_by",
+        "Contact arrangements changed.",
+    ),
     "end": (FlagEndForm, services.flag_end, "ended_by", "Flag ended."),
 }
+#: What each form starts with from the flag (never its reason: that field asks why it changes).
+FLAG_FIELDS_SHOWN = (
+    "agreed_response",
+    "single_point_of_contact",
+    "contact_times",
+    "written_contact_only",
+)
 
 
 @requires("callers.flag_caller")
@@ -121,7 +135,7 @@ def flag_change(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     form_class, service, actor, done = FLAG_ACTIONS[action]
     form = form_class(
         request.POST or None,
-        initial={"version": flag.version, "agreed_response": flag.agreed_response},
+        initial={"version": flag.version, **{f: getattr(flag, f) for f in FLAG_FIELDS_SHOWN}},
     )
     if form.is_valid():
         try:

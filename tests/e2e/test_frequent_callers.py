@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from callers.models import Flag
+from callers.services.flags import flag_create
 from tests.e2e.conftest import assert_accessible, sign_in
 from tests.factories import CallerPhoneFactory
 from tests.helpers import frequent_caller
@@ -80,3 +81,24 @@ def test_dashboard_and_rules_pages_are_accessible(page: Page, manager_user):
     assert_accessible(page)
     page.goto("/callers/rules/")
     assert_accessible(page)
+
+
+def test_a_manager_changes_the_contact_arrangements_after_flagging(page: Page, manager_user):
+    made = flag_create(
+        caller=frequent_caller(),
+        flagged_by=manager_user,
+        kind="frequent",
+        reason="r",
+        agreed_response="Log the call; replies in writing.",
+    )
+    sign_in(page, manager_user.username)
+    page.goto(made.get_absolute_url())
+    page.get_by_role("link", name="Change the contact arrangements").click()
+    assert_accessible(page)
+    page.get_by_label("Contact at set times").fill("Tuesdays 10:00 to 12:00")
+    page.get_by_label("Written contact only").check()
+    page.get_by_label("Why they are changing").fill("Agreed at the Silver meeting")
+    page.get_by_role("button", name="Save").click()
+    notice = page.locator(".flag-notice")
+    expect(notice).to_contain_text("Contact at set times: Tuesdays 10:00 to 12:00")
+    expect(notice).to_contain_text("Written contact only")

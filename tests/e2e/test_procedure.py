@@ -34,7 +34,9 @@ def test_publish_acknowledge_and_see_who_has_read_it(
     expect(handler.get_by_text("To recognise frequent callers.")).to_be_visible()
     assert_accessible(handler)
     handler.get_by_role("button", name="I have read version 1.1").click()
-    expect(handler.locator(".procedure-acknowledged")).to_contain_text("You acknowledged version 1.1")
+    expect(handler.locator(".procedure-acknowledged")).to_contain_text(
+        "You acknowledged version 1.1"
+    )
     expect(handler.locator(".procedure-reminder")).to_have_count(0)
 
     page.reload()

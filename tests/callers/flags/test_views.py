@@ -303,3 +303,52 @@ def test_the_flag_page_and_the_card_skip_no_heading_level(manager_client, manage
         assert levels[0] == 1, url
         gaps = [(a, b) for a, b in zip(levels, levels[1:], strict=False) if b > a + 1]
         assert not gaps, (url, levels)
+
+
+class TestChangingTheContactArrangements:
+    """After flagging, from the flag, each change with its reason in history (5.6)."""
+
+    def url(self, made) -> str:
+        return reverse("callers:flag_arrangements", args=[made.pk])
+
+    def test_a_manager_changes_them_with_a_reason(self, manager_client, manager_user):
+        made = flag(frequent_caller(), manager_user)
+        html = manager_client.get(self.url(made)).content.decode()
+        assert "Change the contact arrangements" in html
+        response = manager_client.post(
+            self.url(made),
+            {
+                "version": made.version,
+                "single_point_of_contact": manager_user.pk,
+                "contact_times": "Tuesdays 10:00 to 12:00",
+                "written_contact_only": "on",
+                "reason": "Agreed at the Silver meeting",
+            },
+        )
+        assert response.status_code == 302
+        made.refresh_from_db()
+        assert made.single_point_of_contact == manager_user and made.written_contact_only
+        assert made.contact_times == "Tuesdays 10:00 to 12:00"
+        assert made.history.first().history_change_reason == (
+            "Contact arrangements changed: Agreed at the Silver meeting"
+        )
+        card = manager_client.get(made.caller.get_absolute_url()).content.decode()
+        assert "Contact at set times: Tuesdays 10:00 to 12:00" in card
+
+    def test_without_a_reason_nothing_changes(self, manager_client, manager_user):
+        made = flag(frequent_caller(), manager_user)
+        html = manager_client.post(
+            self.url(made),
+            {"version": made.version, "contact_times": "Mondays", "reason": ""},
+        ).content.decode()
+        assert "Say why the arrangements are changing." in html
+        made.refresh_from_db()
+        assert made.contact_times == ""
+
+    def test_a_stale_form_is_refused(self, manager_client, manager_user):
+        made = flag(frequent_caller(), manager_user)
+        data = {"version": made.version, "contact_times": "Mondays", "reason": "First"}
+        manager_client.post(self.url(made), data)
+        manager_client.post(self.url(made), {**data, "contact_times": "Fridays"})
+        made.refresh_from_db()
+        assert made.contact_times == "Mondays"
