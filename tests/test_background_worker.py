@@ -30,7 +30,7 @@ from dmts.models import CallLogExport
 from dmts.services import export_request
 from tests.conftest import wait_until
 from tests.factories import CallerFactory, StaffContactFactory, UserFactory
-from tests.helpers import frequent_caller
+from tests.helpers import frequent_caller, log_call
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -115,11 +115,9 @@ def test_a_refresh_never_loses_a_match_written_by_a_call_logged_meanwhile(manage
     reaches its caller: the refresh waits for it, and then counts it."""
     caller, handler = CallerFactory(), UserFactory()
     for hours in (3, 2):
-        call_log(
-            handler=handler,
-            submission_token=uuid.uuid4(),
+        log_call(
+            handler,
             caller=caller,
-            call_type="enquiry",
             about="Again",
             received_at=timezone.now() - timedelta(hours=hours),
         )
