@@ -17,13 +17,22 @@ from callers.models import (
     Concern,
     ContactRequest,
     Flag,
+    Letter,
     Meeting,
     Referral,
     StaffContact,
 )
 from callers.selectors.flags import candidate_ids
 from callers.services.calls import call_log, contact_request_decide
-from callers.services.flags import flag_create, matches_refresh, meeting_decide, meeting_open
+from callers.services.flags import (
+    appeal_record,
+    flag_create,
+    letter_sent,
+    letter_write,
+    matches_refresh,
+    meeting_decide,
+    meeting_open,
+)
 from callers.services.safeguarding import concern_decide, concern_raise, referral_record
 from dmts.models import DmtsEntry
 from dmts.services import complaint_handover_send, complaint_reference_record
@@ -460,6 +469,40 @@ def seed_flags_and_meetings(manager) -> int:
     # The last fortnightly Silver meeting; today's is left for the demo user to open.
     meeting_open(kind=Meeting.Kind.SILVER, day=today - timedelta(weeks=2), created_by=manager)
     return flagged
+
+
+def seed_letters_and_appeals(*, manager, compliance) -> None:
+    """The flag with contact arrangements: the notice sent to the caller by post, and the
+    caller's appeal waiting for a manager other than the one who flagged them."""
+    restricted = Flag.objects.active().filter(written_contact_only=True).first()
+    if restricted is None or restricted.letters.exists():
+        return
+    letter = letter_write(
+        flag=restricted,
+        written_by=manager,
+        kind=Letter.Kind.NOTICE,
+        reason=(
+            "You have telephoned us many times a week about the same matter, and each time "
+            "reached a different member of staff. One person answering you in writing means "
+            "you get one consistent answer."
+        ),
+    )
+    letter_sent(
+        letter=letter,
+        sent_by=manager,
+        sent_on=timezone.localdate(),
+        sent_how=Letter.Sent.POST,
+        version=letter.version,
+    )
+    appeal_record(
+        flag=restricted,
+        recorded_by=compliance,
+        received_on=timezone.localdate(),
+        grounds=(
+            "Letter received: they say written contact is hard for them because of their "
+            "eyesight, and ask to be able to telephone at the set times."
+        ),
+    )
 
 
 def seed_safeguarding(*, manager, handler) -> None:

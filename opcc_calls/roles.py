@@ -46,6 +46,10 @@ _COMPLIANCE_OFFICER = [
     "callers.view_rule",
     "callers.merge_caller",
     "callers.view_disposallog",
+    # Letters to flagged callers and their appeals, which the office receives in writing.
+    "callers.view_letter",
+    "callers.view_appeal",
+    "callers.add_appeal",
 ]
 # The Business and Compliance Manager runs the arrangements (5.6, 6.1).
 _BUSINESS_AND_COMPLIANCE_MANAGER = [
@@ -53,6 +57,11 @@ _BUSINESS_AND_COMPLIANCE_MANAGER = [
     "callers.add_staffcontact",
     "callers.change_staffcontact",
     "callers.flag_caller",
+    "callers.write_letter",
+    "callers.view_lettertemplate",
+    "callers.change_lettertemplate",
+    # Heard by a manager who did not make the flag (enforced when deciding).
+    "callers.decide_appeal",
     "callers.add_rule",
     "callers.change_rule",
     "callers.view_concern",

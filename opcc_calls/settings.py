@@ -442,5 +442,7 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # Subsetting a letter's font logs the glyphs used: the letters of a caller's name.
+        "fontTools": {"level": "WARNING"},
     },
 }

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_http_methods
 from health_check.views import HealthCheckView
 
 from callers.models import Call, Concern, ContactRequest, Flag
-from callers.selectors.flags import CANDIDATES_COUNTED, candidates_counted
+from callers.selectors.flags import CANDIDATES_COUNTED, appeals_waiting, candidates_counted
 from dmts.models import DmtsEntry
 from opcc_calls.forms import ProcedureForm, SecurityPolicyForm
 from opcc_calls.models import Procedure, SecurityPolicy
@@ -46,6 +46,8 @@ def home(request: HttpRequest) -> HttpResponse:
         context["open_concerns"] = Concern.objects.filter(closed_at__isnull=True).count()
     if request.user.has_perm("opcc_calls.publish_procedure"):
         context["procedure"] = procedure_current()
+    if request.user.has_perm("callers.decide_appeal"):
+        context["appeals_waiting"] = appeals_waiting()
     return render(request, "opcc_calls/home.html", context)
 
 

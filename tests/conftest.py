@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from callers.models import Concern, Referral
 from callers.services.calls import call_log
-from callers.services.flags import meeting_open
+from callers.services.flags import appeal_record, letter_write, meeting_open
 from dmts.services import export_request
 from opcc_calls.middleware import SECOND_FACTOR_SESSION_KEY
 from opcc_calls.roles import Role
@@ -166,8 +166,19 @@ def world(handler_user, compliance_user, manager_user):
     export = export_request(
         requested_by=compliance_user, format="csv", filters={}, submission_token=uuid.uuid4()
     )
+    made.written_contact_only = True
+    made.save()
+    letter = letter_write(flag=made, written_by=manager_user, kind="notice", reason="Many calls.")
+    appeal = appeal_record(
+        flag=made,
+        recorded_by=compliance_user,
+        received_on=timezone.localdate(),
+        grounds="I only call when I must.",
+    )
     run_background_tasks()
     return {
+        "letter": letter,
+        "appeal": appeal,
         "export": export,
         "caller": caller,
         "other": CallerFactory(),

@@ -98,6 +98,14 @@ def world_args(name: str, world: dict):
         "callers:flag_response": world["flag"],
         "callers:flag_arrangements": world["flag"],
         "callers:flag_end": world["flag"],
+        "callers:notice_new": world["flag"],
+        "callers:appeal_new": world["flag"],
+        "callers:letter": world["letter"],
+        "callers:letter_docx": world["letter"],
+        "callers:letter_pdf": world["letter"],
+        "callers:letter_sent": world["letter"],
+        "callers:appeal": world["appeal"],
+        "callers:appeal_decide": world["appeal"],
         "callers:concern": world["concern"],
         "callers:referral": world["referral"],
         "callers:meeting": world["meeting"],
@@ -119,6 +127,7 @@ def world_args(name: str, world: dict):
         return [record.pk if record else 999999]
     return {
         "callers:merge": [world["caller"].pk, world["other"].pk],
+        "callers:letter_template": ["notice"],
         "account_reset_password_from_key": {"uidb36": "1", "key": "not-a-key"},
         "openid_connect_login": {"provider_id": "office"},
         "openid_connect_callback": {"provider_id": "office"},

@@ -316,7 +316,8 @@ class TestSeedDemo:
     def test_the_demo_shows_requests_complaints_and_contact_arrangements(self, settings):
         """A newcomer sees every feature: requests to speak to the Commissioner and to a named
         person with their decisions, a complaint handed to the complaints process with the
-        complaints team's reference, a flag with contact arrangements."""
+        complaints team's reference, a flag with contact arrangements, the notice of them sent
+        to the caller and the caller's appeal waiting."""
         settings.DEBUG = True
         settings.COMPLAINTS_EMAIL = "complaints@opcc.example"  # the DEBUG default
         call_command("seed_demo")
@@ -334,6 +335,9 @@ class TestSeedDemo:
             .exclude(contact_times="")
             .exists()
         )
+        told = Flag.objects.active().exclude(told_on=None).get()
+        assert told.letters.get().sent_how == "post"
+        assert told.appeals.get().is_waiting
 
 
 def test_home_lists_callers_waiting_for_this_persons_decision(handler_client, handler_user):

@@ -6,7 +6,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from callers.models import Flag, Meeting, MeetingItem, Rule
+from callers.letters import unknown_placeholders
+from callers.models import Appeal, Flag, Letter, Meeting, MeetingItem, Rule
 from callers.models.flags import default_review_date
 from opcc_calls.forms import DateInput, RadioSelect, VersionForm
 
@@ -40,9 +41,7 @@ class FlagForm(forms.ModelForm):
         self.fields["meeting"].queryset = Meeting.objects.filter(
             kind=Meeting.Kind.SMT, date__gte=timezone.localdate() - timedelta(days=366)
         ).order_by("-date")
-        self.fields["single_point_of_contact"].queryset = (
-            get_user_model().objects.filter(is_active=True, groups__isnull=False).distinct()
-        )
+        self.fields["single_point_of_contact"].queryset = staff()
         self.fields["review_date"].initial = default_review_date()
 
     def clean_review_date(self):
@@ -75,10 +74,14 @@ class FlagResponseForm(VersionForm):
     reason = forms.CharField(label="Why it is changing", max_length=500)
 
 
-class FlagArrangementsForm(VersionForm):
-    """How the caller may contact the office (5.6), changed after flagging, with a reason."""
+def staff():
+    """Who may be a caller's single point of contact: anyone on the team."""
+    return get_user_model().objects.filter(is_active=True, groups__isnull=False).distinct()
 
-    record_name = "flag"
+
+class ArrangementsFields(forms.Form):
+    """How the caller may contact the office (5.6): the fields every form that changes them
+    shares (the flag's own form, a meeting decision and an appeal upheld)."""
 
     single_point_of_contact = forms.ModelChoiceField(
         label="Single point of contact",
@@ -88,17 +91,30 @@ class FlagArrangementsForm(VersionForm):
     )
     contact_times = forms.CharField(label="Contact at set times", max_length=200, required=False)
     written_contact_only = forms.BooleanField(label="Written contact only", required=False)
+
+    def __init__(self, *args, people: list | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["single_point_of_contact"]
+        field.queryset = staff()
+        if people is not None:  # read once for a page of many forms (a meeting's agenda)
+            field.choices = people
+
+
+def staff_choices() -> list[tuple[object, str]]:
+    """The single point of contact's choices, read once for every form on a page."""
+    return [("", "None"), *((person.pk, str(person)) for person in staff())]
+
+
+class FlagArrangementsForm(VersionForm, ArrangementsFields):
+    """The arrangements changed after flagging, with a reason."""
+
+    record_name = "flag"
+
     reason = forms.CharField(
         label="Why they are changing",
         max_length=500,
         error_messages={"required": "Say why the arrangements are changing."},
     )
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["single_point_of_contact"].queryset = (
-            get_user_model().objects.filter(is_active=True, groups__isnull=False).distinct()
-        )
 
 
 class FlagEndForm(VersionForm):
@@ -117,7 +133,7 @@ class MeetingForm(forms.Form):
     date = forms.DateField(label="Date", widget=DateInput(), initial=timezone.localdate)
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(ArrangementsFields):
     """A decision for one caller on a meeting's agenda, recorded in place."""
 
     decision = forms.ChoiceField(label="Decision", choices=MeetingItem.Decision.choices)
@@ -142,18 +158,24 @@ class DecisionForm(forms.Form):
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Needed to end a flag.",
+        help_text="Needed to end a flag or change the arrangements.",
     )
 
     @classmethod
-    def for_item(cls, item: MeetingItem) -> "DecisionForm":
+    def for_item(cls, item: MeetingItem, people: list | None = None) -> "DecisionForm":
         """The likely decision first: flag a candidate, renew a flag due for review."""
         Decision = MeetingItem.Decision
         if item.section == MeetingItem.Section.CANDIDATE:
             initial = {"decision": Decision.FLAG, "kind": ""}
         else:
             initial = {"decision": Decision.RENEW if item.due_for_review else Decision.NO_ACTION}
-        return cls(prefix=f"item-{item.pk}", initial=initial)
+        if item.flag:
+            initial |= {
+                "single_point_of_contact": item.flag.single_point_of_contact_id,
+                "contact_times": item.flag.contact_times,
+                "written_contact_only": item.flag.written_contact_only,
+            }
+        return cls(prefix=f"item-{item.pk}", initial=initial, people=people)
 
     def clean(self):
         data = super().clean()
@@ -168,9 +190,97 @@ class DecisionForm(forms.Form):
             self.add_error("kind", "Choose frequent or regular.")
         if decision == Decision.END and not data.get("note", "").strip():
             self.add_error("note", "Say why the flag is ending.")
+        if decision == Decision.CHANGE_ARRANGEMENTS and not data.get("note", "").strip():
+            self.add_error("note", "Say why the arrangements are changing.")
         if data.get("review_date") and data["review_date"] <= timezone.localdate():
             self.add_error("review_date", "The review date must be in the future.")
         return data
+
+
+class NoticeForm(forms.Form):
+    reason = forms.CharField(
+        label="Why, in words for the caller",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The letter says this as the reason. Nothing else from the flag's notes goes in.",
+        error_messages={"required": "Say why, in words for the caller."},
+    )
+
+
+class LetterSentForm(VersionForm):
+    record_name = "letter"
+
+    sent_on = forms.DateField(label="Sent on", widget=DateInput(), initial=timezone.localdate)
+    sent_how = forms.ChoiceField(label="How", choices=Letter.Sent.choices, widget=RadioSelect)
+
+
+class LetterTemplateForm(VersionForm):
+    record_name = "letter template"
+
+    letterhead = forms.CharField(
+        label="Letterhead",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="The office's name and address, one line each.",
+    )
+    subject = forms.CharField(label="Heading", max_length=200)
+    body = forms.CharField(
+        label="Wording",
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 18}),
+        help_text="A blank line between paragraphs. Placeholders in braces are filled in.",
+    )
+    reason = forms.CharField(
+        label="Why it is changing",
+        max_length=500,
+        error_messages={"required": "Say why, for the record."},
+    )
+
+    def clean(self):
+        data = super().clean()
+        for name in ("subject", "body"):
+            unknown = unknown_placeholders(data.get(name, ""))
+            if unknown:
+                self.add_error(
+                    name,
+                    "Not a placeholder this letter can fill: "
+                    + ", ".join(f"{{{found}}}" for found in unknown)
+                    + ".",
+                )
+        return data
+
+
+class AppealForm(forms.Form):
+    received_on = forms.DateField(
+        label="Received on", widget=DateInput(), initial=timezone.localdate
+    )
+    grounds = forms.CharField(
+        label="What the caller says",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Write what the caller says."},
+    )
+
+    def clean_received_on(self):
+        value = self.cleaned_data["received_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError("The date it was received cannot be in the future.")
+        return value
+
+
+class AppealDecisionForm(VersionForm, ArrangementsFields):
+    record_name = "appeal"
+
+    outcome = forms.ChoiceField(
+        label="Decision", choices=Appeal.Outcome.choices, widget=RadioSelect
+    )
+    reasons = forms.CharField(
+        label="Reasons for the decision",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="The letter of outcome gives these reasons to the caller.",
+        error_messages={"required": "Give the reasons for the decision."},
+    )
 
 
 class RuleForm(forms.ModelForm):

@@ -29,9 +29,12 @@ from callers.models.data_protection import (
     SensitiveAccess,
 )
 from callers.models.flags import (
+    Appeal,
     DashboardFigure,
     Flag,
     FlagReview,
+    Letter,
+    LetterTemplate,
     MatchesRefresh,
     Meeting,
     MeetingItem,
@@ -42,6 +45,9 @@ from callers.models.safeguarding import Concern, ManagerAlert, Referral, RiskWor
 
 __all__ = [
     "REMOVED",
+    "Appeal",
+    "Letter",
+    "LetterTemplate",
     "WINDOWS",
     "Call",
     "CallQuerySet",

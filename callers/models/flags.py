@@ -214,6 +214,12 @@ class Flag(TypedText, models.Model):
         related_name="flags_ended",
     )
     end_reason = models.TextField(blank=True, max_length=2000)
+    told_on = models.DateField(
+        "Caller told in writing on",
+        null=True,
+        blank=True,
+        help_text="When the notice of the arrangements was sent (cleared when they change).",
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
 
     history = HistoricalRecords()
@@ -253,6 +259,14 @@ class Flag(TypedText, models.Model):
     def is_overdue(self) -> bool:
         """Past its review date without being renewed: shown as overdue everywhere."""
         return self.is_active and self.review_date < timezone.localdate()
+
+    @property
+    def has_arrangements(self) -> bool:
+        """Whether it restricts how the caller may contact the office, which the caller must
+        be told in writing (with how to appeal)."""
+        return bool(
+            self.single_point_of_contact_id or self.contact_times or self.written_contact_only
+        )
 
 
 class FlagReview(TypedText, models.Model):
@@ -320,6 +334,7 @@ class MeetingItem(TypedText, models.Model):
         FLAG = "flag", "Flag"
         RENEW = "renew", "Renew"
         CHANGE_RESPONSE = "change_response", "Change the agreed response"
+        CHANGE_ARRANGEMENTS = "change_arrangements", "Change the contact arrangements"
         END = "end", "End the flag"
         NO_ACTION = "no_action", "No action"
 
@@ -349,3 +364,151 @@ class MeetingItem(TypedText, models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting}: {self.caller}"
+
+
+class LetterTemplate(TypedText, models.Model):
+    """The office's wording for a letter to a flagged caller, which it edits. Placeholders in
+    braces, such as {name}, are filled from the flag when a letter is written."""
+
+    class Kind(models.TextChoices):
+        NOTICE = "notice", "Notice of contact arrangements"
+        APPEAL_UPHELD = "appeal_upheld", "Appeal upheld"
+        APPEAL_NOT_UPHELD = "appeal_not_upheld", "Appeal not upheld"
+
+    kind = models.CharField(max_length=20, choices=Kind, unique=True, editable=False)
+    letterhead = models.TextField(
+        "Letterhead",
+        max_length=1000,
+        help_text="The office's name and address, one line each, at the top of the letter.",
+    )
+    subject = models.CharField("Heading", max_length=200)
+    body = models.TextField(
+        "Wording",
+        max_length=10_000,
+        help_text="A blank line between paragraphs. Placeholders in braces are filled in.",
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords()
+
+    #: What each letter can say about the flag: never its agreed response, notes, concerns or
+    #: referrals, which are for staff only.
+    PLACEHOLDERS = {
+        "name": "the caller's name",
+        "office": "the office's name",
+        "date": "the date of the letter",
+        "arrangements": "the contact arrangements, in plain words",
+        "reason": "why, as the manager writes it for the caller",
+        "review_date": "when the arrangements will be reviewed",
+        "appeal_received": "when the appeal was received (appeal letters)",
+        "outcome_reasons": "the reasons for the decision (appeal letters)",
+    }
+
+    class Meta:
+        ordering = ["kind"]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+
+class AppealQuerySet(models.QuerySet):
+    def waiting(self) -> "AppealQuerySet":
+        return self.filter(decided_at__isnull=True)
+
+
+class Appeal(TypedText, models.Model):
+    """A caller's challenge to their contact arrangements, heard by a manager who did not make
+    the flag (the ombudsmen's guidance on unreasonable contact)."""
+
+    class Outcome(models.TextChoices):
+        UPHELD_END = "upheld_end", "Upheld: the flag ends"
+        UPHELD_CHANGE = "upheld_change", "Upheld: the arrangements change"
+        NOT_UPHELD = "not_upheld", "Not upheld"
+
+    flag = models.ForeignKey(Flag, on_delete=models.PROTECT, related_name="appeals")
+    received_on = models.DateField("Received on")
+    grounds = models.TextField("What the caller says", max_length=5000)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="appeals_recorded"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+    reasons = models.TextField("Reasons for the decision", max_length=5000, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="appeals_decided",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords()
+    objects = AppealQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_on", "-pk"]
+        permissions = [("decide_appeal", "Can decide appeals against contact arrangements")]
+
+    def __str__(self) -> str:
+        return f"Appeal by {self.flag.caller} received {self.received_on:%-d %B %Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("callers:appeal", args=[self.pk])
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.decided_at is None
+
+
+class Letter(TypedText, models.Model):
+    """A letter to a flagged caller as it was written from the office's template, and whether
+    and how it was sent. Kept as written: what the caller was told does not change when the
+    template or the flag does."""
+
+    Kind = LetterTemplate.Kind
+
+    class Sent(models.TextChoices):
+        POST = "post", "By post"
+        EMAIL = "email", "By email"
+
+    flag = models.ForeignKey(Flag, on_delete=models.PROTECT, related_name="letters")
+    appeal = models.ForeignKey(
+        Appeal, on_delete=models.PROTECT, null=True, blank=True, related_name="letters"
+    )
+    kind = models.CharField(max_length=20, choices=Kind)
+    letterhead = models.TextField(max_length=1000)
+    subject = models.CharField(max_length=200)
+    body = models.TextField(max_length=20_000)
+    arrangements = models.TextField("The arrangements it tells of", max_length=2000, blank=True)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="letters_written"
+    )
+    written_at = models.DateTimeField(default=timezone.now)
+    sent_on = models.DateField("Sent on", null=True, blank=True)
+    sent_how = models.CharField("How", max_length=10, choices=Sent.choices, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="letters_sent",
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-written_at", "-pk"]
+        permissions = [("write_letter", "Can write to flagged callers and record letters sent")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.flag.caller}, {self.written_at:%-d %B %Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("callers:letter", args=[self.pk])
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [p.strip() for p in self.body.replace("\r\n", "\n").split("\n\n") if p.strip()]

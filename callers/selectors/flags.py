@@ -15,6 +15,7 @@ from django.utils import timezone
 from callers.charts import BarChart, daily_bars
 from callers.models import (
     WINDOWS,
+    Appeal,
     Call,
     Caller,
     DashboardFigure,
@@ -262,3 +263,17 @@ def before_and_after(
                 after[offset] += 1
         result[flag.pk] = (before, after)
     return result
+
+
+#: Appeals listed on a page; a manager's home page says when there are more.
+APPEALS_LISTED = 20
+
+
+def appeals_waiting() -> list[Appeal]:
+    """Appeals waiting for a decision, the oldest first: on managers' home page and the Silver
+    meeting's agenda."""
+    return list(
+        Appeal.objects.waiting()
+        .select_related("flag__caller", "flag__flagged_by")
+        .order_by("received_on", "pk")[:APPEALS_LISTED]
+    )

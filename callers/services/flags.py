@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from itertools import groupby
 from operator import itemgetter
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Window
@@ -25,13 +26,17 @@ from django.utils import timezone
 from django_tasks import task
 from simple_history.utils import bulk_create_with_history
 
+from callers.letters import arrangements_text, fill, template_for, unknown_placeholders
 from callers.models import (
+    Appeal,
     Call,
     Caller,
     CallerActivity,
     DashboardFigure,
     Flag,
     FlagReview,
+    Letter,
+    LetterTemplate,
     MatchesRefresh,
     Meeting,
     MeetingItem,
@@ -49,7 +54,7 @@ from callers.selectors.flags import (
     flagged_share,
     unflagged_matches,
 )
-from opcc_calls.concurrency import locked_for_edit
+from opcc_calls.concurrency import StaleEdit, locked_for_edit
 from opcc_calls.history import save_with_history
 
 #: The rules an office starts with (managers change them on the Rules page).
@@ -300,8 +305,8 @@ def matches_refresh_batch(caller_ids: list[int]) -> int:
 PERMISSION = "callers.flag_caller"
 
 
-def _check(user) -> None:
-    if not user.has_perm(PERMISSION):
+def _check(user, permission: str = PERMISSION) -> None:
+    if not user.has_perm(permission):
         raise PermissionDenied
 
 
@@ -415,6 +420,7 @@ def flag_change_arrangements(
     flag.single_point_of_contact = single_point_of_contact
     flag.contact_times = contact_times.strip()
     flag.written_contact_only = written_contact_only
+    flag.told_on = None  # the caller is to be told of the new arrangements
     return save_with_history(
         flag, user=changed_by, reason=f"Contact arrangements changed: {reason.strip()}"
     )
@@ -526,7 +532,12 @@ def meeting_decide(
             agreed_response=flag_fields["agreed_response"],
             review_date=flag_fields.get("review_date") or None,
         )
-    elif decision in (Decision.RENEW, Decision.CHANGE_RESPONSE, Decision.END):
+    elif decision in (
+        Decision.RENEW,
+        Decision.CHANGE_RESPONSE,
+        Decision.CHANGE_ARRANGEMENTS,
+        Decision.END,
+    ):
         if flag is None:
             raise ValidationError({"decision": "This caller has no flag to renew, change or end."})
         if decision == Decision.RENEW:
@@ -546,11 +557,202 @@ def meeting_decide(
                 agreed_response=flag_fields["agreed_response"],
                 version=flag.version,
             )
+        elif decision == Decision.CHANGE_ARRANGEMENTS:
+            flag = flag_change_arrangements(
+                flag=flag,
+                changed_by=decided_by,
+                reason=f"agreed at the {item.meeting}: {note}",
+                single_point_of_contact=flag_fields.get("single_point_of_contact"),
+                contact_times=flag_fields.get("contact_times") or "",
+                written_contact_only=bool(flag_fields.get("written_contact_only")),
+                version=flag.version,
+            )
         else:
             flag = flag_end(flag=flag, ended_by=decided_by, reason=note, version=flag.version)
     item.decision, item.decision_note, item.flag = decision, note, flag
     item.decided_by, item.decided_at = decided_by, timezone.now()
     return save_with_history(item, user=decided_by)
+
+
+def _long_date(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+@transaction.atomic
+def letter_template_save(
+    *, kind: str, changed_by, letterhead: str, subject: str, body: str, version: int, reason: str
+) -> LetterTemplate:
+    """Save the office's wording for one kind of letter (the first save makes it)."""
+    _check(changed_by, "callers.change_lettertemplate")
+    unknown = unknown_placeholders(subject + body)
+    if unknown:
+        raise ValidationError(
+            {
+                "body": "These placeholders are not known: "
+                + ", ".join(f"{{{name}}}" for name in unknown)
+                + ". Use only those listed."
+            }
+        )
+    template = template_for(kind)
+    if template.pk:
+        template = locked_for_edit(LetterTemplate, template.pk, version)
+    elif version != template.version:
+        raise StaleEdit
+    else:  # the first save: a form opened on the starting wording is now out of date
+        template.version = version + 1
+    template.letterhead, template.subject, template.body = letterhead, subject, body
+    try:
+        with transaction.atomic():
+            return save_with_history(template, user=changed_by, reason=reason.strip())
+    except IntegrityError as error:  # two first saves at once
+        raise StaleEdit from error
+
+
+@transaction.atomic
+def letter_write(
+    *, flag: Flag, written_by, kind: str, reason: str = "", appeal: Appeal | None = None
+) -> Letter:
+    """Write a letter to a flagged caller from the office's template, filled from the flag:
+    the arrangements in plain words, the reason, the review date (never the agreed response
+    or any note, concern or referral). Kept as written."""
+    _check(written_by, "callers.write_letter")
+    flag = Flag.objects.select_related("caller", "single_point_of_contact").get(pk=flag.pk)
+    if kind == Letter.Kind.NOTICE:
+        if not flag.is_active:
+            raise ValidationError("This flag has ended: there are no arrangements to tell of.")
+        if not flag.has_arrangements:
+            raise ValidationError(
+                "This flag has no contact arrangements to tell the caller of: set them first."
+            )
+        if not reason.strip():
+            raise ValidationError({"reason": "Say why, in words for the caller."})
+    template = template_for(kind)
+    values = {
+        "name": flag.caller.full_name,
+        "office": settings.OFFICE_NAME,
+        "date": _long_date(timezone.localdate()),
+        "arrangements": arrangements_text(flag),
+        "reason": reason.strip(),
+        "review_date": _long_date(flag.review_date),
+        "appeal_received": _long_date(appeal.received_on) if appeal else "",
+        "outcome_reasons": appeal.reasons if appeal else "",
+    }
+    letter = Letter(
+        flag=flag,
+        appeal=appeal,
+        kind=kind,
+        arrangements=values["arrangements"],
+        letterhead=template.letterhead,
+        subject=fill(template.subject, values),
+        body=fill(template.body, values),
+        written_by=written_by,
+    )
+    return save_with_history(letter, user=written_by, reason="Written from the office's template")
+
+
+@transaction.atomic
+def letter_sent(*, letter: Letter, sent_by, sent_on: date, sent_how: str, version: int) -> Letter:
+    """Record that a letter went to the caller: when, how and by whom. A notice of the
+    arrangements in force marks the flag as told, in the flag's own history too."""
+    _check(sent_by, "callers.write_letter")
+    letter = locked_for_edit(Letter, letter.pk, version)
+    if letter.sent_on:
+        raise ValidationError("This letter is already recorded as sent.")
+    if sent_on > timezone.localdate():
+        raise ValidationError({"sent_on": "The date it was sent cannot be in the future."})
+    if sent_on < timezone.localdate(letter.written_at):
+        raise ValidationError({"sent_on": "It cannot have been sent before it was written."})
+    letter.sent_on, letter.sent_how, letter.sent_by = sent_on, sent_how, sent_by
+    save_with_history(letter, user=sent_by, reason="Recorded as sent")
+    flag = (
+        Flag.objects.select_for_update(of=("self",))
+        .select_related("single_point_of_contact")
+        .get(pk=letter.flag_id)
+    )
+    how = Letter.Sent(sent_how).label.lower()
+    if (
+        letter.kind == Letter.Kind.NOTICE
+        and flag.is_active
+        and letter.arrangements == arrangements_text(flag)  # not since changed
+    ):
+        flag.told_on = sent_on
+    flag.version += 1
+    save_with_history(
+        flag,
+        user=sent_by,
+        reason=f"{letter.get_kind_display()} sent {how} on {_long_date(sent_on)}",
+    )
+    return letter
+
+
+@transaction.atomic
+def appeal_record(*, flag: Flag, recorded_by, received_on: date, grounds: str) -> Appeal:
+    """Record a caller's appeal against their contact arrangements, for a manager who did not
+    make the flag to decide."""
+    _check(recorded_by, "callers.add_appeal")
+    flag = Flag.objects.select_for_update().get(pk=flag.pk)
+    if not flag.is_active:
+        raise ValidationError("This flag has ended: there is nothing to appeal.")
+    if received_on > timezone.localdate():
+        raise ValidationError({"received_on": "The date it was received cannot be in the future."})
+    if not grounds.strip():
+        raise ValidationError({"grounds": "Write what the caller says."})
+    if flag.appeals.waiting().exists():
+        raise ValidationError("An appeal against this flag is already waiting for a decision.")
+    appeal = Appeal(flag=flag, recorded_by=recorded_by, received_on=received_on, grounds=grounds)
+    return save_with_history(appeal, user=recorded_by, reason="Appeal received")
+
+
+def may_decide(appeal: Appeal, user) -> bool:
+    """Whether this person may decide the appeal: a manager who did not make the flag."""
+    return user.has_perm("callers.decide_appeal") and appeal.flag.flagged_by_id != user.pk
+
+
+@transaction.atomic
+def appeal_decide(
+    *,
+    appeal: Appeal,
+    decided_by,
+    outcome: str,
+    reasons: str,
+    version: int,
+    single_point_of_contact=None,
+    contact_times: str = "",
+    written_contact_only: bool = False,
+) -> Appeal:
+    """Decide an appeal, carry out an upheld one on the flag (it ends, or the arrangements
+    change) and write the letter of outcome from its own template."""
+    _check(decided_by, "callers.decide_appeal")
+    appeal = locked_for_edit(Appeal, appeal.pk, version, related=("flag",))
+    if appeal.flag.flagged_by_id == decided_by.pk:
+        raise PermissionDenied("The appeal must be decided by a manager who did not make the flag.")
+    if not appeal.is_waiting:
+        raise ValidationError("This appeal has already been decided.")
+    if not reasons.strip():
+        raise ValidationError({"reasons": "Give the reasons for the decision."})
+    flag = appeal.flag
+    Outcome = Appeal.Outcome
+    if outcome == Outcome.UPHELD_END:
+        flag_end(
+            flag=flag, ended_by=decided_by, reason=f"Appeal upheld: {reasons}", version=flag.version
+        )
+    elif outcome == Outcome.UPHELD_CHANGE:
+        flag_change_arrangements(
+            flag=flag,
+            changed_by=decided_by,
+            reason=f"appeal upheld: {reasons}",
+            single_point_of_contact=single_point_of_contact,
+            contact_times=contact_times,
+            written_contact_only=written_contact_only,
+            version=flag.version,
+        )
+    appeal.outcome, appeal.reasons = outcome, reasons.strip()
+    appeal.decided_by, appeal.decided_at = decided_by, timezone.now()
+    save_with_history(appeal, user=decided_by, reason=f"Decided: {appeal.get_outcome_display()}")
+    upheld = outcome != Outcome.NOT_UPHELD
+    kind = Letter.Kind.APPEAL_UPHELD if upheld else Letter.Kind.APPEAL_NOT_UPHELD
+    letter_write(flag=flag, written_by=decided_by, kind=kind, appeal=appeal)
+    return appeal
 
 
 #: A request for fresh dashboard figures older than this is made again (the worker was down).

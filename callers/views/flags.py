@@ -3,26 +3,45 @@ meetings, the dashboard and the rules (policy 5.2, 5.3, 5.6, 5.8h)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from callers import charts
 from callers.forms.flags import (
+    AppealDecisionForm,
+    AppealForm,
     DecisionForm,
     FlagArrangementsForm,
     FlagEndForm,
     FlagForm,
     FlagRenewForm,
     FlagResponseForm,
+    LetterSentForm,
+    LetterTemplateForm,
     MeetingForm,
+    NoticeForm,
     RuleFormSet,
+    staff_choices,
 )
-from callers.models import Caller, Flag, MatchesRefresh, Meeting, MeetingItem, Rule
+from callers.letters import arrangements_text, template_for, templates
+from callers.models import (
+    Appeal,
+    Caller,
+    Flag,
+    Letter,
+    LetterTemplate,
+    MatchesRefresh,
+    Meeting,
+    MeetingItem,
+    Rule,
+)
 from callers.selectors import flags as selectors
 from callers.services import flags as services
 from opcc_calls.concurrency import StaleEdit
-from opcc_calls.exports import csv_response, when, xlsx_response
+from opcc_calls.documents import DOCX, PDF, LetterParts, docx_bytes, pdf_bytes
+from opcc_calls.exports import csv_response, filename, when, xlsx_response
 from opcc_calls.history import record_changes
 from opcc_calls.pagination import window
 from opcc_calls.permissions import requires
@@ -98,6 +117,8 @@ def flag_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 what={"+": "Flagged", "~": "Flag changed", "-": "Flag deleted"},
             ),
             "counts": selectors.counts_for([flag.caller_id])[flag.caller_id],
+            "letters": flag.letters.select_related("written_by", "sent_by"),
+            "appeals": flag.appeals.select_related("recorded_by", "decided_by"),
         },
     )
 
@@ -270,12 +291,14 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The meeting pack: the standing agenda item, with a decision recorded per caller."""
     meeting = get_object_or_404(Meeting, pk=pk)
     items = _agenda(meeting)
+    people = staff_choices() if request.user.has_perm("callers.flag_caller") else []
     return render(
         request,
         "callers/flags/meeting.html",
         {
             "meeting": meeting,
-            "items": [(item, DecisionForm.for_item(item)) for item in items],
+            "items": [(item, DecisionForm.for_item(item, people)) for item in items],
+            "appeals": selectors.appeals_waiting() if meeting.kind == Meeting.Kind.SILVER else [],
         },
     )
 
@@ -298,6 +321,9 @@ def meeting_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 kind=data["kind"],
                 agreed_response=data["agreed_response"],
                 review_date=data["review_date"],
+                single_point_of_contact=data["single_point_of_contact"],
+                contact_times=data["contact_times"],
+                written_contact_only=data["written_contact_only"],
             )
         except (ValidationError, StaleEdit) as error:
             form.add_error(None, error if isinstance(error, ValidationError) else STALE)
@@ -308,20 +334,25 @@ def meeting_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect(f"{item.meeting.get_absolute_url()}#item-{item.pk}")
     if request.htmx:
         item.refresh_from_db()
+        item.flag = item.flag and Flag.objects.get(pk=item.flag_id)
         return render(
             request,
             "callers/flags/meeting.html#agenda-item",
             {"item": item, "form": form, "meeting": item.meeting},
         )
+    people = staff_choices()
     return render(
         request,
         "callers/flags/meeting.html",
         {
             "meeting": item.meeting,
             "items": [
-                (i, form if i.pk == item.pk else DecisionForm(prefix=f"item-{i.pk}"))
+                (i, form if i.pk == item.pk else DecisionForm.for_item(i, people))
                 for i in _agenda(item.meeting)
             ],
+            "appeals": selectors.appeals_waiting()
+            if item.meeting.kind == Meeting.Kind.SILVER
+            else [],
         },
     )
 
@@ -373,3 +404,262 @@ def rules(request: HttpRequest) -> HttpResponse:
             "refresh": MatchesRefresh.objects.select_related("requested_by").first(),
         },
     )
+
+
+@requires("callers.write_letter")
+@require_http_methods(["GET", "POST"])
+def notice_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """Write the notice to the caller of their contact arrangements, from the office's
+    template: a preview of what it will say, then the letter to download and send."""
+    flag = get_object_or_404(
+        Flag.objects.active().select_related("caller", "single_point_of_contact"), pk=pk
+    )
+    posted = request.POST if request.method == "POST" else None
+    form = NoticeForm(posted, initial={"reason": flag.reason})
+    if form.is_valid():
+        try:
+            letter = services.letter_write(
+                flag=flag,
+                written_by=request.user,
+                kind=Letter.Kind.NOTICE,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Notice written: download it, send it, then record it sent.")
+            return redirect(letter)
+    return render(
+        request,
+        "callers/flags/notice_form.html",
+        {
+            "flag": flag,
+            "form": form,
+            "template": template_for(Letter.Kind.NOTICE),
+            "arrangements": arrangements_text(flag),
+        },
+    )
+
+
+LETTER_CHANGES = {"+": "Letter written", "~": "Letter changed", "-": "Letter deleted"}
+
+
+def _letter(pk: int) -> Letter:
+    return get_object_or_404(
+        Letter.objects.select_related("flag__caller", "written_by", "sent_by", "appeal"), pk=pk
+    )
+
+
+@requires("callers.view_letter")
+@require_GET
+def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    letter = _letter(pk)
+    return render(
+        request,
+        "callers/flags/letter.html",
+        {
+            "letter": letter,
+            "form": LetterSentForm(initial={"version": letter.version}),
+            "changes": record_changes(letter.history.all(), Letter, limit=20, what=LETTER_CHANGES),
+        },
+    )
+
+
+@requires("callers.write_letter")
+@require_POST
+def letter_sent(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record that the letter went to the caller: when, how, and by whom."""
+    letter = _letter(pk)
+    form = LetterSentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.letter_sent(letter=letter, sent_by=request.user, **form.cleaned_data)
+        except StaleEdit:
+            messages.error(request, form.stale_message)
+            return redirect(letter)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Recorded as sent.")
+            return redirect(letter.flag)
+    return render(
+        request,
+        "callers/flags/letter.html",
+        {
+            "letter": letter,
+            "form": form,
+            "changes": record_changes(letter.history.all(), Letter, limit=20, what=LETTER_CHANGES),
+        },
+        status=400,
+    )
+
+
+@requires("callers.view_letter")
+@require_GET
+def letter_document(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """The letter as a Word document the office can still edit, or as a PDF."""
+    letter = _letter(pk)
+    caller = letter.flag.caller
+    parts = LetterParts(
+        letterhead=letter.letterhead,
+        recipient=[caller.full_name, *caller.postal_address.splitlines()],
+        dated=timezone.localdate(letter.written_at),
+        subject=letter.subject,
+        paragraphs=letter.paragraphs,
+    )
+    content, content_type = (docx_bytes(parts), DOCX) if kind == "docx" else (pdf_bytes(parts), PDF)
+    response = HttpResponse(content, content_type=content_type)
+    name = filename(f"letter-{letter.pk}", kind, letter.written_at)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@requires("callers.change_lettertemplate")
+@require_GET
+def letter_templates(request: HttpRequest) -> HttpResponse:
+    """The office's wording for each letter to a flagged caller."""
+    return render(
+        request,
+        "callers/flags/letter_templates.html",
+        {"templates": templates(), "placeholders": LetterTemplate.PLACEHOLDERS},
+    )
+
+
+@requires("callers.change_lettertemplate")
+@require_http_methods(["GET", "POST"])
+def letter_template(request: HttpRequest, kind: str) -> HttpResponse:
+    if kind not in LetterTemplate.Kind.values:
+        raise Http404
+    template = template_for(kind)
+    form = LetterTemplateForm(
+        request.POST or None,
+        initial={
+            "version": template.version,
+            "letterhead": template.letterhead,
+            "subject": template.subject,
+            "body": template.body,
+        },
+    )
+    if form.is_valid():
+        try:
+            services.letter_template_save(kind=kind, changed_by=request.user, **form.cleaned_data)
+        except StaleEdit:
+            messages.error(request, form.stale_message)
+            return redirect("callers:letter_template", kind=kind)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Wording saved: {template.get_kind_display()}.")
+            return redirect("callers:letter_templates")
+    return render(
+        request,
+        "callers/flags/letter_template.html",
+        {
+            "template": template,
+            "form": form,
+            "placeholders": LetterTemplate.PLACEHOLDERS,
+            "changes": record_changes(
+                template.history.all(),
+                LetterTemplate,
+                limit=20,
+                what={"+": "Wording saved", "~": "Wording changed", "-": "Wording deleted"},
+            )
+            if template.pk
+            else [],
+        },
+    )
+
+
+@requires("callers.add_appeal")
+@require_http_methods(["GET", "POST"])
+def appeal_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a caller's appeal against their contact arrangements."""
+    flag = get_object_or_404(Flag.objects.active().select_related("caller"), pk=pk)
+    form = AppealForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        try:
+            appeal = services.appeal_record(
+                flag=flag, recorded_by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, "Appeal recorded: a manager who did not make the flag will decide it."
+            )
+            return redirect(appeal)
+    return render(request, "callers/flags/appeal_form.html", {"flag": flag, "form": form})
+
+
+def _appeal_page(request: HttpRequest, appeal: Appeal, form=None, status: int = 200):
+    may_decide = services.may_decide(appeal, request.user)
+    if form is None and may_decide and appeal.is_waiting:
+        flag = appeal.flag
+        form = AppealDecisionForm(
+            initial={
+                "version": appeal.version,
+                "single_point_of_contact": flag.single_point_of_contact_id,
+                "contact_times": flag.contact_times,
+                "written_contact_only": flag.written_contact_only,
+            }
+        )
+    return render(
+        request,
+        "callers/flags/appeal.html",
+        {
+            "appeal": appeal,
+            "form": form,
+            "may_decide": may_decide,
+            "letters": appeal.letters.all(),
+            "changes": record_changes(
+                appeal.history.all(),
+                Appeal,
+                limit=20,
+                what={"+": "Appeal recorded", "~": "Appeal changed", "-": "Appeal deleted"},
+            ),
+        },
+        status=status,
+    )
+
+
+def _appeal(pk: int) -> Appeal:
+    return get_object_or_404(
+        Appeal.objects.select_related(
+            "flag__caller",
+            "flag__flagged_by",
+            "flag__single_point_of_contact",
+            "recorded_by",
+            "decided_by",
+        ),
+        pk=pk,
+    )
+
+
+@requires("callers.view_appeal")
+@require_GET
+def appeal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _appeal_page(request, _appeal(pk))
+
+
+@requires("callers.decide_appeal")
+@require_POST
+def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Decide an appeal: only a manager who did not make the flag may."""
+    appeal = _appeal(pk)
+    if not services.may_decide(appeal, request.user):
+        raise PermissionDenied("You made this flag: another manager must decide the appeal.")
+    form = AppealDecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.appeal_decide(appeal=appeal, decided_by=request.user, **form.cleaned_data)
+        except StaleEdit:
+            messages.error(request, form.stale_message)
+            return redirect(appeal)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, "Appeal decided. The letter of outcome is written: download and send it."
+            )
+            return redirect(appeal)
+    return _appeal_page(request, appeal, form, status=400)

@@ -12,6 +12,7 @@ from django_tasks_db.models import DBTaskResult
 from callers.demo import (
     seed_callers_and_calls,
     seed_flags_and_meetings,
+    seed_letters_and_appeals,
     seed_requests_and_complaints,
     seed_safeguarding,
 )
@@ -88,6 +89,10 @@ class Command(BaseCommand):
                 compliance=User.objects.get(username="compliance"),
             )
             seed_flags_and_meetings(User.objects.get(username="manager"))
+            seed_letters_and_appeals(
+                manager=User.objects.get(username="manager"),
+                compliance=User.objects.get(username="compliance"),
+            )
             seed_safeguarding(
                 manager=User.objects.get(username="manager"),
                 handler=User.objects.get(username="handler"),

@@ -1,0 +1,92 @@
+"""Letters as documents: an editable Word document (python-docx) and a PDF (fpdf2), from the
+same parts, made in memory. The PDF embeds the DejaVu Sans font shipped here (its licence
+beside it), so any name prints as typed, accents and all, on an office with no internet."""
+
+from dataclasses import dataclass
+from datetime import date
+from io import BytesIO
+from pathlib import Path
+
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt
+from fpdf import FPDF
+
+from opcc_calls.text import without_control_characters
+
+FONTS = Path(__file__).resolve().parent / "fonts"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF = "application/pdf"
+
+
+@dataclass(frozen=True)
+class LetterParts:
+    letterhead: str
+    recipient: list[str]  # the name, then the address lines
+    dated: date
+    subject: str
+    paragraphs: list[str]  # a line break inside one is kept
+
+
+def _clean(text: str) -> str:
+    return without_control_characters(text).replace("\r\n", "\n").strip()
+
+
+def _dated(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def docx_bytes(letter: LetterParts) -> bytes:
+    document = Document()
+    document.core_properties.title = _clean(letter.subject)
+    document.core_properties.language = "en-GB"
+    style = document.styles["Normal"]
+    style.font.name = "Arial"
+    style.font.size = Pt(11)
+    head = document.add_paragraph()
+    head.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _lines(head, _clean(letter.letterhead))
+    _lines(document.add_paragraph(), "\n".join(_clean(line) for line in letter.recipient))
+    document.add_paragraph(_dated(letter.dated))
+    document.add_heading(_clean(letter.subject), level=1)
+    for paragraph in letter.paragraphs:
+        _lines(document.add_paragraph(), _clean(paragraph))
+    out = BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _lines(paragraph, text: str) -> None:
+    """The text into one paragraph, each line after a line break (not a new paragraph)."""
+    lines = text.split("\n")
+    for number, line in enumerate(lines):
+        run = paragraph.add_run(line)
+        if number < len(lines) - 1:
+            run.add_break()
+
+
+def pdf_bytes(letter: LetterParts) -> bytes:
+    pdf = FPDF(format="A4")
+    pdf.set_lang("en-GB")
+    pdf.set_title(_clean(letter.subject))
+    pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
+    pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+    pdf.set_margins(20, 20, 20)
+    pdf.add_page()
+    pdf.set_font("DejaVu", size=10)
+    pdf.multi_cell(0, 5, _clean(letter.letterhead), align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(8)
+    pdf.set_font("DejaVu", size=11)
+    recipient = "\n".join(_clean(line) for line in letter.recipient)
+    pdf.multi_cell(0, 5.5, recipient, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(8)
+    pdf.multi_cell(0, 5.5, _dated(letter.dated), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(6)
+    pdf.set_font("DejaVu", "B", 13)
+    pdf.multi_cell(0, 7, _clean(letter.subject), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    pdf.set_font("DejaVu", size=11)
+    for paragraph in letter.paragraphs:
+        pdf.multi_cell(0, 5.5, _clean(paragraph), new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(3)
+    return bytes(pdf.output())
