@@ -16,6 +16,7 @@ from django.utils import timezone
 from callers import phones
 from callers.models import (
     REMOVED,
+    Appeal,
     Call,
     Caller,
     CallerMerge,
@@ -24,6 +25,7 @@ from callers.models import (
     ContactRequest,
     Flag,
     FlagReview,
+    Letter,
     MeetingItem,
     Referral,
     RetentionRule,
@@ -131,6 +133,8 @@ RETENTION_KINDS: dict[str, list[Part]] = {
         ),
     ],
     Kind.FLAGS: [
+        Part(Letter, "flag__caller", {"body": REMOVED, "subject": "", "arrangements": ""}),
+        Part(Appeal, "flag__caller", {"grounds": REMOVED, "reasons": ""}),
         Part(FlagReview, "flag__caller", {"reason": REMOVED}),
         Part(MeetingItem, "caller", {"decision_note": REMOVED}),
         Part(
@@ -235,6 +239,8 @@ class SubjectAccess:
     calls: list[Call]
     flags: list[Flag]
     flag_reviews: list[FlagReview]
+    letters: list[Letter]
+    appeals: list[Appeal]
     meeting_items: list[MeetingItem]
     concerns: list[Concern]
     referrals: list[Referral]
@@ -262,6 +268,8 @@ def subject_access(caller: Caller) -> SubjectAccess:
         flag_reviews=list(
             FlagReview.objects.filter(flag__caller=caller).select_related("reviewed_by")
         ),
+        letters=list(Letter.objects.filter(flag__caller=caller).select_related("sent_by")),
+        appeals=list(Appeal.objects.filter(flag__caller=caller).select_related("decided_by")),
         meeting_items=list(MeetingItem.objects.filter(caller=caller).select_related("meeting")),
         concerns=concerns,
         referrals=referrals,

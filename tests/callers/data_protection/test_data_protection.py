@@ -16,6 +16,7 @@ from django.utils.html import escape
 
 from callers.models import (
     REMOVED,
+    Appeal,
     Call,
     Caller,
     CallerActivity,
@@ -24,6 +25,7 @@ from callers.models import (
     Concern,
     DisposalLog,
     Flag,
+    Letter,
     Referral,
     RetentionRule,
     SensitiveAccess,
@@ -43,9 +45,14 @@ from callers.services.data_protection import (
     retention_apply,
 )
 from callers.services.flags import (
+    appeal_decide,
+    appeal_record,
+    flag_change_arrangements,
     flag_change_response,
     flag_end,
     flag_renew,
+    letter_sent,
+    letter_write,
     meeting_decide,
     meeting_open,
 )
@@ -56,6 +63,7 @@ from callers.services.safeguarding import (
     referral_record,
 )
 from dmts.services import call_correct, entry_review, entry_void
+from opcc_calls.roles import Role
 from tests.factories import (
     CallerFactory,
     CallerPhoneFactory,
@@ -288,7 +296,37 @@ class TestNothingOfADisposedCallerIsLeft:
             reason=next(words),
             version=2,
         )
-        flag_end(flag=made, ended_by=manager_user, reason=next(words), version=3)
+        flag_change_arrangements(
+            flag=made,
+            changed_by=manager_user,
+            single_point_of_contact=None,
+            contact_times=next(words),
+            written_contact_only=True,
+            reason=next(words),
+            version=3,
+        )
+        letter = letter_write(flag=made, written_by=manager_user, kind="notice", reason=next(words))
+        letter_sent(
+            letter=letter,
+            sent_by=manager_user,
+            sent_on=timezone.localdate(),
+            sent_how="post",
+            version=1,
+        )
+        appeal = appeal_record(
+            flag=made,
+            recorded_by=manager_user,
+            received_on=timezone.localdate(),
+            grounds=next(words),
+        )
+        appeal_decide(
+            appeal=appeal,
+            decided_by=UserFactory(roles=[Role.BUSINESS_AND_COMPLIANCE_MANAGER]),
+            outcome="not_upheld",
+            reasons=next(words),
+            version=1,
+        )
+        flag_end(flag=made, ended_by=manager_user, reason=next(words), version=5)
         concern = concern_raise(
             caller=caller, raised_by=handler_user, kind="other", noticed=next(words)
         )
@@ -348,7 +386,7 @@ class TestNothingOfADisposedCallerIsLeft:
     def test_anonymised_records_keep_one_history_row_saying_so(self, manager_user, handler_user):
         self.a_caller_with_words_everywhere(manager_user, handler_user)
         retention_apply(retention_plan())
-        for model in (Call, Flag, Concern, Referral, Caller):
+        for model in (Call, Flag, Letter, Appeal, Concern, Referral, Caller):
             reasons = set(model.history.values_list("history_change_reason", flat=True))
             assert "Anonymised under the retention schedule" in reasons, model
 
@@ -358,7 +396,19 @@ class TestSubjectAccess:
         self, manager_client, manager_user
     ):
         caller = frequent_caller()
-        flag(caller, manager_user, agreed_response="Written replies only, agreed in May.")
+        made = flag(
+            caller,
+            manager_user,
+            agreed_response="Written replies only, agreed in May.",
+            written_contact_only=True,
+        )
+        letter_write(flag=made, written_by=manager_user, kind="notice", reason="Forty calls.")
+        appeal_record(
+            flag=made,
+            recorded_by=manager_user,
+            received_on=timezone.localdate(),
+            grounds="I call about one matter only",
+        )
         concern_raise(
             caller=caller, raised_by=manager_user, kind="other", noticed="Seemed distressed"
         )
@@ -382,6 +432,8 @@ class TestSubjectAccess:
             "Written replies only, agreed in May.",
             "Seemed distressed",
             "Visited",
+            "Why: Forty calls.",
+            "I call about one matter only",
             "Staff note: review before release",
             "Change history",
         ):
