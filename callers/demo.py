@@ -32,10 +32,16 @@ from callers.services.flags import (
     matches_refresh,
     meeting_decide,
     meeting_open,
+    meeting_record,
 )
 from callers.services.safeguarding import concern_decide, concern_raise, referral_record
 from dmts.models import DmtsEntry
-from dmts.services import complaint_handover_send, complaint_reference_record
+from dmts.services import (
+    complaint_handover_send,
+    complaint_reference_record,
+    follow_up_add,
+    follow_ups_gather,
+)
 
 FIRST_NAMES = [
     "Aisha",
@@ -503,6 +509,35 @@ def seed_letters_and_appeals(*, manager, compliance) -> None:
             "eyesight, and ask to be able to telephone at the set times."
         ),
     )
+
+
+def seed_meeting_record(*, manager, handler) -> None:
+    """The last Silver meeting's record, with an action for the handler still open (it shows
+    on their home page and carries to the next meeting), and the Follow-ups queue gathered."""
+    last = Meeting.objects.filter(kind=Meeting.Kind.SILVER).first()
+    if last is None or last.attendees:
+        return
+    meeting_record(
+        meeting=last,
+        changed_by=manager,
+        attendees="Business and Compliance Manager\nCompliance Officer\nHead of Communications",
+        apologies="Chief Executive",
+        minutes=(
+            "Frequent callers reviewed. Calls from flagged callers have fallen since the "
+            "flags; one caller's contact arrangements to be explained to them in writing."
+        ),
+        version=last.version,
+    )
+    flagged = Flag.objects.active().order_by("pk").first()
+    follow_up_add(
+        created_by=manager,
+        meeting=last,
+        what="Check the single point of contact has written back to the caller",
+        owner=handler,
+        due_on=timezone.localdate() + timedelta(days=3),
+        caller=flagged.caller if flagged else None,
+    )
+    follow_ups_gather()
 
 
 def seed_safeguarding(*, manager, handler) -> None:

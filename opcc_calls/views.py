@@ -8,7 +8,7 @@ from health_check.views import HealthCheckView
 
 from callers.models import Call, Concern, ContactRequest, Flag
 from callers.selectors.flags import CANDIDATES_COUNTED, appeals_waiting, candidates_counted
-from dmts.models import DmtsEntry
+from dmts.models import DmtsEntry, FollowUp
 from opcc_calls.forms import ProcedureForm, SecurityPolicyForm
 from opcc_calls.models import Procedure, SecurityPolicy
 from opcc_calls.permissions import SIGNED_IN, requires
@@ -29,6 +29,12 @@ def home(request: HttpRequest) -> HttpResponse:
             ).select_related("call__caller")[:20]
         ),
     }
+    context["my_follow_ups"] = list(
+        FollowUp.objects.open().filter(owner=request.user).select_related("owner", "meeting")[:20]
+    )
+    if request.user.has_perm("dmts.view_followup"):
+        context["follow_ups_overdue"] = FollowUp.objects.overdue().count()
+        context["follow_ups_unassigned"] = FollowUp.objects.open().filter(owner=None).count()
     if request.user.has_perm("callers.add_call"):
         context["my_recent_calls"] = Call.objects.filter(handler=request.user).select_related(
             "caller"

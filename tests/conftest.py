@@ -15,7 +15,7 @@ from django.utils import timezone
 from callers.models import Concern, Referral
 from callers.services.calls import call_log
 from callers.services.flags import appeal_record, letter_write, meeting_open
-from dmts.services import export_request
+from dmts.services import export_request, follow_up_add
 from opcc_calls.middleware import SECOND_FACTOR_SESSION_KEY
 from opcc_calls.roles import Role
 from tests.factories import CallerFactory, StaffContactFactory, UserFactory
@@ -175,8 +175,16 @@ def world(handler_user, compliance_user, manager_user):
         received_on=timezone.localdate(),
         grounds="I only call when I must.",
     )
+    action = follow_up_add(
+        created_by=manager_user,
+        what="Write to the caller about their arrangements",
+        owner=manager_user,
+        due_on=timezone.localdate(),
+        meeting=meeting,
+    )
     run_background_tasks()
     return {
+        "follow_up": action,
         "letter": letter,
         "appeal": appeal,
         "export": export,

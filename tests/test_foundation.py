@@ -16,7 +16,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from callers.models import ContactRequest, Flag
-from dmts.models import DmtsEntry
+from dmts.models import DmtsEntry, FollowUp
 from opcc_calls.models import Procedure, User
 from opcc_calls.roles import ROLE_PERMISSIONS, Role, sync_role_groups
 from opcc_calls.static import StaticFilesStorage
@@ -338,6 +338,8 @@ class TestSeedDemo:
         told = Flag.objects.active().exclude(told_on=None).get()
         assert told.letters.get().sent_how == "post"
         assert told.appeals.get().is_waiting
+        action = FollowUp.objects.get(kind="action")
+        assert action.owner.username == "handler" and action.meeting.attendees
 
 
 def test_home_lists_callers_waiting_for_this_persons_decision(handler_client, handler_user):

@@ -136,6 +136,14 @@ EXPECTED = {
     "callers:meetings": (LOGIN, 403, 403, 200, 200),
     "callers:meeting": (LOGIN, 403, 403, 200, 200),
     "callers:meeting_decide": (LOGIN, 403, 403, 403, 405),
+    "callers:meeting_record": (LOGIN, 403, 403, 403, 405),
+    "callers:meeting_action": (LOGIN, 403, 403, 403, 405),
+    "callers:meeting_cycle": (LOGIN, 403, 403, 403, 405),
+    # Follow-ups: kept by the Compliance Officer and managers; each open to its owner too
+    "dmts:follow_ups": (LOGIN, 403, 403, 200, 200),
+    "dmts:follow_up": (LOGIN, 403, 403, 200, 200),
+    "dmts:follow_up_assign": (LOGIN, 403, 403, 405, 405),
+    "dmts:follow_up_done": (LOGIN, 405, 405, 405, 405),
     "callers:dashboard": (LOGIN, 403, 403, 200, 200),
     "callers:rules": (LOGIN, 403, 403, 200, 200),
     # Vulnerability and safeguarding (5.3b, 5.8i, 5.8j): detail for managers only

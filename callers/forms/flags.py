@@ -136,7 +136,11 @@ class MeetingForm(forms.Form):
 class DecisionForm(ArrangementsFields):
     """A decision for one caller on a meeting's agenda, recorded in place."""
 
-    decision = forms.ChoiceField(label="Decision", choices=MeetingItem.Decision.choices)
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=[("", "Choose…"), *MeetingItem.Decision.choices],
+        error_messages={"required": "Choose a decision."},
+    )
     kind = forms.ChoiceField(
         label="Flag as", choices=[("", "Choose…"), *Flag.Kind.choices], required=False
     )
@@ -163,12 +167,9 @@ class DecisionForm(ArrangementsFields):
 
     @classmethod
     def for_item(cls, item: MeetingItem, people: list | None = None) -> "DecisionForm":
-        """The likely decision first: flag a candidate, renew a flag due for review."""
-        Decision = MeetingItem.Decision
-        if item.section == MeetingItem.Section.CANDIDATE:
-            initial = {"decision": Decision.FLAG, "kind": ""}
-        else:
-            initial = {"decision": Decision.RENEW if item.due_for_review else Decision.NO_ACTION}
+        """Nothing chosen: the meeting decides each caller (no decision is pre-selected); the
+        arrangements start as the flag has them."""
+        initial = {}
         if item.flag:
             initial |= {
                 "single_point_of_contact": item.flag.single_point_of_contact_id,
@@ -179,7 +180,7 @@ class DecisionForm(ArrangementsFields):
 
     def clean(self):
         data = super().clean()
-        decision = data.get("decision")
+        decision = data.get("decision") or ""
         Decision = MeetingItem.Decision
         if (
             decision in (Decision.FLAG, Decision.CHANGE_RESPONSE)
@@ -195,6 +196,42 @@ class DecisionForm(ArrangementsFields):
         if data.get("review_date") and data["review_date"] <= timezone.localdate():
             self.add_error("review_date", "The review date must be in the future.")
         return data
+
+
+class MeetingRecordForm(VersionForm):
+    record_name = "meeting"
+
+    attendees = forms.CharField(
+        label="Present",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One a line.",
+    )
+    apologies = forms.CharField(
+        label="Apologies",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    minutes = forms.CharField(
+        label="Minutes",
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+
+class MeetingCycleForm(forms.Form):
+    silver_every_days = forms.IntegerField(
+        label="Silver meeting every (days)", min_value=1, max_value=366, initial=14
+    )
+    first_silver = forms.DateField(
+        label="First Silver meeting",
+        required=False,
+        widget=DateInput(),
+        help_text="Only needed before the first: after it, the cycle runs from the last.",
+    )
 
 
 class NoticeForm(forms.Form):

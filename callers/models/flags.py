@@ -299,9 +299,17 @@ class Meeting(TypedText, models.Model):
 
     kind = models.CharField(max_length=10, choices=Kind)
     date = models.DateField()
-    notes = models.TextField(blank=True, max_length=5000)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    attendees = models.TextField(
+        "Present", blank=True, max_length=2000, help_text="Who attended, one a line."
+    )
+    apologies = models.TextField("Apologies", blank=True, max_length=2000)
+    minutes = models.TextField("Minutes", blank=True, max_length=20_000)
+    # None: opened by the office's cycle the day before (its agenda built then).
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+    )
     created_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     history = HistoricalRecords()
 
@@ -319,7 +327,39 @@ class Meeting(TypedText, models.Model):
 
     @property
     def next_silver_date(self) -> date:
-        return self.date + timedelta(days=SILVER_EVERY_DAYS)
+        return self.date + timedelta(days=MeetingCycle.current().silver_every_days)
+
+
+class MeetingCycle(models.Model):
+    """How often the Silver meeting meets, which the office sets: the next one is proposed
+    from the last, its agenda built the day before and managers reminded by email."""
+
+    silver_every_days = models.PositiveSmallIntegerField(
+        "Silver meeting every (days)", default=SILVER_EVERY_DAYS
+    )
+    first_silver = models.DateField(
+        "First Silver meeting",
+        null=True,
+        blank=True,
+        help_text="When there is none yet: the cycle starts here.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(silver_every_days__gte=1), name="meetingcycle_at_least_a_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Silver every {self.silver_every_days} days"
+
+    @classmethod
+    def current(cls) -> "MeetingCycle":
+        """The office's cycle (one row; the default until it is set)."""
+        return cls.objects.first() or cls()
 
 
 class MeetingItem(TypedText, models.Model):

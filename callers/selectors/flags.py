@@ -20,6 +20,9 @@ from callers.models import (
     Caller,
     DashboardFigure,
     Flag,
+    Meeting,
+    MeetingCycle,
+    MeetingItem,
     Rule,
     RuleMatch,
     in_window,
@@ -277,3 +280,107 @@ def appeals_waiting() -> list[Appeal]:
         .select_related("flag__caller", "flag__flagged_by")
         .order_by("received_on", "pk")[:APPEALS_LISTED]
     )
+
+
+def silver_proposed(*, today: date | None = None) -> date:
+    """The next Silver meeting's date: the office's cycle on from the last one (or from its
+    first date), never before today."""
+    today = today or timezone.localdate()
+    cycle = MeetingCycle.current()
+    last = (
+        Meeting.objects.filter(kind=Meeting.Kind.SILVER, date__lte=today)
+        .order_by("-date")
+        .values_list("date", flat=True)
+        .first()
+    )
+    upcoming = (
+        Meeting.objects.filter(kind=Meeting.Kind.SILVER, date__gt=today)
+        .order_by("date")
+        .values_list("date", flat=True)
+        .first()
+    )
+    if upcoming:
+        return upcoming
+    every = timedelta(days=cycle.silver_every_days)
+    day = last + every if last else (cycle.first_silver or today)
+    while day < today:
+        day += every
+    return day
+
+
+def reason_legend(reasons: list[list[str]]) -> dict[str, str]:
+    """Each distinct rule sentence given a short label once (F1, F2 for frequent-caller rules,
+    R1 for regular, O1 for any other reason), so a list can show the labels on its rows."""
+    prefixes = {"Frequent caller": "F", "Regular caller": "R"}
+    legend: dict[str, str] = {}
+    used: dict[str, int] = {}
+    for sentence in sorted({reason for found in reasons for reason in found}):
+        prefix = next((p for start, p in prefixes.items() if sentence.startswith(start)), "O")
+        used[prefix] = used.get(prefix, 0) + 1
+        legend[sentence] = f"{prefix}{used[prefix]}"
+    return legend
+
+
+def trend(counts: dict) -> str:
+    """The last week against the weekly average of the last 90 days."""
+    weekly = counts["calls_90d"] * 7 / 90
+    if counts["calls_7d"] >= 2 and counts["calls_7d"] > weekly * 1.25:
+        return "Rising"
+    if counts["calls_7d"] < weekly * 0.75:
+        return "Falling"
+    return "Steady"
+
+
+@dataclass
+class AgendaRow:
+    item: MeetingItem
+    labels: list[str]
+    counts: dict
+    trend: str
+
+
+#: How the meeting's summary table can be sorted: the key, and whether most first.
+AGENDA_SORTS = {
+    "caller": (lambda row: row.item.caller.full_name.casefold(), False),
+    "24h": (lambda row: row.counts["calls_24h"], True),
+    "7d": (lambda row: row.counts["calls_7d"], True),
+    "30d": (lambda row: row.counts["calls_30d"], True),
+    "90d": (lambda row: row.counts["calls_90d"], True),
+    "decision": (lambda row: row.item.get_decision_display() or "", False),
+}
+
+
+def agenda(meeting: Meeting, *, sort: str = "") -> tuple[list[AgendaRow], dict[str, str]]:
+    """The meeting's agenda as its summary table: each caller with why (short labels), their
+    calls now in 24 hours, 7, 30 and 90 days, the trend, and the decision so far; sorted as
+    asked. Two queries however long the agenda."""
+    items = list(
+        meeting.items.select_related("caller", "flag", "decided_by").order_by(
+            "section", "-due_for_review", "caller__full_name", "pk"
+        )
+    )
+    counts = counts_for([item.caller_id for item in items])
+    legend = reason_legend([item.reasons for item in items])
+    rows = [
+        AgendaRow(
+            item=item,
+            labels=[legend[reason] for reason in item.reasons],
+            counts=counts[item.caller_id],
+            trend=trend(counts[item.caller_id]),
+        )
+        for item in items
+    ]
+    if sort.lstrip("-") in AGENDA_SORTS:
+        key, most_first = AGENDA_SORTS[sort.lstrip("-")]
+        rows.sort(key=key, reverse=most_first != sort.startswith("-"))
+    return rows, legend
+
+
+def next_undecided(rows: list[AgendaRow], after: int | None = None) -> MeetingItem | None:
+    """The next item without a decision after the one just decided, in the table's order
+    (from the top again when the end is reached)."""
+    position = next((i for i, row in enumerate(rows) if row.item.pk == after), -1)
+    for row in rows[position + 1 :] + rows[: position + 1]:
+        if not row.item.decision:
+            return row.item
+    return None

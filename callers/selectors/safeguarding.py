@@ -4,7 +4,9 @@ may say about concerns and referrals, and which risk words a handler's text cont
 import functools
 import re
 
-from callers.models import Caller, RiskWord
+from django.db.models import Count
+
+from callers.models import Caller, Concern, RiskWord
 
 
 def safeguarding_summary(caller: Caller) -> dict:
@@ -28,6 +30,16 @@ PERSON_WORDS = [
 #: Verbs whose other forms do not follow the usual endings.
 IRREGULAR = {"take": ("took", "taken"), "cut": ("cutting",), "die": ("dying",)}
 VOWELS = "aeiou"
+
+
+def open_concerns_for(caller_ids: list[int]) -> dict[int, int]:
+    """How many open concerns each caller has (a count, never the detail), one query."""
+    rows = (
+        Concern.objects.filter(caller_id__in=caller_ids, closed_at__isnull=True)
+        .values("caller_id")
+        .annotate(open=Count("pk"))
+    )
+    return {row["caller_id"]: row["open"] for row in rows}
 
 
 def _word_forms(word: str) -> list[str]:

@@ -18,10 +18,13 @@ from itertools import groupby
 from operator import itemgetter
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Window
 from django.db.models.functions import Lag
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tasks import task
 from simple_history.utils import bulk_create_with_history
@@ -39,6 +42,7 @@ from callers.models import (
     LetterTemplate,
     MatchesRefresh,
     Meeting,
+    MeetingCycle,
     MeetingItem,
     Rule,
     RuleMatch,
@@ -52,8 +56,10 @@ from callers.selectors.flags import (
     calls_per_week_by_type,
     counts_for,
     flagged_share,
+    silver_proposed,
     unflagged_matches,
 )
+from opcc_calls.background import retry_later
 from opcc_calls.concurrency import StaleEdit, locked_for_edit
 from opcc_calls.history import save_with_history
 
@@ -440,14 +446,20 @@ def flag_end(*, flag: Flag, ended_by, reason: str, version: int) -> Flag:
 def meeting_open(*, kind: str, day: date, created_by) -> Meeting:
     """Record a meeting and build its standing agenda item as things stand now: for SMT the
     current candidates; for Silver every flagged caller, their calls since the last Silver
-    meeting, and whether their flag is due for review before the next."""
-    _check(created_by)
+    meeting, and whether their flag is due for review before the next. `created_by` None:
+    opened by the office's Silver cycle the day before (`meetings_prepare`)."""
+    if created_by is not None:
+        _check(created_by)
     if Meeting.objects.filter(kind=kind, date=day).exists():
         raise ValidationError({"date": "There is already a meeting of this kind on that day."})
     meeting = Meeting(kind=kind, date=day, created_by=created_by)
     try:
         with transaction.atomic():
-            save_with_history(meeting, user=created_by)
+            save_with_history(
+                meeting,
+                user=created_by,
+                reason="" if created_by else "Opened by the Silver cycle, the day before",
+            )
     except IntegrityError as error:  # opened by someone else at the same moment
         raise ValidationError(
             {"date": "There is already a meeting of this kind on that day."}
@@ -753,6 +765,78 @@ def appeal_decide(
     kind = Letter.Kind.APPEAL_UPHELD if upheld else Letter.Kind.APPEAL_NOT_UPHELD
     letter_write(flag=flag, written_by=decided_by, kind=kind, appeal=appeal)
     return appeal
+
+
+@transaction.atomic
+def meeting_record(
+    *, meeting: Meeting, changed_by, attendees: str, apologies: str, minutes: str, version: int
+) -> Meeting:
+    """Who was present, apologies, and the minutes."""
+    _check(changed_by)
+    meeting = locked_for_edit(Meeting, meeting.pk, version)
+    meeting.attendees, meeting.apologies = attendees.strip(), apologies.strip()
+    meeting.minutes = minutes.strip()
+    return save_with_history(meeting, user=changed_by, reason="Meeting record")
+
+
+@transaction.atomic
+def meeting_cycle_set(*, changed_by, silver_every_days: int, first_silver: date | None):
+    """The office sets how often the Silver meeting meets."""
+    _check(changed_by)
+    cycle = MeetingCycle.objects.select_for_update().first() or MeetingCycle()
+    cycle.silver_every_days, cycle.first_silver = silver_every_days, first_silver
+    return save_with_history(cycle, user=changed_by, reason="Silver cycle set")
+
+
+def meetings_prepare(*, today: date | None = None) -> Meeting | None:
+    """Daily: the day before the next Silver meeting, open it (its agenda built as things
+    stand) and remind every manager by email. Returns the meeting opened, if one was."""
+    today = today or timezone.localdate()
+    day = silver_proposed(today=today)
+    if day != today + timedelta(days=1):
+        return None
+    try:
+        meeting = meeting_open(kind=Meeting.Kind.SILVER, day=day, created_by=None)
+    except ValidationError:  # already opened by a manager
+        return None
+    managers = (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(
+            Q(groups__permissions__codename="flag_caller")
+            | Q(user_permissions__codename="flag_caller")
+        )
+        .exclude(email="")
+        .distinct()
+        .values_list("pk", flat=True)
+    )
+    for manager_id in managers:
+        meeting_reminder_email.enqueue(manager_id, meeting.pk)
+    return meeting
+
+
+@task()
+def meeting_reminder_email(manager_id: int, meeting_id: int, attempt: int = 1) -> str:
+    """Background: remind one manager of tomorrow's meeting, with a link to its agenda (no
+    caller's name in the email)."""
+    manager = get_user_model().objects.get(pk=manager_id)
+    meeting = Meeting.objects.get(pk=meeting_id)
+    context = {
+        "meeting": meeting,
+        "items": meeting.items.count(),
+        "url": settings.SITE_URL + meeting.get_absolute_url(),
+        "office_name": settings.OFFICE_NAME,
+    }
+    try:
+        send_mail(
+            subject=f"Tomorrow: {meeting}",
+            message=render_to_string("callers/flags/email/meeting_reminder.txt", context),
+            from_email=None,
+            recipient_list=[manager.email],
+        )
+    except OSError:
+        return retry_later(meeting_reminder_email, manager_id, meeting_id, attempt=attempt)
+    return "sent"
 
 
 #: A request for fresh dashboard figures older than this is made again (the worker was down).

@@ -1,8 +1,11 @@
 """Pages for frequent and regular callers: candidates, flags, the frequent calls log,
 meetings, the dashboard and the rules (policy 5.2, 5.3, 5.6, 5.8h)."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -20,7 +23,9 @@ from callers.forms.flags import (
     FlagResponseForm,
     LetterSentForm,
     LetterTemplateForm,
+    MeetingCycleForm,
     MeetingForm,
+    MeetingRecordForm,
     NoticeForm,
     RuleFormSet,
     staff_choices,
@@ -34,14 +39,20 @@ from callers.models import (
     LetterTemplate,
     MatchesRefresh,
     Meeting,
+    MeetingCycle,
     MeetingItem,
     Rule,
 )
 from callers.selectors import flags as selectors
+from callers.selectors.safeguarding import open_concerns_for
 from callers.services import flags as services
+from dmts.forms import ActionForm
+from dmts.models import FollowUp
+from dmts.services import follow_up_add
 from opcc_calls.concurrency import StaleEdit
 from opcc_calls.documents import DOCX, PDF, LetterParts, docx_bytes, pdf_bytes
 from opcc_calls.exports import csv_response, filename, when, xlsx_response
+from opcc_calls.forms import RECORD_ID
 from opcc_calls.history import record_changes
 from opcc_calls.pagination import window
 from opcc_calls.permissions import requires
@@ -259,7 +270,9 @@ def frequent_calls_log_export(request: HttpRequest, kind: str) -> HttpResponse:
 @requires("callers.view_meeting")
 @require_http_methods(["GET", "POST"])
 def meetings(request: HttpRequest) -> HttpResponse:
-    form = MeetingForm(request.POST or None)
+    """Every meeting, the next Silver meeting proposed by the office's cycle, and opening one."""
+    proposed = selectors.silver_proposed()
+    form = MeetingForm(request.POST or None, initial={"kind": "silver", "date": proposed})
     if request.method == "POST":
         if not request.user.has_perm("callers.flag_caller"):
             raise PermissionDenied
@@ -274,46 +287,134 @@ def meetings(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, error)
             else:
                 return redirect(meeting)
-    page = window(Meeting.objects.all(), request.GET.get("page"), per_page=PER_PAGE)
-    return render(request, "callers/flags/meetings.html", {"form": form, "page": page})
-
-
-def _agenda(meeting: Meeting):
-    items = meeting.items.select_related("caller", "flag", "decided_by").order_by(
-        "section", "-due_for_review", "caller__full_name"
-    )
-    return list(items)
-
-
-@requires("callers.view_meeting")
-@require_GET
-def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """The meeting pack: the standing agenda item, with a decision recorded per caller."""
-    meeting = get_object_or_404(Meeting, pk=pk)
-    items = _agenda(meeting)
-    people = staff_choices() if request.user.has_perm("callers.flag_caller") else []
+    cycle = MeetingCycle.current()
+    meetings_listed = Meeting.objects.select_related("created_by")
+    page = window(meetings_listed, request.GET.get("page"), per_page=PER_PAGE)
     return render(
         request,
-        "callers/flags/meeting.html",
+        "callers/flags/meetings.html",
         {
-            "meeting": meeting,
-            "items": [(item, DecisionForm.for_item(item, people)) for item in items],
-            "appeals": selectors.appeals_waiting() if meeting.kind == Meeting.Kind.SILVER else [],
+            "form": form,
+            "page": page,
+            "proposed": proposed,
+            "cycle": cycle,
+            "cycle_form": MeetingCycleForm(
+                initial={
+                    "silver_every_days": cycle.silver_every_days,
+                    "first_silver": cycle.first_silver,
+                }
+            ),
         },
     )
 
 
 @requires("callers.flag_caller")
 @require_POST
+def meeting_cycle(request: HttpRequest) -> HttpResponse:
+    """The office sets how often the Silver meeting meets."""
+    form = MeetingCycleForm(request.POST)
+    if form.is_valid():
+        services.meeting_cycle_set(changed_by=request.user, **form.cleaned_data)
+        messages.success(request, "Silver cycle saved.")
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("callers:meetings")
+
+
+#: The summary table's sortable columns, in order.
+AGENDA_COLUMNS = [
+    ("caller", "Caller"),
+    ("24h", "Calls in 24 h"),
+    ("7d", "7 days"),
+    ("30d", "30 days"),
+    ("90d", "90 days"),
+    ("decision", "Decision so far"),
+]
+
+
+def _meeting_page(
+    request: HttpRequest,
+    meeting: Meeting,
+    *,
+    chosen: int | None = None,
+    decision_form=None,
+    record_form=None,
+    action_form=None,
+    status: int = 200,
+) -> HttpResponse:
+    """The meeting pack: the summary table (one row a caller, sortable), the decision for the
+    chosen row in place, the record of the meeting, its actions and those carried forward."""
+    sort = request.GET.get("sort", "")
+    rows, legend = selectors.agenda(meeting, sort=sort)
+    may_decide = request.user.has_perm("callers.flag_caller")
+    chosen_item = next((row.item for row in rows if row.item.pk == chosen), None)
+    if chosen_item and not chosen_item.decision and may_decide and decision_form is None:
+        decision_form = DecisionForm.for_item(chosen_item, staff_choices())
+    callers = Caller.objects.filter(meeting_items__meeting=meeting)
+    actions = list(
+        FollowUp.objects.filter(kind=FollowUp.Kind.ACTION)
+        .filter(Q(meeting=meeting) | Q(status=FollowUp.Status.OPEN, meeting__date__lt=meeting.date))
+        .select_related("owner", "meeting", "caller")
+        .order_by("meeting__date", "due_on", "pk")
+    )
+    context = {
+        "meeting": meeting,
+        "rows": rows,
+        "legend": legend,
+        "sort": sort,
+        "sort_columns": AGENDA_COLUMNS,
+        "chosen": chosen_item,
+        "decision_form": decision_form,
+        "record_form": record_form
+        or MeetingRecordForm(
+            initial={
+                "version": meeting.version,
+                "attendees": meeting.attendees,
+                "apologies": meeting.apologies,
+                "minutes": meeting.minutes,
+            }
+        ),
+        "carried": [a for a in actions if a.meeting_id != meeting.pk],
+        "actions": [a for a in actions if a.meeting_id == meeting.pk],
+        "action_form": action_form or ActionForm(callers=callers),
+        "appeals": selectors.appeals_waiting() if meeting.kind == Meeting.Kind.SILVER else [],
+        "undecided": sum(1 for row in rows if not row.item.decision),
+    }
+    if request.user.has_perm("callers.view_concern"):  # staff-only, in the manager's pack
+        context["concerns"] = open_concerns_for([row.item.caller_id for row in rows])
+    return render(request, "callers/flags/meeting.html", context, status=status)
+
+
+def _chosen(request: HttpRequest) -> int | None:
+    value = request.GET.get("item", "")
+    return int(value) if RECORD_ID.match(value) else None
+
+
+@requires("callers.view_meeting")
+@require_GET
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _meeting_page(request, get_object_or_404(Meeting, pk=pk), chosen=_chosen(request))
+
+
+def _meeting_url(meeting: Meeting, *, sort: str = "", item: int | None = None) -> str:
+    query = urlencode({k: v for k, v in {"sort": sort, "item": item}.items() if v})
+    anchor = "#decide" if item else "#summary"
+    return f"{meeting.get_absolute_url()}{'?' + query if query else ''}{anchor}"
+
+
+@requires("callers.flag_caller")
+@require_POST
 def meeting_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    """Record the decision for one caller in place (htmx swaps the row; without JavaScript
-    the meeting page comes back)."""
+    """Record the decision for one caller, then open the next caller without one."""
     item = get_object_or_404(MeetingItem.objects.select_related("meeting", "caller", "flag"), pk=pk)
-    form = DecisionForm(request.POST, prefix=f"item-{item.pk}")
+    form = DecisionForm(request.POST, prefix=f"item-{item.pk}", people=staff_choices())
+    sort = request.POST.get("sort", "")
+    if sort.lstrip("-") not in selectors.AGENDA_SORTS:
+        sort = ""
     if form.is_valid():
         data = form.cleaned_data
         try:
-            item = services.meeting_decide(
+            services.meeting_decide(
                 item=item,
                 decided_by=request.user,
                 decision=data["decision"],
@@ -328,33 +429,52 @@ def meeting_decide(request: HttpRequest, pk: int) -> HttpResponse:
         except (ValidationError, StaleEdit) as error:
             form.add_error(None, error if isinstance(error, ValidationError) else STALE)
         else:
-            form = DecisionForm.for_item(item)
-            if not request.htmx:
-                messages.success(request, f"Decision recorded for {item.caller.full_name}.")
-                return redirect(f"{item.meeting.get_absolute_url()}#item-{item.pk}")
-    if request.htmx:
-        item.refresh_from_db()
-        item.flag = item.flag and Flag.objects.get(pk=item.flag_id)
-        return render(
-            request,
-            "callers/flags/meeting.html#agenda-item",
-            {"item": item, "form": form, "meeting": item.meeting},
-        )
-    people = staff_choices()
-    return render(
-        request,
-        "callers/flags/meeting.html",
-        {
-            "meeting": item.meeting,
-            "items": [
-                (i, form if i.pk == item.pk else DecisionForm.for_item(i, people))
-                for i in _agenda(item.meeting)
-            ],
-            "appeals": selectors.appeals_waiting()
-            if item.meeting.kind == Meeting.Kind.SILVER
-            else [],
-        },
-    )
+            messages.success(request, f"Decision recorded for {item.caller.full_name}.")
+            rows, _ = selectors.agenda(item.meeting, sort=sort)
+            following = selectors.next_undecided(rows, after=item.pk)
+            if following is None:
+                messages.info(request, "Every caller on the agenda has a decision.")
+            return redirect(
+                _meeting_url(item.meeting, sort=sort, item=following.pk if following else None)
+            )
+    request.GET = request.GET.copy()
+    request.GET["sort"] = sort
+    return _meeting_page(request, item.meeting, chosen=item.pk, decision_form=form, status=400)
+
+
+@requires("callers.flag_caller")
+@require_POST
+def meeting_record(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who was present, apologies and the minutes."""
+    meeting = get_object_or_404(Meeting, pk=pk)
+    form = MeetingRecordForm(request.POST)
+    if form.is_valid():
+        try:
+            services.meeting_record(meeting=meeting, changed_by=request.user, **form.cleaned_data)
+        except StaleEdit:
+            messages.error(request, form.stale_message)
+        else:
+            messages.success(request, "Meeting record saved.")
+        return redirect(f"{meeting.get_absolute_url()}#record")
+    return _meeting_page(request, meeting, record_form=form, status=400)
+
+
+@requires("dmts.add_followup")
+@require_POST
+def meeting_action(request: HttpRequest, pk: int) -> HttpResponse:
+    """An action agreed at the meeting, with its owner and due date."""
+    meeting = get_object_or_404(Meeting, pk=pk)
+    callers = Caller.objects.filter(meeting_items__meeting=meeting)
+    form = ActionForm(request.POST, callers=callers)
+    if form.is_valid():
+        try:
+            follow_up_add(created_by=request.user, meeting=meeting, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Action added for {form.cleaned_data['owner']}.")
+            return redirect(f"{meeting.get_absolute_url()}#actions")
+    return _meeting_page(request, meeting, action_form=form, status=400)
 
 
 @requires("callers.view_flag")

@@ -60,17 +60,17 @@ def test_flag_agreed_response_frequent_calls_log_and_silver_agenda(
 
     # The manager opens the next Silver meeting and finds them on the agenda.
     page.goto("/callers/meetings/")
-    page.get_by_label("Silver meeting").check()
+    page.get_by_role("radio", name="Silver meeting").check()
     page.get_by_role("button", name="Open the meeting").click()
-    item = page.locator(".agenda-item", has_text=caller.full_name)
-    expect(item).to_contain_text("Calls since the last Silver meeting")
+    row = page.locator(".agenda-row", has_text=caller.full_name)
+    expect(row).to_contain_text("Frequent caller")
     assert_accessible(page)
-    item.get_by_label("Decision").select_option(label="No action")
-    item.get_by_label("Note").fill("Calls have settled since the flag.")
-    item.get_by_role("button", name="Record the decision").click()
-    expect(page.locator(".agenda-item", has_text=caller.full_name)).to_contain_text(
-        "Decision: No action"
-    )
+    row.get_by_role("link", name=f"Decide for {caller.full_name}").click()
+    form = page.locator(".decision-form")
+    form.get_by_label("Decision").select_option(label="No action")
+    form.get_by_label("Note").fill("Calls have settled since the flag.")
+    page.get_by_role("button", name=f"Record the decision for {caller.full_name}").click()
+    expect(page.locator(".agenda-row", has_text=caller.full_name)).to_contain_text("No action")
 
 
 def test_dashboard_and_rules_pages_are_accessible(page: Page, manager_user):

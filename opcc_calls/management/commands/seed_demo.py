@@ -13,6 +13,7 @@ from callers.demo import (
     seed_callers_and_calls,
     seed_flags_and_meetings,
     seed_letters_and_appeals,
+    seed_meeting_record,
     seed_requests_and_complaints,
     seed_safeguarding,
 )
@@ -92,6 +93,10 @@ class Command(BaseCommand):
             seed_letters_and_appeals(
                 manager=User.objects.get(username="manager"),
                 compliance=User.objects.get(username="compliance"),
+            )
+            seed_meeting_record(
+                manager=User.objects.get(username="manager"),
+                handler=User.objects.get(username="handler"),
             )
             seed_safeguarding(
                 manager=User.objects.get(username="manager"),

@@ -11,6 +11,7 @@ from django.utils.html import escape
 from callers.models import Flag, Meeting, Rule, RuleMatch
 from callers.services import flags as services
 from callers.services.flags import dashboard_figures_refresh
+from dmts.services import follow_up_add
 from tests.helpers import flag, frequent_caller, queries, run_background_tasks
 
 pytestmark = pytest.mark.django_db
@@ -130,37 +131,56 @@ class TestFrequentCallsLog:
 
 
 class TestMeetings:
-    def test_a_manager_opens_a_meeting_and_records_decisions_in_place(self, manager_client):
-        caller = frequent_caller()
+    def test_a_manager_opens_a_meeting_and_decides_from_the_summary_table(self, manager_client):
+        first, second = frequent_caller(), frequent_caller(4)
         response = manager_client.post(
             reverse("callers:meetings"), {"kind": "smt", "date": timezone.localdate()}
         )
         meeting = Meeting.objects.get()
         assert response.url == meeting.get_absolute_url()
-        item = meeting.items.get(caller=caller)
+        page = manager_client.get(meeting.get_absolute_url()).content.decode()
+        assert page.count('class="agenda-row') == 2 and "decision-form" not in page
+        item = meeting.items.get(caller=first)
+        chosen = manager_client.get(f"{meeting.get_absolute_url()}?item={item.pk}")
+        html = chosen.content.decode()
+        assert "decision-form" in html
+        assert 'value="flag" selected' not in html  # nothing pre-selected
         url = reverse("callers:meeting_decide", args=[item.pk])
         prefix = f"item-{item.pk}-"
-        html = manager_client.post(
-            url,
-            {prefix + "decision": "flag", prefix + "kind": "", prefix + "agreed_response": ""},
-            headers={"HX-Request": "true"},
-        ).content.decode()
-        assert "<html" not in html and "Write the agreed response" in html
-        html = manager_client.post(
+        refused = manager_client.post(url, {prefix + "decision": ""})
+        assert refused.status_code == 400 and "Choose a decision." in refused.content.decode()
+        refused = manager_client.post(
+            url, {prefix + "decision": "flag", prefix + "kind": "", prefix + "agreed_response": ""}
+        )
+        assert "Write the agreed response" in refused.content.decode()
+        decided = manager_client.post(
             url,
             {
                 prefix + "decision": "flag",
                 prefix + "kind": "frequent",
                 prefix + "agreed_response": "Written replies only.",
             },
-            headers={"HX-Request": "true"},
-        ).content.decode()
-        assert "Decision: Flag" in html
-        assert Flag.objects.active().get(caller=caller).meeting == meeting
+        )
+        following = meeting.items.get(caller=second)
+        assert decided.url == f"{meeting.get_absolute_url()}?item={following.pk}#decide"
+        assert Flag.objects.active().get(caller=first).meeting == meeting
 
-    @pytest.mark.parametrize("htmx", [True, False], ids=["htmx", "no-javascript"])
+    def test_the_summary_sorts_and_labels_each_rule_once(self, manager_client, manager_user):
+        quiet, busy = frequent_caller(3), frequent_caller(6)
+        meeting = services.meeting_open(
+            kind="smt", day=timezone.localdate(), created_by=manager_user
+        )
+        page = manager_client.get(f"{meeting.get_absolute_url()}?sort=7d").content.decode()
+        assert page.index(busy.full_name) < page.index(quiet.full_name)
+        page = manager_client.get(f"{meeting.get_absolute_url()}?sort=-7d").content.decode()
+        assert page.index(quiet.full_name) < page.index(busy.full_name)
+        assert 'aria-sort="ascending"' in page
+        sentence = "Frequent caller: 3 or more calls within any 24 hours"
+        assert page.count(sentence) == 1 + 2  # the legend once; the printed sections per caller
+        assert '<dt class="col-sm-1">F1</dt>' in page
+
     def test_a_second_decision_for_one_caller_is_refused_and_said(
-        self, manager_client, manager_user, htmx
+        self, manager_client, manager_user
     ):
         caller = frequent_caller()
         meeting = services.meeting_open(
@@ -172,13 +192,80 @@ class TestMeetings:
         response = manager_client.post(
             reverse("callers:meeting_decide", args=[item.pk]),
             {prefix + "decision": "end", prefix + "note": "Another manager's page"},
-            headers={"HX-Request": "true"} if htmx else {},
         )
         html = response.content.decode()
-        assert response.status_code == 200
-        assert "already recorded “No action”" in html and "Decision: No action" in html
+        assert response.status_code == 400
+        assert "already recorded “No action”" in html and "<strong>No action</strong>" in html
         item.refresh_from_db()
         assert (item.decision, item.decision_note) == ("no_action", "")
+
+    def test_attendees_apologies_and_minutes_with_two_editors(self, manager_client, manager_user):
+        meeting = services.meeting_open(
+            kind="silver", day=timezone.localdate(), created_by=manager_user
+        )
+        url = reverse("callers:meeting_record", args=[meeting.pk])
+        data = {"version": 1, "attendees": "Maya\nOlu", "apologies": "Sam", "minutes": "Agreed."}
+        assert manager_client.post(url, data).status_code == 302
+        meeting.refresh_from_db()
+        assert (meeting.attendees, meeting.apologies) == ("Maya\nOlu", "Sam")
+        stale = manager_client.post(url, data | {"minutes": "Overwritten"}, follow=True)
+        assert "while you had it open" in stale.content.decode()
+        meeting.refresh_from_db()
+        assert meeting.minutes == "Agreed." and meeting.history.count() == 2
+
+    def test_an_action_has_an_owner_who_sees_it_and_it_carries_to_the_next_meeting(
+        self, manager_client, manager_user, handler_user, handler_client
+    ):
+        today = timezone.localdate()
+        meeting = services.meeting_open(kind="silver", day=today, created_by=manager_user)
+        url = reverse("callers:meeting_action", args=[meeting.pk])
+        refused = manager_client.post(url, {"what": "", "due_on": "01/01/2000"})
+        html = refused.content.decode()
+        assert "Say what is to be done." in html and "Choose who owns it." in html
+        assert "cannot be in the past" in html
+        manager_client.post(
+            url,
+            {
+                "what": "Ask adult social care for an update",
+                "owner": handler_user.pk,
+                "due_on": (today + timedelta(days=7)).strftime("%d/%m/%Y"),
+            },
+        )
+        home = handler_client.get(reverse("home")).content.decode()
+        assert "Ask adult social care for an update" in home
+        later = services.meeting_open(
+            kind="silver", day=today + timedelta(days=14), created_by=manager_user
+        )
+        page = manager_client.get(later.get_absolute_url()).content.decode()
+        assert "Still open from earlier meetings" in page
+        assert "Ask adult social care for an update" in page
+
+    def test_the_next_silver_meeting_is_proposed_a_fortnight_on(self, manager_client, manager_user):
+        today = timezone.localdate()
+        services.meeting_open(kind="silver", day=today, created_by=manager_user)
+        page = manager_client.get(reverse("callers:meetings")).content.decode()
+        fortnight = today + timedelta(days=14)
+        assert f"{fortnight.day} {fortnight:%B %Y}" in page
+        manager_client.post(reverse("callers:meeting_cycle"), {"silver_every_days": 21})
+        page = manager_client.get(reverse("callers:meetings")).content.decode()
+        later = today + timedelta(days=21)
+        assert f"{later.day} {later:%B %Y}" in page
+
+    def test_the_day_before_its_agenda_is_built_and_managers_are_reminded(
+        self, manager_user, smtp_server, settings
+    ):
+        settings.EMAIL_PORT = smtp_server.port
+        today = timezone.localdate()
+        services.meeting_open(kind="silver", day=today - timedelta(days=13), created_by=None)
+        flag(frequent_caller(), manager_user)
+        assert services.meetings_prepare(today=today - timedelta(days=1)) is None
+        opened = services.meetings_prepare(today=today)
+        assert opened.date == today + timedelta(days=1) and opened.items.count() == 1
+        assert services.meetings_prepare(today=today) is None  # once
+        run_background_tasks()
+        [reminder] = smtp_server.messages
+        assert reminder["To"] == manager_user.email
+        assert opened.get_absolute_url() in reminder.get_content()
 
     def test_the_meeting_pack_runs_fixed_queries(self, manager_client, manager_user):
         counts = []
@@ -188,7 +275,22 @@ class TestMeetings:
             meeting = services.meeting_open(
                 kind="smt", day=timezone.localdate() - timedelta(days=n), created_by=manager_user
             )
-            counts.append(queries(manager_client, meeting.get_absolute_url()))
+            for _ in range(n):
+                follow_up_add(
+                    created_by=manager_user,
+                    what="An action",
+                    owner=manager_user,
+                    due_on=timezone.localdate(),
+                    meeting=meeting,
+                )
+            item = meeting.items.first()
+            counts.append(
+                (
+                    queries(manager_client, meeting.get_absolute_url()),
+                    queries(manager_client, f"{meeting.get_absolute_url()}?item={item.pk}"),
+                    queries(manager_client, reverse("callers:meetings")),
+                )
+            )
         assert counts[0] == counts[1]
 
     def test_handlers_may_not_open_meetings(self, handler_client):

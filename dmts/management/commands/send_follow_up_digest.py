@@ -1,0 +1,16 @@
+from django.core.management.base import BaseCommand
+
+from dmts.services import follow_up_digest_send
+
+
+class Command(BaseCommand):
+    help = (
+        "Daily: put what has waited too long in the Follow-ups queue, close what was dealt "
+        "with, and email each owner (and managers, while any is unassigned or overdue)."
+    )
+
+    def handle(self, *args, **options) -> None:
+        queued = follow_up_digest_send()
+        self.stdout.write(
+            f"Follow-up digest queued for {queued} {'person' if queued == 1 else 'people'}."
+        )
