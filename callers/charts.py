@@ -79,6 +79,13 @@ class Segment:
 
 
 @dataclass(frozen=True)
+class Tick:
+    x: float
+    y: float
+    label: str
+
+
+@dataclass(frozen=True)
 class StackedChart:
     segments: list[Segment]
     legend: list[tuple[str, str, int]]
@@ -87,27 +94,47 @@ class StackedChart:
     maximum: int
     first: str
     last: str
+    left: int  # where the plot starts: the calls axis and its labels sit to its left
+    baseline: float  # where the bars stand: the weeks axis and its labels sit below it
+    y_ticks: list[Tick]
+    x_ticks: list[Tick]
+
+
+#: Room for the axes' labels around the plot.
+LEFT, BOTTOM, TOP = 48, 34, 10
+
+
+def _y_ticks(maximum: int) -> list[int]:
+    """Round numbers of calls for the vertical axis: 0, about half the busiest week, and it."""
+    if not maximum:
+        return [0]
+    half = maximum / 2
+    step = 10 ** max(len(str(int(half))) - 1, 0)
+    return sorted({0, max(round(half / step) * step, 1), maximum})
 
 
 def stacked_weeks(
-    weeks: list[date], series: dict[str, list[int]], *, width: int = 720, height: int = 160
+    weeks: list[date], series: dict[str, list[int]], *, width: int = 760, height: int = 220
 ) -> StackedChart:
-    """One stacked bar a week, one colour a type of call (colours in app.css)."""
+    """One stacked bar a week, one colour a type of call (colours in app.css), with a calls
+    axis (round numbers) and a weeks axis (the first week of each month named)."""
     labels = dict(Call.Type.choices)
     totals = [sum(values[i] for values in series.values()) for i in range(len(weeks))]
     maximum = max(totals, default=0)
-    slot = width / max(len(weeks), 1)
+    plot_width, plot_height = width - LEFT, height - BOTTOM - TOP
+    baseline = float(TOP + plot_height)
+    slot = plot_width / max(len(weeks), 1)
     segments = []
     for i, week in enumerate(weeks):
-        y = float(height)
+        y = baseline
         for n, (call_type, values) in enumerate(series.items()):
             if not values[i]:
                 continue
-            h = values[i] / maximum * (height - 4)
+            h = values[i] / maximum * plot_height
             y -= h
             segments.append(
                 Segment(
-                    x=round(i * slot + 1, 2),
+                    x=round(LEFT + i * slot + 1, 2),
                     y=round(y, 2),
                     width=round(max(slot - 2, 1), 2),
                     height=round(h, 2),
@@ -116,6 +143,23 @@ def stacked_weeks(
                 )
             )
     legend = [(labels[t], f"series-{n}", sum(v)) for n, (t, v) in enumerate(series.items())]
+    y_ticks = [
+        Tick(
+            x=LEFT - 6,
+            y=round(baseline - (v / maximum * plot_height if maximum else 0), 2),
+            label=str(v),
+        )
+        for v in _y_ticks(maximum)
+    ]
+    x_ticks = [
+        Tick(
+            x=round(LEFT + (i + 0.5) * slot, 2),
+            y=baseline + 16,
+            label=f"{week:%b}" + (f" {week:%Y}" if week.month == 1 or i < 4 else ""),
+        )
+        for i, week in enumerate(weeks)
+        if week.day <= 7
+    ]
     return StackedChart(
         segments=segments,
         legend=legend,
@@ -124,4 +168,8 @@ def stacked_weeks(
         maximum=maximum,
         first=f"{weeks[0]:%-d %b %Y}" if weeks else "",
         last=f"{weeks[-1]:%-d %b %Y}" if weeks else "",
+        left=LEFT,
+        baseline=baseline,
+        y_ticks=y_ticks,
+        x_ticks=x_ticks,
     )

@@ -62,6 +62,7 @@ urlpatterns += [
     path("meetings/cycle/", flags.meeting_cycle, name="meeting_cycle"),
     path("meetings/<int:pk>/", flags.meeting_detail, name="meeting"),
     path("meetings/<int:pk>/record/", flags.meeting_record, name="meeting_record"),
+    path("meetings/<int:pk>/pack.pdf", flags.meeting_pdf, name="meeting_pdf"),
     path("meetings/<int:pk>/actions/", flags.meeting_action, name="meeting_action"),
     path("meetings/items/<int:pk>/decide/", flags.meeting_decide, name="meeting_decide"),
     path("dashboard/", flags.dashboard, name="dashboard"),

@@ -88,6 +88,7 @@ class DmtsEntry(TypedText, models.Model):
             ("review_dmtsentry", "Can review, correct and void any DMTS entry"),
             ("export_dmtsentry", "Can export the DMTS call log"),
             ("correct_own_dmtsentry", "Can correct their own DMTS entries until reviewed"),
+            ("report_dmtsentry", "Can produce the quarterly report"),
         ]
         indexes = [
             models.Index(

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from callers.models import Call
-from dmts import services
+from dmts import reports, services
 from dmts.filters import CallLogFilter, filters_load, filters_save
 from dmts.forms import (
     ComplaintReferenceForm,
@@ -17,13 +17,15 @@ from dmts.forms import (
     ExportForm,
     FollowUpAssignForm,
     FollowUpDoneForm,
+    ReportForm,
     ReviewForm,
     VoidForm,
 )
 from dmts.models import CallLogExport, DmtsEntry, FollowUp
 from dmts.selectors import entry_changes, exports_of, follow_up_changes, next_awaiting_review
 from opcc_calls.concurrency import StaleEdit
-from opcc_calls.exports import XLSX
+from opcc_calls.documents import PDF, figures_pdf
+from opcc_calls.exports import XLSX, xlsx_response
 from opcc_calls.pagination import window
 from opcc_calls.permissions import SIGNED_IN, requires
 
@@ -377,3 +379,63 @@ def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Marked done.")
         return redirect(follow_up)
     return _follow_up_page(request, follow_up, done_form=form, status=400)
+
+
+REPORT_NOTE = (
+    "Calls are counted as the dashboard counts them (voided entries left out). Calls from "
+    "flagged callers are those made while the caller's flag was in force. Concerns and "
+    "referrals are counted, never described. Follow-ups are those due in the period."
+)
+
+
+def _report_period(request: HttpRequest) -> tuple[ReportForm, reports.Report | None]:
+    start, end = reports.last_quarters(1)[0]
+    form = ReportForm(request.GET or None, initial={"start": start, "end": end})
+    if not request.GET:
+        return form, reports.report(start, end)
+    if form.is_valid():
+        return form, reports.report(form.cleaned_data["start"], form.cleaned_data["end"])
+    return form, None
+
+
+@requires("dmts.report_dmtsentry")
+@require_GET
+def report(request: HttpRequest) -> HttpResponse:
+    """The quarterly report (or any period up to a year), on the page, in Excel and as a PDF."""
+    form, figures = _report_period(request)
+    return render(
+        request,
+        "dmts/report.html",
+        {
+            "form": form,
+            "report": figures,
+            "quarters": reports.last_quarters(4),
+            "note": REPORT_NOTE,
+            "query": request.GET.urlencode(),
+        },
+        status=200 if figures else 400,
+    )
+
+
+@requires("dmts.report_dmtsentry")
+@require_GET
+def report_download(request: HttpRequest, kind: str) -> HttpResponse:
+    form, figures = _report_period(request)
+    if figures is None:
+        return redirect(f"{reverse('dmts:report')}?{request.GET.urlencode()}")
+    stem = f"frequent-callers-report-{figures.start:%Y-%m-%d}-to-{figures.end:%Y-%m-%d}"
+    if kind == "xlsx":
+        return xlsx_response(
+            stem,
+            "Report",
+            ["Section", "Figure", "Value"],
+            [(f.section, f.label, f.value) for f in figures.figures],
+        )
+    sections: dict[str, list[tuple[str, str]]] = {}
+    for figure in figures.figures:
+        sections.setdefault(figure.section, []).append((figure.label, str(figure.value)))
+    response = HttpResponse(
+        figures_pdf(figures.title, REPORT_NOTE, list(sections.items())), content_type=PDF
+    )
+    response["Content-Disposition"] = f'attachment; filename="{stem}.pdf"'
+    return response

@@ -78,15 +78,87 @@ def pdf_bytes(letter: LetterParts) -> bytes:
     pdf.ln(8)
     pdf.set_font("DejaVu", size=11)
     recipient = "\n".join(_clean(line) for line in letter.recipient)
-    pdf.multi_cell(0, 5.5, recipient, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 5.5, recipient, align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(8)
-    pdf.multi_cell(0, 5.5, _dated(letter.dated), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 5.5, _dated(letter.dated), align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(6)
     pdf.set_font("DejaVu", "B", 13)
-    pdf.multi_cell(0, 7, _clean(letter.subject), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 7, _clean(letter.subject), align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
     pdf.set_font("DejaVu", size=11)
     for paragraph in letter.paragraphs:
-        pdf.multi_cell(0, 5.5, _clean(paragraph), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 5.5, _clean(paragraph), align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(3)
+    return bytes(pdf.output())
+
+
+def figures_pdf(title: str, note: str, sections: list[tuple[str, list[tuple[str, str]]]]) -> bytes:
+    """A report of figures as a PDF: a title, a note on what it counts, then each section's
+    figures as a two-column table."""
+    pdf = FPDF(format="A4")
+    pdf.set_lang("en-GB")
+    pdf.set_title(_clean(title))
+    pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
+    pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+    pdf.set_margins(20, 20, 20)
+    pdf.add_page()
+    pdf.set_font("DejaVu", "B", 14)
+    pdf.multi_cell(0, 7, _clean(title), align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    pdf.set_font("DejaVu", size=9)
+    pdf.multi_cell(0, 4.5, _clean(note), align="L", new_x="LMARGIN", new_y="NEXT")
+    for heading, rows in sections:
+        pdf.ln(4)
+        pdf.set_font("DejaVu", "B", 11)
+        pdf.multi_cell(0, 6, _clean(heading), align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("DejaVu", size=10)
+        with pdf.table(col_widths=(130, 40), text_align=("LEFT", "RIGHT")) as table:
+            for label, value in rows:
+                row = table.row()
+                row.cell(_clean(label))
+                row.cell(_clean(str(value)))
+    return bytes(pdf.output())
+
+
+@dataclass(frozen=True)
+class PackParts:
+    title: str
+    notes: list[str]  # lines under the title (a legend, who was present)
+    columns: list[str]
+    widths: list[int]  # millimetres, summing to the page's width inside its margins (257)
+    rows: list[list[str]]
+    sections: list[tuple[str, list[str]]]  # a heading and its lines
+
+
+def pack_pdf(pack: PackParts) -> bytes:
+    """A meeting pack as a PDF: the summary table first, then a short section for each row."""
+    pdf = FPDF(orientation="landscape", format="A4")
+    pdf.set_lang("en-GB")
+    pdf.set_title(_clean(pack.title))
+    pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
+    pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+    pdf.set_margins(20, 15, 20)
+    pdf.add_page()
+    pdf.set_font("DejaVu", "B", 14)
+    pdf.multi_cell(0, 7, _clean(pack.title), align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", size=8)
+    for line in pack.notes:
+        pdf.multi_cell(0, 4, _clean(line), align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    pdf.set_font("DejaVu", size=8)
+    with pdf.table(col_widths=tuple(pack.widths), text_align="LEFT") as table:
+        heading = table.row()
+        for column in pack.columns:
+            heading.cell(_clean(column))
+        for values in pack.rows:
+            row = table.row()
+            for value in values:
+                row.cell(_clean(str(value)))
+    for title, lines in pack.sections:
+        pdf.ln(3)
+        pdf.set_font("DejaVu", "B", 10)
+        pdf.multi_cell(0, 5, _clean(title), align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("DejaVu", size=9)
+        for line in lines:
+            pdf.multi_cell(0, 4.5, _clean(line), align="L", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())

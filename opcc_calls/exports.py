@@ -62,6 +62,13 @@ def csv_lines(columns: Sequence[str], rows: Iterable[Sequence[object]]) -> Itera
         yield writer.writerow([safe(v) for v in row])
 
 
+def _cell(value: object) -> object:
+    """A number stays a number (it cannot be a formula); anything else is made safe text."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    return safe(value)
+
+
 def xlsx_write(
     target: IO[bytes], title: str, columns: Sequence[str], rows: Iterable[Sequence[object]]
 ) -> None:
@@ -69,7 +76,7 @@ def xlsx_write(
     sheet = workbook.create_sheet(title[:31])
     sheet.append(list(columns))
     for row in rows:
-        sheet.append([safe(v) for v in row])
+        sheet.append([_cell(v) for v in row])
     workbook.save(target)
 
 

@@ -53,6 +53,8 @@ _COMPLIANCE_OFFICER = [
     # Follow-ups: the Compliance Officer and managers give them owners and due dates.
     "dmts.view_followup",
     "dmts.change_followup",
+    # The quarterly report for the risk register and the Police and Crime Panel.
+    "dmts.report_dmtsentry",
 ]
 # The Business and Compliance Manager runs the arrangements (5.6, 6.1).
 _BUSINESS_AND_COMPLIANCE_MANAGER = [

@@ -111,6 +111,7 @@ def world_args(name: str, world: dict):
         "callers:meeting": world["meeting"],
         "callers:meeting_decide": world["item"],
         "callers:meeting_record": world["meeting"],
+        "callers:meeting_pdf": world["meeting"],
         "callers:meeting_action": world["meeting"],
         "dmts:follow_up": world["follow_up"],
         "dmts:follow_up_assign": world["follow_up"],

@@ -9,6 +9,7 @@ from django.utils import timezone
 from callers.letters import unknown_placeholders
 from callers.models import Appeal, Flag, Letter, Meeting, MeetingItem, Rule
 from callers.models.flags import default_review_date
+from callers.selectors.flags import CandidateFilter
 from opcc_calls.forms import DateInput, RadioSelect, VersionForm
 
 
@@ -196,6 +197,52 @@ class DecisionForm(ArrangementsFields):
         if data.get("review_date") and data["review_date"] <= timezone.localdate():
             self.add_error("review_date", "The review date must be in the future.")
         return data
+
+
+class CandidateFilterForm(forms.Form):
+    """Narrowing and sorting the candidates."""
+
+    rule = forms.ModelChoiceField(
+        label="Rule",
+        queryset=Rule.objects.filter(is_active=True),
+        required=False,
+        empty_label="Any rule",
+    )
+    kind = forms.ChoiceField(
+        label="Kind", choices=[("", "Either"), *Flag.Kind.choices], required=False
+    )
+    calls_30d = forms.IntegerField(
+        label="At least this many calls in 30 days",
+        min_value=0,
+        max_value=10_000,
+        required=False,
+    )
+    staff = forms.IntegerField(
+        label="At least this many staff reached in 7 days",
+        min_value=0,
+        max_value=1000,
+        required=False,
+    )
+    sort = forms.ChoiceField(
+        label="Sort by",
+        required=False,
+        choices=[
+            ("", "Most recently met a rule"),
+            ("30d", "Calls in 30 days, most first"),
+            ("7d", "Calls in 7 days, most first"),
+            ("staff", "Staff reached in 7 days, most first"),
+        ],
+    )
+
+    def choice(self) -> CandidateFilter:
+        data = self.cleaned_data
+        return CandidateFilter(
+            rule=data["rule"].pk if data.get("rule") else None,
+            kind=data.get("kind") or "",
+            calls_30d=data.get("calls_30d") or 0,
+            staff=data.get("staff") or 0,
+            sort=data.get("sort") or "",
+        )
 
 
 class MeetingRecordForm(VersionForm):

@@ -139,6 +139,62 @@ def candidate_page(page: str | None, *, per_page: int, now: datetime | None = No
 CANDIDATES_COUNTED = 1000
 
 
+#: How the candidates can be sorted: the key, and whether most first.
+CANDIDATE_SORTS = {
+    "30d": (lambda counts: counts["calls_30d"], True),
+    "7d": (lambda counts: counts["calls_7d"], True),
+    "staff": (lambda counts: counts["staff_7d"], True),
+}
+
+
+@dataclass(frozen=True)
+class CandidateFilter:
+    rule: int | None = None
+    kind: str = ""
+    calls_30d: int = 0
+    staff: int = 0
+    sort: str = ""
+
+    @property
+    def is_plain(self) -> bool:
+        return self == CandidateFilter()
+
+
+def candidate_page_filtered(
+    choice: CandidateFilter, page: str | None, *, per_page: int, now: datetime | None = None
+) -> Window:
+    """A page of candidates narrowed by rule, kind, calls in 30 days and staff reached, and
+    sorted: read for every candidate (up to CANDIDATES_COUNTED), counted in one query."""
+    matches = unflagged_matches(now=now)
+    if choice.rule:
+        matches = matches.filter(rule_id=choice.rule)
+    if choice.kind:
+        matches = matches.filter(rule__kind=choice.kind)
+    ids = list(
+        matches.values("caller_id")
+        .annotate(last=Max("last_fired_at"))
+        .order_by("-last", "caller_id")
+        .values_list("caller_id", flat=True)[:CANDIDATES_COUNTED]
+    )
+    counts = counts_for(ids, now=now)
+    ids = [
+        pk
+        for pk in ids
+        if counts[pk]["calls_30d"] >= choice.calls_30d and counts[pk]["staff_7d"] >= choice.staff
+    ]
+    if choice.sort in CANDIDATE_SORTS:
+        key, most_first = CANDIDATE_SORTS[choice.sort]
+        ids.sort(key=lambda pk: key(counts[pk]), reverse=most_first)
+    number = page_number(page)
+    start = (number - 1) * per_page
+    return Window(
+        items=ids[start : start + per_page],
+        number=number,
+        per_page=per_page,
+        has_next=len(ids) > start + per_page,
+    )
+
+
 def candidates_counted(*, now: datetime | None = None) -> int:
     """How many callers are candidates, up to CANDIDATES_COUNTED (from the index on each
     match's caller, stopping there)."""
@@ -227,25 +283,84 @@ def calls_per_week_by_type(*, weeks: int = 52) -> tuple[list[date], dict[str, li
     return starts, series
 
 
-def flagged_share(*, window: str = "90d") -> tuple[int, int]:
-    """(calls from callers flagged now, all calls) over one of the WINDOWS."""
-    flagged = Exists(Flag.objects.active().filter(caller_id=OuterRef("caller_id")))
+def flagged_at_the_time():
+    """Whether a call's caller had a flag in force when they called (for an annotation)."""
+    return Exists(
+        Flag.objects.filter(
+            caller_id=OuterRef("caller_id"), flagged_at__lte=OuterRef("received_at")
+        ).filter(Q(ended_at__isnull=True) | Q(ended_at__gt=OuterRef("received_at")))
+    )
+
+
+def flagged_share_between(start: datetime, end: datetime) -> tuple[int, int]:
+    """(calls from callers flagged when they called, all calls) from `start` up to `end`: the
+    dashboard's share and the quarterly report's, one query."""
     totals = (
         Call.objects.counted()
-        .in_window(window)
-        .annotate(from_flagged=flagged)
+        .filter(received_at__gte=start, received_at__lt=end)
+        .annotate(from_flagged=flagged_at_the_time())
         .aggregate(every=Count("pk"), flagged_calls=Count("pk", filter=Q(from_flagged=True)))
     )
     return totals["flagged_calls"], totals["every"]
 
 
+def flagged_share(*, days: int = 90) -> tuple[int, int]:
+    """The dashboard's share: the last `days` days, to now."""
+    now = timezone.now()
+    return flagged_share_between(now - timedelta(days=days), now + timedelta(seconds=1))
+
+
+@dataclass
+class Effect:
+    """A flagged caller's calls per week before the flag and each week since (only the weeks
+    that have come), and for an ended flag each week after it ended."""
+
+    flag: Flag
+    before: list[int]
+    since: list[int]
+    since_weeks: float  # the time since the flag counted, in weeks (the last may be partial)
+    after_end: list[int] = field(default_factory=list)
+
+    @property
+    def before_total(self) -> int:
+        return sum(self.before)
+
+    @property
+    def since_total(self) -> int:
+        return sum(self.since)
+
+    @property
+    def before_rate(self) -> float:
+        return self.before_total / len(self.before) if self.before else 0.0
+
+    @property
+    def since_rate(self) -> float:
+        return self.since_total / self.since_weeks if self.since_weeks else 0.0
+
+    @property
+    def change(self) -> int | None:
+        """The change in calls per week since the flag, as a percentage of the rate before."""
+        if not self.before_rate or not self.since_weeks:
+            return None
+        return round(100 * (self.since_rate - self.before_rate) / self.before_rate)
+
+
+def _weeks_come(start: datetime, until: datetime, weeks: int) -> tuple[int, float]:
+    """How many weekly slots from `start` have begun by `until` (at most `weeks`), and the
+    elapsed time they cover in weeks."""
+    elapsed = max((until - start) / timedelta(weeks=1), 0.0)
+    return min(weeks, int(-(-elapsed // 1))), min(elapsed, float(weeks))
+
+
 def before_and_after(
-    flags: list[Flag], *, weeks: int = 8
-) -> dict[int, tuple[list[int], list[int]]]:
-    """For each flag: calls per week in the `weeks` weeks before it, and each week since
-    (up to `weeks`), from one grouped query."""
+    flags: list[Flag], *, weeks: int = 8, now: datetime | None = None
+) -> dict[int, Effect]:
+    """For each flag: calls per week in the `weeks` weeks before it, each week since that has
+    come (up to `weeks`, to its end if it ended), and for an ended flag each week after the
+    end that has come; from one query."""
     if not flags:
         return {}
+    now = now or timezone.now()
     earliest = min(f.flagged_at for f in flags) - timedelta(weeks=weeks)
     rows = (
         Call.objects.counted()
@@ -255,16 +370,24 @@ def before_and_after(
     by_caller: dict[int, list[datetime]] = {}
     for caller_id, received_at in rows.iterator(chunk_size=5000):
         by_caller.setdefault(caller_id, []).append(received_at)
+    week = timedelta(weeks=1)
     result = {}
     for flag in flags:
-        before, after = [0] * weeks, [0] * weeks
+        until = min(now, flag.ended_at) if flag.ended_at else now
+        since_slots, since_weeks = _weeks_come(flag.flagged_at, until, weeks)
+        after_slots = _weeks_come(flag.ended_at, now, weeks)[0] if flag.ended_at else 0
+        before, since, after = [0] * weeks, [0] * since_slots, [0] * after_slots
         for moment in by_caller.get(flag.caller_id, []):
-            offset = (moment - flag.flagged_at) // timedelta(weeks=1)
+            offset = (moment - flag.flagged_at) // week
             if -weeks <= offset < 0:
                 before[offset + weeks] += 1
-            elif 0 <= offset < weeks:
-                after[offset] += 1
-        result[flag.pk] = (before, after)
+            elif 0 <= offset < since_slots and moment < until:
+                since[offset] += 1
+            if flag.ended_at and moment >= flag.ended_at:
+                after_offset = (moment - flag.ended_at) // week
+                if after_offset < after_slots:
+                    after[after_offset] += 1
+        result[flag.pk] = Effect(flag, before, since, since_weeks, after)
     return result
 
 

@@ -1,6 +1,7 @@
 """Pages for frequent and regular callers: candidates, flags, the frequent calls log,
 meetings, the dashboard and the rules (policy 5.2, 5.3, 5.6, 5.8h)."""
 
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -15,6 +16,7 @@ from callers import charts
 from callers.forms.flags import (
     AppealDecisionForm,
     AppealForm,
+    CandidateFilterForm,
     DecisionForm,
     FlagArrangementsForm,
     FlagEndForm,
@@ -50,7 +52,15 @@ from dmts.forms import ActionForm
 from dmts.models import FollowUp
 from dmts.services import follow_up_add
 from opcc_calls.concurrency import StaleEdit
-from opcc_calls.documents import DOCX, PDF, LetterParts, docx_bytes, pdf_bytes
+from opcc_calls.documents import (
+    DOCX,
+    PDF,
+    LetterParts,
+    PackParts,
+    docx_bytes,
+    pack_pdf,
+    pdf_bytes,
+)
 from opcc_calls.exports import csv_response, filename, when, xlsx_response
 from opcc_calls.forms import RECORD_ID
 from opcc_calls.history import record_changes
@@ -64,14 +74,29 @@ STALE = "Someone else changed this flag at the same moment: check it and try aga
 @requires("callers.view_flag")
 @require_GET
 def candidates(request: HttpRequest) -> HttpResponse:
-    """Callers a rule has fired for who are not yet flagged: the SMT meeting's list."""
-    page = selectors.candidate_page(request.GET.get("page"), per_page=PER_PAGE)
+    """Callers a rule has fired for who are not yet flagged: the SMT meeting's list, which
+    can be narrowed and sorted."""
+    form = CandidateFilterForm(request.GET or None)
+    choice = form.choice() if form.is_valid() else selectors.CandidateFilter()
+    if choice.is_plain:
+        page = selectors.candidate_page(request.GET.get("page"), per_page=PER_PAGE)
+    else:
+        page = selectors.candidate_page_filtered(choice, request.GET.get("page"), per_page=PER_PAGE)
+    found = selectors.candidates(page.items)
+    legend = selectors.reason_legend([candidate.reasons for candidate in found])
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "callers/flags/candidates.html",
         {
             "page": page,
-            "candidates": selectors.candidates(page.items),
+            "candidates": [
+                (candidate, [legend[reason] for reason in candidate.reasons]) for candidate in found
+            ],
+            "legend": legend,
+            "form": form,
+            "query": f"{query.urlencode()}&" if query else "",
         },
     )
 
@@ -477,6 +502,10 @@ def meeting_action(request: HttpRequest, pk: int) -> HttpResponse:
     return _meeting_page(request, meeting, action_form=form, status=400)
 
 
+#: Ended flags stay on the dashboard this long, with the weeks after their end.
+EFFECT_ENDED_WITHIN = timedelta(weeks=26)
+
+
 @requires("callers.view_flag")
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -485,9 +514,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     figures = selectors.dashboard_figures()
     if figures is None or figures.is_stale:
         services.dashboard_figures_request()  # worked out in the background, shown next time
-    flags = list(Flag.objects.active().select_related("caller").order_by("-flagged_at")[:50])
-    effect = selectors.before_and_after(flags)
-    context = {"figures": figures, "effects": [(flag, *effect[flag.pk]) for flag in flags]}
+    recent = Q(ended_at__isnull=True) | Q(ended_at__gte=timezone.now() - EFFECT_ENDED_WITHIN)
+    flags = list(Flag.objects.filter(recent).select_related("caller").order_by("-flagged_at")[:50])
+    effects = selectors.before_and_after(flags)
+    context = {"figures": figures, "effects": [effects[flag.pk] for flag in flags]}
     if figures:
         context |= {
             "weekly": charts.stacked_weeks(figures.weeks, figures.series),
@@ -783,3 +813,68 @@ def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect(appeal)
     return _appeal_page(request, appeal, form, status=400)
+
+
+@requires("callers.view_meeting")
+@require_GET
+def meeting_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The meeting pack as a PDF: the summary first, then a short section per caller; open
+    concerns are counted only when a manager prints it (they are staff-only)."""
+    meeting = get_object_or_404(Meeting, pk=pk)
+    rows, legend = selectors.agenda(meeting, sort=request.GET.get("sort", ""))
+    concerns = (
+        open_concerns_for([row.item.caller_id for row in rows])
+        if request.user.has_perm("callers.view_concern")
+        else {}
+    )
+
+    def flag_status(row) -> str:
+        flag = row.item.flag
+        if not flag:
+            return "Not flagged"
+        return flag.get_kind_display() + (" (review due)" if row.item.due_for_review else "")
+
+    sections = []
+    for row in rows:
+        item, counts = row.item, row.counts
+        lines = [
+            "Why: " + "; ".join(item.reasons),
+            f"Calls: {counts['calls_24h']} in 24 hours, {counts['calls_7d']} in 7 days, "
+            f"{counts['calls_30d']} in 30 days, {counts['calls_90d']} in 90 days "
+            f"({row.trend.lower()}).",
+        ]
+        if item.flag:
+            lines.append(f"Agreed response: {item.flag.agreed_response}")
+        if concerns.get(item.caller_id):
+            lines.append(f"Open concerns about vulnerability: {concerns[item.caller_id]}")
+        lines.append(f"Decision: {item.get_decision_display() or 'not yet decided'}")
+        sections.append((item.caller.full_name, lines))
+    pack = PackParts(
+        title=str(meeting),
+        notes=[
+            *(f"{label}: {sentence}" for sentence, label in legend.items()),
+            f"Present: {' · '.join(meeting.attendees.splitlines()) or 'not recorded'}",
+            f"Apologies: {' · '.join(meeting.apologies.splitlines()) or 'none'}",
+        ],
+        columns=["Caller", "Why", "24 h", "7 d", "30 d", "90 d", "Trend", "Flag", "Decision"],
+        widths=[55, 30, 14, 14, 14, 14, 22, 44, 50],
+        rows=[
+            [
+                row.item.caller.full_name,
+                ", ".join(row.labels),
+                row.counts["calls_24h"],
+                row.counts["calls_7d"],
+                row.counts["calls_30d"],
+                row.counts["calls_90d"],
+                row.trend,
+                flag_status(row),
+                row.item.get_decision_display() or "Not decided",
+            ]
+            for row in rows
+        ],
+        sections=sections,
+    )
+    response = HttpResponse(pack_pdf(pack), content_type=PDF)
+    name = filename(f"meeting-pack-{meeting.pk}", "pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -35,6 +35,7 @@ def test_remaining_pages_pass_axe(page: Page, manager_user):
         reverse("callers:flag_arrangements", args=[made.pk]),
         reverse("callers:letter_templates"),
         reverse("dmts:follow_ups"),
+        reverse("dmts:report"),
         reverse("callers:letter_template", args=["appeal_upheld"]),
         reverse("callers:meetings"),
         reverse("callers:import"),

@@ -7,11 +7,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
+from pypdf import PdfReader
 
-from callers.models import Flag, Meeting, Rule, RuleMatch
+from callers.models import Concern, Flag, Meeting, Rule, RuleMatch
+from callers.selectors import flags as selectors
 from callers.services import flags as services
 from callers.services.flags import dashboard_figures_refresh
 from dmts.services import follow_up_add
+from tests.factories import CallerFactory, CallFactory
 from tests.helpers import flag, frequent_caller, queries, run_background_tasks
 
 pytestmark = pytest.mark.django_db
@@ -299,15 +302,34 @@ class TestMeetings:
 
 class TestDashboardAndRules:
     def test_dashboard_shows_the_share_from_flagged_callers(self, manager_client, manager_user):
-        flag(frequent_caller(3), manager_user)
+        """Calls from callers flagged when they called: not the calls that led to the flag."""
+        made = flag(frequent_caller(2), manager_user)
+        for minutes in (1, 2, 3):
+            CallFactory(caller=made.caller, received_at=timezone.now() - timedelta(minutes=minutes))
+        Flag.objects.filter(pk=made.pk).update(flagged_at=timezone.now() - timedelta(minutes=10))
         frequent_caller(1)
         first = manager_client.get(reverse("callers:dashboard")).content.decode()
         assert "being worked out in the background" in first
         manager_client.get(reverse("callers:dashboard"))  # a second look queues nothing more
         assert run_background_tasks() == 1
         response = manager_client.get(reverse("callers:dashboard"))
-        assert (response.context["flagged"], response.context["total"]) == (3, 4)
-        assert '<p class="display-5 mb-0 flagged-share">75%</p>' in response.content.decode()
+        assert (response.context["flagged"], response.context["total"]) == (3, 6)
+        assert '<p class="display-5 mb-0 flagged-share">50%</p>' in response.content.decode()
+
+    def test_before_and_since_leaves_out_weeks_not_yet_come(self, manager_user):
+        now = timezone.now()
+        made = flag(CallerFactory(), manager_user)
+        Flag.objects.filter(pk=made.pk).update(flagged_at=now - timedelta(days=10))
+        made.refresh_from_db()
+        for days in (30, 20, 15, 12):  # four in the eight weeks before
+            CallFactory(caller=made.caller, received_at=now - timedelta(days=days))
+        CallFactory(caller=made.caller, received_at=now - timedelta(days=2))  # one since
+        effect = selectors.before_and_after([made], now=now)[made.pk]
+        assert effect.before_total == 4 and len(effect.before) == 8
+        assert len(effect.since) == 2 and effect.since_total == 1  # 10 days: two weeks begun
+        assert effect.change == round(100 * (1 / (10 / 7) - 0.5) / 0.5)
+        ended = selectors.before_and_after([made], now=now + timedelta(days=30))[made.pk]
+        assert len(ended.since) == 6  # still up to now, as the flag is in force
 
     def test_dashboard_runs_fixed_queries(self, manager_client, manager_user):
         counts = []
@@ -454,3 +476,54 @@ class TestChangingTheContactArrangements:
         manager_client.post(self.url(made), {**data, "contact_times": "Fridays"})
         made.refresh_from_db()
         assert made.contact_times == "Mondays"
+
+
+class TestCandidatesNarrowed:
+    def test_sorted_and_filtered_with_each_rule_sentence_once(self, manager_client):
+        quiet, busy = frequent_caller(3), frequent_caller(6)
+        url = reverse("callers:candidates")
+        page = manager_client.get(url, {"sort": "30d"}).content.decode()
+        assert page.index(busy.full_name) < page.index(quiet.full_name)
+        sentence = "Frequent caller: 3 or more calls within any 24 hours"
+        legend, table = page.split('<table class="table align-middle candidates">')
+        assert sentence in legend.split("reason-legend")[1] and sentence not in table
+        assert '<td class="small">F1' in page
+        narrowed = manager_client.get(url, {"calls_30d": 5}).content.decode()
+        assert busy.full_name in narrowed and quiet.full_name not in narrowed
+        regular = manager_client.get(url, {"kind": "regular"}).content.decode()
+        assert busy.full_name in regular and quiet.full_name not in regular
+        bad = manager_client.get(url, {"calls_30d": "-3"})
+        assert bad.status_code == 200
+        assert "Ensure this value is greater than or equal to 0." in bad.content.decode()
+
+    def test_narrowed_runs_fixed_queries(self, manager_client):
+        counts = []
+        for n in (1, 8):
+            for _ in range(n):
+                frequent_caller(4)
+            counts.append(queries(manager_client, reverse("callers:candidates") + "?sort=7d"))
+        assert counts[0] == counts[1]
+
+
+class TestMeetingPackPdf:
+    def test_summary_first_then_each_caller_with_concerns_only_for_managers(
+        self, manager_client, compliance_client, manager_user
+    ):
+        caller = frequent_caller(4)
+        made = flag(caller, manager_user, agreed_response="Replies in writing only.")
+        Concern.objects.create(caller=caller, raised_by=manager_user, kind="other", noticed="x")
+        meeting = services.meeting_open(
+            kind="silver", day=timezone.localdate(), created_by=manager_user
+        )
+        url = reverse("callers:meeting_pdf", args=[meeting.pk])
+
+        def text(client) -> str:
+            reader = PdfReader(io.BytesIO(client.get(url).content))
+            return " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+
+        managers = text(manager_client)
+        assert managers.index("Decision") < managers.index(
+            f"Agreed response: {made.agreed_response}"
+        )
+        assert caller.full_name in managers and "Open concerns about vulnerability: 1" in managers
+        assert "Open concerns" not in text(compliance_client)

@@ -1,0 +1,146 @@
+"""The quarterly report for the strategic risk register (SRR PCC – SR8) and the Police and
+Crime Panel: for any period, calls by type, calls from flagged callers and their share, flags
+made, reviewed and ended, notices sent and appeals, concerns and referrals counted (never
+their detail), and follow-ups overdue. Counted as the dashboard counts, in a fixed number of
+queries however long the period."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from callers.models import (
+    Appeal,
+    Call,
+    Concern,
+    Flag,
+    FlagReview,
+    Letter,
+    Referral,
+    start_of_day,
+)
+from callers.selectors.flags import flagged_share_between
+from dmts.models import FollowUp
+
+
+@dataclass(frozen=True)
+class Figure:
+    section: str
+    label: str
+    value: int | str
+
+
+@dataclass(frozen=True)
+class Report:
+    start: date
+    end: date  # the last day included
+    figures: list[Figure]
+
+    def value(self, label: str) -> int | str:
+        return next(f.value for f in self.figures if f.label == label)
+
+    @property
+    def title(self) -> str:
+        return f"Frequent and regular callers: {_day(self.start)} to {_day(self.end)}"
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def calls_by_type(start: date, end: date) -> dict[str, int]:
+    """Counted calls of each type received on the days from `start` to `end` inclusive."""
+    rows = (
+        Call.objects.counted()
+        .filter(
+            received_at__gte=start_of_day(start),
+            received_at__lt=start_of_day(end + timedelta(days=1)),
+        )
+        .values("call_type")
+        .annotate(n=Count("pk"))
+        .values_list("call_type", "n")
+    )
+    found = dict(rows)
+    return {value: found.get(value, 0) for value in Call.Type.values}
+
+
+def quarter_of(day: date) -> tuple[date, date]:
+    first = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    following = date(first.year + (first.month == 10), (first.month + 2) % 12 + 1, 1)
+    return first, following - timedelta(days=1)
+
+
+def last_quarters(count: int = 4, *, today: date | None = None) -> list[tuple[date, date]]:
+    """The last `count` complete quarters, the most recent first."""
+    start, _ = quarter_of(today or timezone.localdate())
+    quarters = []
+    for _ in range(count):
+        start, end = quarter_of(start - timedelta(days=1))
+        quarters.append((start, end))
+    return quarters
+
+
+def report(start: date, end: date, *, today: date | None = None) -> Report:
+    today = today or timezone.localdate()
+    begin, finish = start_of_day(start), start_of_day(end + timedelta(days=1))
+    within = {"__gte": begin, "__lt": finish}
+
+    def between(field: str) -> Q:
+        return Q(**{f"{field}{k}": v for k, v in within.items()})
+
+    by_type = calls_by_type(start, end)
+    calls = sum(by_type.values())
+    flagged, _ = flagged_share_between(begin, finish)
+    flags = Flag.objects.aggregate(
+        made=Count("pk", filter=between("flagged_at")),
+        ended=Count("pk", filter=between("ended_at")),
+        in_force=Count(
+            "pk",
+            filter=Q(flagged_at__lt=finish) & (Q(ended_at__isnull=True) | Q(ended_at__gte=finish)),
+        ),
+    )
+    reviewed = FlagReview.objects.filter(between("reviewed_at")).count()
+    notices = Letter.objects.filter(
+        kind=Letter.Kind.NOTICE, sent_on__gte=start, sent_on__lte=end
+    ).count()
+    appeals = Appeal.objects.aggregate(
+        received=Count("pk", filter=Q(received_on__gte=start, received_on__lte=end)),
+        upheld=Count(
+            "pk",
+            filter=between("decided_at")
+            & Q(outcome__in=[Appeal.Outcome.UPHELD_END, Appeal.Outcome.UPHELD_CHANGE]),
+        ),
+        not_upheld=Count("pk", filter=between("decided_at") & Q(outcome=Appeal.Outcome.NOT_UPHELD)),
+    )
+    concerns = Concern.objects.filter(between("raised_at")).count()
+    referrals = Referral.objects.filter(referred_on__gte=start, referred_on__lte=end).count()
+    follow_ups = FollowUp.objects.filter(due_on__gte=start, due_on__lte=end).aggregate(
+        due=Count("pk"),
+        late=Count(
+            "pk",
+            filter=Q(status=FollowUp.Status.OPEN, due_on__lt=today)
+            | Q(status=FollowUp.Status.DONE, done_at__date__gt=F("due_on")),
+        ),
+    )
+    share = f"{round(100 * flagged / calls)}%" if calls else "0%"
+    labels = dict(Call.Type.choices)
+    figures = [
+        *(Figure("Calls", labels[value], n) for value, n in by_type.items()),
+        Figure("Calls", "All calls", calls),
+        Figure("Calls", "Calls from callers flagged when they called", flagged),
+        Figure("Calls", "Their share of all calls", share),
+        Figure("Flags", "Flags made", flags["made"]),
+        Figure("Flags", "Flags reviewed and renewed", reviewed),
+        Figure("Flags", "Flags ended", flags["ended"]),
+        Figure("Flags", "Flags in force at the end of the period", flags["in_force"]),
+        Figure("Telling the caller", "Notices of contact arrangements sent", notices),
+        Figure("Telling the caller", "Appeals received", appeals["received"]),
+        Figure("Telling the caller", "Appeals upheld", appeals["upheld"]),
+        Figure("Telling the caller", "Appeals not upheld", appeals["not_upheld"]),
+        Figure("Vulnerability and safeguarding", "Concerns raised", concerns),
+        Figure("Vulnerability and safeguarding", "Safeguarding referrals made", referrals),
+        Figure("Follow-ups", "Follow-ups due", follow_ups["due"]),
+        Figure("Follow-ups", "Follow-ups done late or still overdue", follow_ups["late"]),
+    ]
+    return Report(start=start, end=end, figures=figures)

@@ -1,0 +1,127 @@
+"""The quarterly report: the same figures as the dashboard for the same period, every count
+the risk register asks for (never a concern's detail), in Excel and PDF, in a fixed number of
+queries."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from callers.models import Call, Concern
+from callers.selectors.flags import dashboard_figures
+from callers.services import flags as flag_services
+from callers.services.flags import dashboard_figures_refresh
+from dmts import reports
+from tests.factories import CallerFactory, CallFactory
+from tests.helpers import flag, queries
+
+pytestmark = pytest.mark.django_db
+
+
+def some_calls(n: int = 1) -> None:
+    now = timezone.now()
+    for i in range(n):
+        for days, call_type in ((1, "enquiry"), (9, "complaint"), (40, "sales"), (100, "enquiry")):
+            CallFactory(
+                call_type=call_type,
+                received_at=now - timedelta(days=days, minutes=i),
+                complaint_status="referred" if call_type == "complaint" else "",
+            )
+
+
+def test_its_totals_equal_the_dashboards_for_the_same_period(manager_user):
+    some_calls(3)
+    dashboard_figures_refresh.call()
+    figures = dashboard_figures()
+    made = reports.report(figures.weeks[0], timezone.localdate())
+    for value, label in Call.Type.choices:
+        assert made.value(label) == sum(figures.series[value]), label
+    assert made.value("All calls") == sum(sum(v) for v in figures.series.values())
+
+
+def test_it_counts_flags_letters_appeals_concerns_and_follow_ups(manager_user, compliance_user):
+    today = timezone.localdate()
+    caller = CallerFactory()
+    made = flag(caller, manager_user, written_contact_only=True)
+    CallFactory(caller=caller, received_at=timezone.now())  # while flagged
+    CallFactory(received_at=timezone.now())
+    letter = flag_services.letter_write(
+        flag=made, written_by=manager_user, kind="notice", reason="r"
+    )
+    flag_services.letter_sent(
+        letter=letter, sent_by=manager_user, sent_on=today, sent_how="post", version=1
+    )
+    flag_services.appeal_record(
+        flag=made, recorded_by=compliance_user, received_on=today, grounds="g"
+    )
+    Concern.objects.create(caller=caller, raised_by=manager_user, kind="other", noticed="Secret")
+    made_report = reports.report(today - timedelta(days=1), today)
+    assert made_report.value("Calls from callers flagged when they called") == 1
+    assert made_report.value("Their share of all calls") == "50%"
+    assert made_report.value("Flags made") == 1
+    assert made_report.value("Flags in force at the end of the period") == 1
+    assert made_report.value("Notices of contact arrangements sent") == 1
+    assert made_report.value("Appeals received") == 1
+    assert made_report.value("Concerns raised") == 1
+    assert "Secret" not in str(made_report.figures)
+
+
+def test_quarters_are_whole_and_complete():
+    today = timezone.localdate().replace(year=2026, month=11, day=30)
+    assert reports.last_quarters(2, today=today) == [
+        (today.replace(month=7, day=1), today.replace(month=9, day=30)),
+        (today.replace(month=4, day=1), today.replace(month=6, day=30)),
+    ]
+    assert reports.quarter_of(today.replace(month=12, day=31)) == (
+        today.replace(month=10, day=1),
+        today.replace(month=12, day=31),
+    )
+
+
+def test_the_page_excel_and_pdf_hold_the_same_figures(manager_client):
+    some_calls(2)
+    today = timezone.localdate()
+    period = {
+        "start": (today - timedelta(days=30)).strftime("%d/%m/%Y"),
+        "end": today.strftime("%d/%m/%Y"),
+    }
+    page = manager_client.get(reverse("dmts:report"), period)
+    assert page.context["report"].value("All calls") == 4
+    workbook = load_workbook(
+        io.BytesIO(b"".join(manager_client.get(reverse("dmts:report_xlsx"), period)))
+    )
+    rows = {row[1]: row[2] for row in workbook.active.iter_rows(values_only=True)}
+    assert rows["All calls"] == 4 and rows["Complaint"] == 2
+    pdf = manager_client.get(reverse("dmts:report_pdf"), period)
+    text = " ".join(PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text().split())
+    assert "All calls 4" in text and "Frequent and regular callers" in text
+
+
+def test_a_bad_period_is_said_beside_the_field(manager_client):
+    today = timezone.localdate()
+    backwards = manager_client.get(
+        reverse("dmts:report"),
+        {"start": today.strftime("%d/%m/%Y"), "end": "01/01/2020"},
+    )
+    assert backwards.status_code == 400
+    assert "The end must be on or after the start." in backwards.content.decode()
+    too_long = manager_client.get(
+        reverse("dmts:report"), {"start": "01/01/2020", "end": "01/01/2022"}
+    )
+    assert "A report covers a year at most" in too_long.content.decode()
+    nonsense = manager_client.get(reverse("dmts:report_pdf"), {"start": "x", "end": "y"})
+    assert nonsense.status_code == 302
+
+
+def test_the_report_runs_a_fixed_number_of_queries(manager_client, manager_user):
+    counts = []
+    for n in (1, 6):
+        some_calls(n)
+        for _ in range(n):
+            flag(CallerFactory(), manager_user)
+        counts.append(queries(manager_client, reverse("dmts:report")))
+    assert counts[0] == counts[1]
