@@ -68,10 +68,11 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django_tasks_db.models import DBTaskResult  # noqa: E402
 
-from callers.models import Call, Caller, CallerPhone, DashboardFigure, Rule  # noqa: E402
+from callers.models import Call, Caller, CallerPhone, DashboardFigure, Meeting, Rule  # noqa: E402
 from callers.selectors.calls import find_callers  # noqa: E402
-from callers.services.flags import dashboard_figures_request  # noqa: E402
+from callers.services.flags import dashboard_figures_request, meeting_open  # noqa: E402
 from dmts.models import CallLogExport  # noqa: E402
+from dmts.services import follow_ups_gather  # noqa: E402
 from opcc_calls.middleware import SECOND_FACTOR_SESSION_KEY  # noqa: E402
 from opcc_calls.models import User  # noqa: E402
 from opcc_calls.roles import Role, sync_role_groups  # noqa: E402
@@ -659,9 +660,20 @@ def main() -> None:
     print(f"Wrote {args.out.with_suffix('.md')} and .json (logs in {log_dir})")
 
 
+def bench_meeting(manager) -> Meeting:
+    """Today's SMT meeting, its agenda every candidate of two million calls, and the
+    Follow-ups queue gathered."""
+    follow_ups_gather()
+    found = Meeting.objects.filter(kind=Meeting.Kind.SMT, date=timezone.localdate()).first()
+    return found or meeting_open(
+        kind=Meeting.Kind.SMT, day=timezone.localdate(), created_by=manager
+    )
+
+
 def measure(args, rng, server: Server, visitors, users, sample: Sample, log_dir: Path) -> dict:
     port = server.port
     compliance = Browser(port, visitors["compliance"])
+    meeting = bench_meeting(users["manager"])
 
     def filter_key(**filters) -> str:
         status, location, _, _ = compliance.send("POST", "/dmts/", filters)
@@ -782,6 +794,14 @@ def measure(args, rng, server: Server, visitors, users, sample: Sample, log_dir:
         Endpoint(
             "dashboard", "Dashboard (figures worked out)", "manager", get(["/callers/dashboard/"])
         ),
+        Endpoint(
+            "meeting",
+            f"SMT meeting: its summary table ({meeting.items.count()} callers)",
+            "manager",
+            get([meeting.get_absolute_url()]),
+        ),
+        Endpoint("follow_ups", "Follow-ups", "manager", get(["/dmts/follow-ups/"])),
+        Endpoint("report", "Quarterly report: the last quarter", "manager", get(["/dmts/report/"])),
     ]
     if args.only:
         wanted = {"floor_tiny", "floor_layout", *args.only.split(",")}

@@ -65,7 +65,7 @@ def test_notice_sent_appeal_heard_by_another_manager_and_upheld(
     page.get_by_label("By post").check()
     page.get_by_role("button", name="Record as sent").click()
     expect(page.locator(".letters")).to_contain_text("sent by post on")
-    expect(page.locator(".flag-notice")).to_contain_text("The caller was told on")
+    expect(page.locator(".flag-notice")).to_contain_text("the caller was told on")
 
     # The Compliance Officer records the caller's appeal.
     officer = open_page()

@@ -132,7 +132,7 @@ def test_recording_it_sent_tells_the_card_and_the_flags_history(
     latest = restricted.history.first()
     assert latest.history_change_reason.startswith("Notice of contact arrangements sent by post")
     card = handler_client.get(reverse("callers:card", args=[restricted.caller_id]))
-    assert f"The caller was told on {today.day} {today:%b %Y}" in card.content.decode()
+    assert f"the caller was told on {today.day} {today:%b %Y}" in card.content.decode()
 
 
 def test_a_letter_is_recorded_sent_once_and_never_in_the_future(restricted, manager_user):
