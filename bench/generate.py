@@ -51,7 +51,7 @@ STEPS = {
     "calls": """
         INSERT INTO callers_call (caller_id, handler_id, received_at, call_type, about, outcome,
             identity_check, complaint_status, police_department, published_route_given,
-            organisation, selling, abusive, submission_token, logged_at, version)
+            organisation, selling, abusive, submission_token, logged_at, version, phone_call_id)
         SELECT c.caller_id,
                h.ids[1 + (i %% array_length(h.ids, 1))],
                least(date_trunc('day', now() - (c.span * random())) + interval '8 hours'
@@ -62,7 +62,7 @@ STEPS = {
                    || ' ' || w.words[1 + (hashint4(i * 3) & 2147483647) %% w.n]
                    || ' near ' || w.words[1 + (hashint4(i * 5) & 2147483647) %% w.n],
                'Explained the options.', 'not_needed', '', '', false, '', '', false,
-               gen_random_uuid(), now(), 1
+               gen_random_uuid(), now(), 1, ''
         FROM generate_series(1, %(calls)s) AS i
         CROSS JOIN (SELECT min(id) AS first, %(callers)s - 1 AS others FROM callers_caller) f
         CROSS JOIN LATERAL (SELECT random() + 0 * i AS r, random() + 0 * i AS s) d
@@ -84,12 +84,12 @@ STEPS = {
     """,
     "entries": """
         INSERT INTO dmts_dmtsentry (call_id, year, number, reference, status, compliance_notes,
-            voided, void_reason, created_at, version)
+            voided, void_reason, created_at, version, complaint_reference, complaint_sent_to)
         SELECT id, 2026, row_number() OVER (ORDER BY id),
                'DMTS-B-' || lpad(id::text, 9, '0'),
                CASE WHEN received_at < now() - interval '3 days'
                     THEN 'reviewed' ELSE 'awaiting' END,
-               '', false, '', received_at, 1
+               '', false, '', received_at, 1, '', ''
         FROM callers_call
     """,
     "counter": """

@@ -64,7 +64,7 @@ from opcc_calls.documents import (
 from opcc_calls.exports import csv_response, filename, when, xlsx_response
 from opcc_calls.forms import RECORD_ID
 from opcc_calls.history import record_changes
-from opcc_calls.pagination import window
+from opcc_calls.pagination import Window, page_number, window
 from opcc_calls.permissions import requires
 
 PER_PAGE = 25
@@ -346,6 +346,9 @@ def meeting_cycle(request: HttpRequest) -> HttpResponse:
     return redirect("callers:meetings")
 
 
+#: Callers shown a page in the meeting's summary table.
+AGENDA_PER_PAGE = 50
+
 #: The summary table's sortable columns, in order.
 AGENDA_COLUMNS = [
     ("caller", "Caller"),
@@ -372,10 +375,24 @@ def _meeting_page(
     sort = request.GET.get("sort", "")
     rows, legend = selectors.agenda(meeting, sort=sort)
     may_decide = request.user.has_perm("callers.flag_caller")
-    chosen_item = next((row.item for row in rows if row.item.pk == chosen), None)
+    position = next((i for i, row in enumerate(rows) if row.item.pk == chosen), None)
+    chosen_item = rows[position].item if position is not None else None
     if chosen_item and not chosen_item.decision and may_decide and decision_form is None:
         decision_form = DecisionForm.for_item(chosen_item, staff_choices())
-    callers = Caller.objects.filter(meeting_items__meeting=meeting)
+    # A page of the summary at a time (an agenda can be long): the chosen caller's page.
+    number = (
+        position // AGENDA_PER_PAGE + 1
+        if position is not None
+        else page_number(request.GET.get("page"))
+    )
+    first = (number - 1) * AGENDA_PER_PAGE
+    page = Window(
+        items=rows[first : first + AGENDA_PER_PAGE],
+        number=number,
+        per_page=AGENDA_PER_PAGE,
+        has_next=len(rows) > first + AGENDA_PER_PAGE,
+    )
+    callers = Caller.objects.filter(pk__in=[row.item.caller_id for row in page.items])
     actions = list(
         FollowUp.objects.filter(kind=FollowUp.Kind.ACTION)
         .filter(Q(meeting=meeting) | Q(status=FollowUp.Status.OPEN, meeting__date__lt=meeting.date))
@@ -384,7 +401,10 @@ def _meeting_page(
     )
     context = {
         "meeting": meeting,
-        "rows": rows,
+        "rows": page.items,
+        "page": page,
+        "agenda_size": len(rows),
+        "query": f"sort={sort}&" if sort else "",
         "legend": legend,
         "sort": sort,
         "sort_columns": AGENDA_COLUMNS,

@@ -527,3 +527,16 @@ class TestMeetingPackPdf:
         )
         assert caller.full_name in managers and "Open concerns about vulnerability: 1" in managers
         assert "Open concerns" not in text(compliance_client)
+
+
+def test_a_long_agenda_is_shown_a_page_at_a_time(manager_client, manager_user, monkeypatch):
+    monkeypatch.setattr("callers.views.flags.AGENDA_PER_PAGE", 2)
+    callers = [frequent_caller(calls) for calls in (3, 4, 5)]
+    meeting = services.meeting_open(kind="smt", day=timezone.localdate(), created_by=manager_user)
+    first = manager_client.get(f"{meeting.get_absolute_url()}?sort=7d").content.decode()
+    assert first.count('class="agenda-row') == 2 and callers[0].full_name not in first
+    assert "3 on the agenda" in first
+    last = meeting.items.get(caller=callers[0])
+    chosen = manager_client.get(f"{meeting.get_absolute_url()}?sort=7d&item={last.pk}")
+    html = chosen.content.decode()
+    assert html.count('class="agenda-row') == 1 and f"Decision for {callers[0].full_name}" in html
