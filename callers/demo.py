@@ -442,7 +442,7 @@ def seed_flags_and_meetings(manager) -> int:
     smt = meeting_open(kind=Meeting.Kind.SMT, day=today - timedelta(days=21), created_by=manager)
     flagged = 0
     for item, response in zip(
-        smt.items.order_by("-counts__90d", "pk")[:4], AGREED_RESPONSES, strict=False
+        smt.items.order_by("-counts__calls_90d", "pk")[:4], AGREED_RESPONSES, strict=False
     ):
         kind = "frequent" if any("Frequent" in r for r in item.reasons) else "regular"
         meeting_decide(

@@ -5,7 +5,7 @@ their detail), and follow-ups overdue. Counted as the dashboard counts, in a fix
 queries however long the period."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, F, Q
 from django.utils import timezone
@@ -14,6 +14,7 @@ from callers.models import (
     Appeal,
     Call,
     Concern,
+    DashboardFigure,
     Flag,
     FlagReview,
     Letter,
@@ -36,6 +37,7 @@ class Report:
     start: date
     end: date  # the last day included
     figures: list[Figure]
+    computed_at: datetime | None = None
 
     def value(self, label: str) -> int | str:
         return next(f.value for f in self.figures if f.label == label)
@@ -144,3 +146,31 @@ def report(start: date, end: date, *, today: date | None = None) -> Report:
         Figure("Follow-ups", "Follow-ups done late or still overdue", follow_ups["late"]),
     ]
     return Report(start=start, end=end, figures=figures)
+
+
+#: A stored report is shown at once; one older than this is worked out again meanwhile.
+REPORT_FRESH_FOR = timedelta(minutes=15)
+
+
+def report_key(start: date, end: date) -> str:
+    return f"report:{start.isoformat()}:{end.isoformat()}"
+
+
+def report_stored(start: date, end: date) -> Report | None:
+    """The report for this period as the background worker last worked it out (a quarter
+    of two million calls takes longer than a page may), or None before the first time."""
+    stored = DashboardFigure.objects.filter(
+        key=report_key(start, end), computed_at__isnull=False
+    ).first()
+    if stored is None:
+        return None
+    return Report(
+        start=start,
+        end=end,
+        figures=[Figure(*row) for row in stored.value["figures"]],
+        computed_at=stored.computed_at,
+    )
+
+
+def is_stale(made: Report) -> bool:
+    return made.computed_at is None or timezone.now() - made.computed_at > REPORT_FRESH_FOR

@@ -4,7 +4,7 @@ exports written by the background worker."""
 import logging
 import tempfile
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -19,9 +19,9 @@ from django.utils import timezone
 from django_tasks import task
 from simple_history.utils import bulk_update_with_history
 
-from callers.models import Call, ContactRequest, start_of_day
+from callers.models import Call, ContactRequest, DashboardFigure, start_of_day
 from callers.services.activity import caller_activity_refresh
-from dmts import exports
+from dmts import exports, reports
 from dmts.models import CallLogExport, DmtsCounter, DmtsEntry, FollowUp
 from opcc_calls.background import retry_later
 from opcc_calls.concurrency import locked_for_edit
@@ -566,3 +566,37 @@ def follow_up_digest_email(person_id: int, attempt: int = 1) -> str:
     except OSError:
         return retry_later(follow_up_digest_email, person_id, attempt=attempt)
     return "sent"
+
+
+#: A request for a report older than this is made again (the worker was down).
+REPORT_REQUEST_LAPSES = timedelta(minutes=10)
+
+
+def report_request(*, start, end) -> None:
+    """Queue the report for this period to be worked out, unless it is already on its way:
+    of many people asking at once, one queues it."""
+    now = timezone.now()
+    key = reports.report_key(start, end)
+    DashboardFigure.objects.get_or_create(key=key)
+    claimed = (
+        DashboardFigure.objects.filter(key=key)
+        .filter(Q(requested_at__isnull=True) | Q(requested_at__lt=now - REPORT_REQUEST_LAPSES))
+        .update(requested_at=now)
+    )
+    if claimed:
+        report_compute.enqueue(start.isoformat(), end.isoformat())
+
+
+@task()
+def report_compute(start: str, end: str) -> None:
+    """Background: the report for a period, stored for the page and its downloads."""
+    first, last = date.fromisoformat(start), date.fromisoformat(end)
+    made = reports.report(first, last)
+    DashboardFigure.objects.update_or_create(
+        key=reports.report_key(first, last),
+        defaults={
+            "value": {"figures": [[f.section, f.label, f.value] for f in made.figures]},
+            "computed_at": timezone.now(),
+            "requested_at": None,
+        },
+    )

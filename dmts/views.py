@@ -388,39 +388,45 @@ REPORT_NOTE = (
 )
 
 
-def _report_period(request: HttpRequest) -> tuple[ReportForm, reports.Report | None]:
+def _report_period(request: HttpRequest):
+    """The period asked for (the last complete quarter by default), the form, and the report
+    as last worked out (None before the first time, or for a period not understood)."""
     start, end = reports.last_quarters(1)[0]
     form = ReportForm(request.GET or None, initial={"start": start, "end": end})
-    if not request.GET:
-        return form, reports.report(start, end)
-    if form.is_valid():
-        return form, reports.report(form.cleaned_data["start"], form.cleaned_data["end"])
-    return form, None
+    if request.GET:
+        if not form.is_valid():
+            return form, None, None
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    return form, (start, end), reports.report_stored(start, end)
 
 
 @requires("dmts.report_dmtsentry")
 @require_GET
 def report(request: HttpRequest) -> HttpResponse:
     """The quarterly report (or any period up to a year), on the page, in Excel and as a PDF."""
-    form, figures = _report_period(request)
+    form, period, figures = _report_period(request)
+    if period and (figures is None or reports.is_stale(figures)):
+        services.report_request(start=period[0], end=period[1])
     return render(
         request,
         "dmts/report.html",
         {
             "form": form,
+            "period": period,
             "report": figures,
+            "stale": figures is not None and reports.is_stale(figures),
             "quarters": reports.last_quarters(4),
             "note": REPORT_NOTE,
             "query": request.GET.urlencode(),
         },
-        status=200 if figures else 400,
+        status=200 if period else 400,
     )
 
 
 @requires("dmts.report_dmtsentry")
 @require_GET
 def report_download(request: HttpRequest, kind: str) -> HttpResponse:
-    form, figures = _report_period(request)
+    form, period, figures = _report_period(request)
     if figures is None:
         return redirect(f"{reverse('dmts:report')}?{request.GET.urlencode()}")
     stem = f"frequent-callers-report-{figures.start:%Y-%m-%d}-to-{figures.end:%Y-%m-%d}"

@@ -143,8 +143,9 @@ EXPECTED = {
     # Follow-ups: kept by the Compliance Officer and managers; each open to its owner too
     "dmts:follow_ups": (LOGIN, 403, 403, 200, 200),
     "dmts:report": (LOGIN, 403, 403, 200, 200),
-    "dmts:report_xlsx": (LOGIN, 403, 403, 200, 200),
-    "dmts:report_pdf": (LOGIN, 403, 403, 200, 200),
+    # Until the worker has worked the report out, its downloads send you to its page.
+    "dmts:report_xlsx": (LOGIN, 403, 403, 302, 302),
+    "dmts:report_pdf": (LOGIN, 403, 403, 302, 302),
     "dmts:follow_up": (LOGIN, 403, 403, 200, 200),
     "dmts:follow_up_assign": (LOGIN, 403, 403, 405, 405),
     "dmts:follow_up_done": (LOGIN, 405, 405, 405, 405),

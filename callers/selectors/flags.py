@@ -462,48 +462,84 @@ class AgendaRow:
     trend: str
 
 
-#: How the meeting's summary table can be sorted: the key, and whether most first.
+#: How the meeting's summary table can be sorted: the ordering, most first for counts.
 AGENDA_SORTS = {
-    "caller": (lambda row: row.item.caller.full_name.casefold(), False),
-    "24h": (lambda row: row.counts["calls_24h"], True),
-    "7d": (lambda row: row.counts["calls_7d"], True),
-    "30d": (lambda row: row.counts["calls_30d"], True),
-    "90d": (lambda row: row.counts["calls_90d"], True),
-    "decision": (lambda row: row.item.get_decision_display() or "", False),
+    "caller": ["caller__full_name", "pk"],
+    "24h": ["-counts__calls_24h", "pk"],
+    "7d": ["-counts__calls_7d", "pk"],
+    "30d": ["-counts__calls_30d", "pk"],
+    "90d": ["-counts__calls_90d", "pk"],
+    "decision": ["decision", "pk"],
 }
+AGENDA_ORDER = ["section", "-due_for_review", "caller__full_name", "pk"]
+COUNT_KEYS = ("calls_24h", "calls_7d", "calls_30d", "calls_90d")
 
 
-def agenda(meeting: Meeting, *, sort: str = "") -> tuple[list[AgendaRow], dict[str, str]]:
-    """The meeting's agenda as its summary table: each caller with why (short labels), their
-    calls now in 24 hours, 7, 30 and 90 days, the trend, and the decision so far; sorted as
-    asked. Two queries however long the agenda."""
-    items = list(
-        meeting.items.select_related("caller", "flag", "decided_by").order_by(
-            "section", "-due_for_review", "caller__full_name", "pk"
+def _flipped(ordering: list[str]) -> list[str]:
+    return [f[1:] if f.startswith("-") else f"-{f}" for f in ordering[:-1]] + ordering[-1:]
+
+
+def _agenda_ordering(sort: str) -> list[str]:
+    ordering = AGENDA_SORTS.get(sort.lstrip("-"), AGENDA_ORDER)
+    if sort.startswith("-") and sort.lstrip("-") in AGENDA_SORTS:
+        ordering = _flipped(ordering)
+    return ordering
+
+
+def agenda_order(meeting: Meeting, *, sort: str = "") -> list[tuple[int, str]]:
+    """Every item of the agenda as (id, decision), in the table's order: for finding the
+    next caller without a decision once one is recorded."""
+    return list(meeting.items.order_by(*_agenda_ordering(sort)).values_list("pk", "decision"))
+
+
+def agenda_page_ids(meeting: Meeting, *, sort: str, first: int, size: int) -> list[int]:
+    """One page of the agenda in the table's order, sorted in the database by the counts
+    taken when the agenda was built: an SMT agenda can hold thousands of candidates."""
+    ordered = meeting.items.order_by(*_agenda_ordering(sort)).values_list("pk", flat=True)
+    return list(ordered[first : first + size])
+
+
+def agenda_totals(meeting: Meeting) -> dict[str, int]:
+    """How many callers are on the agenda, and how many have no decision yet."""
+    return meeting.items.aggregate(size=Count("pk"), undecided=Count("pk", filter=Q(decision="")))
+
+
+def agenda_rows(ids: list[int], *, legend: dict[str, str]) -> list[AgendaRow]:
+    """The summary table's rows for these items (a page of them), in that order, with the
+    counts taken when the agenda was built (read now for an item built before they were)."""
+    found = MeetingItem.objects.select_related("caller", "flag", "decided_by").in_bulk(ids)
+    items = [found[pk] for pk in ids if pk in found]
+    missing = [i.caller_id for i in items if not all(k in i.counts for k in COUNT_KEYS)]
+    live = counts_for(missing) if missing else {}
+    rows = []
+    for item in items:
+        counts = {**dict.fromkeys(COUNT_KEYS, 0), **live.get(item.caller_id, {}), **item.counts}
+        rows.append(
+            AgendaRow(
+                item=item,
+                labels=[legend.get(reason, "") for reason in item.reasons],
+                counts=counts,
+                trend=trend(counts),
+            )
         )
-    )
-    counts = counts_for([item.caller_id for item in items])
-    legend = reason_legend([item.reasons for item in items])
-    rows = [
-        AgendaRow(
-            item=item,
-            labels=[legend[reason] for reason in item.reasons],
-            counts=counts[item.caller_id],
-            trend=trend(counts[item.caller_id]),
-        )
-        for item in items
-    ]
-    if sort.lstrip("-") in AGENDA_SORTS:
-        key, most_first = AGENDA_SORTS[sort.lstrip("-")]
-        rows.sort(key=key, reverse=most_first != sort.startswith("-"))
-    return rows, legend
+    return rows
 
 
-def next_undecided(rows: list[AgendaRow], after: int | None = None) -> MeetingItem | None:
+def agenda_legend(items: list[MeetingItem]) -> dict[str, str]:
+    """Short labels for the rule sentences: every rule's, numbered the same on every page
+    (from the rules, a few rows), then any other reason these items give."""
+    legend = reason_legend([[rule.reason for rule in Rule.objects.all()]])
+    extra = sorted({r for item in items for r in item.reasons} - set(legend))
+    for number, sentence in enumerate(extra, start=1):
+        legend[sentence] = f"O{number}"
+    return legend
+
+
+def next_undecided(order: list[tuple[int, str]], after: int | None = None) -> int | None:
     """The next item without a decision after the one just decided, in the table's order
     (from the top again when the end is reached)."""
-    position = next((i for i, row in enumerate(rows) if row.item.pk == after), -1)
-    for row in rows[position + 1 :] + rows[: position + 1]:
-        if not row.item.decision:
-            return row.item
+    position = next((i for i, (pk, _) in enumerate(order) if pk == after), -1)
+    for pk, decision in order[position + 1 :] + order[: position + 1]:
+        if not decision:
+            return pk
     return None

@@ -476,7 +476,7 @@ def meeting_open(*, kind: str, day: date, created_by) -> Meeting:
                 caller_id=caller_id,
                 reasons=sorted(found),
                 section=MeetingItem.Section.CANDIDATE,
-                counts={"90d": counts[caller_id]["calls_90d"]},
+                counts=counts[caller_id],
             )
             for caller_id, found in reasons.items()
         ]
@@ -489,6 +489,7 @@ def meeting_open(*, kind: str, day: date, created_by) -> Meeting:
             start_of_day(since),
             start_of_day(day + timedelta(days=1)),
         )
+        now_counts = counts_for([f.caller_id for f in flags])
         items = [
             MeetingItem(
                 meeting=meeting,
@@ -497,6 +498,7 @@ def meeting_open(*, kind: str, day: date, created_by) -> Meeting:
                 section=MeetingItem.Section.FLAGGED,
                 reasons=[flag.reason],
                 counts={
+                    **now_counts[flag.caller_id],
                     "since_last_silver": since_last.get(flag.caller_id, 0),
                     "since": since.isoformat(),
                 },

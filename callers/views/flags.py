@@ -373,25 +373,24 @@ def _meeting_page(
     """The meeting pack: the summary table (one row a caller, sortable), the decision for the
     chosen row in place, the record of the meeting, its actions and those carried forward."""
     sort = request.GET.get("sort", "")
-    rows, legend = selectors.agenda(meeting, sort=sort)
+    if sort.lstrip("-") not in selectors.AGENDA_SORTS:
+        sort = ""
     may_decide = request.user.has_perm("callers.flag_caller")
-    position = next((i for i, row in enumerate(rows) if row.item.pk == chosen), None)
-    chosen_item = rows[position].item if position is not None else None
-    if chosen_item and not chosen_item.decision and may_decide and decision_form is None:
-        decision_form = DecisionForm.for_item(chosen_item, staff_choices())
-    # A page of the summary at a time (an agenda can be long): the chosen caller's page.
-    number = (
-        position // AGENDA_PER_PAGE + 1
-        if position is not None
-        else page_number(request.GET.get("page"))
-    )
+    totals = selectors.agenda_totals(meeting)
+    number = page_number(request.GET.get("page"))
     first = (number - 1) * AGENDA_PER_PAGE
+    ids = selectors.agenda_page_ids(meeting, sort=sort, first=first, size=AGENDA_PER_PAGE)
+    items = MeetingItem.objects.filter(pk__in=ids).only("reasons")
+    legend = selectors.agenda_legend(list(items))
     page = Window(
-        items=rows[first : first + AGENDA_PER_PAGE],
+        items=selectors.agenda_rows(ids, legend=legend),
         number=number,
         per_page=AGENDA_PER_PAGE,
-        has_next=len(rows) > first + AGENDA_PER_PAGE,
+        has_next=totals["size"] > first + AGENDA_PER_PAGE,
     )
+    chosen_item = next((r.item for r in page.items if r.item.pk == chosen), None)
+    if chosen_item and not chosen_item.decision and may_decide and decision_form is None:
+        decision_form = DecisionForm.for_item(chosen_item, staff_choices())
     callers = Caller.objects.filter(pk__in=[row.item.caller_id for row in page.items])
     actions = list(
         FollowUp.objects.filter(kind=FollowUp.Kind.ACTION)
@@ -403,8 +402,9 @@ def _meeting_page(
         "meeting": meeting,
         "rows": page.items,
         "page": page,
-        "agenda_size": len(rows),
+        "agenda_size": totals["size"],
         "query": f"sort={sort}&" if sort else "",
+        "page_query": f"page={number}&" if number > 1 else "",
         "legend": legend,
         "sort": sort,
         "sort_columns": AGENDA_COLUMNS,
@@ -423,10 +423,10 @@ def _meeting_page(
         "actions": [a for a in actions if a.meeting_id == meeting.pk],
         "action_form": action_form or ActionForm(callers=callers),
         "appeals": selectors.appeals_waiting() if meeting.kind == Meeting.Kind.SILVER else [],
-        "undecided": sum(1 for row in rows if not row.item.decision),
+        "undecided": totals["undecided"],
     }
     if request.user.has_perm("callers.view_concern"):  # staff-only, in the manager's pack
-        context["concerns"] = open_concerns_for([row.item.caller_id for row in rows])
+        context["concerns"] = open_concerns_for([row.item.caller_id for row in page.items])
     return render(request, "callers/flags/meeting.html", context, status=status)
 
 
@@ -441,8 +441,11 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _meeting_page(request, get_object_or_404(Meeting, pk=pk), chosen=_chosen(request))
 
 
-def _meeting_url(meeting: Meeting, *, sort: str = "", item: int | None = None) -> str:
-    query = urlencode({k: v for k, v in {"sort": sort, "item": item}.items() if v})
+def _meeting_url(
+    meeting: Meeting, *, sort: str = "", item: int | None = None, page: int | None = None
+) -> str:
+    wanted = {"sort": sort, "page": page if page and page > 1 else None, "item": item}
+    query = urlencode({k: v for k, v in wanted.items() if v})
     anchor = "#decide" if item else "#summary"
     return f"{meeting.get_absolute_url()}{'?' + query if query else ''}{anchor}"
 
@@ -475,15 +478,22 @@ def meeting_decide(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, error if isinstance(error, ValidationError) else STALE)
         else:
             messages.success(request, f"Decision recorded for {item.caller.full_name}.")
-            rows, _ = selectors.agenda(item.meeting, sort=sort)
-            following = selectors.next_undecided(rows, after=item.pk)
+            order = selectors.agenda_order(item.meeting, sort=sort)
+            following = selectors.next_undecided(order, after=item.pk)
             if following is None:
                 messages.info(request, "Every caller on the agenda has a decision.")
+            position = [pk for pk, _ in order].index(following) if following else 0
             return redirect(
-                _meeting_url(item.meeting, sort=sort, item=following.pk if following else None)
+                _meeting_url(
+                    item.meeting,
+                    sort=sort,
+                    item=following,
+                    page=position // AGENDA_PER_PAGE + 1 if following else None,
+                )
             )
     request.GET = request.GET.copy()
     request.GET["sort"] = sort
+    request.GET["page"] = request.POST.get("page", "")
     return _meeting_page(request, item.meeting, chosen=item.pk, decision_form=form, status=400)
 
 
@@ -835,13 +845,22 @@ def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return _appeal_page(request, appeal, form, status=400)
 
 
+#: Callers in the PDF of a pack: a page's worth of meetings (a long agenda is read on screen).
+PACK_PDF_CALLERS = 200
+
+
 @requires("callers.view_meeting")
 @require_GET
 def meeting_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The meeting pack as a PDF: the summary first, then a short section per caller; open
     concerns are counted only when a manager prints it (they are staff-only)."""
     meeting = get_object_or_404(Meeting, pk=pk)
-    rows, legend = selectors.agenda(meeting, sort=request.GET.get("sort", ""))
+    totals = selectors.agenda_totals(meeting)
+    ids = selectors.agenda_page_ids(
+        meeting, sort=request.GET.get("sort", ""), first=0, size=PACK_PDF_CALLERS
+    )
+    legend = selectors.agenda_legend(list(MeetingItem.objects.filter(pk__in=ids)))
+    rows = selectors.agenda_rows(ids, legend=legend)
     concerns = (
         open_concerns_for([row.item.caller_id for row in rows])
         if request.user.has_perm("callers.view_concern")
@@ -875,6 +894,11 @@ def meeting_pdf(request: HttpRequest, pk: int) -> HttpResponse:
             *(f"{label}: {sentence}" for sentence, label in legend.items()),
             f"Present: {' · '.join(meeting.attendees.splitlines()) or 'not recorded'}",
             f"Apologies: {' · '.join(meeting.apologies.splitlines()) or 'none'}",
+            *(
+                [f"The first {PACK_PDF_CALLERS} of {totals['size']} callers, in the page's order."]
+                if totals["size"] > PACK_PDF_CALLERS
+                else []
+            ),
         ],
         columns=["Caller", "Why", "24 h", "7 d", "30 d", "90 d", "Trend", "Flag", "Decision"],
         widths=[55, 30, 14, 14, 14, 14, 22, 44, 50],

@@ -537,6 +537,22 @@ def test_a_long_agenda_is_shown_a_page_at_a_time(manager_client, manager_user, m
     assert first.count('class="agenda-row') == 2 and callers[0].full_name not in first
     assert "3 on the agenda" in first
     last = meeting.items.get(caller=callers[0])
-    chosen = manager_client.get(f"{meeting.get_absolute_url()}?sort=7d&item={last.pk}")
+    chosen = manager_client.get(f"{meeting.get_absolute_url()}?sort=7d&page=2&item={last.pk}")
     html = chosen.content.decode()
     assert html.count('class="agenda-row') == 1 and f"Decision for {callers[0].full_name}" in html
+
+
+def test_deciding_opens_the_next_caller_on_its_own_page(manager_client, manager_user, monkeypatch):
+    monkeypatch.setattr("callers.views.flags.AGENDA_PER_PAGE", 2)
+    callers = [frequent_caller(calls) for calls in (5, 4, 3)]
+    meeting = services.meeting_open(kind="smt", day=timezone.localdate(), created_by=manager_user)
+    second = meeting.items.get(caller=callers[1])
+    third = meeting.items.get(caller=callers[2])
+    prefix = f"item-{second.pk}-"
+    response = manager_client.post(
+        reverse("callers:meeting_decide", args=[second.pk]),
+        {prefix + "decision": "no_action", "sort": "7d", "page": "1"},
+    )
+    assert response.url == f"{meeting.get_absolute_url()}?sort=7d&page=2&item={third.pk}#decide"
+    page = manager_client.get(response.url).content.decode()
+    assert f"Decision for {callers[2].full_name}" in page
