@@ -30,7 +30,7 @@ from callers.models import (
     Referral,
     RetentionRule,
 )
-from dmts.models import DmtsEntry
+from dmts.models import DmtsEntry, FollowUp
 from opcc_calls.history import Change, object_changes
 
 SUGGESTIONS = 50
@@ -118,6 +118,8 @@ class Part:
 #: order deleting must go in). Callers are the one kind apart: see `retention_apply`.
 RETENTION_KINDS: dict[str, list[Part]] = {
     Kind.CALLS: [
+        # Follow-ups about the caller name their entries and requests, which go next.
+        Part(FollowUp, "caller", {"what": REMOVED, "done_note": ""}),
         Part(ContactRequest, "call__caller", {"reason": REMOVED, "decision_note": ""}),
         Part(DmtsEntry, "call__caller", {"compliance_notes": "", "void_reason": REMOVED}),
         Part(

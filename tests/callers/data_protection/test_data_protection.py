@@ -62,7 +62,14 @@ from callers.services.safeguarding import (
     referral_outcome,
     referral_record,
 )
-from dmts.services import call_correct, entry_review, entry_void
+from dmts.models import FollowUp
+from dmts.services import (
+    call_correct,
+    entry_review,
+    entry_void,
+    follow_up_add,
+    follow_up_done,
+)
 from opcc_calls.roles import Role
 from tests.factories import (
     CallerFactory,
@@ -270,6 +277,21 @@ class TestNothingOfADisposedCallerIsLeft:
         )
         entry_review(
             entry=entry, reviewer=manager_user, status="reviewed", notes=next(words), version=2
+        )
+        action = follow_up_add(
+            created_by=manager_user,
+            what=next(words),
+            owner=manager_user,
+            due_on=timezone.localdate(),
+            caller=caller,
+        )
+        follow_up_done(follow_up=action, done_by=manager_user, note=next(words), version=1)
+        FollowUp.objects.create(  # a follow-up found for the entry, as the daily run makes
+            kind=FollowUp.Kind.ENTRY,
+            what="Follow up",
+            due_on=timezone.localdate(),
+            entry=asked.dmts_entry,
+            caller=caller,
         )
         voided = caller.calls.exclude(pk=asked.pk).first().dmts_entry
         entry_void(entry=voided, voided_by=manager_user, reason=next(words), version=1)
