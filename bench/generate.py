@@ -31,7 +31,7 @@ from django.db import connection  # noqa: E402
 from faker.providers.lorem.en_US import Provider as Words  # noqa: E402
 from faker.providers.person.en_GB import Provider as Names  # noqa: E402
 
-from callers.services.flags import matches_refresh  # noqa: E402
+from callers.services.rules import matches_refresh  # noqa: E402
 from opcc_calls.models import User  # noqa: E402
 
 #: The caller who calls most, and the word only a few calls mention (for a rare-word search).

@@ -70,7 +70,8 @@ from django_tasks_db.models import DBTaskResult  # noqa: E402
 
 from callers.models import Call, Caller, CallerPhone, DashboardFigure, Meeting, Rule  # noqa: E402
 from callers.selectors.calls import find_callers  # noqa: E402
-from callers.services.flags import dashboard_figures_request, meeting_open  # noqa: E402
+from callers.services.meetings import meeting_open  # noqa: E402
+from callers.services.reports import dashboard_figures_request  # noqa: E402
 from dmts.models import CallLogExport  # noqa: E402
 from dmts.reports import last_quarters  # noqa: E402
 from dmts.services import follow_ups_gather, report_request  # noqa: E402

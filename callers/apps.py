@@ -9,7 +9,7 @@ def install_defaults(sender, using="default", **kwargs) -> None:
         return
     # Models can only be imported once the app registry is ready: this runs after migrate.
     from callers.services.data_protection import retention_schedule_install
-    from callers.services.flags import default_rules_install
+    from callers.services.rules import default_rules_install
     from callers.services.safeguarding import risk_words_install
 
     default_rules_install()

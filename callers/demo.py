@@ -22,18 +22,13 @@ from callers.models import (
     Referral,
     StaffContact,
 )
-from callers.selectors.flags import candidate_ids
-from callers.services.calls import call_log, contact_request_decide
-from callers.services.flags import (
-    appeal_record,
-    flag_create,
-    letter_sent,
-    letter_write,
-    matches_refresh,
-    meeting_decide,
-    meeting_open,
-    meeting_record,
-)
+from callers.selectors.rules import candidate_ids
+from callers.services.calls import call_log
+from callers.services.contact_requests import contact_request_decide
+from callers.services.flags import flag_create
+from callers.services.letters import appeal_record, letter_sent, letter_write
+from callers.services.meetings import meeting_decide, meeting_open, meeting_record
+from callers.services.rules import matches_refresh
 from callers.services.safeguarding import concern_decide, concern_raise, referral_record
 from dmts.models import DmtsEntry
 from dmts.services import (

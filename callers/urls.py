@@ -1,6 +1,17 @@
 from django.urls import path
 
-from callers.views import calls, data_protection, flags, safeguarding
+from callers.views import (
+    calls,
+    contact_requests,
+    data_protection,
+    flags,
+    letters,
+    meetings,
+    reports,
+    rules,
+    safeguarding,
+    telephony,
+)
 
 app_name = "callers"
 
@@ -8,17 +19,17 @@ urlpatterns = [
     path("", calls.caller_search, name="search"),
     path("log/", calls.log_call, name="log"),
     path("log/matches/", calls.log_call_matches, name="matches"),
-    path("log/phone-call/", calls.phone_call_current, name="phone_call"),
+    path("log/phone-call/", telephony.phone_call_current, name="phone_call"),
     path("<int:pk>/", calls.caller_detail, name="detail"),
     path("<int:pk>/card/", calls.caller_card, name="card"),
     path("<int:pk>/edit/", calls.caller_edit, name="edit"),
     path("calls/<int:pk>/logged/", calls.call_logged, name="logged"),
-    path("requests/", calls.request_decide, name="request_decide"),
-    path("requests/<int:pk>/", calls.request_change, name="request_change"),
+    path("requests/", contact_requests.request_decide, name="request_decide"),
+    path("requests/<int:pk>/", contact_requests.request_change, name="request_change"),
 ]
 
 urlpatterns += [
-    path("candidates/", flags.candidates, name="candidates"),
+    path("candidates/", rules.candidates, name="candidates"),
     path("<int:pk>/flag/", flags.flag_new, name="flag_new"),
     path("flags/<int:pk>/", flags.flag_detail, name="flag"),
     path("flags/<int:pk>/renew/", flags.flag_change, {"action": "renew"}, name="flag_renew"),
@@ -35,16 +46,16 @@ urlpatterns += [
         name="flag_arrangements",
     ),
     path("flags/<int:pk>/end/", flags.flag_change, {"action": "end"}, name="flag_end"),
-    path("flags/<int:pk>/notice/", flags.notice_new, name="notice_new"),
-    path("flags/<int:pk>/appeal/", flags.appeal_new, name="appeal_new"),
-    path("letters/<int:pk>/", flags.letter_detail, name="letter"),
-    path("letters/<int:pk>/sent/", flags.letter_sent, name="letter_sent"),
-    path("letters/<int:pk>.docx", flags.letter_document, {"kind": "docx"}, name="letter_docx"),
-    path("letters/<int:pk>.pdf", flags.letter_document, {"kind": "pdf"}, name="letter_pdf"),
-    path("letter-templates/", flags.letter_templates, name="letter_templates"),
-    path("letter-templates/<slug:kind>/", flags.letter_template, name="letter_template"),
-    path("appeals/<int:pk>/", flags.appeal_detail, name="appeal"),
-    path("appeals/<int:pk>/decide/", flags.appeal_decide, name="appeal_decide"),
+    path("flags/<int:pk>/notice/", letters.notice_new, name="notice_new"),
+    path("flags/<int:pk>/appeal/", letters.appeal_new, name="appeal_new"),
+    path("letters/<int:pk>/", letters.letter_detail, name="letter"),
+    path("letters/<int:pk>/sent/", letters.letter_sent, name="letter_sent"),
+    path("letters/<int:pk>.docx", letters.letter_document, {"kind": "docx"}, name="letter_docx"),
+    path("letters/<int:pk>.pdf", letters.letter_document, {"kind": "pdf"}, name="letter_pdf"),
+    path("letter-templates/", letters.letter_templates, name="letter_templates"),
+    path("letter-templates/<slug:kind>/", letters.letter_template, name="letter_template"),
+    path("appeals/<int:pk>/", letters.appeal_detail, name="appeal"),
+    path("appeals/<int:pk>/decide/", letters.appeal_decide, name="appeal_decide"),
     path("frequent-calls-log/", flags.frequent_calls_log, name="frequent_log"),
     path(
         "frequent-calls-log.csv",
@@ -58,15 +69,15 @@ urlpatterns += [
         {"kind": "xlsx"},
         name="frequent_log_xlsx",
     ),
-    path("meetings/", flags.meetings, name="meetings"),
-    path("meetings/cycle/", flags.meeting_cycle, name="meeting_cycle"),
-    path("meetings/<int:pk>/", flags.meeting_detail, name="meeting"),
-    path("meetings/<int:pk>/record/", flags.meeting_record, name="meeting_record"),
-    path("meetings/<int:pk>/pack.pdf", flags.meeting_pdf, name="meeting_pdf"),
-    path("meetings/<int:pk>/actions/", flags.meeting_action, name="meeting_action"),
-    path("meetings/items/<int:pk>/decide/", flags.meeting_decide, name="meeting_decide"),
-    path("dashboard/", flags.dashboard, name="dashboard"),
-    path("rules/", flags.rules, name="rules"),
+    path("meetings/", meetings.meetings, name="meetings"),
+    path("meetings/cycle/", meetings.meeting_cycle, name="meeting_cycle"),
+    path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting"),
+    path("meetings/<int:pk>/record/", meetings.meeting_record, name="meeting_record"),
+    path("meetings/<int:pk>/pack.pdf", meetings.meeting_pdf, name="meeting_pdf"),
+    path("meetings/<int:pk>/actions/", meetings.meeting_action, name="meeting_action"),
+    path("meetings/items/<int:pk>/decide/", meetings.meeting_decide, name="meeting_decide"),
+    path("dashboard/", reports.dashboard, name="dashboard"),
+    path("rules/", rules.rules, name="rules"),
 ]
 
 urlpatterns += [

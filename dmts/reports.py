@@ -21,7 +21,7 @@ from callers.models import (
     Referral,
     start_of_day,
 )
-from callers.selectors.flags import flagged_share_between
+from callers.selectors.reports import flagged_share_between
 from dmts.models import FollowUp
 
 

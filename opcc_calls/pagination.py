@@ -4,6 +4,9 @@ costs more than the page itself, so a page fetches one row extra to know if anot
 import re
 from dataclasses import dataclass
 
+#: Rows on a page of a list (candidates, flags, meetings, follow-ups) unless it says otherwise.
+PER_PAGE = 25
+
 
 @dataclass(frozen=True)
 class Window:

@@ -14,6 +14,7 @@ from django.contrib.auth import models as auth_models
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.decorators import permission_required
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.db.models import F, Q
 from django.db.models.signals import m2m_changed, pre_delete
 
@@ -122,3 +123,10 @@ def connect_permission_signals() -> None:
         m2m_changed.connect(permissions_changed, sender=through)
     pre_delete.connect(group_deleted, sender=Group)
     pre_delete.connect(permission_deleted, sender=auth_models.Permission)
+
+
+def permission_check(user, permission: str) -> None:
+    """What every service that records who did something checks first: the person holds the
+    permission, or nothing is written (PermissionDenied, a 403 from a view)."""
+    if not user.has_perm(permission):
+        raise PermissionDenied

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, re_path
 
-from callers.views import calls as calls_views
+from callers.views import telephony as telephony_views
 from opcc_calls import views
 
 admin.site.site_header = f"{settings.OFFICE_NAME}: OPCC Calls administration"
@@ -65,7 +65,7 @@ urlpatterns = [
     path("procedure/publish/", views.procedure_publish, name="procedure_publish"),
     path("procedure/readers/", views.procedure_readers, name="procedure_readers"),
     path("health/", views.health, name="health"),
-    path("telephony/events/", calls_views.telephony_events, name="telephony_events"),
+    path("telephony/events/", telephony_views.telephony_events, name="telephony_events"),
     path("callers/", include("callers.urls")),
     path("dmts/", include("dmts.urls")),
     path("admin/", admin.site.urls),

@@ -7,7 +7,8 @@ from django.views.decorators.http import require_http_methods
 from health_check.views import HealthCheckView
 
 from callers.models import Call, Concern, ContactRequest, Flag
-from callers.selectors.flags import CANDIDATES_COUNTED, appeals_waiting, candidates_counted
+from callers.selectors.letters import appeals_waiting
+from callers.selectors.rules import CANDIDATES_COUNTED, candidates_counted
 from dmts.models import DmtsEntry, FollowUp
 from opcc_calls.forms import ProcedureForm, SecurityPolicyForm
 from opcc_calls.models import Procedure, SecurityPolicy

@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from callers.models import Concern, Referral
 from callers.services.calls import call_log
-from callers.services.flags import appeal_record, letter_write, meeting_open
+from callers.services.letters import appeal_record, letter_write
+from callers.services.meetings import meeting_open
 from dmts.services import export_request, follow_up_add
 from opcc_calls.middleware import SECOND_FACTOR_SESSION_KEY
 from opcc_calls.roles import Role

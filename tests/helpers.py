@@ -21,8 +21,9 @@ from django_tasks_db.models import DBTaskResult
 
 from callers.models import Call, Flag
 from callers.services.calls import call_log
-from callers.services.flags import flag_create, matches_refresh
-from tests.factories import CallerFactory, CallFactory, UserFactory
+from callers.services.flags import flag_create
+from callers.services.rules import matches_refresh
+from tests.factories import CallerFactory, CallFactory, StaffContactFactory, UserFactory
 
 
 def log_call(handler=None, **overrides) -> Call:
@@ -36,6 +37,31 @@ def log_call(handler=None, **overrides) -> Call:
     }
     arguments.update(overrides)
     return call_log(handler=handler or UserFactory(), **arguments).call
+
+
+def log_new_caller(handler, **overrides):
+    """Log one call from someone new (John Smith, 01234 567890), as the log-a-call page does."""
+    arguments = {
+        "submission_token": uuid.uuid4(),
+        "new_caller_name": "John Smith",
+        "phone": "+441234567890",
+        "call_type": Call.Type.ENQUIRY,
+        "about": "Asked about the Police and Crime Plan.",
+        "outcome": "Told them where to find it.",
+        "received_at": timezone.now(),
+    }
+    arguments.update(overrides)
+    return call_log(handler=handler, **arguments)
+
+
+def named_person_call() -> Call:
+    """A request to speak to a named person, logged from someone new."""
+    return log_new_caller(
+        UserFactory(),
+        call_type=Call.Type.NAMED_PERSON,
+        requested=StaffContactFactory(),
+        request_reason="Why",
+    ).call
 
 
 def frequent_caller(calls: int = 3):

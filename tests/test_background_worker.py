@@ -21,11 +21,8 @@ from callers.models import (
     RuleMatch,
 )
 from callers.services.calls import call_log
-from callers.services.flags import (
-    dashboard_figures_request,
-    matches_refresh_batch,
-    rules_save,
-)
+from callers.services.reports import dashboard_figures_request
+from callers.services.rules import matches_refresh_batch, rules_save
 from dmts.models import CallLogExport
 from dmts.services import export_request
 from tests.conftest import wait_until

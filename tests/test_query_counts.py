@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from callers.models import Concern
-from callers.services import flags as services
+from callers.services.flags import flag_change_response
 from opcc_calls.roles import Role
 from tests.conftest import sign_in_fully
 from tests.factories import UserFactory
@@ -32,7 +32,7 @@ def test_flag_and_concern_pages(manager_client, manager_user):
         caller = frequent_caller()
         made = flag(caller, manager_user)
         for version in range(1, renewals + 1):
-            services.flag_change_response(
+            flag_change_response(
                 flag=made,
                 changed_by=manager_user,
                 reason="r",

@@ -8,12 +8,14 @@ from django import forms
 from django.utils import timezone
 
 from callers import phones
-from callers.models import Call, Caller, Concern, ContactRequest, StaffContact
+from callers.models import Call, Caller, Concern, StaffContact
 from opcc_calls.forms import DateTimeInput, ModelChoiceField, RadioSelect, TimeInput, VersionForm
 
 NEEDED_FOR_TYPE = "Needed for this type of call."
+
 #: How long after a call it may still be logged (after a weekend or some leave, say).
 LATE_LOGGING_DAYS = 31
+
 TOO_LONG = {"max_length": "That is longer than any name or number: shorten it to search."}
 
 
@@ -323,20 +325,3 @@ class CallerForm(VersionForm, forms.ModelForm):
                 f"Not a valid phone number: {', '.join(bad)}. {phones.INVALID_MESSAGE}"
             )
         return numbers
-
-
-class ContactRequestDecisionForm(forms.Form):
-    decision = forms.ChoiceField(
-        label="Your decision",
-        widget=RadioSelect,
-        choices=[
-            c for c in ContactRequest.Decision.choices if c[0] != ContactRequest.Decision.PENDING
-        ],
-        error_messages={"required": "Choose what you have decided."},
-    )
-    note = forms.CharField(
-        label="Note (optional)",
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )

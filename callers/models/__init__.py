@@ -1,6 +1,8 @@
-"""One module per concern: callers and calls (calls.py); frequent-caller rules, flags and
-meetings (flags.py); concerns, referrals and risk words (safeguarding.py); the access log,
-merges, retention and disposal (data_protection.py)."""
+"""One module per concern: callers and calls (calls.py), requests to speak to someone
+(contact_requests.py), screen pop (telephony.py), frequent-caller rules (rules.py), flags
+(flags.py), SMT and Silver meetings (meetings.py), letters and appeals (letters.py), figures
+worked out in the background (reports.py), concerns, referrals and risk words
+(safeguarding.py), and the access log, merges, retention and disposal (data_protection.py)."""
 
 from callers.models.calls import (
     EARLIEST_CALL,
@@ -11,16 +13,12 @@ from callers.models.calls import (
     CallerPhone,
     CallerQuerySet,
     CallQuerySet,
-    ContactRequest,
-    ContactRequestOpening,
-    PhoneCall,
-    StaffContact,
     Tally,
-    TelephonyEvent,
     entries_visible_to,
     in_window,
     start_of_day,
 )
+from callers.models.contact_requests import ContactRequest, ContactRequestOpening, StaffContact
 from callers.models.data_protection import (
     REMOVED,
     CallerMerge,
@@ -28,21 +26,13 @@ from callers.models.data_protection import (
     RetentionRule,
     SensitiveAccess,
 )
-from callers.models.flags import (
-    Appeal,
-    DashboardFigure,
-    Flag,
-    FlagReview,
-    Letter,
-    LetterTemplate,
-    MatchesRefresh,
-    Meeting,
-    MeetingCycle,
-    MeetingItem,
-    Rule,
-    RuleMatch,
-)
+from callers.models.flags import Flag, FlagReview
+from callers.models.letters import Appeal, Letter, LetterTemplate
+from callers.models.meetings import Meeting, MeetingCycle, MeetingItem
+from callers.models.reports import DashboardFigure
+from callers.models.rules import MatchesRefresh, Rule, RuleMatch
 from callers.models.safeguarding import Concern, ManagerAlert, Referral, RiskWord
+from callers.models.telephony import PhoneCall, TelephonyEvent
 
 __all__ = [
     "REMOVED",

@@ -5,34 +5,35 @@ Each function runs a fixed number of queries however many calls a caller has mad
 
 import difflib
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
-from django.core import signing
 from django.db import connection
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.utils import timezone
 
 from callers import phones
+from callers.charts import BarChart, daily_bars
 from callers.models import (
+    WINDOWS,
     Call,
     Caller,
     CallerPhone,
-    ContactRequest,
     Flag,
-    PhoneCall,
+    in_window,
     start_of_day,
 )
 from callers.selectors.safeguarding import safeguarding_summary
 from opcc_calls.history import Change, merged, record_changes, who
 
 MATCH_LIMIT = 10
+
 NAME_LIMIT, PHONE_LIMIT = 200, 40
-CONTACT_REQUEST_SALT = "callers.contact-request"
-CONTACT_REQUEST_LINK_DAYS = 7
+
 # The loosest name match we still show: "Jon Smith" for "John Smith" scores well above it.
 SQLITE_MIN_RATIO = 0.6
+
 PG_MIN_SIMILARITY = 0.3
 
 
@@ -259,54 +260,41 @@ def caller_changes(caller: Caller, *, limit: int) -> list[Change]:
     return merged(details, numbers, limit=limit)
 
 
-def contact_request_token(contact_request: ContactRequest) -> str:
-    """The signed, expiring token in the link the person asked for is emailed (5.8d)."""
-    return signing.dumps(contact_request.pk, salt=CONTACT_REQUEST_SALT)
+SPARK_DAYS = 90
 
 
-def contact_requests():
-    """Requests with what their page shows, in one query."""
-    return ContactRequest.objects.select_related(
-        "call__caller", "call__handler", "call__dmts_entry", "requested"
+def counts_for(caller_ids: list[int], *, now: datetime | None = None) -> dict[int, dict]:
+    """Calls in each window and different staff in the last 7 days, per caller, one query."""
+    now = now or timezone.now()
+    aggregates = {f"calls_{name}": Count("pk", filter=in_window(name, now=now)) for name in WINDOWS}
+    aggregates["staff_7d"] = Count("handler", distinct=True, filter=in_window("7d", now=now))
+    rows = (
+        Call.objects.counted()
+        .filter(caller_id__in=caller_ids)
+        .in_window("90d", now=now)
+        .values("caller_id")
+        .annotate(**aggregates)
     )
+    empty = dict.fromkeys(aggregates, 0)
+    found = {row.pop("caller_id"): row for row in rows}
+    return {pk: found.get(pk, empty) for pk in caller_ids}
 
 
-def contact_request_from_token(token: str) -> ContactRequest | None:
-    """The request a link's token names, or None for a token tampered with or expired."""
-    try:
-        pk = signing.loads(
-            token[:200], salt=CONTACT_REQUEST_SALT, max_age=CONTACT_REQUEST_LINK_DAYS * 24 * 3600
-        )
-    except signing.BadSignature:
-        return None
-    return contact_request_for_link(pk)
+def sparklines_for(caller_ids: list[int], *, days: int = SPARK_DAYS) -> dict[int, BarChart]:
+    """Calls per day over the last `days` days for each caller, from one grouped query."""
+    return {
+        pk: daily_bars(per_day, width=180, height=30)
+        for pk, per_day in calls_per_day_for(caller_ids, days=days).items()
+    }
 
 
-def contact_request_for_link(pk) -> ContactRequest | None:
-    """The request a followed link opened (kept in the session), if it still exists."""
-    return contact_requests().filter(pk=pk).first() if isinstance(pk, int) else None
-
-
-#: A call the phone system reported stays on the handler's screen this long unless logged.
-PHONE_CALL_SHOWN = timedelta(hours=2)
-
-
-def phone_call_current(user) -> PhoneCall | None:
-    """The call on this person's extension that their screen should show: the latest, still
-    to be logged, reported in the last two hours (one indexed query)."""
-    return (
-        PhoneCall.objects.filter(
-            handler=user,
-            logged_as=None,
-            updated_at__gte=timezone.now() - PHONE_CALL_SHOWN,
-        )
-        .order_by("-updated_at", "-pk")
-        .first()
+def calls_between(caller_ids: list[int], start: datetime, end: datetime) -> dict[int, int]:
+    """Each caller's counted calls from `start` up to (not including) `end`, one query."""
+    rows = (
+        Call.objects.counted()
+        .filter(caller_id__in=caller_ids, received_at__gte=start, received_at__lt=end)
+        .values("caller_id")
+        .annotate(n=Count("pk"))
+        .values_list("caller_id", "n")
     )
-
-
-def phone_call_for(user, pk: int | None) -> PhoneCall | None:
-    """The reported call a log-a-call form names, if it is this person's and not logged."""
-    if not pk:
-        return None
-    return PhoneCall.objects.filter(pk=pk, handler=user, logged_as=None).first()
+    return dict(rows)

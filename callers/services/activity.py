@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce, Greatest, Least
 from django_tasks import task
 
 from callers.models import Call, Caller, CallerActivity
-from callers.services.flags import matches_record_call, matches_refresh
+from callers.services.rules import matches_record_call, matches_refresh
 
 
 def caller_activity_record(caller: Caller, call: Call) -> None:

@@ -2,37 +2,27 @@
 page and edits, and the signed link for a request to speak to someone (policy 5.5, 5.7, 5.8)."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils import timezone
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from callers import charts, phones
-from callers.forms.calls import (
-    CallerFinderForm,
-    CallerForm,
-    CallerSearchForm,
-    ContactRequestDecisionForm,
-    LogCallForm,
-)
-from callers.models import Call, Caller, PhoneCall, TelephonyEvent
+from callers.forms.calls import CallerFinderForm, CallerForm, CallerSearchForm, LogCallForm
+from callers.models import Call, Caller, PhoneCall
 from callers.selectors import calls as selectors
+from callers.selectors.telephony import phone_call_for
 from callers.services import calls as services
 from callers.services.data_protection import sensitive_access_log
 from callers.views.safeguarding import risk_prompt
-from opcc_calls import telephony
 from opcc_calls.concurrency import StaleEdit
 from opcc_calls.forms import RECORD_ID
 from opcc_calls.pagination import window
 from opcc_calls.permissions import requires
 
 CALLS_PER_PAGE = 25
+
 HISTORY_SHOWN = 50
 
 
@@ -101,7 +91,7 @@ def log_call(request: HttpRequest) -> HttpResponse:
     """Log a call. Without JavaScript, "Find caller" and "Choose" post the form back here and
     the page comes back with the matches or the handling card; htmx does the same in place."""
     if request.method == "GET":
-        answered = selectors.phone_call_for(request.user, _number(request.GET.get("phone_call")))
+        answered = phone_call_for(request.user, _number(request.GET.get("phone_call")))
         if answered is not None:  # opened from screen pop's notice on another page
             return _log_call_page(request, LogCallForm(initial=_screen_pop(answered)))
         return _log_call_page(request, LogCallForm(), fresh=True)
@@ -126,7 +116,7 @@ def log_call(request: HttpRequest) -> HttpResponse:
         return _log_call_page(request, form, caller=form.cleaned_data.get("caller"))
     logged = services.call_log(
         handler=request.user,
-        phone_call=selectors.phone_call_for(request.user, form.cleaned_data["phone_call"]),
+        phone_call=phone_call_for(request.user, form.cleaned_data["phone_call"]),
         **form.service_arguments(),
     )
     if not logged.created:
@@ -250,132 +240,3 @@ def caller_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, "Caller's details saved.")
         return redirect(caller)
     return render(request, "callers/calls/caller_edit.html", {"caller": caller, "form": form})
-
-
-#: Where a followed link keeps the request it opened (so the token leaves the address).
-LINK_SESSION_KEY = "contact_request_link"
-
-
-def _request_page(request: HttpRequest, contact_request, form, **context) -> HttpResponse:
-    return render(
-        request,
-        "callers/calls/request_decide.html",
-        {
-            "contact_request": contact_request,
-            "call": contact_request.call,
-            "caller": contact_request.call.caller,
-            "form": form,
-            **context,
-        },
-    )
-
-
-@login_not_required
-@require_http_methods(["GET", "POST"])
-def request_decide(request: HttpRequest) -> HttpResponse:
-    """The person a caller asked for records whether they will call back (5.8d), from the
-    emailed link: signed and short-lived, for people who may never sign in (the Commissioner).
-    Following it records the opening and moves the token from the address into the session;
-    the link decides once, and a later change needs signing in."""
-    token = request.GET.get("t")
-    if token is not None:
-        contact_request = selectors.contact_request_from_token(token)
-        if contact_request is None:
-            return render(request, "callers/calls/request_link_expired.html", status=404)
-        services.contact_request_opened(contact_request=contact_request, user=request.user)
-        request.session[LINK_SESSION_KEY] = contact_request.pk
-        return redirect("callers:request_decide")
-    contact_request = selectors.contact_request_for_link(request.session.get(LINK_SESSION_KEY))
-    if contact_request is None:
-        return render(request, "callers/calls/request_link_expired.html", status=404)
-    form = None if contact_request.is_decided else ContactRequestDecisionForm(request.POST or None)
-    if request.method == "POST" and form is None:
-        messages.error(request, services.ALREADY_DECIDED)
-    elif form is not None and form.is_valid():
-        try:
-            services.contact_request_decide(contact_request=contact_request, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, "Thank you: your decision has been recorded.")
-            return redirect("callers:request_decide")
-    return _request_page(request, contact_request, form)
-
-
-request_decide.required_permission = "none: the signed link emailed to the person asked for"
-
-
-@requires("callers.view_contactrequest")
-@require_http_methods(["GET", "POST"])
-def request_change(request: HttpRequest, pk: int) -> HttpResponse:
-    """Signed in, the person asked for decides or changes their decision; so may whoever looks
-    after requests (the Compliance Officer). History names who."""
-    contact_request = get_object_or_404(selectors.contact_requests(), pk=pk)
-    if not contact_request.can_be_decided_by(request.user):
-        raise PermissionDenied
-    form = ContactRequestDecisionForm(
-        request.POST or None,
-        initial={"decision": contact_request.decision, "note": contact_request.decision_note},
-    )
-    if form.is_valid():
-        services.contact_request_decide(
-            contact_request=contact_request, decided_by=request.user, **form.cleaned_data
-        )
-        messages.success(request, "Your decision has been recorded.")
-        return redirect("callers:request_change", contact_request.pk)
-    return _request_page(request, contact_request, form, signed_in=True)
-
-
-@csrf_exempt
-@login_not_required
-@require_POST
-def telephony_events(request: HttpRequest) -> JsonResponse:
-    """The phone system's events (screen pop; the contract is in the README). No session and
-    no CSRF token: the signature is the only way in. Every event is recorded, refused ones
-    without their body."""
-    secret = telephony.webhook_secret()
-    try:
-        if not secret:
-            raise telephony.Refused(
-                TelephonyEvent.Outcome.NOT_CONFIGURED,
-                403,  # refused, as the contract asks: never a server error
-                "Events are refused: TELEPHONY_WEBHOOK_SECRET is not set (32 characters or more).",
-            )
-        telephony.verify(request.headers, request.body, secret)
-        event = telephony.parse(request.body)
-    except telephony.Refused as refused:
-        TelephonyEvent.objects.create(outcome=refused.outcome)
-        return JsonResponse({"error": refused.message}, status=refused.status)
-    outcome = services.phone_event_record(event)
-    status = 409 if outcome == TelephonyEvent.Outcome.REPLAY else 202
-    return JsonResponse({"outcome": outcome}, status=status)
-
-
-telephony_events.required_permission = "none: signed by the phone system, needs no session"
-
-
-@requires("callers.add_call")
-@require_GET
-def phone_call_current(request: HttpRequest) -> JsonResponse:
-    """Polled by the handler's screen (screen pop): the call on their extension now, if any."""
-    phone_call = selectors.phone_call_current(request.user)
-    if phone_call is None:
-        return JsonResponse({})
-    local = {
-        name: timezone.localtime(value).strftime("%H:%M") if value else ""
-        for name, value in (
-            ("ringing_at", phone_call.ringing_at),
-            ("answered_at", phone_call.answered_at),
-            ("ended_at", phone_call.ended_at),
-        )
-    }
-    return JsonResponse(
-        {
-            "id": phone_call.pk,
-            "state": phone_call.state,
-            "number": phones.as_national(phone_call.number) if phone_call.number else "",
-            "withheld": phone_call.withheld,
-            "open": f"{reverse('callers:log')}?phone_call={phone_call.pk}",
-            **local,
-        }
-    )

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from callers.models import Call, ContactRequest
-from callers.services.calls import contact_request_decide
+from callers.services.contact_requests import contact_request_decide
 from dmts import services
 from dmts.models import DmtsEntry, FollowUp
 from opcc_calls.working_days import working_days_after, working_days_before

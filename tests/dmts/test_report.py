@@ -14,9 +14,9 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from callers.models import Call, Concern
-from callers.selectors.flags import dashboard_figures
-from callers.services import flags as flag_services
-from callers.services.flags import dashboard_figures_refresh
+from callers.selectors.reports import dashboard_figures
+from callers.services.letters import appeal_record, letter_sent, letter_write
+from callers.services.reports import dashboard_figures_refresh
 from dmts import reports
 from dmts.services import report_compute
 from tests.factories import CallerFactory, CallFactory
@@ -52,15 +52,9 @@ def test_it_counts_flags_letters_appeals_concerns_and_follow_ups(manager_user, c
     made = flag(caller, manager_user, written_contact_only=True)
     CallFactory(caller=caller, received_at=timezone.now())  # while flagged
     CallFactory(received_at=timezone.now())
-    letter = flag_services.letter_write(
-        flag=made, written_by=manager_user, kind="notice", reason="r"
-    )
-    flag_services.letter_sent(
-        letter=letter, sent_by=manager_user, sent_on=today, sent_how="post", version=1
-    )
-    flag_services.appeal_record(
-        flag=made, recorded_by=compliance_user, received_on=today, grounds="g"
-    )
+    letter = letter_write(flag=made, written_by=manager_user, kind="notice", reason="r")
+    letter_sent(letter=letter, sent_by=manager_user, sent_on=today, sent_how="post", version=1)
+    appeal_record(flag=made, recorded_by=compliance_user, received_on=today, grounds="g")
     Concern.objects.create(caller=caller, raised_by=manager_user, kind="other", noticed="Secret")
     made_report = reports.report(today - timedelta(days=1), today)
     assert made_report.value("Calls from callers flagged when they called") == 1

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from callers.services.flags import meetings_prepare
+from callers.services.meetings import meetings_prepare
 
 
 class Command(BaseCommand):

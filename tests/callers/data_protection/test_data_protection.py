@@ -37,7 +37,8 @@ from callers.selectors.data_protection import (
     retention_plan,
 )
 from callers.services.activity import caller_activity_refresh
-from callers.services.calls import caller_update, contact_request_decide
+from callers.services.calls import caller_update
+from callers.services.contact_requests import contact_request_decide
 from callers.services.data_protection import (
     callers_merge,
     flags_import,
@@ -45,17 +46,13 @@ from callers.services.data_protection import (
     retention_apply,
 )
 from callers.services.flags import (
-    appeal_decide,
-    appeal_record,
     flag_change_arrangements,
     flag_change_response,
     flag_end,
     flag_renew,
-    letter_sent,
-    letter_write,
-    meeting_decide,
-    meeting_open,
 )
+from callers.services.letters import appeal_decide, appeal_record, letter_sent, letter_write
+from callers.services.meetings import meeting_decide, meeting_open
 from callers.services.safeguarding import (
     concern_decide,
     concern_raise,

@@ -9,7 +9,11 @@ from collections.abc import Mapping
 
 from django.conf import settings
 
-from callers.models import Flag, LetterTemplate
+from callers.models import (
+    Appeal,
+    Flag,
+    LetterTemplate,
+)
 
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
@@ -96,3 +100,17 @@ def arrangements_text(flag: Flag) -> str:
     if flag.written_contact_only:
         lines.append("Please contact us in writing only, by letter or email, not by telephone.")
     return "\n".join(lines) or "You may contact us in the usual way."
+
+
+#: Appeals listed on a page; a manager's home page says when there are more.
+APPEALS_LISTED = 20
+
+
+def appeals_waiting() -> list[Appeal]:
+    """Appeals waiting for a decision, the oldest first: on managers' home page and the Silver
+    meeting's agenda."""
+    return list(
+        Appeal.objects.waiting()
+        .select_related("flag__caller", "flag__flagged_by")
+        .order_by("received_on", "pk")[:APPEALS_LISTED]
+    )

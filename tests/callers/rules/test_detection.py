@@ -10,9 +10,9 @@ import pytest
 from django.utils import timezone
 
 from callers.models import Call, Rule, RuleMatch
-from callers.selectors.flags import current_matches
+from callers.selectors.rules import current_matches
 from callers.services.calls import call_log
-from callers.services.flags import matches_refresh
+from callers.services.rules import matches_refresh
 from dmts.services import entry_void
 from tests.factories import CallerFactory, CallFactory, UserFactory
 

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from callers.models import Call, ContactRequest
-from callers.services import calls as services
+from callers.services.calls import call_log
 from tests.factories import StaffContactFactory, UserFactory
 from tests.helpers import run_background_tasks
 
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def test_a_request_to_speak_to_someone_reaches_them_over_smtp(smtp_server, settings):
     settings.SITE_URL = "https://calls.opcc.example"
     person = StaffContactFactory(email="commissioner@opcc.example")
-    logged = services.call_log(
+    logged = call_log(
         handler=UserFactory(),
         submission_token=uuid.uuid4(),
         new_caller_name="Ann Example",

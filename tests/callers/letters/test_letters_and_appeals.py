@@ -11,8 +11,17 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from callers.models import Appeal, Flag, Letter, LetterTemplate, MeetingItem
-from callers.services import flags as services
+from callers.models import Appeal, Flag, Letter, LetterTemplate
+from callers.services.flags import flag_change_arrangements
+from callers.services.letters import (
+    appeal_decide,
+    appeal_record,
+    letter_sent,
+    letter_template_save,
+    letter_write,
+)
+from callers.services.meetings import meeting_open
+from opcc_calls.concurrency import StaleEdit
 from opcc_calls.roles import Role
 from tests.conftest import sign_in_fully
 from tests.factories import CallerFactory, UserFactory
@@ -21,6 +30,7 @@ from tests.helpers import flag, frequent_caller, queries
 pytestmark = pytest.mark.django_db
 
 STAFF_NOTE = "Staff only: shouts at the switchboard, see concern 12."
+
 AGREED = "Log the call; Sam writes back within five working days."
 
 
@@ -55,13 +65,11 @@ def restricted(manager_user):
 
 
 def notice(made: Flag, user, reason="You called 40 times in a week.") -> Letter:
-    return services.letter_write(flag=made, written_by=user, kind="notice", reason=reason)
+    return letter_write(flag=made, written_by=user, kind="notice", reason=reason)
 
 
 def appealed(made: Flag, user) -> Appeal:
-    return services.appeal_record(
-        flag=made, recorded_by=user, received_on=timezone.localdate(), grounds="g"
-    )
+    return appeal_record(flag=made, recorded_by=user, received_on=timezone.localdate(), grounds="g")
 
 
 def test_the_notice_tells_the_arrangements_why_and_how_to_appeal_and_nothing_staff_only(
@@ -139,10 +147,10 @@ def test_a_letter_is_recorded_sent_once_and_never_in_the_future(restricted, mana
     letter = notice(restricted, manager_user)
     tomorrow = timezone.localdate() + timedelta(days=1)
     with pytest.raises(ValidationError):
-        services.letter_sent(
+        letter_sent(
             letter=letter, sent_by=manager_user, sent_on=tomorrow, sent_how="post", version=1
         )
-    services.letter_sent(
+    letter_sent(
         letter=letter,
         sent_by=manager_user,
         sent_on=timezone.localdate(),
@@ -150,7 +158,7 @@ def test_a_letter_is_recorded_sent_once_and_never_in_the_future(restricted, mana
         version=1,
     )
     with pytest.raises(ValidationError):
-        services.letter_sent(
+        letter_sent(
             letter=letter,
             sent_by=manager_user,
             sent_on=timezone.localdate(),
@@ -163,7 +171,7 @@ def test_changed_arrangements_need_telling_again_and_an_old_notice_does_not_coun
     restricted, manager_user
 ):
     old = notice(restricted, manager_user)
-    changed = services.flag_change_arrangements(
+    changed = flag_change_arrangements(
         flag=restricted,
         changed_by=manager_user,
         single_point_of_contact=manager_user,
@@ -173,7 +181,7 @@ def test_changed_arrangements_need_telling_again_and_an_old_notice_does_not_coun
         version=restricted.version,
     )
     assert changed.told_on is None
-    services.letter_sent(
+    letter_sent(
         letter=old,
         sent_by=manager_user,
         sent_on=timezone.localdate(),
@@ -184,7 +192,7 @@ def test_changed_arrangements_need_telling_again_and_an_old_notice_does_not_coun
     assert restricted.told_on is None  # it told of arrangements no longer in force
     new = notice(restricted, manager_user)
     assert "your single point of contact" in new.body
-    services.letter_sent(
+    letter_sent(
         letter=new,
         sent_by=manager_user,
         sent_on=timezone.localdate(),
@@ -244,9 +252,9 @@ def test_two_managers_saving_the_wording_at_once_do_not_overwrite_each_other(man
         "body": "Dear {name}",
         "reason": "r",
     }
-    services.letter_template_save(version=1, **arguments)
-    with pytest.raises(services.StaleEdit):
-        services.letter_template_save(version=1, **arguments | {"body": "Hello {name}"})
+    letter_template_save(version=1, **arguments)
+    with pytest.raises(StaleEdit):
+        letter_template_save(version=1, **arguments | {"body": "Hello {name}"})
     assert LetterTemplate.objects.get().body == "Dear {name}"
 
 
@@ -266,9 +274,7 @@ def test_an_appeal_is_recorded_and_shows_for_managers_and_at_silver(
     home = manager_client.get(reverse("home")).content.decode()
     assert appeal.get_absolute_url() in home
     assert "you made the flag: another manager decides" in home
-    meeting = services.meeting_open(
-        kind="silver", day=timezone.localdate(), created_by=manager_user
-    )
+    meeting = meeting_open(kind="silver", day=timezone.localdate(), created_by=manager_user)
     agenda = manager_client.get(meeting.get_absolute_url()).content.decode()
     assert "Appeals waiting for a decision" in agenda and appeal.get_absolute_url() in agenda
 
@@ -303,7 +309,7 @@ def test_the_manager_who_made_the_flag_cannot_decide_its_appeal(
     )
     assert response.status_code == 403
     with pytest.raises(PermissionDenied):
-        services.appeal_decide(
+        appeal_decide(
             appeal=appeal, decided_by=manager_user, outcome="upheld_end", reasons="r", version=1
         )
     appeal.refresh_from_db()
@@ -334,7 +340,7 @@ def test_another_manager_upholds_it_the_flag_ends_and_the_outcome_letter_is_writ
 
 def test_upheld_by_changing_the_arrangements(restricted, compliance_user, other_manager):
     appeal = appealed(restricted, compliance_user)
-    services.appeal_decide(
+    appeal_decide(
         appeal=appeal,
         decided_by=other_manager,
         outcome="upheld_change",
@@ -373,34 +379,6 @@ def test_not_upheld_needs_reasons_and_is_decided_once(
     assert "Forty calls a week." in letter.body
 
 
-def test_a_meeting_changes_the_arrangements(manager_user, manager_client):
-    made = flag(frequent_caller(), manager_user)
-    meeting = services.meeting_open(
-        kind="silver", day=timezone.localdate(), created_by=manager_user
-    )
-    item = meeting.items.get()
-    prefix = f"item-{item.pk}"
-    refused = manager_client.post(
-        reverse("callers:meeting_decide", args=[item.pk]),
-        {f"{prefix}-decision": "change_arrangements", f"{prefix}-written_contact_only": "on"},
-    )
-    assert "Say why the arrangements are changing." in refused.content.decode()
-    manager_client.post(
-        reverse("callers:meeting_decide", args=[item.pk]),
-        {
-            f"{prefix}-decision": "change_arrangements",
-            f"{prefix}-single_point_of_contact": manager_user.pk,
-            f"{prefix}-written_contact_only": "on",
-            f"{prefix}-note": "Twenty calls since the last meeting.",
-        },
-    )
-    made.refresh_from_db()
-    assert made.written_contact_only and made.single_point_of_contact == manager_user
-    assert "Silver meeting" in made.history.first().history_change_reason
-    item.refresh_from_db()
-    assert item.decision == MeetingItem.Decision.CHANGE_ARRANGEMENTS
-
-
 def test_the_pages_run_a_fixed_number_of_queries(
     manager_user, manager_client, compliance_user, other_manager
 ):
@@ -412,7 +390,7 @@ def test_the_pages_run_a_fixed_number_of_queries(
         appeal = None
         for _ in range(n):
             appeal = appealed(made, compliance_user)
-            services.appeal_decide(
+            appeal_decide(
                 appeal=appeal,
                 decided_by=other_manager,
                 outcome="not_upheld",
@@ -428,15 +406,4 @@ def test_the_pages_run_a_fixed_number_of_queries(
                 queries(manager_client, reverse("callers:letter_templates")),
             )
         )
-    assert counts[0] == counts[1]
-
-
-def test_the_meeting_pack_reads_the_staff_list_once(manager_user, manager_client):
-    counts = []
-    for n in (1, 6):
-        for _ in range(n):
-            flag(frequent_caller(), manager_user)
-        day = timezone.localdate() + timedelta(days=n)
-        meeting = services.meeting_open(kind="silver", day=day, created_by=manager_user)
-        counts.append(queries(manager_client, meeting.get_absolute_url()))
     assert counts[0] == counts[1]

@@ -1,0 +1,95 @@
+"""Forms for letters to flagged callers, the office's wording and appeals."""
+
+from django import forms
+from django.utils import timezone
+
+from callers.forms.flags import ArrangementsFields
+from callers.models import Appeal, Letter
+from callers.selectors.letters import unknown_placeholders
+from opcc_calls.forms import DateInput, RadioSelect, VersionForm
+
+
+class NoticeForm(forms.Form):
+    reason = forms.CharField(
+        label="Why, in words for the caller",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The letter says this as the reason. Nothing else from the flag's notes goes in.",
+        error_messages={"required": "Say why, in words for the caller."},
+    )
+
+
+class LetterSentForm(VersionForm):
+    record_name = "letter"
+
+    sent_on = forms.DateField(label="Sent on", widget=DateInput(), initial=timezone.localdate)
+    sent_how = forms.ChoiceField(label="How", choices=Letter.Sent.choices, widget=RadioSelect)
+
+
+class LetterTemplateForm(VersionForm):
+    record_name = "letter template"
+
+    letterhead = forms.CharField(
+        label="Letterhead",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="The office's name and address, one line each.",
+    )
+    subject = forms.CharField(label="Heading", max_length=200)
+    body = forms.CharField(
+        label="Wording",
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 18}),
+        help_text="A blank line between paragraphs. Placeholders in braces are filled in.",
+    )
+    reason = forms.CharField(
+        label="Why it is changing",
+        max_length=500,
+        error_messages={"required": "Say why, for the record."},
+    )
+
+    def clean(self):
+        data = super().clean()
+        for name in ("subject", "body"):
+            unknown = unknown_placeholders(data.get(name, ""))
+            if unknown:
+                self.add_error(
+                    name,
+                    "Not a placeholder this letter can fill: "
+                    + ", ".join(f"{{{found}}}" for found in unknown)
+                    + ".",
+                )
+        return data
+
+
+class AppealForm(forms.Form):
+    received_on = forms.DateField(
+        label="Received on", widget=DateInput(), initial=timezone.localdate
+    )
+    grounds = forms.CharField(
+        label="What the caller says",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Write what the caller says."},
+    )
+
+    def clean_received_on(self):
+        value = self.cleaned_data["received_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError("The date it was received cannot be in the future.")
+        return value
+
+
+class AppealDecisionForm(VersionForm, ArrangementsFields):
+    record_name = "appeal"
+
+    outcome = forms.ChoiceField(
+        label="Decision", choices=Appeal.Outcome.choices, widget=RadioSelect
+    )
+    reasons = forms.CharField(
+        label="Reasons for the decision",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="The letter of outcome gives these reasons to the caller.",
+        error_messages={"required": "Give the reasons for the decision."},
+    )

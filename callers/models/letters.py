@@ -1,0 +1,159 @@
+"""Telling a flagged caller in writing: the office's wording for each letter, the letters as
+written and sent, and the caller's appeal against their contact arrangements."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from callers.models.flags import Flag
+from opcc_calls.text import TypedText
+
+
+class LetterTemplate(TypedText, models.Model):
+    """The office's wording for a letter to a flagged caller, which it edits. Placeholders in
+    braces, such as {name}, are filled from the flag when a letter is written."""
+
+    class Kind(models.TextChoices):
+        NOTICE = "notice", "Notice of contact arrangements"
+        APPEAL_UPHELD = "appeal_upheld", "Appeal upheld"
+        APPEAL_NOT_UPHELD = "appeal_not_upheld", "Appeal not upheld"
+
+    kind = models.CharField(max_length=20, choices=Kind, unique=True, editable=False)
+    letterhead = models.TextField(
+        "Letterhead",
+        max_length=1000,
+        help_text="The office's name and address, one line each, at the top of the letter.",
+    )
+    subject = models.CharField("Heading", max_length=200)
+    body = models.TextField(
+        "Wording",
+        max_length=10_000,
+        help_text="A blank line between paragraphs. Placeholders in braces are filled in.",
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords()
+
+    #: What each letter can say about the flag: never its agreed response, notes, concerns or
+    #: referrals, which are for staff only.
+    PLACEHOLDERS = {
+        "name": "the caller's name",
+        "office": "the office's name",
+        "date": "the date of the letter",
+        "arrangements": "the contact arrangements, in plain words",
+        "reason": "why, as the manager writes it for the caller",
+        "review_date": "when the arrangements will be reviewed",
+        "appeal_received": "when the appeal was received (appeal letters)",
+        "outcome_reasons": "the reasons for the decision (appeal letters)",
+    }
+
+    class Meta:
+        ordering = ["kind"]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+
+class AppealQuerySet(models.QuerySet):
+    def waiting(self) -> "AppealQuerySet":
+        return self.filter(decided_at__isnull=True)
+
+
+class Appeal(TypedText, models.Model):
+    """A caller's challenge to their contact arrangements, heard by a manager who did not make
+    the flag (the ombudsmen's guidance on unreasonable contact)."""
+
+    class Outcome(models.TextChoices):
+        UPHELD_END = "upheld_end", "Upheld: the flag ends"
+        UPHELD_CHANGE = "upheld_change", "Upheld: the arrangements change"
+        NOT_UPHELD = "not_upheld", "Not upheld"
+
+    flag = models.ForeignKey(Flag, on_delete=models.PROTECT, related_name="appeals")
+    received_on = models.DateField("Received on")
+    grounds = models.TextField("What the caller says", max_length=5000)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="appeals_recorded"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+    reasons = models.TextField("Reasons for the decision", max_length=5000, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="appeals_decided",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords()
+    objects = AppealQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_on", "-pk"]
+        permissions = [("decide_appeal", "Can decide appeals against contact arrangements")]
+
+    def __str__(self) -> str:
+        return f"Appeal by {self.flag.caller} received {self.received_on:%-d %B %Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("callers:appeal", args=[self.pk])
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.decided_at is None
+
+
+class Letter(TypedText, models.Model):
+    """A letter to a flagged caller as it was written from the office's template, and whether
+    and how it was sent. Kept as written: what the caller was told does not change when the
+    template or the flag does."""
+
+    Kind = LetterTemplate.Kind
+
+    class Sent(models.TextChoices):
+        POST = "post", "By post"
+        EMAIL = "email", "By email"
+
+    flag = models.ForeignKey(Flag, on_delete=models.PROTECT, related_name="letters")
+    appeal = models.ForeignKey(
+        Appeal, on_delete=models.PROTECT, null=True, blank=True, related_name="letters"
+    )
+    kind = models.CharField(max_length=20, choices=Kind)
+    letterhead = models.TextField(max_length=1000)
+    subject = models.CharField(max_length=200)
+    body = models.TextField(max_length=20_000)
+    arrangements = models.TextField("The arrangements it tells of", max_length=2000, blank=True)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="letters_written"
+    )
+    written_at = models.DateTimeField(default=timezone.now)
+    sent_on = models.DateField("Sent on", null=True, blank=True)
+    sent_how = models.CharField("How", max_length=10, choices=Sent.choices, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="letters_sent",
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-written_at", "-pk"]
+        permissions = [("write_letter", "Can write to flagged callers and record letters sent")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.flag.caller}, {self.written_at:%-d %B %Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("callers:letter", args=[self.pk])
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [p.strip() for p in self.body.replace("\r\n", "\n").split("\n\n") if p.strip()]

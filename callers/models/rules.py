@@ -1,0 +1,124 @@
+"""Frequent-caller rules and their matches: when a caller becomes a candidate for a flag
+(policy 5.2, 5.3), kept current as calls are logged so no list rescans the call log."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from callers.models.calls import Caller
+from callers.models.flags import Kind
+from opcc_calls.text import TypedText
+
+
+def _span(hours: int) -> str:
+    if hours % 24:
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    days = hours // 24
+    return f"{days} day{'s' if days != 1 else ''}" if days != 1 else "24 hours"
+
+
+class Rule(TypedText, models.Model):
+    """When a caller becomes a candidate: N or more calls (or different staff) within any
+    window of the given length. Managers edit these; each says in plain English why it fired."""
+
+    class Measure(models.TextChoices):
+        CALLS = "calls", "calls"
+        STAFF = "staff", "different staff reached"
+
+    class CallGroup(models.TextChoices):
+        PUBLIC = "public", "Calls from the public"
+        SALES = "sales", "Sales and marketing calls"
+
+    kind = models.CharField("Flags them as", max_length=20, choices=Kind)
+    measure = models.CharField("Counts", max_length=20, choices=Measure.choices)
+    threshold = models.PositiveSmallIntegerField(
+        "How many", help_text="The rule fires at this many, not one before."
+    )
+    window_hours = models.PositiveIntegerField(
+        "Within (hours)", help_text="Any period of this length: 24 = a day, 168 = a week."
+    )
+    call_group = models.CharField(
+        "Which calls", max_length=20, choices=CallGroup.choices, default=CallGroup.PUBLIC
+    )
+    lookback_days = models.PositiveSmallIntegerField(
+        "Keep on the list for (days)",
+        default=90,
+        help_text="How long after it last fired a caller stays a candidate.",
+    )
+    why = models.CharField(
+        "Why this rule",
+        max_length=300,
+        blank=True,
+        help_text="For example: the procedure's many calls a day, many staff (5.2).",
+    )
+    is_active = models.BooleanField("In use", default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kind", "window_hours", "threshold"]
+        constraints = [
+            models.CheckConstraint(condition=Q(threshold__gte=2), name="rule_threshold_at_least_2"),
+            models.CheckConstraint(condition=Q(window_hours__gte=1), name="rule_window_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reason
+
+    @property
+    def window(self) -> timedelta:
+        return timedelta(hours=self.window_hours)
+
+    @property
+    def reason(self) -> str:
+        """The plain-English reason shown wherever the rule fires."""
+        what = "calls" if self.measure == self.Measure.CALLS else "different staff reached"
+        sales = " (sales and marketing)" if self.call_group == self.CallGroup.SALES else ""
+        return (
+            f"{self.get_kind_display()}: {self.threshold} or more {what} within any "
+            f"{_span(self.window_hours)}{sales}"
+        )
+
+
+class RuleMatch(models.Model):
+    """That a rule fired for a caller, and when it last did. Derived from the log and kept up
+    to date as calls are logged, corrected or voided, so the candidates list reads this small
+    table instead of rescanning millions of calls."""
+
+    caller = models.ForeignKey(Caller, on_delete=models.CASCADE, related_name="rule_matches")
+    rule = models.ForeignKey(Rule, on_delete=models.CASCADE, related_name="matches")
+    last_fired_at = models.DateTimeField()
+    first_fired_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["caller", "rule"], name="rulematch_once_per_rule"),
+        ]
+        indexes = [models.Index(fields=["last_fired_at"], name="rulematch_last_fired_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.caller_id}: {self.rule_id}"
+
+
+class MatchesRefresh(models.Model):
+    """Working out every caller's matches again after the rules changed: done in the
+    background (it reads the whole log), and said on the rules page as queued, then finished."""
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    matches = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        get_latest_by = "requested_at"
+
+    def __str__(self) -> str:
+        return f"Matches refresh {self.pk}"

@@ -1,0 +1,179 @@
+"""Reads for seeing the effect of the arrangements: the dashboard's year of figures as last
+worked out, calls per week by type, the share of calls from flagged callers, and each flagged
+caller's calls before and since their flag."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+
+from callers.models import (
+    Call,
+    DashboardFigure,
+    Flag,
+    start_of_day,
+)
+
+#: The dashboard's year-long figures are worked out again in the background when older.
+DASHBOARD_FRESH_FOR = timedelta(minutes=15)
+
+DASHBOARD_KEY = "year"
+
+
+@dataclass(frozen=True)
+class DashboardFigures:
+    weeks: list[date]
+    series: dict[str, list[int]]
+    flagged: int
+    total: int
+    computed_at: datetime
+
+    @property
+    def is_stale(self) -> bool:
+        return timezone.now() - self.computed_at > DASHBOARD_FRESH_FOR
+
+
+def dashboard_figures() -> DashboardFigures | None:
+    """The year's figures as last worked out (in the background), or None before the first."""
+    stored = DashboardFigure.objects.filter(key=DASHBOARD_KEY, computed_at__isnull=False).first()
+    if stored is None:
+        return None
+    value = stored.value
+    return DashboardFigures(
+        weeks=[date.fromisoformat(day) for day in value["weeks"]],
+        series=value["series"],
+        flagged=value["flagged"],
+        total=value["total"],
+        computed_at=stored.computed_at,
+    )
+
+
+def calls_per_week_by_type(*, weeks: int = 52) -> tuple[list[date], dict[str, list[int]]]:
+    """Calls per week for each type over the last year, one grouped query."""
+    this_week = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
+    starts = [this_week - timedelta(weeks=weeks - 1 - i) for i in range(weeks)]
+    rows = (
+        Call.objects.counted()
+        .filter(received_at__gte=start_of_day(starts[0]))
+        .annotate(week=TruncWeek("received_at", tzinfo=timezone.get_current_timezone()))
+        .values("week", "call_type")
+        .annotate(n=Count("pk"))
+        .values_list("week", "call_type", "n")
+    )
+    series = {value: [0] * weeks for value in Call.Type.values}
+    index = {start: i for i, start in enumerate(starts)}
+    for week, call_type, n in rows:
+        day = week.date() if isinstance(week, datetime) else week
+        if day in index:
+            series[call_type][index[day]] += n
+    return starts, series
+
+
+def flagged_at_the_time():
+    """Whether a call's caller had a flag in force when they called (for an annotation)."""
+    return Exists(
+        Flag.objects.filter(
+            caller_id=OuterRef("caller_id"), flagged_at__lte=OuterRef("received_at")
+        ).filter(Q(ended_at__isnull=True) | Q(ended_at__gt=OuterRef("received_at")))
+    )
+
+
+def flagged_share_between(start: datetime, end: datetime) -> tuple[int, int]:
+    """(calls from callers flagged when they called, all calls) from `start` up to `end`: the
+    dashboard's share and the quarterly report's, one query."""
+    totals = (
+        Call.objects.counted()
+        .filter(received_at__gte=start, received_at__lt=end)
+        .annotate(from_flagged=flagged_at_the_time())
+        .aggregate(every=Count("pk"), flagged_calls=Count("pk", filter=Q(from_flagged=True)))
+    )
+    return totals["flagged_calls"], totals["every"]
+
+
+def flagged_share(*, days: int = 90) -> tuple[int, int]:
+    """The dashboard's share: the last `days` days, to now."""
+    now = timezone.now()
+    return flagged_share_between(now - timedelta(days=days), now + timedelta(seconds=1))
+
+
+@dataclass
+class Effect:
+    """A flagged caller's calls per week before the flag and each week since (only the weeks
+    that have come), and for an ended flag each week after it ended."""
+
+    flag: Flag
+    before: list[int]
+    since: list[int]
+    since_weeks: float  # the time since the flag counted, in weeks (the last may be partial)
+    after_end: list[int] = field(default_factory=list)
+
+    @property
+    def before_total(self) -> int:
+        return sum(self.before)
+
+    @property
+    def since_total(self) -> int:
+        return sum(self.since)
+
+    @property
+    def before_rate(self) -> float:
+        return self.before_total / len(self.before) if self.before else 0.0
+
+    @property
+    def since_rate(self) -> float:
+        return self.since_total / self.since_weeks if self.since_weeks else 0.0
+
+    @property
+    def change(self) -> int | None:
+        """The change in calls per week since the flag, as a percentage of the rate before."""
+        if not self.before_rate or not self.since_weeks:
+            return None
+        return round(100 * (self.since_rate - self.before_rate) / self.before_rate)
+
+
+def _weeks_come(start: datetime, until: datetime, weeks: int) -> tuple[int, float]:
+    """How many weekly slots from `start` have begun by `until` (at most `weeks`), and the
+    elapsed time they cover in weeks."""
+    elapsed = max((until - start) / timedelta(weeks=1), 0.0)
+    return min(weeks, int(-(-elapsed // 1))), min(elapsed, float(weeks))
+
+
+def before_and_after(
+    flags: list[Flag], *, weeks: int = 8, now: datetime | None = None
+) -> dict[int, Effect]:
+    """For each flag: calls per week in the `weeks` weeks before it, each week since that has
+    come (up to `weeks`, to its end if it ended), and for an ended flag each week after the
+    end that has come; from one query."""
+    if not flags:
+        return {}
+    now = now or timezone.now()
+    earliest = min(f.flagged_at for f in flags) - timedelta(weeks=weeks)
+    rows = (
+        Call.objects.counted()
+        .filter(caller_id__in=[f.caller_id for f in flags], received_at__gte=earliest)
+        .values_list("caller_id", "received_at")
+    )
+    by_caller: dict[int, list[datetime]] = {}
+    for caller_id, received_at in rows.iterator(chunk_size=5000):
+        by_caller.setdefault(caller_id, []).append(received_at)
+    week = timedelta(weeks=1)
+    result = {}
+    for flag in flags:
+        until = min(now, flag.ended_at) if flag.ended_at else now
+        since_slots, since_weeks = _weeks_come(flag.flagged_at, until, weeks)
+        after_slots = _weeks_come(flag.ended_at, now, weeks)[0] if flag.ended_at else 0
+        before, since, after = [0] * weeks, [0] * since_slots, [0] * after_slots
+        for moment in by_caller.get(flag.caller_id, []):
+            offset = (moment - flag.flagged_at) // week
+            if -weeks <= offset < 0:
+                before[offset + weeks] += 1
+            elif 0 <= offset < since_slots and moment < until:
+                since[offset] += 1
+            if flag.ended_at and moment >= flag.ended_at:
+                after_offset = (moment - flag.ended_at) // week
+                if after_offset < after_slots:
+                    after[after_offset] += 1
+        result[flag.pk] = Effect(flag, before, since, since_weeks, after)
+    return result

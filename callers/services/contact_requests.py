@@ -1,0 +1,117 @@
+"""Writes for requests to speak to the Commissioner or a named person (policy 5.8d): the email
+to the person asked for (sent by the background worker, tried again while the mail server will
+not take it), their decision, and each opening of the emailed link."""
+
+import logging
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django_tasks import task
+
+from callers.models import (
+    ContactRequest,
+    ContactRequestOpening,
+)
+from callers.selectors.contact_requests import CONTACT_REQUEST_LINK_DAYS, contact_request_token
+from opcc_calls.background import retry_later
+from opcc_calls.history import save_with_history
+
+logger = logging.getLogger(__name__)
+
+
+@task()
+def contact_request_send(contact_request_id: int, attempt: int = 1) -> str:
+    """Background: email the person asked for, and again later while the mail server will
+    not take it (the request is queued with the call, so it is never lost)."""
+    if contact_request_notify(contact_request_id):
+        return "sent"
+    return retry_later(contact_request_send, contact_request_id, attempt=attempt)
+
+
+def contact_request_notify(contact_request_id: int) -> bool:
+    """Email the person asked for the caller's details and the reason (5.8d). Nothing is
+    transferred; they decide whether to call back. A mail failure never loses the call."""
+    contact_request = ContactRequest.objects.select_related(
+        "call__caller", "call__handler", "requested"
+    ).get(pk=contact_request_id)
+    # The token goes in the query string, which the access log leaves out (gunicorn.conf.py),
+    # and the page it opens moves it to the session and drops it from the address at once.
+    link = (
+        settings.SITE_URL
+        + reverse("callers:request_decide")
+        + "?"
+        + urlencode({"t": contact_request_token(contact_request)})
+    )
+    context = {
+        "contact_request": contact_request,
+        "call": contact_request.call,
+        "caller": contact_request.call.caller,
+        "phones": list(contact_request.call.caller.phones.all()),
+        "link": link,
+        "office_name": settings.OFFICE_NAME,
+        "link_days": CONTACT_REQUEST_LINK_DAYS,
+    }
+    try:
+        send_mail(
+            subject=f"A caller asked to speak to you ({contact_request.call.reference})",
+            message=render_to_string("callers/contact_requests/email/contact_request.txt", context),
+            from_email=None,
+            recipient_list=[contact_request.requested.email],
+        )
+    except OSError:
+        logger.exception("Could not email contact request %s", contact_request.pk)
+        return False
+    contact_request.emailed_at = timezone.now()
+    contact_request._change_reason = "Emailed to the person asked for"
+    contact_request.save(update_fields=["emailed_at"])
+    return True
+
+
+ALREADY_DECIDED = (
+    "A decision has been recorded already. To change it, sign in to OPCC Calls, or ask the "
+    "office to change it."
+)
+
+
+@transaction.atomic
+def contact_request_decide(
+    *, contact_request: ContactRequest, decision: str, note: str = "", decided_by=None
+) -> ContactRequest:
+    """Record whether the person asked for will call back (5.8d). Through the emailed link
+    (`decided_by` None: they may never sign in, like the Commissioner) a request is decided
+    once; signed in, the person asked for (or whoever looks after requests) may change it."""
+    if decision == ContactRequest.Decision.PENDING:
+        raise ValidationError({"decision": "Choose what you have decided."})
+    contact_request = (
+        ContactRequest.objects.select_for_update(of=("self",))
+        .select_related("requested")
+        .get(pk=contact_request.pk)
+    )
+    if decided_by is None and contact_request.is_decided:
+        raise ValidationError(ALREADY_DECIDED)
+    if decided_by is not None and not contact_request.can_be_decided_by(decided_by):
+        raise PermissionDenied
+    changing = contact_request.is_decided
+    contact_request.decision, contact_request.decision_note = decision, note
+    contact_request.decided_at = timezone.now()
+    contact_request.decided_by = decided_by
+    contact_request.decided_through_link = decided_by is None
+    reason = (
+        "Decision recorded through the emailed link"
+        if decided_by is None
+        else ("Decision changed" if changing else "Decision recorded") + " after signing in"
+    )
+    return save_with_history(contact_request, user=decided_by, reason=reason)
+
+
+def contact_request_opened(*, contact_request: ContactRequest, user) -> None:
+    """Record that the emailed link was followed (and who, if they were signed in)."""
+    ContactRequestOpening.objects.create(
+        contact_request=contact_request, signed_in_as=user if user.is_authenticated else None
+    )

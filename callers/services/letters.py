@@ -1,0 +1,202 @@
+"""Writes for telling a flagged caller in writing: the office's wording, letters written from it
+and recorded as sent, and the caller's appeal, decided by a manager who did not make the flag."""
+
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from callers.models import (
+    Appeal,
+    Flag,
+    Letter,
+    LetterTemplate,
+)
+from callers.selectors.letters import arrangements_text, fill, template_for, unknown_placeholders
+from callers.services.flags import flag_change_arrangements, flag_end
+from opcc_calls.concurrency import StaleEdit, locked_for_edit
+from opcc_calls.history import save_with_history
+from opcc_calls.permissions import permission_check
+
+
+def _long_date(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+@transaction.atomic
+def letter_template_save(
+    *, kind: str, changed_by, letterhead: str, subject: str, body: str, version: int, reason: str
+) -> LetterTemplate:
+    """Save the office's wording for one kind of letter (the first save makes it)."""
+    permission_check(changed_by, "callers.change_lettertemplate")
+    unknown = unknown_placeholders(subject + body)
+    if unknown:
+        raise ValidationError(
+            {
+                "body": "These placeholders are not known: "
+                + ", ".join(f"{{{name}}}" for name in unknown)
+                + ". Use only those listed."
+            }
+        )
+    template = template_for(kind)
+    if template.pk:
+        template = locked_for_edit(LetterTemplate, template.pk, version)
+    elif version != template.version:
+        raise StaleEdit
+    else:  # the first save: a form opened on the starting wording is now out of date
+        template.version = version + 1
+    template.letterhead, template.subject, template.body = letterhead, subject, body
+    try:
+        with transaction.atomic():
+            return save_with_history(template, user=changed_by, reason=reason.strip())
+    except IntegrityError as error:  # two first saves at once
+        raise StaleEdit from error
+
+
+@transaction.atomic
+def letter_write(
+    *, flag: Flag, written_by, kind: str, reason: str = "", appeal: Appeal | None = None
+) -> Letter:
+    """Write a letter to a flagged caller from the office's template, filled from the flag:
+    the arrangements in plain words, the reason, the review date (never the agreed response
+    or any note, concern or referral). Kept as written."""
+    permission_check(written_by, "callers.write_letter")
+    flag = Flag.objects.select_related("caller", "single_point_of_contact").get(pk=flag.pk)
+    if kind == Letter.Kind.NOTICE:
+        if not flag.is_active:
+            raise ValidationError("This flag has ended: there are no arrangements to tell of.")
+        if not flag.has_arrangements:
+            raise ValidationError(
+                "This flag has no contact arrangements to tell the caller of: set them first."
+            )
+        if not reason.strip():
+            raise ValidationError({"reason": "Say why, in words for the caller."})
+    template = template_for(kind)
+    values = {
+        "name": flag.caller.full_name,
+        "office": settings.OFFICE_NAME,
+        "date": _long_date(timezone.localdate()),
+        "arrangements": arrangements_text(flag),
+        "reason": reason.strip(),
+        "review_date": _long_date(flag.review_date),
+        "appeal_received": _long_date(appeal.received_on) if appeal else "",
+        "outcome_reasons": appeal.reasons if appeal else "",
+    }
+    letter = Letter(
+        flag=flag,
+        appeal=appeal,
+        kind=kind,
+        arrangements=values["arrangements"],
+        letterhead=template.letterhead,
+        subject=fill(template.subject, values),
+        body=fill(template.body, values),
+        written_by=written_by,
+    )
+    return save_with_history(letter, user=written_by, reason="Written from the office's template")
+
+
+@transaction.atomic
+def letter_sent(*, letter: Letter, sent_by, sent_on: date, sent_how: str, version: int) -> Letter:
+    """Record that a letter went to the caller: when, how and by whom. A notice of the
+    arrangements in force marks the flag as told, in the flag's own history too."""
+    permission_check(sent_by, "callers.write_letter")
+    letter = locked_for_edit(Letter, letter.pk, version)
+    if letter.sent_on:
+        raise ValidationError("This letter is already recorded as sent.")
+    if sent_on > timezone.localdate():
+        raise ValidationError({"sent_on": "The date it was sent cannot be in the future."})
+    if sent_on < timezone.localdate(letter.written_at):
+        raise ValidationError({"sent_on": "It cannot have been sent before it was written."})
+    letter.sent_on, letter.sent_how, letter.sent_by = sent_on, sent_how, sent_by
+    save_with_history(letter, user=sent_by, reason="Recorded as sent")
+    flag = (
+        Flag.objects.select_for_update(of=("self",))
+        .select_related("single_point_of_contact")
+        .get(pk=letter.flag_id)
+    )
+    how = Letter.Sent(sent_how).label.lower()
+    if (
+        letter.kind == Letter.Kind.NOTICE
+        and flag.is_active
+        and letter.arrangements == arrangements_text(flag)  # not since changed
+    ):
+        flag.told_on = sent_on
+    flag.version += 1
+    save_with_history(
+        flag,
+        user=sent_by,
+        reason=f"{letter.get_kind_display()} sent {how} on {_long_date(sent_on)}",
+    )
+    return letter
+
+
+@transaction.atomic
+def appeal_record(*, flag: Flag, recorded_by, received_on: date, grounds: str) -> Appeal:
+    """Record a caller's appeal against their contact arrangements, for a manager who did not
+    make the flag to decide."""
+    permission_check(recorded_by, "callers.add_appeal")
+    flag = Flag.objects.select_for_update().get(pk=flag.pk)
+    if not flag.is_active:
+        raise ValidationError("This flag has ended: there is nothing to appeal.")
+    if received_on > timezone.localdate():
+        raise ValidationError({"received_on": "The date it was received cannot be in the future."})
+    if not grounds.strip():
+        raise ValidationError({"grounds": "Write what the caller says."})
+    if flag.appeals.waiting().exists():
+        raise ValidationError("An appeal against this flag is already waiting for a decision.")
+    appeal = Appeal(flag=flag, recorded_by=recorded_by, received_on=received_on, grounds=grounds)
+    return save_with_history(appeal, user=recorded_by, reason="Appeal received")
+
+
+def may_decide(appeal: Appeal, user) -> bool:
+    """Whether this person may decide the appeal: a manager who did not make the flag."""
+    return user.has_perm("callers.decide_appeal") and appeal.flag.flagged_by_id != user.pk
+
+
+@transaction.atomic
+def appeal_decide(
+    *,
+    appeal: Appeal,
+    decided_by,
+    outcome: str,
+    reasons: str,
+    version: int,
+    single_point_of_contact=None,
+    contact_times: str = "",
+    written_contact_only: bool = False,
+) -> Appeal:
+    """Decide an appeal, carry out an upheld one on the flag (it ends, or the arrangements
+    change) and write the letter of outcome from its own template."""
+    permission_check(decided_by, "callers.decide_appeal")
+    appeal = locked_for_edit(Appeal, appeal.pk, version, related=("flag",))
+    if appeal.flag.flagged_by_id == decided_by.pk:
+        raise PermissionDenied("The appeal must be decided by a manager who did not make the flag.")
+    if not appeal.is_waiting:
+        raise ValidationError("This appeal has already been decided.")
+    if not reasons.strip():
+        raise ValidationError({"reasons": "Give the reasons for the decision."})
+    flag = appeal.flag
+    Outcome = Appeal.Outcome
+    if outcome == Outcome.UPHELD_END:
+        flag_end(
+            flag=flag, ended_by=decided_by, reason=f"Appeal upheld: {reasons}", version=flag.version
+        )
+    elif outcome == Outcome.UPHELD_CHANGE:
+        flag_change_arrangements(
+            flag=flag,
+            changed_by=decided_by,
+            reason=f"appeal upheld: {reasons}",
+            single_point_of_contact=single_point_of_contact,
+            contact_times=contact_times,
+            written_contact_only=written_contact_only,
+            version=flag.version,
+        )
+    appeal.outcome, appeal.reasons = outcome, reasons.strip()
+    appeal.decided_by, appeal.decided_at = decided_by, timezone.now()
+    save_with_history(appeal, user=decided_by, reason=f"Decided: {appeal.get_outcome_display()}")
+    upheld = outcome != Outcome.NOT_UPHELD
+    kind = Letter.Kind.APPEAL_UPHELD if upheld else Letter.Kind.APPEAL_NOT_UPHELD
+    letter_write(flag=flag, written_by=decided_by, kind=kind, appeal=appeal)
+    return appeal

@@ -1,0 +1,51 @@
+"""Writes for the figures that read a year of calls: asking the background worker for fresh ones
+(one request however many ask at once) and storing what it works out."""
+
+from datetime import timedelta
+
+from django.db.models import Q
+from django.utils import timezone
+from django_tasks import task
+
+from callers.models import (
+    DashboardFigure,
+)
+from callers.selectors.reports import DASHBOARD_KEY, calls_per_week_by_type, flagged_share
+
+#: A request for fresh dashboard figures older than this is made again (the worker was down).
+FIGURES_REQUEST_LAPSES = timedelta(minutes=10)
+
+
+def dashboard_figures_request() -> None:
+    """Queue the dashboard's year of figures to be worked out again, unless a request is
+    already on its way: of many managers opening the dashboard at once, one queues it."""
+    now = timezone.now()
+    DashboardFigure.objects.get_or_create(key=DASHBOARD_KEY)
+    claimed = (
+        DashboardFigure.objects.filter(key=DASHBOARD_KEY)
+        .filter(Q(requested_at__isnull=True) | Q(requested_at__lt=now - FIGURES_REQUEST_LAPSES))
+        .update(requested_at=now)
+    )
+    if claimed:
+        dashboard_figures_refresh.enqueue()
+
+
+@task()
+def dashboard_figures_refresh() -> None:
+    """Background: calls per week by type over the year, and the share from flagged callers
+    over 90 days (both read a year or a quarter of the log)."""
+    weeks, series = calls_per_week_by_type()
+    flagged, total = flagged_share()
+    DashboardFigure.objects.update_or_create(
+        key=DASHBOARD_KEY,
+        defaults={
+            "value": {
+                "weeks": [week.isoformat() for week in weeks],
+                "series": series,
+                "flagged": flagged,
+                "total": total,
+            },
+            "computed_at": timezone.now(),
+            "requested_at": None,
+        },
+    )

@@ -1,0 +1,69 @@
+"""Writes for screen pop: each signed event from the office's phone system moves its call on
+(ringing, answered, ended) for the handler's screen to read."""
+
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from callers import phones
+from callers.models import (
+    PhoneCall,
+    TelephonyEvent,
+)
+from opcc_calls.history import save_with_history
+from opcc_calls.models import User
+from opcc_calls.telephony import PhoneEvent
+
+#: A reported call (with the caller's number) is screen data, not a record: it goes after this.
+PHONE_CALL_KEPT = timedelta(days=2)
+
+
+def phone_event_record(event: PhoneEvent) -> str:
+    """Take one signed event from the phone system (screen pop) and say what was done with it:
+    the call for that extension is created or moved on (ringing, answered, ended) for the
+    handler's screen to read. Each call's each event is taken once (a replay is refused, in
+    the database); an extension nobody has is recorded and otherwise ignored. Reported calls
+    older than PHONE_CALL_KEPT go as each event comes: the call logged keeps what matters."""
+    PhoneCall.objects.filter(updated_at__lt=timezone.now() - PHONE_CALL_KEPT).delete()
+    outcome = TelephonyEvent.Outcome
+    record = {"event": event.event, "call_id": event.call_id, "extension": event.extension}
+    handler = User.objects.filter(extension=event.extension, is_active=True).first()
+    if handler is None:
+        TelephonyEvent.objects.create(outcome=outcome.UNKNOWN_EXTENSION, **record)
+        return outcome.UNKNOWN_EXTENSION
+    try:
+        with transaction.atomic():
+            TelephonyEvent.objects.create(outcome=outcome.ACCEPTED, **record)
+            _phone_call_move_on(event, handler)
+    except IntegrityError:
+        TelephonyEvent.objects.create(outcome=outcome.REPLAY, **record)
+        return outcome.REPLAY
+    return outcome.ACCEPTED
+
+
+def _phone_call_move_on(event: PhoneEvent, handler) -> PhoneCall:
+    number = "" if event.withheld else (phones.normalise(event.caller_number) or "")
+    phone_call, _ = PhoneCall.objects.select_for_update().get_or_create(
+        call_id=event.call_id,
+        defaults={
+            "extension": event.extension,
+            "handler": handler,
+            "caller_number": event.caller_number,
+            "number": number,
+            "state": event.event,
+        },
+    )
+    setattr(phone_call, f"{event.event}_at", event.at)
+    order = [state.value for state in PhoneCall.State]
+    if order.index(event.event) >= order.index(phone_call.state):  # never back (late ringing)
+        phone_call.state = event.event
+    if event.event == PhoneCall.State.ANSWERED:  # answered here: a transferred call follows
+        phone_call.extension, phone_call.handler = event.extension, handler
+    phone_call.updated_at = timezone.now()
+    phone_call.save()
+    logged = phone_call.logged_as
+    if event.event == PhoneCall.State.ENDED and logged is not None and logged.ended_at is None:
+        logged.ended_at = event.at
+        save_with_history(logged, user=None, reason="Ended time from the phone system")
+    return phone_call

@@ -1,0 +1,295 @@
+"""Pages for telling a flagged caller in writing: the notice, each letter and its documents,
+the office's wording, and the caller's appeal."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from callers.forms.letters import (
+    AppealDecisionForm,
+    AppealForm,
+    LetterSentForm,
+    LetterTemplateForm,
+    NoticeForm,
+)
+from callers.models import (
+    Appeal,
+    Flag,
+    Letter,
+    LetterTemplate,
+)
+from callers.selectors.letters import arrangements_text, template_for, templates
+from callers.services import letters as services
+from opcc_calls.concurrency import StaleEdit
+from opcc_calls.documents import (
+    DOCX,
+    PDF,
+    LetterParts,
+    docx_bytes,
+    pdf_bytes,
+)
+from opcc_calls.exports import filename
+from opcc_calls.history import record_changes
+from opcc_calls.permissions import requires
+
+
+@requires("callers.write_letter")
+@require_http_methods(["GET", "POST"])
+def notice_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """Write the notice to the caller of their contact arrangements, from the office's
+    template: a preview of what it will say, then the letter to download and send."""
+    flag = get_object_or_404(
+        Flag.objects.active().select_related("caller", "single_point_of_contact"), pk=pk
+    )
+    posted = request.POST if request.method == "POST" else None
+    form = NoticeForm(posted, initial={"reason": flag.reason})
+    if form.is_valid():
+        try:
+            letter = services.letter_write(
+                flag=flag,
+                written_by=request.user,
+                kind=Letter.Kind.NOTICE,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Notice written: download it, send it, then record it sent.")
+            return redirect(letter)
+    return render(
+        request,
+        "callers/letters/notice_form.html",
+        {
+            "flag": flag,
+            "form": form,
+            "template": template_for(Letter.Kind.NOTICE),
+            "arrangements": arrangements_text(flag),
+        },
+    )
+
+
+LETTER_CHANGES = {"+": "Letter written", "~": "Letter changed", "-": "Letter deleted"}
+
+
+def _letter(pk: int) -> Letter:
+    return get_object_or_404(
+        Letter.objects.select_related("flag__caller", "written_by", "sent_by", "appeal"), pk=pk
+    )
+
+
+@requires("callers.view_letter")
+@require_GET
+def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    letter = _letter(pk)
+    return render(
+        request,
+        "callers/letters/letter.html",
+        {
+            "letter": letter,
+            "form": LetterSentForm(initial={"version": letter.version}),
+            "changes": record_changes(letter.history.all(), Letter, limit=20, what=LETTER_CHANGES),
+        },
+    )
+
+
+@requires("callers.write_letter")
+@require_POST
+def letter_sent(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record that the letter went to the caller: when, how, and by whom."""
+    letter = _letter(pk)
+    form = LetterSentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.letter_sent(letter=letter, sent_by=request.user, **form.cleaned_data)
+        except StaleEdit:
+            messages.error(request, form.stale_message)
+            return redirect(letter)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Recorded as sent.")
+            return redirect(letter.flag)
+    return render(
+        request,
+        "callers/letters/letter.html",
+        {
+            "letter": letter,
+            "form": form,
+            "changes": record_changes(letter.history.all(), Letter, limit=20, what=LETTER_CHANGES),
+        },
+        status=400,
+    )
+
+
+@requires("callers.view_letter")
+@require_GET
+def letter_document(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """The letter as a Word document the office can still edit, or as a PDF."""
+    letter = _letter(pk)
+    caller = letter.flag.caller
+    parts = LetterParts(
+        letterhead=letter.letterhead,
+        recipient=[caller.full_name, *caller.postal_address.splitlines()],
+        dated=timezone.localdate(letter.written_at),
+        subject=letter.subject,
+        paragraphs=letter.paragraphs,
+    )
+    content, content_type = (docx_bytes(parts), DOCX) if kind == "docx" else (pdf_bytes(parts), PDF)
+    response = HttpResponse(content, content_type=content_type)
+    name = filename(f"letter-{letter.pk}", kind, letter.written_at)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@requires("callers.change_lettertemplate")
+@require_GET
+def letter_templates(request: HttpRequest) -> HttpResponse:
+    """The office's wording for each letter to a flagged caller."""
+    return render(
+        request,
+        "callers/letters/letter_templates.html",
+        {"templates": templates(), "placeholders": LetterTemplate.PLACEHOLDERS},
+    )
+
+
+@requires("callers.change_lettertemplate")
+@require_http_methods(["GET", "POST"])
+def letter_template(request: HttpRequest, kind: str) -> HttpResponse:
+    if kind not in LetterTemplate.Kind.values:
+        raise Http404
+    template = template_for(kind)
+    form = LetterTemplateForm(
+        request.POST or None,
+        initial={
+            "version": template.version,
+            "letterhead": template.letterhead,
+            "subject": template.subject,
+            "body": template.body,
+        },
+    )
+    if form.is_valid():
+        try:
+            services.letter_template_save(kind=kind, changed_by=request.user, **form.cleaned_data)
+        except StaleEdit:
+            messages.error(request, form.stale_message)
+            return redirect("callers:letter_template", kind=kind)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Wording saved: {template.get_kind_display()}.")
+            return redirect("callers:letter_templates")
+    return render(
+        request,
+        "callers/letters/letter_template.html",
+        {
+            "template": template,
+            "form": form,
+            "placeholders": LetterTemplate.PLACEHOLDERS,
+            "changes": record_changes(
+                template.history.all(),
+                LetterTemplate,
+                limit=20,
+                what={"+": "Wording saved", "~": "Wording changed", "-": "Wording deleted"},
+            )
+            if template.pk
+            else [],
+        },
+    )
+
+
+@requires("callers.add_appeal")
+@require_http_methods(["GET", "POST"])
+def appeal_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a caller's appeal against their contact arrangements."""
+    flag = get_object_or_404(Flag.objects.active().select_related("caller"), pk=pk)
+    form = AppealForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        try:
+            appeal = services.appeal_record(
+                flag=flag, recorded_by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, "Appeal recorded: a manager who did not make the flag will decide it."
+            )
+            return redirect(appeal)
+    return render(request, "callers/letters/appeal_form.html", {"flag": flag, "form": form})
+
+
+def _appeal_page(request: HttpRequest, appeal: Appeal, form=None, status: int = 200):
+    may_decide = services.may_decide(appeal, request.user)
+    if form is None and may_decide and appeal.is_waiting:
+        flag = appeal.flag
+        form = AppealDecisionForm(
+            initial={
+                "version": appeal.version,
+                "single_point_of_contact": flag.single_point_of_contact_id,
+                "contact_times": flag.contact_times,
+                "written_contact_only": flag.written_contact_only,
+            }
+        )
+    return render(
+        request,
+        "callers/letters/appeal.html",
+        {
+            "appeal": appeal,
+            "form": form,
+            "may_decide": may_decide,
+            "letters": appeal.letters.all(),
+            "changes": record_changes(
+                appeal.history.all(),
+                Appeal,
+                limit=20,
+                what={"+": "Appeal recorded", "~": "Appeal changed", "-": "Appeal deleted"},
+            ),
+        },
+        status=status,
+    )
+
+
+def _appeal(pk: int) -> Appeal:
+    return get_object_or_404(
+        Appeal.objects.select_related(
+            "flag__caller",
+            "flag__flagged_by",
+            "flag__single_point_of_contact",
+            "recorded_by",
+            "decided_by",
+        ),
+        pk=pk,
+    )
+
+
+@requires("callers.view_appeal")
+@require_GET
+def appeal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _appeal_page(request, _appeal(pk))
+
+
+@requires("callers.decide_appeal")
+@require_POST
+def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Decide an appeal: only a manager who did not make the flag may."""
+    appeal = _appeal(pk)
+    if not services.may_decide(appeal, request.user):
+        raise PermissionDenied("You made this flag: another manager must decide the appeal.")
+    form = AppealDecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.appeal_decide(appeal=appeal, decided_by=request.user, **form.cleaned_data)
+        except StaleEdit:
+            messages.error(request, form.stale_message)
+            return redirect(appeal)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, "Appeal decided. The letter of outcome is written: download and send it."
+            )
+            return redirect(appeal)
+    return _appeal_page(request, appeal, form, status=400)
