@@ -70,11 +70,14 @@ from django_tasks_db.models import DBTaskResult  # noqa: E402
 
 from callers.models import Call, Caller, CallerPhone, DashboardFigure, Meeting, Rule  # noqa: E402
 from callers.selectors.calls import find_callers  # noqa: E402
+from callers.selectors.reports import last_quarters
 from callers.services.meetings import meeting_open  # noqa: E402
-from callers.services.reports import dashboard_figures_request  # noqa: E402
+from callers.services.reports import (
+    dashboard_figures_request,  # noqa: E402
+    report_request,
+)
 from dmts.models import CallLogExport  # noqa: E402
-from dmts.reports import last_quarters  # noqa: E402
-from dmts.services import follow_ups_gather, report_request  # noqa: E402
+from dmts.services import follow_ups_gather
 from opcc_calls.middleware import SECOND_FACTOR_SESSION_KEY  # noqa: E402
 from opcc_calls.models import User  # noqa: E402
 from opcc_calls.roles import Role, sync_role_groups  # noqa: E402
@@ -807,8 +810,10 @@ def measure(args, rng, server: Server, visitors, users, sample: Sample, log_dir:
             "manager",
             get([meeting.get_absolute_url()]),
         ),
-        Endpoint("follow_ups", "Follow-ups", "manager", get(["/dmts/follow-ups/"])),
-        Endpoint("report", "Quarterly report: the last quarter", "manager", get(["/dmts/report/"])),
+        Endpoint("follow_ups", "Follow-ups", "manager", get(["/callers/follow-ups/"])),
+        Endpoint(
+            "report", "Quarterly report: the last quarter", "manager", get(["/callers/report/"])
+        ),
     ]
     if args.only:
         wanted = {"floor_tiny", "floor_layout", *args.only.split(",")}

@@ -5,6 +5,7 @@ from callers.views import (
     contact_requests,
     data_protection,
     flags,
+    follow_ups,
     letters,
     meetings,
     reports,
@@ -77,6 +78,9 @@ urlpatterns += [
     path("meetings/<int:pk>/actions/", meetings.meeting_action, name="meeting_action"),
     path("meetings/items/<int:pk>/decide/", meetings.meeting_decide, name="meeting_decide"),
     path("dashboard/", reports.dashboard, name="dashboard"),
+    path("report/", reports.report, name="report"),
+    path("report.xlsx", reports.report_download, {"kind": "xlsx"}, name="report_xlsx"),
+    path("report.pdf", reports.report_download, {"kind": "pdf"}, name="report_pdf"),
     path("rules/", rules.rules, name="rules"),
 ]
 
@@ -96,4 +100,11 @@ urlpatterns += [
     path("<int:pk>/legal-hold/", data_protection.legal_hold, name="legal_hold"),
     path("<int:pk>/subject-access/", data_protection.subject_access_export, name="subject_access"),
     path("import/", data_protection.import_flags, name="import"),
+]
+
+urlpatterns += [
+    path("follow-ups/", follow_ups.follow_ups, name="follow_ups"),
+    path("follow-ups/<int:pk>/", follow_ups.follow_up_detail, name="follow_up"),
+    path("follow-ups/<int:pk>/assign/", follow_ups.follow_up_assign, name="follow_up_assign"),
+    path("follow-ups/<int:pk>/done/", follow_ups.follow_up_done, name="follow_up_done"),
 ]

@@ -1,11 +1,9 @@
 from django import forms
-from django.contrib.auth import get_user_model
-from django.utils import timezone
 
-from callers.models import Call, Caller
+from callers.models import Call
 from dmts.models import CallLogExport, DmtsEntry
 from dmts.services import CORRECTABLE_FIELDS
-from opcc_calls.forms import DateInput, DateTimeInput, ModelChoiceField, VersionForm
+from opcc_calls.forms import DateTimeInput, VersionForm
 
 
 class ReviewForm(VersionForm):
@@ -98,88 +96,3 @@ class ExportForm(forms.Form):
     format = forms.ChoiceField(choices=CallLogExport.Format.choices)
     filter = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
     submission_token = forms.UUIDField(widget=forms.HiddenInput)
-
-
-def _staff():
-    return get_user_model().objects.filter(is_active=True, groups__isnull=False).distinct()
-
-
-class ActionForm(forms.Form):
-    """An action agreed at a meeting: what, who owns it, by when (and the caller it is about,
-    if any)."""
-
-    what = forms.CharField(
-        label="Action",
-        max_length=500,
-        help_text="Emails name the meeting and the date, never this text.",
-        error_messages={"required": "Say what is to be done."},
-    )
-    owner = ModelChoiceField(
-        label="Owner",
-        queryset=get_user_model().objects.none(),
-        error_messages={"required": "Choose who owns it."},
-    )
-    due_on = forms.DateField(label="Due", widget=DateInput())
-    caller = forms.ModelChoiceField(
-        label="About (optional)",
-        queryset=Caller.objects.none(),
-        required=False,
-        empty_label="No one caller",
-    )
-
-    def __init__(self, *args, callers=None, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = _staff()
-        if callers is not None:
-            self.fields["caller"].queryset = callers
-        else:
-            del self.fields["caller"]
-
-    def clean_due_on(self):
-        value = self.cleaned_data["due_on"]
-        if value < timezone.localdate():
-            raise forms.ValidationError("The due date cannot be in the past.")
-        return value
-
-
-class FollowUpAssignForm(VersionForm):
-    record_name = "follow-up"
-
-    owner = ModelChoiceField(
-        label="Owner",
-        queryset=get_user_model().objects.none(),
-        error_messages={"required": "Choose who owns it."},
-    )
-    due_on = forms.DateField(label="Due", widget=DateInput())
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = _staff()
-
-
-class FollowUpDoneForm(VersionForm):
-    record_name = "follow-up"
-
-    note = forms.CharField(
-        label="What was done",
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "Say what was done."},
-    )
-
-
-class ReportForm(forms.Form):
-    """The report's period: any run of days up to a year."""
-
-    start = forms.DateField(label="From", widget=DateInput())
-    end = forms.DateField(label="To (included)", widget=DateInput())
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("start"), data.get("end")
-        if start and end:
-            if end < start:
-                self.add_error("end", "The end must be on or after the start.")
-            elif (end - start).days > 366:
-                self.add_error("end", "A report covers a year at most: choose a shorter period.")
-        return data

@@ -1,7 +1,7 @@
 """Reads for the DMTS call log: an entry's history, the review queue's next entry, and one
 person's exports."""
 
-from dmts.models import CallLogExport, DmtsEntry, FollowUp
+from dmts.models import CallLogExport, DmtsEntry
 from opcc_calls.history import Change, merged, record_changes
 
 HISTORY_SHOWN = 50
@@ -42,12 +42,3 @@ def exports_of(user, *, excluding: CallLogExport | None = None) -> list[CallLogE
     if excluding is not None:
         mine = mine.exclude(pk=excluding.pk)
     return list(mine.order_by("-requested_at", "-pk")[:EXPORTS_SHOWN])
-
-
-def follow_up_changes(follow_up: FollowUp, *, limit: int = HISTORY_SHOWN) -> list[Change]:
-    return record_changes(
-        follow_up.history.all(),
-        FollowUp,
-        limit=limit,
-        what={"+": "Follow-up found", "~": "Follow-up changed", "-": "Follow-up deleted"},
-    )

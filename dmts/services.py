@@ -4,7 +4,7 @@ exports written by the background worker."""
 import logging
 import tempfile
 import uuid
-from datetime import date, timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -17,12 +17,16 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
-from simple_history.utils import bulk_update_with_history
 
-from callers.models import Call, ContactRequest, DashboardFigure, start_of_day
+from callers.models import Call, FollowUp, start_of_day
 from callers.services.activity import caller_activity_refresh
-from dmts import exports, reports
-from dmts.models import CallLogExport, DmtsCounter, DmtsEntry, FollowUp
+from callers.services.follow_ups import (
+    follow_ups_close,
+    follow_ups_found,
+    request_follow_ups_gather,
+)
+from dmts import exports
+from dmts.models import CallLogExport, DmtsCounter, DmtsEntry
 from opcc_calls.background import retry_later
 from opcc_calls.concurrency import locked_for_edit
 from opcc_calls.exports import filename
@@ -48,6 +52,14 @@ CORRECTABLE_FIELDS = [
     "warning_given_at",
     "terminated_at",
 ]
+
+
+def entry_for_logged_call(sender, *, call: Call, **kwargs) -> None:
+    """Every call logged gets its DMTS entry (callers' `call_logged`, inside the call's
+    transaction), and a complaint is handed to the complaints process once it commits."""
+    if call.call_type == Call.Type.COMPLAINT:
+        complaint_handover_send.enqueue(call.pk)  # its entry shares the call's key
+    entry_create(call=call)  # last: the counter stays locked only until the commit
 
 
 def entry_create(*, call: Call) -> DmtsEntry:
@@ -323,280 +335,88 @@ def call_log_export_expire(export_id: int) -> str:
     return "removed"
 
 
-# Follow-ups: what the office must come back to, each with an owner, a due date and a status.
-
-#: A request to speak to a named person nobody decided within this many working days is chased.
-REQUEST_WAITS_WORKING_DAYS = 2
 #: A complaint handed over with no reference from the complaints team after this many.
 COMPLAINT_WAITS_WORKING_DAYS = 5
+
 #: An entry marked "needs follow-up" is due this many working days after it was marked.
 ENTRY_DUE_WORKING_DAYS = 5
 
 
-def _may_manage_follow_ups(user) -> bool:
-    return user.has_perm("dmts.change_followup")
-
-
 @transaction.atomic
-def follow_up_add(*, created_by, what: str, owner, due_on, meeting=None, caller=None) -> FollowUp:
-    """An action agreed at a meeting (or anywhere): what, who owns it and by when."""
-    if not created_by.has_perm("dmts.add_followup"):
-        raise PermissionDenied
-    if not what.strip():
-        raise ValidationError({"what": "Say what is to be done."})
-    if owner is None:
-        raise ValidationError({"owner": "Choose who owns it."})
-    follow_up = FollowUp(
-        kind=FollowUp.Kind.ACTION,
-        what=what.strip(),
-        owner=owner,
-        due_on=due_on,
-        meeting=meeting,
-        caller=caller,
-        created_by=created_by,
-    )
-    return save_with_history(
-        follow_up, user=created_by, reason=f"Action agreed at the {meeting}" if meeting else ""
-    )
-
-
-@transaction.atomic
-def follow_up_assign(*, follow_up: FollowUp, changed_by, owner, due_on, version: int) -> FollowUp:
-    """Give a follow-up to someone (or to someone else), with its due date."""
-    if not _may_manage_follow_ups(changed_by):
-        raise PermissionDenied
-    if owner is None:
-        raise ValidationError({"owner": "Choose who owns it."})
-    follow_up = locked_for_edit(FollowUp, follow_up.pk, version)
-    if not follow_up.is_open:
-        raise ValidationError("This follow-up is done.")
-    before = follow_up.owner
-    follow_up.owner, follow_up.due_on = owner, due_on
-    reason = f"Reassigned from {before} to {owner}" if before else f"Assigned to {owner}"
-    return save_with_history(follow_up, user=changed_by, reason=reason)
-
-
-@transaction.atomic
-def follow_up_done(*, follow_up: FollowUp, done_by, note: str, version: int) -> FollowUp:
-    """Its owner (or a manager) marks it done, saying what was done."""
-    if follow_up.owner_id != done_by.pk and not _may_manage_follow_ups(done_by):
-        raise PermissionDenied
-    if not note.strip():
-        raise ValidationError({"note": "Say what was done."})
-    follow_up = locked_for_edit(FollowUp, follow_up.pk, version)
-    if not follow_up.is_open:
-        raise ValidationError("This follow-up is already done.")
-    follow_up.status, follow_up.done_at = FollowUp.Status.DONE, timezone.now()
-    follow_up.done_note = note.strip()
-    return save_with_history(follow_up, user=done_by, reason="Done")
-
-
-def _found(rows: list[FollowUp]) -> int:
-    """Record new follow-ups; one already found (by an earlier run, or one at the same moment)
-    is left as it is."""
-    created = FollowUp.objects.bulk_create(rows, ignore_conflicts=True)
-    return len(created)
-
-
-@transaction.atomic
-def follow_ups_gather(*, now=None) -> int:
+def follow_ups_gather(*, now: datetime | None = None) -> int:
     """Daily (and before each digest): find what has waited too long and give it a place in
-    the Follow-ups queue; close those whose cause has been dealt with at source. Returns how
-    many were found."""
+    the Follow-ups queue (requests nobody decided, entries marked as needing follow-up,
+    complaints with no reference from the complaints team); close those whose cause has been
+    dealt with where it arose. Returns how many were found."""
     now = now or timezone.now()
-    today = timezone.localdate(now)
-    # Waiting since a day D, it comes up N working days after D: anything from before the
-    # day after the N-th working day back.
-    request_cutoff = start_of_day(
-        working_days_before(today, REQUEST_WAITS_WORKING_DAYS) + timedelta(days=1)
+    return (
+        request_follow_ups_gather(now=now)
+        + _entry_follow_ups_gather(now)
+        + _complaint_follow_ups_gather(now)
     )
-    complaint_cutoff = start_of_day(
-        working_days_before(today, COMPLAINT_WAITS_WORKING_DAYS) + timedelta(days=1)
-    )
-    pending = ContactRequest.Decision.PENDING
-    requests = (
-        ContactRequest.objects.filter(
-            decision=pending, call__received_at__lt=request_cutoff, call__call_type="named_person"
-        )
-        .exclude(follow_ups__kind=FollowUp.Kind.REQUEST)
-        .select_related("requested", "call__dmts_entry", "call")
-    )
-    rows = [
-        FollowUp(
-            kind=FollowUp.Kind.REQUEST,
-            what=f"Get a decision from {request.requested} on the caller's request to speak "
-            f"to them ({request.call.dmts_entry.reference})",
-            due_on=today,
-            contact_request=request,
-            caller_id=request.call.caller_id,
-        )
-        for request in requests
-    ]
+
+
+def _entry_follow_ups_gather(now: datetime) -> int:
+    """Entries marked "needs follow-up", due ENTRY_DUE_WORKING_DAYS after; closed once the
+    entry is reviewed again or voided."""
     entries = (
         DmtsEntry.objects.filter(status=DmtsEntry.Status.NEEDS_FOLLOW_UP, voided=False)
-        .exclude(follow_ups__kind=FollowUp.Kind.ENTRY)
+        .exclude(call__follow_ups__kind=FollowUp.Kind.ENTRY)
         .select_related("call")
     )
-    rows += [
-        FollowUp(
-            kind=FollowUp.Kind.ENTRY,
-            what=f"Follow up DMTS entry {entry.reference}",
-            owner_id=entry.reviewed_by_id,
-            due_on=working_days_after(
-                timezone.localdate(entry.reviewed_at or now), ENTRY_DUE_WORKING_DAYS
-            ),
-            entry=entry,
-            caller_id=entry.call.caller_id,
-        )
-        for entry in entries
-    ]
-    complaints = (
-        DmtsEntry.objects.filter(
-            complaint_sent_at__lt=complaint_cutoff, complaint_reference="", voided=False
-        )
-        .exclude(follow_ups__kind=FollowUp.Kind.COMPLAINT)
-        .select_related("call")
+    found = follow_ups_found(
+        [
+            FollowUp(
+                kind=FollowUp.Kind.ENTRY,
+                what=f"Follow up DMTS entry {entry.reference}",
+                owner_id=entry.reviewed_by_id,
+                due_on=working_days_after(
+                    timezone.localdate(entry.reviewed_at or now), ENTRY_DUE_WORKING_DAYS
+                ),
+                call_id=entry.pk,
+                caller_id=entry.call.caller_id,
+            )
+            for entry in entries
+        ]
     )
-    rows += [
-        FollowUp(
-            kind=FollowUp.Kind.COMPLAINT,
-            what=f"Ask the complaints team for their reference for {entry.reference}",
-            due_on=today,
-            entry=entry,
-            caller_id=entry.call.caller_id,
-        )
-        for entry in complaints
-    ]
-    found = _found(rows)
-    _close_dealt_with(now)
+    follow_ups_close(
+        FollowUp.objects.filter(kind=FollowUp.Kind.ENTRY).filter(
+            ~Q(call__dmts_entry__status=DmtsEntry.Status.NEEDS_FOLLOW_UP)
+            | Q(call__dmts_entry__voided=True)
+        ),
+        now=now,
+    )
     return found
 
 
-def _close_dealt_with(now) -> None:
-    """Follow-ups whose cause was dealt with where it arose: the request decided, the entry
-    reviewed again or voided, the complaint's reference recorded."""
-    Kind = FollowUp.Kind
-    dealt_with = FollowUp.objects.open().filter(
-        Q(kind=Kind.REQUEST) & ~Q(contact_request__decision=ContactRequest.Decision.PENDING)
-        | Q(kind=Kind.ENTRY)
-        & (~Q(entry__status=DmtsEntry.Status.NEEDS_FOLLOW_UP) | Q(entry__voided=True))
-        | Q(kind=Kind.COMPLAINT) & (~Q(entry__complaint_reference="") | Q(entry__voided=True))
+def _complaint_follow_ups_gather(now: datetime) -> int:
+    """Complaints handed over with no reference from the complaints team after
+    COMPLAINT_WAITS_WORKING_DAYS; closed once the reference is recorded or the entry voided."""
+    today = timezone.localdate(now)
+    cutoff = start_of_day(
+        working_days_before(today, COMPLAINT_WAITS_WORKING_DAYS) + timedelta(days=1)
     )
-    closed = list(dealt_with)
-    for follow_up in closed:
-        follow_up.status, follow_up.done_at = FollowUp.Status.DONE, now
-        follow_up.done_note = "Dealt with where it arose."
-        follow_up.version += 1
-    bulk_update_with_history(
-        closed,
-        FollowUp,
-        ["status", "done_at", "done_note", "version"],
-        default_change_reason="Dealt with where it arose",
+    complaints = (
+        DmtsEntry.objects.filter(complaint_sent_at__lt=cutoff, complaint_reference="", voided=False)
+        .exclude(call__follow_ups__kind=FollowUp.Kind.COMPLAINT)
+        .select_related("call")
     )
-
-
-def follow_up_digest_send(*, now=None) -> int:
-    """Daily: gather follow-ups, then queue an email for each owner of an open one and each
-    manager while any is unassigned or overdue (the background worker sends them)."""
-    follow_ups_gather(now=now)
-    today = timezone.localdate(now or timezone.now())
-    owners = set(FollowUp.objects.open().exclude(owner=None).values_list("owner_id", flat=True))
-    if FollowUp.objects.open().filter(Q(owner=None) | Q(due_on__lt=today)).exists():
-        owners |= set(
-            get_user_model()
-            .objects.filter(is_active=True)
-            .filter(
-                Q(groups__permissions__codename="change_followup")
-                | Q(user_permissions__codename="change_followup")
+    found = follow_ups_found(
+        [
+            FollowUp(
+                kind=FollowUp.Kind.COMPLAINT,
+                what=f"Ask the complaints team for their reference for {entry.reference}",
+                due_on=today,
+                call_id=entry.pk,
+                caller_id=entry.call.caller_id,
             )
-            .values_list("pk", flat=True)
-        )
-    recipients = list(
-        get_user_model()
-        .objects.filter(pk__in=owners)
-        .exclude(email="")
-        .values_list("pk", flat=True)
+            for entry in complaints
+        ]
     )
-    for person_id in recipients:
-        follow_up_digest_email.enqueue(person_id)
-    return len(recipients)
-
-
-#: Follow-ups listed in one digest email; the queue has the rest.
-DIGEST_LISTS = 50
-
-
-@task()
-def follow_up_digest_email(person_id: int, attempt: int = 1) -> str:
-    """Background: one person's follow-ups (and, for a manager, those unassigned or overdue),
-    references and dates only, no caller's name."""
-    person = get_user_model().objects.get(pk=person_id)
-    today = timezone.localdate()
-    mine = list(
-        FollowUp.objects.open()
-        .filter(owner=person)
-        .select_related("meeting")
-        .order_by("due_on", "pk")[:DIGEST_LISTS]
+    follow_ups_close(
+        FollowUp.objects.filter(kind=FollowUp.Kind.COMPLAINT).filter(
+            ~Q(call__dmts_entry__complaint_reference="") | Q(call__dmts_entry__voided=True)
+        ),
+        now=now,
     )
-    others = []
-    if person.has_perm("dmts.change_followup"):
-        others = list(
-            FollowUp.objects.open()
-            .filter(Q(owner=None) | Q(due_on__lt=today))
-            .exclude(owner=person)
-            .select_related("owner")
-            .order_by("due_on", "pk")[:DIGEST_LISTS]
-        )
-    if not mine and not others:
-        return "nothing open"
-    context = {
-        "mine": mine,
-        "others": others,
-        "today": today,
-        "queue_url": settings.SITE_URL + reverse("dmts:follow_ups"),
-        "office_name": settings.OFFICE_NAME,
-    }
-    try:
-        send_mail(
-            subject=f"Follow-ups: {len(mine)} yours, {len(others)} unassigned or overdue",
-            message=render_to_string("dmts/email/follow_up_digest.txt", context),
-            from_email=None,
-            recipient_list=[person.email],
-        )
-    except OSError:
-        return retry_later(follow_up_digest_email, person_id, attempt=attempt)
-    return "sent"
-
-
-#: A request for a report older than this is made again (the worker was down).
-REPORT_REQUEST_LAPSES = timedelta(minutes=10)
-
-
-def report_request(*, start, end) -> None:
-    """Queue the report for this period to be worked out, unless it is already on its way:
-    of many people asking at once, one queues it."""
-    now = timezone.now()
-    key = reports.report_key(start, end)
-    DashboardFigure.objects.get_or_create(key=key)
-    claimed = (
-        DashboardFigure.objects.filter(key=key)
-        .filter(Q(requested_at__isnull=True) | Q(requested_at__lt=now - REPORT_REQUEST_LAPSES))
-        .update(requested_at=now)
-    )
-    if claimed:
-        report_compute.enqueue(start.isoformat(), end.isoformat())
-
-
-@task()
-def report_compute(start: str, end: str) -> None:
-    """Background: the report for a period, stored for the page and its downloads."""
-    first, last = date.fromisoformat(start), date.fromisoformat(end)
-    made = reports.report(first, last)
-    DashboardFigure.objects.update_or_create(
-        key=reports.report_key(first, last),
-        defaults={
-            "value": {"figures": [[f.section, f.label, f.value] for f in made.figures]},
-            "computed_at": timezone.now(),
-            "requested_at": None,
-        },
-    )
+    return found

@@ -9,23 +9,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from callers.models import Call
-from dmts import reports, services
+from dmts import services
 from dmts.filters import CallLogFilter, filters_load, filters_save
-from dmts.forms import (
-    ComplaintReferenceForm,
-    CorrectionForm,
-    ExportForm,
-    FollowUpAssignForm,
-    FollowUpDoneForm,
-    ReportForm,
-    ReviewForm,
-    VoidForm,
-)
-from dmts.models import CallLogExport, DmtsEntry, FollowUp
-from dmts.selectors import entry_changes, exports_of, follow_up_changes, next_awaiting_review
+from dmts.forms import ComplaintReferenceForm, CorrectionForm, ExportForm, ReviewForm, VoidForm
+from dmts.models import CallLogExport, DmtsEntry
+from dmts.selectors import entry_changes, exports_of, next_awaiting_review
 from opcc_calls.concurrency import StaleEdit
-from opcc_calls.documents import PDF, figures_pdf
-from opcc_calls.exports import XLSX, xlsx_response
+from opcc_calls.exports import XLSX
 from opcc_calls.pagination import window
 from opcc_calls.permissions import SIGNED_IN, requires
 
@@ -265,183 +255,11 @@ def void(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "dmts/void.html", {"entry": entry, "form": form})
 
 
-FOLLOW_UP_VIEWS = {
-    "open": ("Open", lambda qs, user: qs.open()),
-    "mine": ("Mine", lambda qs, user: qs.open().filter(owner=user)),
-    "unassigned": ("No owner yet", lambda qs, user: qs.open().filter(owner=None)),
-    "overdue": ("Overdue", lambda qs, user: qs.overdue()),
-    "done": ("Done", lambda qs, user: qs.filter(status=FollowUp.Status.DONE).order_by("-done_at")),
-}
-
-
-@requires("dmts.view_followup")
-@require_GET
-def follow_ups(request: HttpRequest) -> HttpResponse:
-    """Everything the office must come back to, each with an owner, a due date and a status."""
-    shown = request.GET.get("show", "open")
-    if shown not in FOLLOW_UP_VIEWS:
-        shown = "open"
-    label, narrowed = FOLLOW_UP_VIEWS[shown]
-    kind = request.GET.get("kind", "")
-    queryset = narrowed(FollowUp.objects.for_list(), request.user)
-    if kind in FollowUp.Kind.values:
-        queryset = queryset.filter(kind=kind)
-    page = window(queryset, request.GET.get("page"))
-    return render(
-        request,
-        "dmts/follow_ups.html",
-        {
-            "page": page,
-            "shown": shown,
-            "views": [(key, name) for key, (name, _) in FOLLOW_UP_VIEWS.items()],
-            "kind": kind,
-            "kinds": FollowUp.Kind.choices,
-            "query": f"show={shown}&kind={kind}&",
-        },
-    )
-
-
-def _follow_up_page(request, follow_up, *, assign_form=None, done_form=None, status=200):
-    return render(
-        request,
-        "dmts/follow_up.html",
-        {
-            "follow_up": follow_up,
-            "may_manage": request.user.has_perm("dmts.change_followup"),
-            "assign_form": assign_form
-            or FollowUpAssignForm(
-                initial={
-                    "version": follow_up.version,
-                    "owner": follow_up.owner_id,
-                    "due_on": follow_up.due_on,
-                }
-            ),
-            "done_form": done_form or FollowUpDoneForm(initial={"version": follow_up.version}),
-            "changes": follow_up_changes(follow_up),
-        },
-        status=status,
-    )
-
-
-def _follow_up(request: HttpRequest, pk: int) -> FollowUp:
-    """A follow-up its owner, or someone who keeps the queue, may open."""
-    follow_up = get_object_or_404(
-        FollowUp.objects.for_list().select_related("contact_request__call", "created_by"), pk=pk
-    )
-    if follow_up.owner_id != request.user.pk and not request.user.has_perm("dmts.view_followup"):
-        raise PermissionDenied
-    return follow_up
-
-
 @requires(SIGNED_IN)
 @require_GET
-def follow_up_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """One follow-up: for its owner (whatever their role) and those who keep the queue."""
-    return _follow_up_page(request, _follow_up(request, pk))
-
-
-@requires("dmts.change_followup")
-@require_POST
-def follow_up_assign(request: HttpRequest, pk: int) -> HttpResponse:
-    follow_up = _follow_up(request, pk)
-    form = FollowUpAssignForm(request.POST)
-    if form.is_valid():
-        try:
-            services.follow_up_assign(
-                follow_up=follow_up, changed_by=request.user, **form.cleaned_data
-            )
-        except StaleEdit:
-            messages.error(request, form.stale_message)
-        except ValidationError as error:
-            form.add_error(None, error)
-            return _follow_up_page(request, follow_up, assign_form=form, status=400)
-        else:
-            messages.success(request, f"Given to {form.cleaned_data['owner']}.")
-        return redirect(follow_up)
-    return _follow_up_page(request, follow_up, assign_form=form, status=400)
-
-
-@requires(SIGNED_IN)
-@require_POST
-def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
-    """Its owner, or someone who keeps the queue, marks it done."""
-    follow_up = _follow_up(request, pk)
-    form = FollowUpDoneForm(request.POST)
-    if form.is_valid():
-        try:
-            services.follow_up_done(follow_up=follow_up, done_by=request.user, **form.cleaned_data)
-        except StaleEdit:
-            messages.error(request, form.stale_message)
-        except ValidationError as error:
-            form.add_error(None, error)
-            return _follow_up_page(request, follow_up, done_form=form, status=400)
-        else:
-            messages.success(request, "Marked done.")
-        return redirect(follow_up)
-    return _follow_up_page(request, follow_up, done_form=form, status=400)
-
-
-REPORT_NOTE = (
-    "Calls are counted as the dashboard counts them (voided entries left out). Calls from "
-    "flagged callers are those made while the caller's flag was in force. Concerns and "
-    "referrals are counted, never described. Follow-ups are those due in the period."
-)
-
-
-def _report_period(request: HttpRequest):
-    """The period asked for (the last complete quarter by default), the form, and the report
-    as last worked out (None before the first time, or for a period not understood)."""
-    start, end = reports.last_quarters(1)[0]
-    form = ReportForm(request.GET or None, initial={"start": start, "end": end})
-    if request.GET:
-        if not form.is_valid():
-            return form, None, None
-        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-    return form, (start, end), reports.report_stored(start, end)
-
-
-@requires("dmts.report_dmtsentry")
-@require_GET
-def report(request: HttpRequest) -> HttpResponse:
-    """The quarterly report (or any period up to a year), on the page, in Excel and as a PDF."""
-    form, period, figures = _report_period(request)
-    if period and (figures is None or reports.is_stale(figures)):
-        services.report_request(start=period[0], end=period[1])
-    return render(
-        request,
-        "dmts/report.html",
-        {
-            "form": form,
-            "period": period,
-            "report": figures,
-            "stale": figures is not None and reports.is_stale(figures),
-            "quarters": reports.last_quarters(4),
-            "note": REPORT_NOTE,
-            "query": request.GET.urlencode(),
-        },
-        status=200 if period else 400,
+def moved(request: HttpRequest, rest: str) -> HttpResponse:
+    """Where follow-ups and the quarterly report are now (the page there checks who may)."""
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(
+        reverse("callers:search") + rest + (f"?{query}" if query else ""), permanent=True
     )
-
-
-@requires("dmts.report_dmtsentry")
-@require_GET
-def report_download(request: HttpRequest, kind: str) -> HttpResponse:
-    form, period, figures = _report_period(request)
-    if figures is None:
-        return redirect(f"{reverse('dmts:report')}?{request.GET.urlencode()}")
-    stem = f"frequent-callers-report-{figures.start:%Y-%m-%d}-to-{figures.end:%Y-%m-%d}"
-    if kind == "xlsx":
-        return xlsx_response(
-            stem,
-            "Report",
-            ["Section", "Figure", "Value"],
-            [(f.section, f.label, f.value) for f in figures.figures],
-        )
-    sections: dict[str, list[tuple[str, str]]] = {}
-    for figure in figures.figures:
-        sections.setdefault(figure.section, []).append((figure.label, str(figure.value)))
-    response = HttpResponse(
-        figures_pdf(figures.title, REPORT_NOTE, list(sections.items())), content_type=PDF
-    )
-    response["Content-Disposition"] = f'attachment; filename="{stem}.pdf"'
-    return response

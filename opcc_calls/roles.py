@@ -51,10 +51,10 @@ _COMPLIANCE_OFFICER = [
     "callers.view_appeal",
     "callers.add_appeal",
     # Follow-ups: the Compliance Officer and managers give them owners and due dates.
-    "dmts.view_followup",
-    "dmts.change_followup",
+    "callers.view_followup",
+    "callers.change_followup",
     # The quarterly report for the risk register and the Police and Crime Panel.
-    "dmts.report_dmtsentry",
+    "callers.produce_report",
 ]
 # The Business and Compliance Manager runs the arrangements (5.6, 6.1).
 _BUSINESS_AND_COMPLIANCE_MANAGER = [
@@ -67,7 +67,7 @@ _BUSINESS_AND_COMPLIANCE_MANAGER = [
     "callers.change_lettertemplate",
     # Heard by a manager who did not make the flag (enforced when deciding).
     "callers.decide_appeal",
-    "dmts.add_followup",
+    "callers.add_followup",
     "callers.add_rule",
     "callers.change_rule",
     "callers.view_concern",

@@ -2,15 +2,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 from health_check.views import HealthCheckView
 
-from callers.models import Call, Concern, ContactRequest, Flag
-from callers.selectors.letters import appeals_waiting
-from callers.selectors.rules import CANDIDATES_COUNTED, candidates_counted
-from dmts.models import DmtsEntry, FollowUp
 from opcc_calls.forms import ProcedureForm, SecurityPolicyForm
+from opcc_calls.home import home_sections
 from opcc_calls.models import Procedure, SecurityPolicy
 from opcc_calls.permissions import SIGNED_IN, requires
 from opcc_calls.selectors import ACKNOWLEDGED_SESSION_KEY, procedure_current
@@ -22,40 +18,7 @@ from opcc_calls.services import procedure_publish as procedure_publish_service
 @requires(SIGNED_IN)
 def home(request: HttpRequest) -> HttpResponse:
     """Each role's starting point; sections show by permission, so one person may see several."""
-    context: dict[str, object] = {
-        # Callers who asked to speak to this member of staff and are waiting for a decision.
-        "callbacks_waiting": list(
-            ContactRequest.objects.filter(
-                requested__user=request.user, decision=ContactRequest.Decision.PENDING
-            ).select_related("call__caller")[:20]
-        ),
-    }
-    context["my_follow_ups"] = list(
-        FollowUp.objects.open().filter(owner=request.user).select_related("owner", "meeting")[:20]
-    )
-    if request.user.has_perm("dmts.view_followup"):
-        context["follow_ups_overdue"] = FollowUp.objects.overdue().count()
-        context["follow_ups_unassigned"] = FollowUp.objects.open().filter(owner=None).count()
-    if request.user.has_perm("callers.add_call"):
-        context["my_recent_calls"] = Call.objects.filter(handler=request.user).select_related(
-            "caller"
-        )[:5]
-    if request.user.has_perm("dmts.review_dmtsentry"):
-        today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
-        context["calls_today"] = Call.objects.filter(received_at__gte=today).count()
-        context["awaiting_review"] = DmtsEntry.objects.awaiting_review().count()
-    if request.user.has_perm("callers.view_flag"):
-        context["candidates"] = candidates_counted()
-        context["candidates_more"] = context["candidates"] >= CANDIDATES_COUNTED
-        context["overdue_flags"] = Flag.objects.overdue().count()
-        context["active_flags"] = Flag.objects.active().count()
-    if request.user.has_perm("callers.view_concern"):
-        context["open_concerns"] = Concern.objects.filter(closed_at__isnull=True).count()
-    if request.user.has_perm("opcc_calls.publish_procedure"):
-        context["procedure"] = procedure_current()
-    if request.user.has_perm("callers.decide_appeal"):
-        context["appeals_waiting"] = appeals_waiting()
-    return render(request, "opcc_calls/home.html", context)
+    return render(request, "opcc_calls/home.html", home_sections(request.user))
 
 
 @requires("opcc_calls.change_securitypolicy")

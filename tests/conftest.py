@@ -14,9 +14,10 @@ from django.utils import timezone
 
 from callers.models import Concern, Referral
 from callers.services.calls import call_log
+from callers.services.follow_ups import follow_up_add
 from callers.services.letters import appeal_record, letter_write
 from callers.services.meetings import meeting_open
-from dmts.services import export_request, follow_up_add
+from dmts.services import export_request
 from opcc_calls.middleware import SECOND_FACTOR_SESSION_KEY
 from opcc_calls.roles import Role
 from tests.factories import CallerFactory, StaffContactFactory, UserFactory

@@ -1,8 +1,10 @@
 """The shape of the code: no import cycle between the project's modules (function-level imports
-included), every import able to sit at the top of its file, and one word per concern in every
-layer of `callers`."""
+included), every import able to sit at the top of its file, apps that depend one way (dmts on
+callers, both on the kernel, the kernel on nothing but through its named gatherers), and one
+word per concern in every layer."""
 
 import ast
+import re
 import subprocess
 from pathlib import Path
 
@@ -22,7 +24,8 @@ CONCERNS = {
     "flags": ALL,
     "meetings": ALL,
     "letters": ALL,
-    "reports": ALL - {"forms"},
+    "reports": ALL,
+    "follow_ups": ALL,
     "safeguarding": ALL,
     "data_protection": ALL,
 }
@@ -128,8 +131,8 @@ def test_no_module_imports_a_module_that_imports_it_back():
 
 def test_the_cycle_check_finds_a_cycle_hidden_in_a_function():
     graph = import_graph()
-    graph["dmts.services"].add("callers.services.calls")  # the cycle this test was written for
-    assert any("dmts.services" in cycle for cycle in _cycles(graph))
+    graph["callers.services.calls"].add("callers.views.calls")  # a view imported by a service
+    assert any("callers.services.calls" in cycle for cycle in _cycles(graph))
 
 
 def test_every_import_sits_at_the_top_of_its_file():
@@ -145,24 +148,77 @@ def test_every_import_sits_at_the_top_of_its_file():
     assert not late, "\n".join(late)
 
 
-#: The project's modules that gather from both apps; every other kernel module imports no app.
+#: Which app may import which: dmts builds on callers, both on the kernel, and the kernel on
+#: nothing. What needs both apps sits above them (the kernel's named gatherers, below).
+APP_EDGES = {
+    "opcc_calls": set(),
+    "callers": {"opcc_calls"},
+    "dmts": {"callers", "opcc_calls"},
+}
+
+#: The project's modules that gather from both apps (the URLs, the home page and the demo);
+#: no app imports them, and every other kernel module imports no app.
 KERNEL_GATHERERS = {
-    "opcc_calls.views",
     "opcc_calls.urls",
+    "opcc_calls.views",
+    "opcc_calls.home",
+    "opcc_calls.demo",
     "opcc_calls.management.commands.seed_demo",
 }
 
 
-def test_the_kernel_imports_no_app():
-    modules = project_modules()
-    reaching = [
-        f"{name} imports {target}"
-        for name, path in modules.items()
-        if name.startswith("opcc_calls") and name not in KERNEL_GATHERERS
-        for target, _, _ in imports_of(name, path, modules)
-        if not target.startswith("opcc_calls")
+def _gatherer(name: str) -> bool:
+    return any(name == g or name.startswith(g + ".") for g in KERNEL_GATHERERS)
+
+
+def _edges_against_the_direction(graph: dict[str, set[str]]) -> list[str]:
+    wrong = []
+    for name, targets in graph.items():
+        app = name.split(".")[0]
+        for target in targets:
+            other = target.split(".")[0]
+            if _gatherer(target) and not _gatherer(name):
+                wrong.append(f"{name} imports {target}, which gathers from the apps")
+            elif not _gatherer(name) and other != app and other not in APP_EDGES[app]:
+                wrong.append(f"{name} imports {target}: {app} does not build on {other}")
+    return sorted(wrong)
+
+
+def test_apps_depend_one_way():
+    wrong = _edges_against_the_direction(import_graph())
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_direction_check_finds_an_import_against_it():
+    graph = import_graph()
+    graph["callers.services.calls"].add("dmts.services")  # what logging a call once did
+    graph["opcc_calls.history"].add("callers.models")
+    graph["dmts.views"].add("opcc_calls.home")
+    assert _edges_against_the_direction(graph) == [
+        "callers.services.calls imports dmts.services: callers does not build on dmts",
+        "dmts.views imports opcc_calls.home, which gathers from the apps",
+        "opcc_calls.history imports callers.models: opcc_calls does not build on callers",
     ]
-    assert not reaching, "\n".join(reaching)
+
+
+#: Ways to reach another app's code without an import statement, which would hide an edge.
+HIDDEN_REACH = re.compile(
+    r"related_model|get_model\(|import_module\(|__import__\(|import_string\("
+    r"|[\"'](?P<app>callers|dmts|opcc_calls)\.[A-Z]\w*[\"']"  # a model named by its label
+)
+
+
+def test_no_app_reaches_another_without_an_import():
+    """`_meta.get_field(...).related_model`, `apps.get_model("dmts.X")` and the like would
+    let a module use another app's code while the import check sees nothing."""
+    found = [
+        f"{name}: {match.group(0)}"
+        for name, path in project_modules().items()
+        if not name.endswith(".apps")
+        for match in HIDDEN_REACH.finditer(path.read_text())
+        if match.group("app") != name.split(".")[0]  # its own app's models (AUTH_USER_MODEL)
+    ]
+    assert not found, "\n".join(found)
 
 
 @pytest.mark.parametrize("layer", LAYERS)
@@ -212,3 +268,9 @@ def test_nothing_in_the_repository_points_outside_it():
         if "".join(parts) in (ROOT / name).read_text(errors="ignore")
     ]
     assert not pointing, "\n".join(pointing)
+
+
+def test_the_hidden_reach_check_finds_what_it_looks_for():
+    assert HIDDEN_REACH.search('self.model._meta.get_field("dmts_entry").related_model')
+    assert HIDDEN_REACH.search('apps.get_model("dmts", "DmtsEntry")')
+    assert HIDDEN_REACH.search('ForeignKey("dmts.DmtsEntry", on_delete=PROTECT)')

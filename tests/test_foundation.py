@@ -15,8 +15,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from callers.models import ContactRequest, Flag
-from dmts.models import DmtsEntry, FollowUp
+from callers.models import ContactRequest, Flag, FollowUp
+from dmts.models import DmtsEntry
 from opcc_calls.models import Procedure, User
 from opcc_calls.roles import ROLE_PERMISSIONS, Role, sync_role_groups
 from opcc_calls.static import StaticFilesStorage

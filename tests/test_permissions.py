@@ -111,6 +111,8 @@ EXPECTED = {
     # The Compliance Officer's own export: nobody else may see or download it.
     "dmts:export": (LOGIN, 403, 403, 200, 404),
     "dmts:export_download": (LOGIN, 403, 403, 200, 404),
+    # Follow-ups and the report, at the addresses they had under dmts: sent where they are now.
+    "dmts:moved": (LOGIN, 301, 301, 301, 301),
     # Frequent and regular callers (5.2, 5.3, 5.6, 5.8h)
     "callers:candidates": (LOGIN, 403, 403, 200, 200),
     "callers:flag_new": (LOGIN, 403, 403, 403, 200),
@@ -141,14 +143,14 @@ EXPECTED = {
     "callers:meeting_action": (LOGIN, 403, 403, 403, 405),
     "callers:meeting_cycle": (LOGIN, 403, 403, 403, 405),
     # Follow-ups: kept by the Compliance Officer and managers; each open to its owner too
-    "dmts:follow_ups": (LOGIN, 403, 403, 200, 200),
-    "dmts:report": (LOGIN, 403, 403, 200, 200),
+    "callers:follow_ups": (LOGIN, 403, 403, 200, 200),
+    "callers:report": (LOGIN, 403, 403, 200, 200),
     # Until the worker has worked the report out, its downloads send you to its page.
-    "dmts:report_xlsx": (LOGIN, 403, 403, 302, 302),
-    "dmts:report_pdf": (LOGIN, 403, 403, 302, 302),
-    "dmts:follow_up": (LOGIN, 403, 403, 200, 200),
-    "dmts:follow_up_assign": (LOGIN, 403, 403, 405, 405),
-    "dmts:follow_up_done": (LOGIN, 405, 405, 405, 405),
+    "callers:report_xlsx": (LOGIN, 403, 403, 302, 302),
+    "callers:report_pdf": (LOGIN, 403, 403, 302, 302),
+    "callers:follow_up": (LOGIN, 403, 403, 200, 200),
+    "callers:follow_up_assign": (LOGIN, 403, 403, 405, 405),
+    "callers:follow_up_done": (LOGIN, 405, 405, 405, 405),
     "callers:dashboard": (LOGIN, 403, 403, 200, 200),
     "callers:rules": (LOGIN, 403, 403, 200, 200),
     # Vulnerability and safeguarding (5.3b, 5.8i, 5.8j): detail for managers only

@@ -1,6 +1,7 @@
 """One module per concern: callers and calls (calls.py), requests to speak to someone
 (contact_requests.py), screen pop (telephony.py), frequent-caller rules (rules.py), flags
-(flags.py), SMT and Silver meetings (meetings.py), letters and appeals (letters.py), figures
+(flags.py), SMT and Silver meetings (meetings.py), what the office must come back to
+(follow_ups.py), letters and appeals (letters.py), figures
 worked out in the background (reports.py), concerns, referrals and risk words
 (safeguarding.py), and the access log, merges, retention and disposal (data_protection.py)."""
 
@@ -27,6 +28,7 @@ from callers.models.data_protection import (
     SensitiveAccess,
 )
 from callers.models.flags import Flag, FlagReview
+from callers.models.follow_ups import FollowUp
 from callers.models.letters import Appeal, Letter, LetterTemplate
 from callers.models.meetings import Meeting, MeetingCycle, MeetingItem
 from callers.models.reports import DashboardFigure
@@ -53,6 +55,7 @@ __all__ = [
     "DisposalLog",
     "DashboardFigure",
     "Flag",
+    "FollowUp",
     "FlagReview",
     "ManagerAlert",
     "MatchesRefresh",

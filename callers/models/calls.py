@@ -173,11 +173,12 @@ class CallQuerySet(models.QuerySet):
         return self.filter(caller=caller)
 
     def counted(self) -> "CallQuerySet":
-        """Calls that count towards a caller's totals: not voided as logged in error. Asked as
-        NOT EXISTS against the few voided entries (a partial index), not by joining every
-        call to its entry."""
-        entries = self.model._meta.get_field("dmts_entry").related_model.objects
-        return self.exclude(Exists(entries.filter(call=models.OuterRef("pk"), voided=True)))
+        """Calls that count towards a caller's totals: not voided as logged in error. Voiding
+        is the DMTS call log's (dmts, which builds on callers, adds `Call.dmts_entry`): asked
+        through that relation as NOT EXISTS against the few voided entries (a partial index),
+        not by joining every call to its entry."""
+        voided = self.model.objects.filter(pk=models.OuterRef("pk"), dmts_entry__voided=True)
+        return self.exclude(Exists(voided))
 
     def visible_to(self, user) -> "CallQuerySet":
         """Calls whose DMTS entry this person may open (entries_visible_to)."""

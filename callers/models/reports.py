@@ -13,5 +13,8 @@ class DashboardFigure(models.Model):
     computed_at = models.DateTimeField(null=True, blank=True)
     requested_at = models.DateTimeField(null=True, blank=True)
 
+    class Meta:
+        permissions = [("produce_report", "Can produce the quarterly report")]
+
     def __str__(self) -> str:
         return self.key

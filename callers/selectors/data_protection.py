@@ -25,12 +25,12 @@ from callers.models import (
     ContactRequest,
     Flag,
     FlagReview,
+    FollowUp,
     Letter,
     MeetingItem,
     Referral,
     RetentionRule,
 )
-from dmts.models import DmtsEntry, FollowUp
 from opcc_calls.history import Change, object_changes
 
 SUGGESTIONS = 50
@@ -121,7 +121,6 @@ RETENTION_KINDS: dict[str, list[Part]] = {
         # Follow-ups about the caller name their entries and requests, which go next.
         Part(FollowUp, "caller", {"what": REMOVED, "done_note": ""}),
         Part(ContactRequest, "call__caller", {"reason": REMOVED, "decision_note": ""}),
-        Part(DmtsEntry, "call__caller", {"compliance_notes": "", "void_reason": REMOVED}),
         Part(
             Call,
             "caller",
@@ -158,6 +157,14 @@ RETENTION_KINDS: dict[str, list[Part]] = {
         Part(Referral, "caller", {"outcome": REMOVED, "their_reference": "", "other_body": ""}),
     ],
 }
+
+
+def retention_part_add(kind: str, part: Part, *, before: type[models.Model]) -> None:
+    """What an app that builds on callers keeps about callers, added to the schedule as the
+    app loads (dmts: each call's DMTS entry, which must go before its call)."""
+    parts = RETENTION_KINDS[kind]
+    if part not in parts:
+        parts.insert(next(i for i, p in enumerate(parts) if p.model is before), part)
 
 
 @dataclass
@@ -278,9 +285,6 @@ def subject_access(caller: Caller) -> SubjectAccess:
         history={
             "caller": object_changes(Caller.history.filter(id__in=ids), Caller, what=WHAT),
             "calls": object_changes(Call.history.filter(id__in=call_ids), Call, what=WHAT),
-            "entries": object_changes(
-                DmtsEntry.history.filter(call_id__in=call_ids), DmtsEntry, what=WHAT
-            ),
             "flags": object_changes(
                 Flag.history.filter(id__in=[f.pk for f in flags]), Flag, what=WHAT
             ),

@@ -1,14 +1,16 @@
 """Writes: logging a call, keeping a caller's record, and requests to speak to someone.
 
 Views, admin, commands and tests all call these. Each is atomic; mail goes out on commit.
-Logging a call also gives it its DMTS entry: this module calls `dmts.services`, which in turn
-builds only on callers' models and activity counters, never on this module.
+Logging a call also gives it its DMTS entry: dmts builds on callers, so callers never calls it;
+it says that a call was logged (`call_logged`), inside the call's transaction, and dmts, which
+listens from the moment it loads, gives the call its entry and reference there.
 """
 
 import uuid
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.dispatch import Signal
 
 from callers.models import (
     Call,
@@ -22,9 +24,12 @@ from callers.models import (
 from callers.services.activity import caller_activity_record
 from callers.services.contact_requests import contact_request_send
 from callers.services.safeguarding import concern_raise
-from dmts.services import complaint_handover_send, entry_create
 from opcc_calls.concurrency import locked_for_edit
 from opcc_calls.history import save_with_history
+
+#: Sent with `call=` inside the transaction that logs a call, once it and everything about
+#: it is saved. dmts gives the call its DMTS entry here (and hands a complaint over).
+call_logged = Signal()
 
 
 @dataclass(frozen=True)
@@ -92,11 +97,11 @@ def call_log(
                     noticed=concern_noticed,
                     call=call,
                 )
-            if call.call_type == Call.Type.COMPLAINT:
-                complaint_handover_send.enqueue(call.pk)  # its entry shares the call's key
             if phone_call is not None:
                 PhoneCall.objects.filter(pk=phone_call.pk, logged_as=None).update(logged_as=call)
-            entry_create(call=call)  # last: the counter stays locked only until the commit
+            # Last: what a receiver locks (dmts: the year's reference counter) stays locked
+            # only until the commit; a receiver that raises rolls the call back.
+            call_logged.send(sender=Call, call=call)
     except IntegrityError:
         # The same form sent again (a double click, a resend): the first one logged it.
         existing = Call.objects.filter(submission_token=submission_token).first()

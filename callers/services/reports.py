@@ -1,7 +1,7 @@
 """Writes for the figures that read a year of calls: asking the background worker for fresh ones
 (one request however many ask at once) and storing what it works out."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.db.models import Q
 from django.utils import timezone
@@ -10,7 +10,13 @@ from django_tasks import task
 from callers.models import (
     DashboardFigure,
 )
-from callers.selectors.reports import DASHBOARD_KEY, calls_per_week_by_type, flagged_share
+from callers.selectors.reports import (
+    DASHBOARD_KEY,
+    calls_per_week_by_type,
+    flagged_share,
+    report,
+    report_key,
+)
 
 #: A request for fresh dashboard figures older than this is made again (the worker was down).
 FIGURES_REQUEST_LAPSES = timedelta(minutes=10)
@@ -45,6 +51,40 @@ def dashboard_figures_refresh() -> None:
                 "flagged": flagged,
                 "total": total,
             },
+            "computed_at": timezone.now(),
+            "requested_at": None,
+        },
+    )
+
+
+#: A request for a report older than this is made again (the worker was down).
+REPORT_REQUEST_LAPSES = timedelta(minutes=10)
+
+
+def report_request(*, start, end) -> None:
+    """Queue the report for this period to be worked out, unless it is already on its way:
+    of many people asking at once, one queues it."""
+    now = timezone.now()
+    key = report_key(start, end)
+    DashboardFigure.objects.get_or_create(key=key)
+    claimed = (
+        DashboardFigure.objects.filter(key=key)
+        .filter(Q(requested_at__isnull=True) | Q(requested_at__lt=now - REPORT_REQUEST_LAPSES))
+        .update(requested_at=now)
+    )
+    if claimed:
+        report_compute.enqueue(start.isoformat(), end.isoformat())
+
+
+@task()
+def report_compute(start: str, end: str) -> None:
+    """Background: the report for a period, stored for the page and its downloads."""
+    first, last = date.fromisoformat(start), date.fromisoformat(end)
+    made = report(first, last)
+    DashboardFigure.objects.update_or_create(
+        key=report_key(first, last),
+        defaults={
+            "value": {"figures": [[f.section, f.label, f.value] for f in made.figures]},
             "computed_at": timezone.now(),
             "requested_at": None,
         },

@@ -12,9 +12,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from callers.forms.flags import staff_choices
+from callers.forms.follow_ups import ActionForm
 from callers.forms.meetings import DecisionForm, MeetingCycleForm, MeetingForm, MeetingRecordForm
 from callers.models import (
     Caller,
+    FollowUp,
     Meeting,
     MeetingCycle,
     MeetingItem,
@@ -23,10 +25,8 @@ from callers.selectors import meetings as selectors
 from callers.selectors.letters import appeals_waiting
 from callers.selectors.safeguarding import open_concerns_for
 from callers.services import meetings as services
+from callers.services.follow_ups import follow_up_add
 from callers.views.flags import STALE_FLAG
-from dmts.forms import ActionForm
-from dmts.models import FollowUp
-from dmts.services import follow_up_add
 from opcc_calls.concurrency import StaleEdit
 from opcc_calls.documents import (
     PDF,
@@ -261,7 +261,7 @@ def meeting_record(request: HttpRequest, pk: int) -> HttpResponse:
     return _meeting_page(request, meeting, record_form=form, status=400)
 
 
-@requires("dmts.add_followup")
+@requires("callers.add_followup")
 @require_POST
 def meeting_action(request: HttpRequest, pk: int) -> HttpResponse:
     """An action agreed at the meeting, with its owner and due date."""

@@ -240,3 +240,24 @@ def test_filter_to_flagged_callers_only(compliance_client, manager_user):
     key = filter_key(compliance_client, flagged="on")
     html = compliance_client.get(f"{reverse('dmts:log')}?filter={key}").content.decode()
     assert listed(html) == [flagged.dmts_entry.reference]
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("/dmts/follow-ups/", "/callers/follow-ups/"),
+        ("/dmts/follow-ups/12/?show=mine", "/callers/follow-ups/12/?show=mine"),
+        (
+            "/dmts/report/?start=01/07/2026&end=30/09/2026",
+            "/callers/report/?start=01/07/2026&end=30/09/2026",
+        ),
+        ("/dmts/report.xlsx", "/callers/report.xlsx"),
+        ("/dmts/report.pdf", "/callers/report.pdf"),
+    ],
+)
+def test_the_addresses_follow_ups_and_the_report_had_lead_where_they_are_now(
+    compliance_client, old, new
+):
+    """Bookmarks, and the links in digests sent before they moved from dmts to callers."""
+    response = compliance_client.get(old)
+    assert response.status_code == 301 and response.url == new

@@ -12,8 +12,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
-from callers.models import Call
-from dmts.models import FollowUp
+from callers.models import Call, FollowUp
 from dmts.services import follow_ups_gather
 from tests.e2e.conftest import assert_accessible, sign_in
 from tests.factories import CallFactory, StaffContactFactory
@@ -57,7 +56,7 @@ def test_the_quarterly_report_on_the_page_and_in_excel(page: Page, manager_user,
     for days in (1, 2, 3):
         CallFactory(received_at=timezone.now() - timedelta(days=days))
     sign_in(page, manager_user.username)
-    page.goto("/dmts/report/")
+    page.goto("/callers/report/")
     today = timezone.localdate()
     page.get_by_label("From").fill((today - timedelta(days=7)).strftime("%d/%m/%Y"))
     page.get_by_label("To (included)").fill(today.strftime("%d/%m/%Y"))

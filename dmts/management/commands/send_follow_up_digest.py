@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from dmts.services import follow_up_digest_send
+from callers.services.follow_ups import follow_up_digest_send
+from dmts.services import follow_ups_gather
 
 
 class Command(BaseCommand):
@@ -10,6 +11,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options) -> None:
+        follow_ups_gather()
         queued = follow_up_digest_send()
         self.stdout.write(
             f"Follow-up digest queued for {queued} {'person' if queued == 1 else 'people'}."

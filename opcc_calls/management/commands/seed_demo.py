@@ -9,16 +9,15 @@ from django.test.utils import override_settings
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from callers.demo import (
-    seed_callers_and_calls,
+from callers.models import StaffContact
+from opcc_calls.demo.calls import seed_callers_and_calls, seed_requests_and_complaints
+from opcc_calls.demo.entries import seed_entries
+from opcc_calls.demo.flags import (
     seed_flags_and_meetings,
     seed_letters_and_appeals,
     seed_meeting_record,
-    seed_requests_and_complaints,
-    seed_safeguarding,
 )
-from callers.models import StaffContact
-from dmts.demo import seed_entries
+from opcc_calls.demo.safeguarding import seed_safeguarding
 from opcc_calls.history import save_with_history
 from opcc_calls.models import Procedure, SecurityPolicy, User
 from opcc_calls.roles import Role, sync_role_groups

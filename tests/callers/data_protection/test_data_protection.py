@@ -25,6 +25,7 @@ from callers.models import (
     Concern,
     DisposalLog,
     Flag,
+    FollowUp,
     Letter,
     Referral,
     RetentionRule,
@@ -51,6 +52,7 @@ from callers.services.flags import (
     flag_end,
     flag_renew,
 )
+from callers.services.follow_ups import follow_up_add, follow_up_done
 from callers.services.letters import appeal_decide, appeal_record, letter_sent, letter_write
 from callers.services.meetings import meeting_decide, meeting_open
 from callers.services.safeguarding import (
@@ -59,14 +61,7 @@ from callers.services.safeguarding import (
     referral_outcome,
     referral_record,
 )
-from dmts.models import FollowUp
-from dmts.services import (
-    call_correct,
-    entry_review,
-    entry_void,
-    follow_up_add,
-    follow_up_done,
-)
+from dmts.services import call_correct, entry_review, entry_void
 from opcc_calls.roles import Role
 from tests.factories import (
     CallerFactory,
@@ -287,7 +282,7 @@ class TestNothingOfADisposedCallerIsLeft:
             kind=FollowUp.Kind.ENTRY,
             what="Follow up",
             due_on=timezone.localdate(),
-            entry=asked.dmts_entry,
+            call=asked,
             caller=caller,
         )
         voided = caller.calls.exclude(pk=asked.pk).first().dmts_entry

@@ -9,8 +9,8 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from callers.models import Concern, Flag, Meeting
+from callers.services.follow_ups import follow_up_add
 from callers.services.meetings import meeting_decide, meeting_open, meetings_prepare
-from dmts.services import follow_up_add
 from tests.helpers import flag, frequent_caller, queries, run_background_tasks
 
 pytestmark = pytest.mark.django_db

@@ -90,7 +90,7 @@ class TestHomeCandidates:
         flag(callers[0], manager_user)
         html = manager_client.get(reverse("home")).content.decode()
         assert '<strong class="candidate-count">2</strong> candidates' in html
-        monkeypatch.setattr("opcc_calls.views.CANDIDATES_COUNTED", 2)
+        monkeypatch.setattr("opcc_calls.home.CANDIDATES_COUNTED", 2)
         monkeypatch.setattr("callers.selectors.rules.CANDIDATES_COUNTED", 2)
         html = manager_client.get(reverse("home")).content.decode()
         assert '<strong class="candidate-count">2 or more</strong>' in html

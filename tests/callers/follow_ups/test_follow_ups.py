@@ -10,10 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from callers.models import Call, ContactRequest
+from callers.models import Call, ContactRequest, FollowUp
 from callers.services.contact_requests import contact_request_decide
-from dmts import services
-from dmts.models import DmtsEntry, FollowUp
+from callers.services.follow_ups import follow_up_add, follow_up_digest_send, follow_up_done
+from dmts.models import DmtsEntry
+from dmts.services import complaint_reference_record, entry_review, follow_ups_gather
 from opcc_calls.working_days import working_days_after, working_days_before
 from tests.factories import CallerFactory, StaffContactFactory
 from tests.helpers import log_call, queries, run_background_tasks
@@ -49,8 +50,8 @@ def test_working_days_skip_the_weekend():
 
 def test_a_request_left_undecided_appears_after_two_working_days(handler_user):
     asked = request_on(handler_user, at(0))  # Monday
-    assert services.follow_ups_gather(now=at(1)) == 0  # Tuesday: one working day
-    assert services.follow_ups_gather(now=at(2)) == 1  # Wednesday: two
+    assert follow_ups_gather(now=at(1)) == 0  # Tuesday: one working day
+    assert follow_ups_gather(now=at(2)) == 1  # Wednesday: two
     follow_up = FollowUp.objects.get()
     assert (follow_up.kind, follow_up.contact_request, follow_up.owner) == (
         "request",
@@ -59,20 +60,20 @@ def test_a_request_left_undecided_appears_after_two_working_days(handler_user):
     )
     assert follow_up.due_on == at(2).date()
     assert "Private Person" not in follow_up.what
-    assert services.follow_ups_gather(now=at(3)) == 0  # found once
+    assert follow_ups_gather(now=at(3)) == 0  # found once
 
 
 def test_the_weekend_is_not_counted(handler_user):
     request_on(handler_user, at(4))  # Friday
-    assert services.follow_ups_gather(now=at(7)) == 0  # Monday: one working day
-    assert services.follow_ups_gather(now=at(8)) == 1  # Tuesday
+    assert follow_ups_gather(now=at(7)) == 0  # Monday: one working day
+    assert follow_ups_gather(now=at(8)) == 1  # Tuesday
 
 
 def test_a_request_decided_closes_its_follow_up(handler_user):
     asked = request_on(handler_user, at(0))
-    services.follow_ups_gather(now=at(2))
+    follow_ups_gather(now=at(2))
     contact_request_decide(contact_request=asked, decision="will_call_back", note="Done")
-    services.follow_ups_gather(now=at(3))
+    follow_ups_gather(now=at(3))
     follow_up = FollowUp.objects.get()
     assert follow_up.status == "done" and follow_up.done_note == "Dealt with where it arose."
     assert follow_up.history.first().history_change_reason == "Dealt with where it arose"
@@ -80,24 +81,24 @@ def test_a_request_decided_closes_its_follow_up(handler_user):
 
 def test_entries_needing_follow_up_and_complaints_with_no_reference(handler_user, compliance_user):
     entry = log_call(handler_user).dmts_entry
-    services.entry_review(
+    entry_review(
         entry=entry, reviewer=compliance_user, status="follow_up", notes="Ring back", version=1
     )
     complaint = log_call(
         handler_user, call_type=Call.Type.COMPLAINT, complaint_status="referred"
     ).dmts_entry
     DmtsEntry.objects.filter(pk=complaint.pk).update(complaint_sent_at=at(0))
-    services.follow_ups_gather(now=at(4))  # Friday: four working days since Monday
+    follow_ups_gather(now=at(4))  # Friday: four working days since Monday
     found = FollowUp.objects.get()
     assert (found.kind, found.owner) == ("entry", compliance_user)
-    services.follow_ups_gather(now=at(7))  # Monday: five
+    follow_ups_gather(now=at(7))  # Monday: five
     complaint_follow_up = FollowUp.objects.get(kind="complaint")
-    assert complaint_follow_up.entry_id == complaint.pk
+    assert complaint_follow_up.call_id == complaint.pk
     complaint.refresh_from_db()
-    services.complaint_reference_record(
+    complaint_reference_record(
         entry=complaint, reference="CX-1", recorded_by=compliance_user, version=complaint.version
     )
-    services.follow_ups_gather(now=at(8))
+    follow_ups_gather(now=at(8))
     complaint_follow_up.refresh_from_db()
     assert complaint_follow_up.status == "done"
 
@@ -107,7 +108,8 @@ def test_the_digest_lists_it_for_managers_without_the_callers_name(
 ):
     settings.EMAIL_PORT = smtp_server.port
     request_on(handler_user, at(0))
-    assert services.follow_up_digest_send(now=at(2)) >= 1
+    follow_ups_gather(now=at(2))  # the daily command gathers, then sends the digest
+    assert follow_up_digest_send(now=at(2)) >= 1
     run_background_tasks()
     to_manager = next(m for m in smtp_server.messages if m["To"] == manager_user.email)
     text = to_manager.get_content()
@@ -120,9 +122,9 @@ def test_assigned_reassigned_and_done_by_its_owner(
     manager_client, manager_user, handler_user, handler_client, compliance_user
 ):
     request_on(handler_user, at(0))
-    services.follow_ups_gather(now=at(2))
+    follow_ups_gather(now=at(2))
     follow_up = FollowUp.objects.get()
-    assign = reverse("dmts:follow_up_assign", args=[follow_up.pk])
+    assign = reverse("callers:follow_up_assign", args=[follow_up.pk])
     due = (timezone.localdate() + timedelta(days=3)).strftime("%d/%m/%Y")
     manager_client.post(assign, {"version": 1, "owner": compliance_user.pk, "due_on": due})
     manager_client.post(assign, {"version": 2, "owner": handler_user.pk, "due_on": due})
@@ -132,11 +134,11 @@ def test_assigned_reassigned_and_done_by_its_owner(
     assert f"Reassigned from {compliance_user} to {handler_user}" in reasons
     assert escape(follow_up.what) in handler_client.get(reverse("home")).content.decode()
     refused = handler_client.post(
-        reverse("dmts:follow_up_done", args=[follow_up.pk]), {"version": 3}
+        reverse("callers:follow_up_done", args=[follow_up.pk]), {"version": 3}
     )
     assert "Say what was done." in refused.content.decode()
     handler_client.post(
-        reverse("dmts:follow_up_done", args=[follow_up.pk]),
+        reverse("callers:follow_up_done", args=[follow_up.pk]),
         {"version": 3, "note": "Rang the chief executive's office."},
     )
     follow_up.refresh_from_db()
@@ -146,17 +148,17 @@ def test_assigned_reassigned_and_done_by_its_owner(
 def test_only_its_owner_or_a_keeper_of_the_queue_opens_or_closes_it(
     handler_user, handler_client, manager_user
 ):
-    action = services.follow_up_add(
+    action = follow_up_add(
         created_by=manager_user, what="Write to them", owner=manager_user, due_on=at(0).date()
     )
     assert handler_client.get(action.get_absolute_url()).status_code == 403
     with pytest.raises(PermissionDenied):
-        services.follow_up_done(follow_up=action, done_by=handler_user, note="x", version=1)
+        follow_up_done(follow_up=action, done_by=handler_user, note="x", version=1)
 
 
 def test_overdue_and_unassigned_show_on_managers_home(handler_user, manager_client):
     request_on(handler_user, at(0))
-    services.follow_ups_gather(now=at(2))
+    follow_ups_gather(now=at(2))
     FollowUp.objects.update(due_on=timezone.localdate() - timedelta(days=1))
     home = manager_client.get(reverse("home")).content.decode()
     assert '<strong class="follow-ups-overdue">1</strong>' in home
@@ -167,11 +169,11 @@ def test_the_queue_runs_a_fixed_number_of_queries(handler_user, manager_client):
     for n in (1, 8):
         for _ in range(n):
             request_on(handler_user, at(0))
-        services.follow_ups_gather(now=at(2))
+        follow_ups_gather(now=at(2))
         follow_up = FollowUp.objects.first()
         counts.append(
             (
-                queries(manager_client, reverse("dmts:follow_ups")),
+                queries(manager_client, reverse("callers:follow_ups")),
                 queries(manager_client, follow_up.get_absolute_url()),
                 queries(manager_client, reverse("home")),
             )

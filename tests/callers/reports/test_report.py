@@ -14,11 +14,10 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from callers.models import Call, Concern
+from callers.selectors import reports
 from callers.selectors.reports import dashboard_figures
 from callers.services.letters import appeal_record, letter_sent, letter_write
-from callers.services.reports import dashboard_figures_refresh
-from dmts import reports
-from dmts.services import report_compute
+from callers.services.reports import dashboard_figures_refresh, report_compute
 from tests.factories import CallerFactory, CallFactory
 from tests.helpers import flag, queries, run_background_tasks
 
@@ -86,19 +85,19 @@ def test_the_page_excel_and_pdf_hold_the_same_figures(manager_client):
         "start": (today - timedelta(days=30)).strftime("%d/%m/%Y"),
         "end": today.strftime("%d/%m/%Y"),
     }
-    assert manager_client.get(reverse("dmts:report_pdf"), period).status_code == 302
-    waiting = manager_client.get(reverse("dmts:report"), period).content.decode()
+    assert manager_client.get(reverse("callers:report_pdf"), period).status_code == 302
+    waiting = manager_client.get(reverse("callers:report"), period).content.decode()
     assert "is being worked out in the background" in waiting
-    manager_client.get(reverse("dmts:report"), period)  # a second look queues nothing more
+    manager_client.get(reverse("callers:report"), period)  # a second look queues nothing more
     assert run_background_tasks() == 1
-    page = manager_client.get(reverse("dmts:report"), period)
+    page = manager_client.get(reverse("callers:report"), period)
     assert page.context["report"].value("All calls") == 4
     workbook = load_workbook(
-        io.BytesIO(b"".join(manager_client.get(reverse("dmts:report_xlsx"), period)))
+        io.BytesIO(b"".join(manager_client.get(reverse("callers:report_xlsx"), period)))
     )
     rows = {row[1]: row[2] for row in workbook.active.iter_rows(values_only=True)}
     assert rows["All calls"] == 4 and rows["Complaint"] == 2
-    pdf = manager_client.get(reverse("dmts:report_pdf"), period)
+    pdf = manager_client.get(reverse("callers:report_pdf"), period)
     text = " ".join(PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text().split())
     assert "All calls 4" in text and "Frequent and regular callers" in text
 
@@ -106,16 +105,16 @@ def test_the_page_excel_and_pdf_hold_the_same_figures(manager_client):
 def test_a_bad_period_is_said_beside_the_field(manager_client):
     today = timezone.localdate()
     backwards = manager_client.get(
-        reverse("dmts:report"),
+        reverse("callers:report"),
         {"start": today.strftime("%d/%m/%Y"), "end": "01/01/2020"},
     )
     assert backwards.status_code == 400
     assert "The end must be on or after the start." in backwards.content.decode()
     too_long = manager_client.get(
-        reverse("dmts:report"), {"start": "01/01/2020", "end": "01/01/2022"}
+        reverse("callers:report"), {"start": "01/01/2020", "end": "01/01/2022"}
     )
     assert "A report covers a year at most" in too_long.content.decode()
-    nonsense = manager_client.get(reverse("dmts:report_pdf"), {"start": "x", "end": "y"})
+    nonsense = manager_client.get(reverse("callers:report_pdf"), {"start": "x", "end": "y"})
     assert nonsense.status_code == 302
 
 
@@ -130,5 +129,5 @@ def test_the_report_runs_a_fixed_number_of_queries(manager_client, manager_user)
         with CaptureQueriesContext(connection) as worked_out:
             reports.report(*reports.last_quarters(1)[0])
         computing = len(worked_out)  # before a request, which clears the connection's log
-        counts.append((queries(manager_client, reverse("dmts:report")), computing))
+        counts.append((queries(manager_client, reverse("callers:report")), computing))
     assert counts[0] == counts[1]

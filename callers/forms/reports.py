@@ -1,0 +1,22 @@
+"""The period of the quarterly report."""
+
+from django import forms
+
+from opcc_calls.forms import DateInput
+
+
+class ReportForm(forms.Form):
+    """The report's period: any run of days up to a year."""
+
+    start = forms.DateField(label="From", widget=DateInput())
+    end = forms.DateField(label="To (included)", widget=DateInput())
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            if end < start:
+                self.add_error("end", "The end must be on or after the start.")
+            elif (end - start).days > 366:
+                self.add_error("end", "A report covers a year at most: choose a shorter period.")
+        return data

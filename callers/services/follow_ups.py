@@ -1,0 +1,220 @@
+"""Writes for follow-ups: what the office must come back to, each with an owner, a due date and
+a status. Actions agreed at meetings are added here; requests nobody decided are found here
+(dmts finds the DMTS entries and complaints); the daily digest chases them all."""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks import task
+from simple_history.utils import bulk_update_with_history
+
+from callers.models import Call, ContactRequest, FollowUp, start_of_day
+from opcc_calls.background import retry_later
+from opcc_calls.concurrency import locked_for_edit
+from opcc_calls.history import save_with_history
+from opcc_calls.working_days import working_days_before
+
+#: A request to speak to a named person nobody decided within this many working days is chased.
+REQUEST_WAITS_WORKING_DAYS = 2
+
+
+def _may_manage_follow_ups(user) -> bool:
+    return user.has_perm("callers.change_followup")
+
+
+@transaction.atomic
+def follow_up_add(*, created_by, what: str, owner, due_on, meeting=None, caller=None) -> FollowUp:
+    """An action agreed at a meeting (or anywhere): what, who owns it and by when."""
+    if not created_by.has_perm("callers.add_followup"):
+        raise PermissionDenied
+    if not what.strip():
+        raise ValidationError({"what": "Say what is to be done."})
+    if owner is None:
+        raise ValidationError({"owner": "Choose who owns it."})
+    follow_up = FollowUp(
+        kind=FollowUp.Kind.ACTION,
+        what=what.strip(),
+        owner=owner,
+        due_on=due_on,
+        meeting=meeting,
+        caller=caller,
+        created_by=created_by,
+    )
+    return save_with_history(
+        follow_up, user=created_by, reason=f"Action agreed at the {meeting}" if meeting else ""
+    )
+
+
+@transaction.atomic
+def follow_up_assign(*, follow_up: FollowUp, changed_by, owner, due_on, version: int) -> FollowUp:
+    """Give a follow-up to someone (or to someone else), with its due date."""
+    if not _may_manage_follow_ups(changed_by):
+        raise PermissionDenied
+    if owner is None:
+        raise ValidationError({"owner": "Choose who owns it."})
+    follow_up = locked_for_edit(FollowUp, follow_up.pk, version)
+    if not follow_up.is_open:
+        raise ValidationError("This follow-up is done.")
+    before = follow_up.owner
+    follow_up.owner, follow_up.due_on = owner, due_on
+    reason = f"Reassigned from {before} to {owner}" if before else f"Assigned to {owner}"
+    return save_with_history(follow_up, user=changed_by, reason=reason)
+
+
+@transaction.atomic
+def follow_up_done(*, follow_up: FollowUp, done_by, note: str, version: int) -> FollowUp:
+    """Its owner (or a manager) marks it done, saying what was done."""
+    if follow_up.owner_id != done_by.pk and not _may_manage_follow_ups(done_by):
+        raise PermissionDenied
+    if not note.strip():
+        raise ValidationError({"note": "Say what was done."})
+    follow_up = locked_for_edit(FollowUp, follow_up.pk, version)
+    if not follow_up.is_open:
+        raise ValidationError("This follow-up is already done.")
+    follow_up.status, follow_up.done_at = FollowUp.Status.DONE, timezone.now()
+    follow_up.done_note = note.strip()
+    return save_with_history(follow_up, user=done_by, reason="Done")
+
+
+def follow_ups_found(rows: list[FollowUp]) -> int:
+    """Record follow-ups just found; one already found (by an earlier run, or one at the same
+    moment) is left as it is. Returns how many are new."""
+    created = FollowUp.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(created)
+
+
+def follow_ups_close(dealt_with: QuerySet[FollowUp], *, now: datetime) -> None:
+    """Close these open follow-ups: their cause was dealt with where it arose."""
+    closed = list(dealt_with.filter(status=FollowUp.Status.OPEN))
+    for follow_up in closed:
+        follow_up.status, follow_up.done_at = FollowUp.Status.DONE, now
+        follow_up.done_note = "Dealt with where it arose."
+        follow_up.version += 1
+    bulk_update_with_history(
+        closed,
+        FollowUp,
+        ["status", "done_at", "done_note", "version"],
+        default_change_reason="Dealt with where it arose",
+    )
+
+
+@transaction.atomic
+def request_follow_ups_gather(*, now: datetime) -> int:
+    """Requests to speak to a named person nobody decided within REQUEST_WAITS_WORKING_DAYS
+    get a place in the queue; those decided since are closed. Returns how many were found.
+    (dmts finds the DMTS entries and complaints: `dmts.services.follow_ups_gather` runs both.)"""
+    today = timezone.localdate(now)
+    # Waiting since a day D, it comes up N working days after D: anything from before the
+    # day after the N-th working day back.
+    cutoff = start_of_day(
+        working_days_before(today, REQUEST_WAITS_WORKING_DAYS) + timedelta(days=1)
+    )
+    requests = (
+        ContactRequest.objects.filter(
+            decision=ContactRequest.Decision.PENDING,
+            call__received_at__lt=cutoff,
+            call__call_type=Call.Type.NAMED_PERSON,
+        )
+        .exclude(follow_ups__kind=FollowUp.Kind.REQUEST)
+        .select_related("requested", "call__dmts_entry", "call")
+    )
+    found = follow_ups_found(
+        [
+            FollowUp(
+                kind=FollowUp.Kind.REQUEST,
+                what=f"Get a decision from {request.requested} on the caller's request to "
+                f"speak to them ({request.call.reference})",
+                due_on=today,
+                contact_request=request,
+                caller_id=request.call.caller_id,
+            )
+            for request in requests
+        ]
+    )
+    follow_ups_close(
+        FollowUp.objects.filter(kind=FollowUp.Kind.REQUEST).exclude(
+            contact_request__decision=ContactRequest.Decision.PENDING
+        ),
+        now=now,
+    )
+    return found
+
+
+def follow_up_digest_send(*, now=None) -> int:
+    """Daily, once they are gathered: queue an email for each owner of an open follow-up and
+    each manager while any is unassigned or overdue (the background worker sends them)."""
+    today = timezone.localdate(now or timezone.now())
+    owners = set(FollowUp.objects.open().exclude(owner=None).values_list("owner_id", flat=True))
+    if FollowUp.objects.open().filter(Q(owner=None) | Q(due_on__lt=today)).exists():
+        owners |= set(
+            get_user_model()
+            .objects.filter(is_active=True)
+            .filter(
+                Q(groups__permissions__codename="change_followup")
+                | Q(user_permissions__codename="change_followup")
+            )
+            .values_list("pk", flat=True)
+        )
+    recipients = list(
+        get_user_model()
+        .objects.filter(pk__in=owners)
+        .exclude(email="")
+        .values_list("pk", flat=True)
+    )
+    for person_id in recipients:
+        follow_up_digest_email.enqueue(person_id)
+    return len(recipients)
+
+
+#: Follow-ups listed in one digest email; the queue has the rest.
+DIGEST_LISTS = 50
+
+
+@task()
+def follow_up_digest_email(person_id: int, attempt: int = 1) -> str:
+    """Background: one person's follow-ups (and, for a manager, those unassigned or overdue),
+    references and dates only, no caller's name."""
+    person = get_user_model().objects.get(pk=person_id)
+    today = timezone.localdate()
+    mine = list(
+        FollowUp.objects.open()
+        .filter(owner=person)
+        .select_related("meeting")
+        .order_by("due_on", "pk")[:DIGEST_LISTS]
+    )
+    others = []
+    if person.has_perm("callers.change_followup"):
+        others = list(
+            FollowUp.objects.open()
+            .filter(Q(owner=None) | Q(due_on__lt=today))
+            .exclude(owner=person)
+            .select_related("owner")
+            .order_by("due_on", "pk")[:DIGEST_LISTS]
+        )
+    if not mine and not others:
+        return "nothing open"
+    context = {
+        "mine": mine,
+        "others": others,
+        "today": today,
+        "queue_url": settings.SITE_URL + reverse("callers:follow_ups"),
+        "office_name": settings.OFFICE_NAME,
+    }
+    try:
+        send_mail(
+            subject=f"Follow-ups: {len(mine)} yours, {len(others)} unassigned or overdue",
+            message=render_to_string("callers/follow_ups/email/follow_up_digest.txt", context),
+            from_email=None,
+            recipient_list=[person.email],
+        )
+    except OSError:
+        return retry_later(follow_up_digest_email, person_id, attempt=attempt)
+    return "sent"
