@@ -77,7 +77,7 @@ from callers.services.reports import (
     report_request,
 )
 from dmts.models import CallLogExport  # noqa: E402
-from dmts.services import follow_ups_gather
+from dmts.services.follow_ups import follow_ups_gather
 from opcc_calls.middleware import SECOND_FACTOR_SESSION_KEY  # noqa: E402
 from opcc_calls.models import User  # noqa: E402
 from opcc_calls.roles import Role, sync_role_groups  # noqa: E402

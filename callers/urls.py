@@ -99,7 +99,7 @@ urlpatterns += [
     path("merge/<int:first>/<int:second>/", data_protection.merge, name="merge"),
     path("<int:pk>/legal-hold/", data_protection.legal_hold, name="legal_hold"),
     path("<int:pk>/subject-access/", data_protection.subject_access_export, name="subject_access"),
-    path("import/", data_protection.import_flags, name="import"),
+    path("import/", flags.import_flags, name="import"),
 ]
 
 urlpatterns += [

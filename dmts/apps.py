@@ -13,7 +13,7 @@ class DmtsConfig(AppConfig):
         from callers.selectors.data_protection import Part, retention_part_add
         from callers.services.calls import call_logged
         from dmts.models import DmtsEntry
-        from dmts.services import entry_for_logged_call
+        from dmts.services.entries import entry_for_logged_call
 
         call_logged.connect(entry_for_logged_call, dispatch_uid="dmts.entry_for_logged_call")
         retention_part_add(

@@ -67,6 +67,7 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("telephony/events/", telephony_views.telephony_events, name="telephony_events"),
     path("callers/", include("callers.urls")),
+    re_path(r"^dmts/(?P<rest>follow-ups/.*|report(?:/|\.xlsx|\.pdf))$", views.moved, name="moved"),
     path("dmts/", include("dmts.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -2,7 +2,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
 from health_check.views import HealthCheckView
 
 from opcc_calls.forms import ProcedureForm, SecurityPolicyForm
@@ -110,3 +111,15 @@ health = login_not_required(
     )
 )
 health.required_permission = "none: for load balancers, and says nothing about anyone"
+
+
+@requires(SIGNED_IN)
+@require_GET
+def moved(request: HttpRequest, rest: str) -> HttpResponse:
+    """Follow-ups and the quarterly report moved from dmts to callers: an address from before
+    (a bookmark, a link in a digest already sent) leads to where it is now, whose page checks
+    who may see it."""
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(
+        reverse("callers:search") + rest + (f"?{query}" if query else ""), permanent=True
+    )

@@ -17,7 +17,7 @@ from callers.services.calls import call_log
 from callers.services.follow_ups import follow_up_add
 from callers.services.letters import appeal_record, letter_write
 from callers.services.meetings import meeting_open
-from dmts.services import export_request
+from dmts.services.exports import export_request
 from opcc_calls.middleware import SECOND_FACTOR_SESSION_KEY
 from opcc_calls.roles import Role
 from tests.factories import CallerFactory, StaffContactFactory, UserFactory

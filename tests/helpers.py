@@ -160,7 +160,7 @@ def world_args(name: str, world: dict):
     return {
         "callers:merge": [world["caller"].pk, world["other"].pk],
         "callers:letter_template": ["notice"],
-        "dmts:moved": {"rest": "follow-ups/"},
+        "moved": {"rest": "follow-ups/"},
         "account_reset_password_from_key": {"uidb36": "1", "key": "not-a-key"},
         "openid_connect_login": {"provider_id": "office"},
         "openid_connect_callback": {"provider_id": "office"},

@@ -24,7 +24,7 @@ from callers.models import Call, Concern, SensitiveAccess
 from callers.selectors.calls import find_callers
 from callers.services.data_protection import callers_merge
 from dmts.models import CallLogExport
-from dmts.services import call_correct
+from dmts.services.entries import call_correct
 from opcc_calls.logging import WithholdExceptionMessages
 from tests.conftest import sign_in_fully
 from tests.factories import CallerFactory, UserFactory

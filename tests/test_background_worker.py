@@ -24,7 +24,7 @@ from callers.services.calls import call_log
 from callers.services.reports import dashboard_figures_request
 from callers.services.rules import matches_refresh_batch, rules_save
 from dmts.models import CallLogExport
-from dmts.services import export_request
+from dmts.services.exports import export_request
 from tests.conftest import wait_until
 from tests.factories import CallerFactory, StaffContactFactory, UserFactory
 from tests.helpers import frequent_caller, log_call

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from callers.forms.calls import LogCallForm
 from callers.forms.flags import FlagForm
-from dmts.filters import CallLogFilter
+from dmts.forms.entries import CallLogFilter
 from tests.helpers import log_call
 
 pytestmark = pytest.mark.django_db

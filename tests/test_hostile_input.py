@@ -3,7 +3,9 @@ fed classic nasty strings (the Big List of Naughty Strings, and our own) and str
 hypothesis makes up. Nothing may answer 5xx, and nothing may be half-saved: every call keeps
 its DMTS entry and the references of a year run without a gap."""
 
+import importlib
 import itertools
+import pkgutil
 import uuid
 
 import pytest
@@ -16,9 +18,9 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from callers.forms import calls, data_protection, flags, safeguarding
+import callers.forms
+import dmts.forms
 from callers.models import Call
-from dmts import forms as dmts_forms
 from dmts.models import DmtsEntry
 from opcc_calls import forms as project_forms
 from tests.helpers import world_args
@@ -54,9 +56,15 @@ QUERY_PARAMETERS = ["page", "filter", "state", "kind", "t", "next", "q"]
 
 
 def form_fields() -> list[str]:
-    """Every field name any of our forms has."""
+    """Every field name any of our forms has (every module of each app's forms layer)."""
+    modules = [project_forms]
+    for package in (callers.forms, dmts.forms):
+        modules += [
+            importlib.import_module(f"{package.__name__}.{found.name}")
+            for found in pkgutil.iter_modules(package.__path__)
+        ]
     names = set()
-    for module in (calls, flags, safeguarding, data_protection, dmts_forms, project_forms):
+    for module in modules:
         for value in vars(module).values():
             if isinstance(value, type) and issubclass(value, django_forms.BaseForm):
                 names |= set(getattr(value, "base_fields", {}))

@@ -112,7 +112,7 @@ EXPECTED = {
     "dmts:export": (LOGIN, 403, 403, 200, 404),
     "dmts:export_download": (LOGIN, 403, 403, 200, 404),
     # Follow-ups and the report, at the addresses they had under dmts: sent where they are now.
-    "dmts:moved": (LOGIN, 301, 301, 301, 301),
+    "moved": (LOGIN, 301, 301, 301, 301),
     # Frequent and regular callers (5.2, 5.3, 5.6, 5.8h)
     "callers:candidates": (LOGIN, 403, 403, 200, 200),
     "callers:flag_new": (LOGIN, 403, 403, 403, 200),

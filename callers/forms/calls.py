@@ -7,8 +7,8 @@ from datetime import datetime, time, timedelta
 from django import forms
 from django.utils import timezone
 
-from callers import phones
 from callers.models import Call, Caller, Concern, StaffContact
+from opcc_calls import phones
 from opcc_calls.forms import DateTimeInput, ModelChoiceField, RadioSelect, TimeInput, VersionForm
 
 NEEDED_FOR_TYPE = "Needed for this type of call."

@@ -1,5 +1,4 @@
-"""Forms for legal hold, merging duplicate callers and importing the frequent calls
-spreadsheet."""
+"""Forms for legal hold and merging duplicate callers."""
 
 from django import forms
 
@@ -23,11 +22,3 @@ class MergeForm(forms.Form):
         self.fields["keep"].choices = [
             (str(c.pk), f"{c.full_name} (caller #{c.pk})") for c in (first, second)
         ]
-
-
-class ImportForm(forms.Form):
-    spreadsheet = forms.FileField(
-        label="Frequent calls spreadsheet (CSV)",
-        help_text="Columns: Full name, Phone number, Kind, Agreed "
-        "response, Review date (optional), Notes (optional).",
-    )

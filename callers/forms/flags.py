@@ -1,5 +1,5 @@
 """Forms for flags: flagging a caller, renewing, changing the agreed response or the contact
-arrangements, and ending a flag (policy 5.6)."""
+arrangements, ending a flag (policy 5.6), and importing the frequent calls spreadsheet."""
 
 from datetime import timedelta
 
@@ -125,4 +125,12 @@ class FlagEndForm(VersionForm):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Say why the flag is ending."},
+    )
+
+
+class ImportForm(forms.Form):
+    spreadsheet = forms.FileField(
+        label="Frequent calls spreadsheet (CSV)",
+        help_text="Columns: Full name, Phone number, Kind, Agreed "
+        "response, Review date (optional), Notes (optional).",
     )

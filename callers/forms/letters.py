@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from callers.forms.flags import ArrangementsFields
 from callers.models import Appeal, Letter
+from callers.models.letters import LetterTemplate
 from callers.selectors.letters import unknown_placeholders
 from opcc_calls.forms import DateInput, RadioSelect, VersionForm
 
@@ -60,6 +61,16 @@ class LetterTemplateForm(VersionForm):
                     + ".",
                 )
         return data
+
+    @staticmethod
+    def initial_for(template: LetterTemplate) -> dict[str, object]:
+        """The wording as it stands, and the version it was read at."""
+        return {
+            "version": template.version,
+            "letterhead": template.letterhead,
+            "subject": template.subject,
+            "body": template.body,
+        }
 
 
 class AppealForm(forms.Form):

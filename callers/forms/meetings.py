@@ -102,6 +102,18 @@ class MeetingRecordForm(VersionForm):
         widget=forms.Textarea(attrs={"rows": 6}),
     )
 
+    @classmethod
+    def for_meeting(cls, meeting: Meeting) -> "MeetingRecordForm":
+        """The form as the meeting's record stands now."""
+        return cls(
+            initial={
+                "version": meeting.version,
+                "attendees": meeting.attendees,
+                "apologies": meeting.apologies,
+                "minutes": meeting.minutes,
+            }
+        )
+
 
 class MeetingCycleForm(forms.Form):
     silver_every_days = forms.IntegerField(

@@ -13,7 +13,6 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.utils import timezone
 
-from callers import phones
 from callers.charts import BarChart, daily_bars
 from callers.models import (
     WINDOWS,
@@ -25,6 +24,7 @@ from callers.models import (
     start_of_day,
 )
 from callers.selectors.safeguarding import safeguarding_summary
+from opcc_calls import phones
 from opcc_calls.history import Change, merged, record_changes, who
 
 MATCH_LIMIT = 10

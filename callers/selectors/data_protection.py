@@ -1,19 +1,14 @@
 """Reads for data protection: likely duplicate callers, what the retention schedule would
-dispose of now, everything held about one caller (subject access), and what importing a
-frequent calls spreadsheet would do."""
+dispose of now, and everything held about one caller (subject access)."""
 
-import csv
-import io
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
-from callers import phones
 from callers.models import (
     REMOVED,
     Appeal,
@@ -34,14 +29,8 @@ from callers.models import (
 from opcc_calls.history import Change, object_changes
 
 SUGGESTIONS = 50
-Kind, Action = RetentionRule.Kind, RetentionRule.Action
 
-# Importing an office's existing frequent calls spreadsheet (saved as CSV). Columns (header
-# names, any order): Full name, Phone number, Kind (frequent or regular), Agreed response,
-# Review date (YYYY-MM-DD or DD/MM/YYYY, optional), Notes (optional). `import_check()` reports,
-# row by row, whether each would create a caller, match an existing one, or be rejected and why.
-IMPORT_MAX_BYTES = 1_000_000
-REQUIRED = ["full name", "phone number", "kind", "agreed response"]
+Kind, Action = RetentionRule.Kind, RetentionRule.Action
 
 
 @dataclass(frozen=True)
@@ -300,118 +289,3 @@ def subject_access(caller: Caller) -> SubjectAccess:
 
 def merges_for(caller: Caller) -> list[CallerMerge]:
     return list(CallerMerge.objects.filter(survivor=caller).select_related("merged"))
-
-
-@dataclass
-class Row:
-    number: int
-    action: str  # "create", "match" or "reject"
-    reason: str
-    name: str = ""
-    caller: Caller | None = None
-    values: dict = field(default_factory=dict)
-
-
-def _date(text: str) -> date | None:
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(text.strip(), pattern).date()  # noqa: DTZ007 - a date
-        except ValueError:
-            continue
-    return None
-
-
-def import_rows(content: bytes) -> list[dict[str, str]]:
-    if len(content) > IMPORT_MAX_BYTES:
-        raise ValidationError("The file is larger than 1 MB: split it and import each part.")
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ValidationError("Save the spreadsheet as CSV (UTF-8) and try again.") from error
-    if "\x00" in text:
-        raise ValidationError(
-            "The file holds a NUL character, so it is not a CSV file as saved by a spreadsheet: "
-            "open it in the spreadsheet and save it as CSV (UTF-8) again."
-        )
-    # newline="": rows may end in CR LF, LF or (an old Mac export) CR alone.
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    try:
-        headers = [h.strip().lower() for h in reader.fieldnames or []]
-        missing = [h for h in REQUIRED if h not in headers]
-        if missing:
-            raise ValidationError(f"The file has no column for: {', '.join(missing)}.")
-        return [
-            {k.strip().lower(): (v or "").strip() for k, v in row.items() if isinstance(k, str)}
-            for row in reader
-        ]
-    except csv.Error as error:
-        raise ValidationError(
-            f"Row {reader.line_num} could not be read ({error}): a cell may be far longer than "
-            "any in a frequent calls log, or a quotation mark left open."
-        ) from error
-
-
-def import_check(rows: list[dict[str, str]]) -> list[Row]:
-    """What importing would do with each row, without changing anything."""
-    results, seen = [], set()
-    for number, row in enumerate(rows, start=2):  # row 1 is the header
-        name, kind = row.get("full name", ""), row.get("kind", "").lower()
-        phone = phones.normalise(row.get("phone number", "")) if row.get("phone number") else ""
-        review = _date(row["review date"]) if row.get("review date") else None
-        problem = (
-            "no full name"
-            if not name
-            else "the phone number is not valid"
-            if phone is None
-            else "kind must be frequent or regular"
-            if kind not in Flag.Kind.values
-            else "no agreed response"
-            if not row.get("agreed response")
-            else "the review date is not a date"
-            if row.get("review date") and review is None
-            else "the review date has passed"
-            if review and review <= timezone.localdate()
-            else "the same caller is in the file twice"
-            if (name.lower(), phone) in seen
-            else ""
-        )
-        if problem:
-            results.append(Row(number, "reject", problem, name))
-            continue
-        seen.add((name.lower(), phone))
-        existing = (
-            CallerPhone.objects.filter(number=phone, caller__merged_into__isnull=True)
-            .select_related("caller")
-            .first()
-            if phone
-            else None
-        )
-        caller = (
-            existing.caller
-            if existing
-            else Caller.objects.current().filter(full_name__iexact=name).first()
-        )
-        values = {
-            "kind": kind,
-            "agreed_response": row["agreed response"],
-            "phone": phone,
-            "review_date": review,
-            "notes": row.get("notes", ""),
-        }
-        if caller and Flag.objects.active().filter(caller=caller).exists():
-            results.append(Row(number, "reject", f"{caller.full_name} is already flagged", name))
-        elif caller:
-            results.append(
-                Row(
-                    number,
-                    "match",
-                    f"matches {caller.full_name} (caller "
-                    f"#{caller.pk}) by {'number' if existing else 'name'}",
-                    name,
-                    caller,
-                    values,
-                )
-            )
-        else:
-            results.append(Row(number, "create", "new caller", name, None, values))
-    return results

@@ -1,6 +1,8 @@
-"""Reads for follow-ups: the queue's views, and one follow-up's history."""
+"""Reads for follow-ups: one follow-up's history, and the actions a meeting shows."""
 
-from callers.models import FollowUp
+from django.db.models import Q
+
+from callers.models import FollowUp, Meeting
 from opcc_calls.history import Change, record_changes
 
 HISTORY_SHOWN = 50
@@ -13,3 +15,16 @@ def follow_up_changes(follow_up: FollowUp, *, limit: int = HISTORY_SHOWN) -> lis
         limit=limit,
         what={"+": "Follow-up found", "~": "Follow-up changed", "-": "Follow-up deleted"},
     )
+
+
+def meeting_actions(meeting: Meeting) -> tuple[list[FollowUp], list[FollowUp]]:
+    """The actions a meeting shows: those carried forward (still open, from earlier meetings)
+    and those agreed at it, each oldest first, from one query."""
+    actions = list(
+        FollowUp.objects.filter(kind=FollowUp.Kind.ACTION)
+        .filter(Q(meeting=meeting) | Q(status=FollowUp.Status.OPEN, meeting__date__lt=meeting.date))
+        .select_related("owner", "meeting", "caller")
+        .order_by("meeting__date", "due_on", "pk")
+    )
+    carried = [action for action in actions if action.meeting_id != meeting.pk]
+    return carried, [action for action in actions if action.meeting_id == meeting.pk]

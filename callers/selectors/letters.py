@@ -1,5 +1,6 @@
-"""The wording of letters to flagged callers: the office's templates (with the wording they
-start with), the placeholders they may use, and the contact arrangements in plain words.
+"""Reads for letters to flagged callers and their appeals: the office's wording (as saved, or
+as it starts), the placeholders it may use, the contact arrangements in plain words, and the
+appeals waiting for a decision.
 
 A letter says what the caller is asked to do, why, until when and how to challenge it. It
 never says the agreed response, staff notes, concerns or referrals: those are for staff."""
@@ -14,6 +15,7 @@ from callers.models import (
     Flag,
     LetterTemplate,
 )
+from opcc_calls.history import Change, record_changes
 
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
@@ -113,4 +115,16 @@ def appeals_waiting() -> list[Appeal]:
         Appeal.objects.waiting()
         .select_related("flag__caller", "flag__flagged_by")
         .order_by("received_on", "pk")[:APPEALS_LISTED]
+    )
+
+
+def letter_template_changes(template: LetterTemplate) -> list[Change]:
+    """The wording's history, newest first (none before it was first saved)."""
+    if not template.pk:
+        return []
+    return record_changes(
+        template.history.all(),
+        LetterTemplate,
+        limit=20,
+        what={"+": "Wording saved", "~": "Wording changed", "-": "Wording deleted"},
     )

@@ -15,6 +15,9 @@ from callers.models import (
 )
 from callers.selectors.calls import counts_for
 from callers.selectors.rules import reason_legend
+from callers.selectors.safeguarding import open_concerns_for
+from opcc_calls.documents import PackParts
+from opcc_calls.pagination import Window
 
 
 def silver_proposed(*, today: date | None = None) -> date:
@@ -144,3 +147,123 @@ def next_undecided(order: list[tuple[int, str]], after: int | None = None) -> in
         if not decision:
             return pk
     return None
+
+
+def next_undecided_place(
+    meeting: Meeting, *, sort: str, after: int, per_page: int
+) -> tuple[int | None, int | None]:
+    """The next caller without a decision after the one just decided, in the table's order,
+    and the page of the table it is on (None, None when every caller has one)."""
+    order = agenda_order(meeting, sort=sort)
+    following = next_undecided(order, after=after)
+    if following is None:
+        return None, None
+    return following, [pk for pk, _ in order].index(following) // per_page + 1
+
+
+def agenda_sort(asked: str) -> str:
+    """The summary table's sort as asked (a column, "-" first for the other way), or none."""
+    return asked if asked.lstrip("-") in AGENDA_SORTS else ""
+
+
+@dataclass
+class AgendaPage:
+    """One page of the meeting's summary table, the labels its rows use, and the agenda's
+    size and how many callers on it have no decision yet."""
+
+    page: Window
+    legend: dict[str, str]
+    size: int
+    undecided: int
+
+    def row_for(self, item_id: int | None) -> MeetingItem | None:
+        return next((row.item for row in self.page.items if row.item.pk == item_id), None)
+
+    @property
+    def caller_ids(self) -> list[int]:
+        return [row.item.caller_id for row in self.page.items]
+
+
+def agenda_page(meeting: Meeting, *, sort: str, number: int, per_page: int) -> AgendaPage:
+    """A page of the agenda in the table's order, in a fixed number of queries however long
+    the agenda (an SMT agenda can hold thousands of candidates)."""
+    totals = agenda_totals(meeting)
+    first = (number - 1) * per_page
+    ids = agenda_page_ids(meeting, sort=sort, first=first, size=per_page)
+    legend = agenda_legend(list(MeetingItem.objects.filter(pk__in=ids).only("reasons")))
+    return AgendaPage(
+        page=Window(
+            items=agenda_rows(ids, legend=legend),
+            number=number,
+            per_page=per_page,
+            has_next=totals["size"] > first + per_page,
+        ),
+        legend=legend,
+        size=totals["size"],
+        undecided=totals["undecided"],
+    )
+
+
+def _flag_status(row: AgendaRow) -> str:
+    flag = row.item.flag
+    if not flag:
+        return "Not flagged"
+    return flag.get_kind_display() + (" (review due)" if row.item.due_for_review else "")
+
+
+def _pack_section(row: AgendaRow, open_concerns: int) -> tuple[str, list[str]]:
+    item, counts = row.item, row.counts
+    lines = [
+        "Why: " + "; ".join(item.reasons),
+        f"Calls: {counts['calls_24h']} in 24 hours, {counts['calls_7d']} in 7 days, "
+        f"{counts['calls_30d']} in 30 days, {counts['calls_90d']} in 90 days "
+        f"({row.trend.lower()}).",
+    ]
+    if item.flag:
+        lines.append(f"Agreed response: {item.flag.agreed_response}")
+    if open_concerns:
+        lines.append(f"Open concerns about vulnerability: {open_concerns}")
+    lines.append(f"Decision: {item.get_decision_display() or 'not yet decided'}")
+    return item.caller.full_name, lines
+
+
+#: Callers in the PDF of a pack: a page's worth of meetings (a long agenda is read on screen).
+PACK_PDF_CALLERS = 200
+
+
+def meeting_pack(meeting: Meeting, *, sort: str, concerns: bool) -> PackParts:
+    """The meeting pack as a document: the summary first, then a short section per caller.
+    Open concerns are counted only when `concerns` (a manager printing it: they are
+    staff-only)."""
+    size = agenda_totals(meeting)["size"]
+    ids = agenda_page_ids(meeting, sort=sort, first=0, size=PACK_PDF_CALLERS)
+    legend = agenda_legend(list(MeetingItem.objects.filter(pk__in=ids)))
+    rows = agenda_rows(ids, legend=legend)
+    open_concerns = open_concerns_for([row.item.caller_id for row in rows]) if concerns else {}
+    return PackParts(
+        title=str(meeting),
+        notes=[
+            *(f"{label}: {sentence}" for sentence, label in legend.items()),
+            f"Present: {' · '.join(meeting.attendees.splitlines()) or 'not recorded'}",
+            f"Apologies: {' · '.join(meeting.apologies.splitlines()) or 'none'}",
+            *(
+                [f"The first {PACK_PDF_CALLERS} of {size} callers, in the page's order."]
+                if size > PACK_PDF_CALLERS
+                else []
+            ),
+        ],
+        columns=["Caller", "Why", "24 h", "7 d", "30 d", "90 d", "Trend", "Flag", "Decision"],
+        widths=[55, 30, 14, 14, 14, 14, 22, 44, 50],
+        rows=[
+            [
+                row.item.caller.full_name,
+                ", ".join(row.labels),
+                *(row.counts[key] for key in COUNT_KEYS),
+                row.trend,
+                _flag_status(row),
+                row.item.get_decision_display() or "Not decided",
+            ]
+            for row in rows
+        ],
+        sections=[_pack_section(row, open_concerns.get(row.item.caller_id, 0)) for row in rows],
+    )

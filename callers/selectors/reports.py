@@ -1,6 +1,7 @@
-"""Reads for seeing the effect of the arrangements: the dashboard's year of figures as last
-worked out, calls per week by type, the share of calls from flagged callers, and each flagged
-caller's calls before and since their flag."""
+"""Reads for the figures that show the effect of the arrangements: the dashboard's year as last
+worked out (calls per week by type, the share of calls from flagged callers), each flagged
+caller's calls before and since their flag, and the quarterly report for the risk register
+and the Police and Crime Panel."""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta

@@ -1,5 +1,5 @@
 """Writes for data protection: the log of who opened sensitive detail, legal hold, merging
-duplicate callers, the retention schedule, and importing a frequent calls spreadsheet.
+duplicate callers, and the retention schedule.
 
 Retention: records are kept for a number of years after the caller's last contact, then
 anonymised or deleted as configured. Records of callers on legal hold are never touched. Every
@@ -27,13 +27,9 @@ from callers.models import (
     RuleMatch,
     SensitiveAccess,
 )
-from callers.selectors.data_protection import RETENTION_KINDS, Action, Row, Step, import_check
+from callers.selectors.data_protection import RETENTION_KINDS, Action, Step
 from callers.services.activity import callers_recount
-from callers.services.calls import caller_create
-from callers.services.flags import flag_create
 from opcc_calls.history import save_with_history
-
-IMPORT_REASON = "Imported from the frequent calls spreadsheet"
 
 
 def retention_schedule_install() -> None:
@@ -163,6 +159,7 @@ def callers_merge(*, survivor: Caller, merged: Caller, merged_by) -> CallerMerge
 
 
 ANONYMISED = "Anonymised under the retention schedule"
+
 BATCH = 1000
 
 
@@ -268,29 +265,3 @@ def retention_apply(steps: list[Step]) -> list[DisposalLog]:
             )
         )
     return logs
-
-
-@transaction.atomic
-def flags_import(rows: list[dict[str, str]], *, imported_by) -> list[Row]:
-    """Import every row, or nothing if any row would be rejected."""
-    results = import_check(rows)
-    rejected = [r for r in results if r.action == "reject"]
-    if rejected:
-        raise ValidationError(f"{len(rejected)} row(s) would be rejected: nothing was imported.")
-    for result in results:
-        values = result.values
-        caller = result.caller or caller_create(
-            full_name=result.name,
-            phone=values["phone"] or None,
-            notes=values["notes"],
-            created_by=imported_by,
-        )
-        flag_create(
-            caller=caller,
-            flagged_by=imported_by,
-            kind=values["kind"],
-            reason=IMPORT_REASON,
-            agreed_response=values["agreed_response"],
-            review_date=values["review_date"],
-        )
-    return results

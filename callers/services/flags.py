@@ -1,15 +1,6 @@
-"""Frequent and regular callers (policy 5.2, 5.3, 5.6, 5.7): the rules that find them, the
-matches those rules keep current, the flags with their agreed responses, and the SMT and Silver
-meetings that agree them.
-
-A rule fires when a caller makes N or more calls (or reaches N or more different staff) within
-ANY period of the rule's length: the N-th call is less than that long after the first of them.
-Time is measured as elapsed time, so midnight and the clock change make no difference.
-
-Matches are computed in the database with a window function over the index on
-(caller, received_at). `matches_refresh` keeps the RuleMatch table current: for one caller as
-their calls are logged, corrected or voided, and for everyone when the rules change.
-"""
+"""Writes for flags (policy 5.3c, 5.6): flagging a caller with the agreed response every
+handler follows, renewing at review, changing the agreed response or the contact
+arrangements, ending a flag, and importing an office's frequent calls spreadsheet."""
 
 from datetime import date
 
@@ -24,6 +15,8 @@ from callers.models import (
     FlagReview,
     Meeting,
 )
+from callers.selectors.flags import Row, import_check
+from callers.services.calls import caller_create
 from opcc_calls.concurrency import locked_for_edit
 from opcc_calls.history import save_with_history
 from opcc_calls.permissions import permission_check
@@ -156,3 +149,32 @@ def flag_end(*, flag: Flag, ended_by, reason: str, version: int) -> Flag:
     flag = _locked(flag, version)
     flag.ended_at, flag.ended_by, flag.end_reason = timezone.now(), ended_by, reason.strip()
     return save_with_history(flag, user=ended_by, reason=f"Ended: {reason.strip()}")
+
+
+IMPORT_REASON = "Imported from the frequent calls spreadsheet"
+
+
+@transaction.atomic
+def flags_import(rows: list[dict[str, str]], *, imported_by) -> list[Row]:
+    """Import every row, or nothing if any row would be rejected."""
+    results = import_check(rows)
+    rejected = [r for r in results if r.action == "reject"]
+    if rejected:
+        raise ValidationError(f"{len(rejected)} row(s) would be rejected: nothing was imported.")
+    for result in results:
+        values = result.values
+        caller = result.caller or caller_create(
+            full_name=result.name,
+            phone=values["phone"] or None,
+            notes=values["notes"],
+            created_by=imported_by,
+        )
+        flag_create(
+            caller=caller,
+            flagged_by=imported_by,
+            kind=values["kind"],
+            reason=IMPORT_REASON,
+            agreed_response=values["agreed_response"],
+            review_date=values["review_date"],
+        )
+    return results

@@ -1,5 +1,6 @@
-"""Writes for the figures that read a year of calls: asking the background worker for fresh ones
-(one request however many ask at once) and storing what it works out."""
+"""Writes for the figures that read a year or a quarter of calls (the dashboard's, the
+quarterly report's): asking the background worker for fresh ones (one request however many
+ask at once) and storing what it works out."""
 
 from datetime import date, timedelta
 

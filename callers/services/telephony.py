@@ -6,11 +6,11 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from callers import phones
 from callers.models import (
     PhoneCall,
     TelephonyEvent,
 )
+from opcc_calls import phones
 from opcc_calls.history import save_with_history
 from opcc_calls.models import User
 from opcc_calls.telephony import PhoneEvent

@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from callers import charts, phones
+from callers import charts
 from callers.forms.calls import CallerFinderForm, CallerForm, CallerSearchForm, LogCallForm
 from callers.models import Call, Caller, PhoneCall
 from callers.selectors import calls as selectors
@@ -16,6 +16,7 @@ from callers.selectors.telephony import phone_call_for
 from callers.services import calls as services
 from callers.services.data_protection import sensitive_access_log
 from callers.views.safeguarding import risk_prompt
+from opcc_calls import phones
 from opcc_calls.concurrency import StaleEdit
 from opcc_calls.forms import RECORD_ID
 from opcc_calls.pagination import window

@@ -1,7 +1,5 @@
 """Pages for data protection: duplicate callers and merging them, legal hold, the subject
-access export, and importing the frequent calls spreadsheet."""
-
-import base64
+access export."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -9,13 +7,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from callers.forms.data_protection import ImportForm, LegalHoldForm, MergeForm
+from callers.forms.data_protection import LegalHoldForm, MergeForm
 from callers.models import Caller
 from callers.selectors import data_protection as selectors
 from callers.services import data_protection as services
 from opcc_calls.permissions import requires
-
-IMPORT_SESSION_KEY = "frequent_calls_import"
 
 
 @requires("callers.merge_caller")
@@ -88,37 +84,5 @@ def subject_access_export(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "record": selectors.subject_access(caller),
             "merges": selectors.merges_for(caller),
-        },
-    )
-
-
-@requires("callers.import_flags")
-@require_http_methods(["GET", "POST"])
-def import_flags(request: HttpRequest) -> HttpResponse:
-    """Check the spreadsheet first (nothing saved); then import all of it or nothing."""
-    form = ImportForm(request.POST or None, request.FILES or None)
-    results, error = None, None
-    try:
-        if request.POST.get("confirm") and IMPORT_SESSION_KEY in request.session:
-            content = base64.b64decode(request.session.pop(IMPORT_SESSION_KEY))
-            imported = services.flags_import(
-                selectors.import_rows(content), imported_by=request.user
-            )
-            messages.success(request, f"Imported {len(imported)} flagged callers.")
-            return redirect("callers:frequent_log")
-        if form.is_valid():
-            content = form.cleaned_data["spreadsheet"].read(selectors.IMPORT_MAX_BYTES + 1)
-            results = selectors.import_check(selectors.import_rows(content))
-            request.session[IMPORT_SESSION_KEY] = base64.b64encode(content).decode()
-    except ValidationError as problem:
-        error = " ".join(problem.messages)
-    return render(
-        request,
-        "callers/data_protection/import.html",
-        {
-            "form": form,
-            "results": results,
-            "error": error,
-            "can_import": results is not None and all(r.action != "reject" for r in results),
         },
     )

@@ -1,5 +1,7 @@
-"""Pages for frequent and regular callers: candidates, flags, the frequent calls log,
-meetings, the dashboard and the rules (policy 5.2, 5.3, 5.6, 5.8h)."""
+"""Pages for flags (policy 5.6, 5.8h): flagging a caller, a flag and its changes, the
+frequent calls log the Compliance Officer keeps, and importing the office's spreadsheet."""
+
+import base64
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -13,6 +15,7 @@ from callers.forms.flags import (
     FlagForm,
     FlagRenewForm,
     FlagResponseForm,
+    ImportForm,
 )
 from callers.models import (
     Caller,
@@ -221,3 +224,38 @@ def frequent_calls_log_export(request: HttpRequest, kind: str) -> HttpResponse:
     if kind == "csv":
         return csv_response(stem, LOG_COLUMNS, rows)
     return xlsx_response(stem, "Frequent calls log", LOG_COLUMNS, rows)
+
+
+IMPORT_SESSION_KEY = "frequent_calls_import"
+
+
+@requires("callers.import_flags")
+@require_http_methods(["GET", "POST"])
+def import_flags(request: HttpRequest) -> HttpResponse:
+    """Check the spreadsheet first (nothing saved); then import all of it or nothing."""
+    form = ImportForm(request.POST or None, request.FILES or None)
+    results, error = None, None
+    try:
+        if request.POST.get("confirm") and IMPORT_SESSION_KEY in request.session:
+            content = base64.b64decode(request.session.pop(IMPORT_SESSION_KEY))
+            imported = services.flags_import(
+                selectors.import_rows(content), imported_by=request.user
+            )
+            messages.success(request, f"Imported {len(imported)} flagged callers.")
+            return redirect("callers:frequent_log")
+        if form.is_valid():
+            content = form.cleaned_data["spreadsheet"].read(selectors.IMPORT_MAX_BYTES + 1)
+            results = selectors.import_check(selectors.import_rows(content))
+            request.session[IMPORT_SESSION_KEY] = base64.b64encode(content).decode()
+    except ValidationError as problem:
+        error = " ".join(problem.messages)
+    return render(
+        request,
+        "callers/flags/import.html",
+        {
+            "form": form,
+            "results": results,
+            "error": error,
+            "can_import": results is not None and all(r.action != "reject" for r in results),
+        },
+    )

@@ -21,7 +21,12 @@ from callers.models import (
     Letter,
     LetterTemplate,
 )
-from callers.selectors.letters import arrangements_text, template_for, templates
+from callers.selectors.letters import (
+    arrangements_text,
+    letter_template_changes,
+    template_for,
+    templates,
+)
 from callers.services import letters as services
 from opcc_calls.concurrency import StaleEdit
 from opcc_calls.documents import (
@@ -162,13 +167,7 @@ def letter_template(request: HttpRequest, kind: str) -> HttpResponse:
         raise Http404
     template = template_for(kind)
     form = LetterTemplateForm(
-        request.POST or None,
-        initial={
-            "version": template.version,
-            "letterhead": template.letterhead,
-            "subject": template.subject,
-            "body": template.body,
-        },
+        request.POST or None, initial=LetterTemplateForm.initial_for(template)
     )
     if form.is_valid():
         try:
@@ -188,14 +187,7 @@ def letter_template(request: HttpRequest, kind: str) -> HttpResponse:
             "template": template,
             "form": form,
             "placeholders": LetterTemplate.PLACEHOLDERS,
-            "changes": record_changes(
-                template.history.all(),
-                LetterTemplate,
-                limit=20,
-                what={"+": "Wording saved", "~": "Wording changed", "-": "Wording deleted"},
-            )
-            if template.pk
-            else [],
+            "changes": letter_template_changes(template),
         },
     )
 

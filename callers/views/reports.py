@@ -1,4 +1,5 @@
-"""Pages that show the effect of the arrangements: the dashboard."""
+"""Pages that show the effect of the arrangements: the dashboard, and the quarterly report on
+the page, in Excel and as a PDF."""
 
 from datetime import timedelta
 

@@ -8,11 +8,10 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from callers import phones
 from callers.models import TelephonyEvent
 from callers.selectors import telephony as selectors
 from callers.services import telephony as services
-from opcc_calls import telephony
+from opcc_calls import phones, telephony
 from opcc_calls.permissions import requires
 
 

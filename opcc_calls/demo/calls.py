@@ -21,7 +21,7 @@ from callers.models import (
 from callers.services.calls import call_log
 from callers.services.contact_requests import contact_request_decide
 from dmts.models import DmtsEntry
-from dmts.services import complaint_handover_send, complaint_reference_record
+from dmts.services.complaints import complaint_handover_send, complaint_reference_record
 from opcc_calls.demo.words import (
     ABOUTS,
     FIRST_NAMES,

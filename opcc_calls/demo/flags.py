@@ -16,7 +16,7 @@ from callers.services.follow_ups import follow_up_add
 from callers.services.letters import appeal_record, letter_sent, letter_write
 from callers.services.meetings import meeting_decide, meeting_open, meeting_record
 from callers.services.rules import matches_refresh
-from dmts.services import follow_ups_gather
+from dmts.services.follow_ups import follow_ups_gather
 from opcc_calls.demo.words import AGREED_RESPONSES
 
 

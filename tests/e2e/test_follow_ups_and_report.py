@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
 from callers.models import Call, FollowUp
-from dmts.services import follow_ups_gather
+from dmts.services.follow_ups import follow_ups_gather
 from tests.e2e.conftest import assert_accessible, sign_in
 from tests.factories import CallFactory, StaffContactFactory
 from tests.helpers import log_call

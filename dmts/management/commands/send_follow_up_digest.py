@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from callers.services.follow_ups import follow_up_digest_send
-from dmts.services import follow_ups_gather
+from dmts.services.follow_ups import follow_ups_gather
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from dmts.services import review_digest_send
+from dmts.services.entries import review_digest_send
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 import pytest
 
-from callers import phones
+from opcc_calls import phones
 
 
 @pytest.mark.parametrize(

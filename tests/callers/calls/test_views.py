@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from callers.models import Call, Caller, CallerActivity, start_of_day
-from dmts.services import entry_void
+from dmts.services.entries import entry_void
 from tests.factories import CallerFactory, CallerPhoneFactory, CallFactory, StaffContactFactory
 from tests.helpers import log_call, queries
 

@@ -1,4 +1,4 @@
-"""Duplicate callers, retention, subject access and importing the spreadsheet."""
+"""Duplicate callers, retention and subject access."""
 
 import io
 import json
@@ -6,8 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.apps import apps
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.db.models import F
 from django.urls import reverse
@@ -31,21 +30,11 @@ from callers.models import (
     RetentionRule,
     SensitiveAccess,
 )
-from callers.selectors.data_protection import (
-    duplicate_suggestions,
-    import_check,
-    import_rows,
-    retention_plan,
-)
+from callers.selectors.data_protection import duplicate_suggestions, retention_plan
 from callers.services.activity import caller_activity_refresh
 from callers.services.calls import caller_update
 from callers.services.contact_requests import contact_request_decide
-from callers.services.data_protection import (
-    callers_merge,
-    flags_import,
-    legal_hold_set,
-    retention_apply,
-)
+from callers.services.data_protection import callers_merge, legal_hold_set, retention_apply
 from callers.services.flags import (
     flag_change_arrangements,
     flag_change_response,
@@ -61,7 +50,7 @@ from callers.services.safeguarding import (
     referral_outcome,
     referral_record,
 )
-from dmts.services import call_correct, entry_review, entry_void
+from dmts.services.entries import call_correct, entry_review, entry_void
 from opcc_calls.roles import Role
 from tests.factories import (
     CallerFactory,
@@ -466,38 +455,6 @@ class TestSubjectAccess:
         assert handler_client.get(url).status_code == 403
         assert compliance_client.get(url).status_code == 403
         assert manager_client.get(url).status_code == 200
-
-
-CSV = (
-    "Full name,Phone number,Kind,Agreed response,Review date,Notes\n"
-    "Known Caller,01234 567890,frequent,Written replies only,,\n"
-    "New Person,020 7946 0002,regular,Refer to the victims' service,2099-01-01,Met in May\n"
-    "No Phone,,frequent,Log and pass on,,\n"
-)
-
-
-class TestImport:
-    def test_the_check_reports_each_row_and_changes_nothing(self):
-        CallerPhoneFactory(number="+441234567890", caller__full_name="Known Caller")
-        rows = import_check(import_rows((CSV + "Bad Row,123,sometimes,,,\n").encode()))
-        assert [r.action for r in rows] == ["match", "create", "create", "reject"]
-        assert "phone number is not valid" in rows[3].reason
-        assert not Flag.objects.exists() and Caller.objects.count() == 1
-
-    def test_the_import_is_all_or_nothing(self, manager_user):
-        with pytest.raises(ValidationError):
-            flags_import(import_rows((CSV + ",,,,,\n").encode()), imported_by=manager_user)
-        assert not Flag.objects.exists()
-        flags_import(import_rows(CSV.encode()), imported_by=manager_user)
-        assert Flag.objects.count() == 3
-        assert Flag.objects.get(caller__full_name="New Person").review_date.year == 2099
-
-    def test_a_file_without_the_columns_is_explained(self, manager_client):
-        upload = SimpleUploadedFile("log.csv", b"Name,Number\nA,1\n", content_type="text/csv")
-        html = manager_client.post(
-            reverse("callers:import"), {"spreadsheet": upload}
-        ).content.decode()
-        assert "The file has no column for" in html
 
 
 def test_subject_access_runs_fixed_queries_however_many_records(manager_client, manager_user):

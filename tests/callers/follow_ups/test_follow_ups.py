@@ -14,7 +14,9 @@ from callers.models import Call, ContactRequest, FollowUp
 from callers.services.contact_requests import contact_request_decide
 from callers.services.follow_ups import follow_up_add, follow_up_digest_send, follow_up_done
 from dmts.models import DmtsEntry
-from dmts.services import complaint_reference_record, entry_review, follow_ups_gather
+from dmts.services.complaints import complaint_reference_record
+from dmts.services.entries import entry_review
+from dmts.services.follow_ups import follow_ups_gather
 from opcc_calls.working_days import working_days_after, working_days_before
 from tests.factories import CallerFactory, StaffContactFactory
 from tests.helpers import log_call, queries, run_background_tasks

@@ -13,7 +13,7 @@ from callers.models import Call, Rule, RuleMatch
 from callers.selectors.rules import current_matches
 from callers.services.calls import call_log
 from callers.services.rules import matches_refresh
-from dmts.services import entry_void
+from dmts.services.entries import entry_void
 from tests.factories import CallerFactory, CallFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

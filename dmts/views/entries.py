@@ -1,23 +1,33 @@
+"""Pages of the DMTS call log (policy 5.5, 5.8g): the log, filtered and searched, the review
+queue, an entry with its history, and reviewing, correcting and voiding it."""
+
 import uuid
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from callers.models import Call
-from dmts import services
-from dmts.filters import CallLogFilter, filters_load, filters_save
-from dmts.forms import ComplaintReferenceForm, CorrectionForm, ExportForm, ReviewForm, VoidForm
+from dmts.forms.complaints import ComplaintReferenceForm
+from dmts.forms.entries import (
+    CallLogFilter,
+    CorrectionForm,
+    ReviewForm,
+    VoidForm,
+    filters_load,
+    filters_save,
+)
+from dmts.forms.exports import ExportForm
 from dmts.models import CallLogExport, DmtsEntry
-from dmts.selectors import entry_changes, exports_of, next_awaiting_review
+from dmts.selectors.entries import entry_changes, next_awaiting_review
+from dmts.services import entries as services
 from opcc_calls.concurrency import StaleEdit
-from opcc_calls.exports import XLSX
 from opcc_calls.pagination import window
-from opcc_calls.permissions import SIGNED_IN, requires
+from opcc_calls.permissions import requires
 
 
 def _entry(request: HttpRequest, pk: int) -> DmtsEntry:
@@ -48,7 +58,7 @@ def call_log(request: HttpRequest) -> HttpResponse:
     queryset = filterset.qs.order_by("-call__received_at", "-pk")
     return render(
         request,
-        "dmts/call_log.html",
+        "dmts/entries/call_log.html",
         {
             "filter": filterset,
             # One form per format, each with its own token: a double click asks once.
@@ -67,59 +77,6 @@ def call_log(request: HttpRequest) -> HttpResponse:
     )
 
 
-@requires("dmts.export_dmtsentry")
-@require_POST
-def export_new(request: HttpRequest) -> HttpResponse:
-    """Ask for exactly the rows the call log's filters select, as CSV or an Excel workbook:
-    the background worker writes the file and its page says when it is ready."""
-    form = ExportForm(request.POST)
-    if not form.is_valid():
-        messages.error(
-            request, "The export could not be asked for: reload the call log and try again."
-        )
-        return redirect("dmts:log")
-    export = services.export_request(
-        requested_by=request.user,
-        format=form.cleaned_data["format"],
-        filters=filters_load(request.session, form.cleaned_data["filter"]),
-        submission_token=form.cleaned_data["submission_token"],
-    )
-    return redirect(export)
-
-
-def _own_export(request: HttpRequest, pk: int, **conditions) -> CallLogExport:
-    """One of this person's own exports, or 404: nobody else may see or download it."""
-    return get_object_or_404(CallLogExport, pk=pk, requested_by=request.user, **conditions)
-
-
-@requires("dmts.export_dmtsentry")
-@require_GET
-def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """Where an export has got to; htmx asks again every few seconds until it is done."""
-    export = _own_export(request, pk)
-    if request.htmx:
-        return render(request, "dmts/includes/export_status.html", {"export": export})
-    return render(
-        request,
-        "dmts/export.html",
-        {"export": export, "others": exports_of(request.user, excluding=export)},
-    )
-
-
-@requires("dmts.export_dmtsentry")
-@require_GET
-def export_download(request: HttpRequest, pk: int) -> FileResponse:
-    export = _own_export(request, pk, status=CallLogExport.Status.READY)
-    return FileResponse(
-        export.file.open("rb"),
-        as_attachment=True,
-        filename=export.file.name.rsplit("/", 1)[-1],
-        content_type=XLSX
-        if export.format == CallLogExport.Format.XLSX
-        else "text/csv; charset=utf-8",
-    )
-
-
 @requires("dmts.review_dmtsentry")
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
@@ -127,7 +84,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     waiting = DmtsEntry.objects.awaiting_review().for_list().order_by("created_at", "pk")
     return render(
         request,
-        "dmts/queue.html",
+        "dmts/entries/queue.html",
         {
             "page": window(waiting, request.GET.get("page")),
             "waiting": waiting.count(),
@@ -149,7 +106,7 @@ def _entry_page(
         complaint_form = ComplaintReferenceForm.for_entry(entry)
     return render(
         request,
-        "dmts/entry.html",
+        "dmts/entries/entry.html",
         {
             "entry": entry,
             "call": entry.call,
@@ -187,28 +144,6 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(next_awaiting_review(after=entry) or "dmts:queue")
 
 
-@requires("dmts.review_dmtsentry")
-@require_POST
-def complaint_reference(request: HttpRequest, pk: int) -> HttpResponse:
-    """Record the complaints team's reference for a complaint handed to them (5.8c)."""
-    entry = _entry(request, pk)
-    form = ComplaintReferenceForm(request.POST)
-    if not form.is_valid():
-        return _entry_page(request, entry, None, complaint_form=form)
-    try:
-        services.complaint_reference_record(
-            entry=entry, recorded_by=request.user, **form.cleaned_data
-        )
-    except StaleEdit:
-        messages.error(request, form.stale_message)
-    except ValidationError as error:
-        form.add_error(None, error)
-        return _entry_page(request, entry, None, complaint_form=form)
-    else:
-        messages.success(request, "The complaints team's reference is recorded.")
-    return redirect(entry)
-
-
 @requires("dmts.view_dmtsentry")
 @require_http_methods(["GET", "POST"])
 def correct(request: HttpRequest, pk: int) -> HttpResponse:
@@ -232,11 +167,11 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, form.stale_message)
         except ValidationError as error:
             form.add_error(None, error)
-            return render(request, "dmts/correct.html", {"entry": entry, "form": form})
+            return render(request, "dmts/entries/correct.html", {"entry": entry, "form": form})
         else:
             messages.success(request, "Correction saved, with its reason, in the history.")
         return redirect(entry)
-    return render(request, "dmts/correct.html", {"entry": entry, "form": form})
+    return render(request, "dmts/entries/correct.html", {"entry": entry, "form": form})
 
 
 @requires("dmts.review_dmtsentry")
@@ -252,14 +187,4 @@ def void(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{entry.reference} is marked as logged in error.")
         return redirect(entry)
-    return render(request, "dmts/void.html", {"entry": entry, "form": form})
-
-
-@requires(SIGNED_IN)
-@require_GET
-def moved(request: HttpRequest, rest: str) -> HttpResponse:
-    """Where follow-ups and the quarterly report are now (the page there checks who may)."""
-    query = request.META.get("QUERY_STRING", "")
-    return redirect(
-        reverse("callers:search") + rest + (f"?{query}" if query else ""), permanent=True
-    )
+    return render(request, "dmts/entries/void.html", {"entry": entry, "form": form})

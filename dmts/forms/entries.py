@@ -1,5 +1,6 @@
-"""Filtering the call log. Filters are posted and kept in the session under a short key, so
-what was searched for (which may hold a name) never appears in a URL or a server log."""
+"""Forms for the DMTS call log: reviewing, voiding and correcting an entry, and the log's
+filters, kept in the session so that what was searched for (which may hold a name) never
+appears in a URL or a server log."""
 
 import secrets
 
@@ -10,7 +11,76 @@ from django.db.models import Exists, OuterRef
 
 from callers.models import Call, Flag
 from dmts.models import DmtsEntry
-from opcc_calls.forms import DateInput, ModelChoiceField
+from dmts.services.entries import CORRECTABLE_FIELDS
+from opcc_calls.forms import DateInput, DateTimeInput, ModelChoiceField, VersionForm
+
+
+class ReviewForm(VersionForm):
+    record_name = "entry"
+
+    status = forms.ChoiceField(
+        label="Review",
+        widget=forms.RadioSelect,
+        choices=[
+            (s.value, s.label)
+            for s in (DmtsEntry.Status.REVIEWED, DmtsEntry.Status.NEEDS_FOLLOW_UP)
+        ],
+        error_messages={"required": "Choose reviewed or needs follow-up."},
+    )
+    notes = forms.CharField(
+        label="Compliance Officer's notes",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    @classmethod
+    def for_entry(cls, entry: DmtsEntry) -> "ReviewForm":
+        waiting = entry.status == DmtsEntry.Status.AWAITING_REVIEW
+        return cls(
+            initial={
+                "status": None if waiting else entry.status,
+                "notes": entry.compliance_notes,
+                "version": entry.version,
+            }
+        )
+
+
+class VoidForm(VersionForm):
+    record_name = "entry"
+
+    reason = forms.CharField(
+        label="Why was this logged in error?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why this entry was logged in error."},
+    )
+
+
+class CorrectionForm(VersionForm, forms.ModelForm):
+    """Correct a call's record. The reason is kept with the change in history. The version
+    is the DMTS entry's (the view gives it), not the call's."""
+
+    record_name = "entry"
+
+    reason = forms.CharField(
+        label="Reason for the correction",
+        max_length=500,
+        error_messages={"required": "Give a reason for the correction."},
+    )
+
+    class Meta:
+        model = Call
+        fields = CORRECTABLE_FIELDS
+        widgets = {
+            "received_at": DateTimeInput(),
+            "ended_at": DateTimeInput(),
+            "warning_given_at": DateTimeInput(),
+            "terminated_at": DateTimeInput(),
+            "about": forms.Textarea(attrs={"rows": 3}),
+            "outcome": forms.Textarea(attrs={"rows": 2}),
+        }
+
 
 SESSION_KEY = "dmts_call_log_filters"
 KEPT = 20

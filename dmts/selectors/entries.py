@@ -1,7 +1,6 @@
-"""Reads for the DMTS call log: an entry's history, the review queue's next entry, and one
-person's exports."""
+"""Reads for the DMTS call log: an entry's history, and the review queue's next entry."""
 
-from dmts.models import CallLogExport, DmtsEntry
+from dmts.models import DmtsEntry
 from opcc_calls.history import Change, merged, record_changes
 
 HISTORY_SHOWN = 50
@@ -30,15 +29,3 @@ def next_awaiting_review(*, after: DmtsEntry | None = None) -> DmtsEntry | None:
     if after is not None:
         queue = queue.exclude(pk=after.pk)
     return queue.first()
-
-
-#: How many of one's other recent exports an export's page lists.
-EXPORTS_SHOWN = 10
-
-
-def exports_of(user, *, excluding: CallLogExport | None = None) -> list[CallLogExport]:
-    """Someone's most recent call-log exports, newest first (theirs alone: nobody else's)."""
-    mine = CallLogExport.objects.filter(requested_by=user)
-    if excluding is not None:
-        mine = mine.exclude(pk=excluding.pk)
-    return list(mine.order_by("-requested_at", "-pk")[:EXPORTS_SHOWN])

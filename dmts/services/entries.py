@@ -1,37 +1,32 @@
-"""Writes to the DMTS call log: entries, reviews, corrections, voids, the daily digest, and
-exports written by the background worker."""
+"""Writes to the DMTS call log: each logged call's entry and reference, reviews, corrections
+and voids, the review digest, and the entries that need following up."""
 
 import logging
-import tempfile
-import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files import File
 from django.core.mail import send_mail
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
-from callers.models import Call, FollowUp, start_of_day
+from callers.models import Call, FollowUp
 from callers.services.activity import caller_activity_refresh
 from callers.services.follow_ups import (
     follow_ups_close,
     follow_ups_found,
-    request_follow_ups_gather,
 )
-from dmts import exports
-from dmts.models import CallLogExport, DmtsCounter, DmtsEntry
+from dmts.models import DmtsCounter, DmtsEntry
+from dmts.services.complaints import complaint_handover_send
 from opcc_calls.background import retry_later
 from opcc_calls.concurrency import locked_for_edit
-from opcc_calls.exports import filename
 from opcc_calls.history import save_with_history
-from opcc_calls.working_days import working_days_after, working_days_before
+from opcc_calls.working_days import working_days_after
 
 logger = logging.getLogger(__name__)
 
@@ -146,64 +141,6 @@ def call_correct(
     return entry
 
 
-@task()
-def complaint_handover_send(entry_id: int, attempt: int = 1) -> str:
-    """Background: hand a complaint logged as a call to the complaints process (5.8c), by
-    email to the office's complaints address with its DMTS reference, and record on the entry
-    when and where it went. Tried again while the mail server will not take it; sent once."""
-    entry = DmtsEntry.objects.select_related("call__caller", "call__handler").get(pk=entry_id)
-    call = entry.call
-    if entry.complaint_sent_at or call.call_type != Call.Type.COMPLAINT or entry.voided:
-        return "not needed"
-    if not settings.COMPLAINTS_EMAIL:
-        logger.warning("No COMPLAINTS_EMAIL: complaint entry %s not handed over", entry_id)
-        return "no complaints address"
-    body = render_to_string(
-        "dmts/email/complaint_handover.txt",
-        {
-            "entry": entry,
-            "call": call,
-            "link": settings.SITE_URL + entry.get_absolute_url(),
-            "office_name": settings.OFFICE_NAME,
-        },
-    )
-    try:
-        send_mail(
-            f"Complaint {entry.reference} for the complaints process",
-            body,
-            None,
-            [settings.COMPLAINTS_EMAIL],
-        )
-    except OSError:
-        logger.exception("Could not email the complaints process about entry %s", entry_id)
-        return retry_later(complaint_handover_send, entry_id, attempt=attempt)
-    with transaction.atomic():
-        entry = DmtsEntry.objects.select_for_update().get(pk=entry_id)
-        entry.complaint_sent_at, entry.complaint_sent_to = timezone.now(), settings.COMPLAINTS_EMAIL
-        entry.version += 1
-        save_with_history(
-            entry,
-            user=None,
-            reason=f"Handed to the complaints process: emailed to {settings.COMPLAINTS_EMAIL}",
-        )
-    return "sent"
-
-
-@transaction.atomic
-def complaint_reference_record(
-    *, entry: DmtsEntry, reference: str, recorded_by, version: int
-) -> DmtsEntry:
-    """Record (or correct) the complaints team's own reference for a complaint, once they
-    give it; refuses a page opened before someone else saved (StaleEdit)."""
-    if not recorded_by.has_perm("dmts.review_dmtsentry"):
-        raise PermissionDenied
-    entry = locked_for_edit(DmtsEntry, entry.pk, version, related=("call",))
-    if entry.call.call_type != Call.Type.COMPLAINT:
-        raise ValidationError({"reference": "Only a complaint has a complaints team's reference."})
-    entry.complaint_reference = reference.strip()
-    return save_with_history(entry, user=recorded_by, reason="Complaints team's reference recorded")
-
-
 def review_digest_send() -> int:
     """Queue, for each person who reviews entries, an email of what is waiting (5.8g: the
     queue replaces emails); the background worker sends them, trying again while the mail
@@ -248,7 +185,7 @@ def review_digest_email(reviewer_id: int, attempt: int = 1) -> str:
     try:
         send_mail(
             subject=f"DMTS: {count} entr{'y' if count == 1 else 'ies'} awaiting review",
-            message=render_to_string("dmts/email/review_digest.txt", context),
+            message=render_to_string("dmts/entries/email/review_digest.txt", context),
             from_email=None,
             recipient_list=[reviewer.email],
         )
@@ -258,105 +195,11 @@ def review_digest_email(reviewer_id: int, attempt: int = 1) -> str:
     return "sent"
 
 
-def export_request(
-    *, requested_by, format: str, filters: dict, submission_token: uuid.UUID
-) -> CallLogExport:
-    """Queue a copy of the call log as filtered, for the background worker to write. The same
-    form sent twice (a double click) gives the one export."""
-    if not requested_by.has_perm("dmts.export_dmtsentry"):
-        raise PermissionDenied
-    try:
-        with transaction.atomic():
-            export = CallLogExport.objects.create(
-                requested_by=requested_by,
-                submission_token=submission_token,
-                format=format,
-                filters=filters,
-            )
-            call_log_export_write.enqueue(export.pk)  # queued with the export
-    except IntegrityError:
-        return CallLogExport.objects.get(
-            submission_token=submission_token, requested_by=requested_by
-        )
-    return export
-
-
-@task()
-def call_log_export_write(export_id: int) -> str:
-    """Background: write an export's file, saying how far it has got as it goes, then keep it
-    for `EXPORT_KEEP_HOURS`. Nothing about the rows goes in the log, only the export's number."""
-    with transaction.atomic():
-        export = (
-            CallLogExport.objects.select_for_update()
-            .select_related("requested_by")
-            .get(pk=export_id)
-        )
-        if export.status != CallLogExport.Status.QUEUED:
-            return f"already {export.status}"
-        export.status = CallLogExport.Status.WRITING
-        export.save(update_fields=["status"])
-    requester = export.requested_by
-    if not (requester.is_active and requester.has_perm("dmts.export_dmtsentry")):
-        return _export_finish(export, CallLogExport.Status.FAILED)
-
-    def progress(rows: int) -> None:
-        CallLogExport.objects.filter(pk=export.pk).update(rows=rows)
-
-    try:
-        with tempfile.TemporaryFile() as target:
-            export.rows = exports.export_file_write(export, target, progress)
-            target.seek(0)
-            name = filename(exports.STEM, export.format, at=export.requested_at)
-            export.file.save(f"{export.pk}/{name}", File(target), save=False)
-    except Exception:
-        logger.exception("Could not write call log export %s", export.pk)
-        return _export_finish(export, CallLogExport.Status.FAILED)
-    return _export_finish(export, CallLogExport.Status.READY)
-
-
-def _export_finish(export: CallLogExport, status: str) -> str:
-    export.status, export.finished_at = status, timezone.now()
-    export.save(update_fields=["status", "rows", "file", "finished_at"])
-    call_log_export_expire.using(run_after=export.expires_at).enqueue(export.pk)
-    return f"{export.get_status_display().lower()}: {export.rows} rows"
-
-
-@task()
-def call_log_export_expire(export_id: int) -> str:
-    """Background: remove an export's file once its time is up, and the filters it was asked
-    with (they may hold a name); the record of who exported what, when, stays."""
-    export = CallLogExport.objects.get(pk=export_id)
-    if export.file:
-        export.file.delete(save=False)
-    if export.status == CallLogExport.Status.READY:
-        export.status = CallLogExport.Status.EXPIRED
-    export.filters = {}
-    export.save(update_fields=["file", "status", "filters"])
-    return "removed"
-
-
-#: A complaint handed over with no reference from the complaints team after this many.
-COMPLAINT_WAITS_WORKING_DAYS = 5
-
 #: An entry marked "needs follow-up" is due this many working days after it was marked.
 ENTRY_DUE_WORKING_DAYS = 5
 
 
-@transaction.atomic
-def follow_ups_gather(*, now: datetime | None = None) -> int:
-    """Daily (and before each digest): find what has waited too long and give it a place in
-    the Follow-ups queue (requests nobody decided, entries marked as needing follow-up,
-    complaints with no reference from the complaints team); close those whose cause has been
-    dealt with where it arose. Returns how many were found."""
-    now = now or timezone.now()
-    return (
-        request_follow_ups_gather(now=now)
-        + _entry_follow_ups_gather(now)
-        + _complaint_follow_ups_gather(now)
-    )
-
-
-def _entry_follow_ups_gather(now: datetime) -> int:
+def entry_follow_ups_gather(now: datetime) -> int:
     """Entries marked "needs follow-up", due ENTRY_DUE_WORKING_DAYS after; closed once the
     entry is reviewed again or voided."""
     entries = (
@@ -383,39 +226,6 @@ def _entry_follow_ups_gather(now: datetime) -> int:
         FollowUp.objects.filter(kind=FollowUp.Kind.ENTRY).filter(
             ~Q(call__dmts_entry__status=DmtsEntry.Status.NEEDS_FOLLOW_UP)
             | Q(call__dmts_entry__voided=True)
-        ),
-        now=now,
-    )
-    return found
-
-
-def _complaint_follow_ups_gather(now: datetime) -> int:
-    """Complaints handed over with no reference from the complaints team after
-    COMPLAINT_WAITS_WORKING_DAYS; closed once the reference is recorded or the entry voided."""
-    today = timezone.localdate(now)
-    cutoff = start_of_day(
-        working_days_before(today, COMPLAINT_WAITS_WORKING_DAYS) + timedelta(days=1)
-    )
-    complaints = (
-        DmtsEntry.objects.filter(complaint_sent_at__lt=cutoff, complaint_reference="", voided=False)
-        .exclude(call__follow_ups__kind=FollowUp.Kind.COMPLAINT)
-        .select_related("call")
-    )
-    found = follow_ups_found(
-        [
-            FollowUp(
-                kind=FollowUp.Kind.COMPLAINT,
-                what=f"Ask the complaints team for their reference for {entry.reference}",
-                due_on=today,
-                call_id=entry.pk,
-                caller_id=entry.call.caller_id,
-            )
-            for entry in complaints
-        ]
-    )
-    follow_ups_close(
-        FollowUp.objects.filter(kind=FollowUp.Kind.COMPLAINT).filter(
-            ~Q(call__dmts_entry__complaint_reference="") | Q(call__dmts_entry__voided=True)
         ),
         now=now,
     )

@@ -7,7 +7,8 @@ from django.core import mail
 from django.urls import reverse
 
 from dmts.models import DmtsEntry
-from dmts.services import call_correct, complaint_handover_send
+from dmts.services.complaints import complaint_handover_send
+from dmts.services.entries import call_correct
 from tests.factories import CallerFactory
 from tests.helpers import log_call, run_background_tasks
 

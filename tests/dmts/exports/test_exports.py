@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from dmts import exports
 from dmts.models import CallLogExport
-from dmts.services import export_request
+from dmts.services import exports
+from dmts.services.exports import export_request
 from opcc_calls.roles import Role
 from tests.conftest import sign_in_fully
 from tests.factories import UserFactory

@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 
 from callers.models import Call
 from callers.services.flags import flag_create
-from dmts import services
 from dmts.models import CallLogExport, DmtsEntry
+from dmts.services.entries import call_correct
 from tests.factories import CallerFactory
 from tests.helpers import exported, log_call, queries
 
@@ -203,7 +203,7 @@ def test_entry_page_runs_the_same_queries_however_long_its_history(
     for corrections in (1, 30):
         entry = log_call().dmts_entry
         for version in range(1, corrections + 1):
-            services.call_correct(
+            call_correct(
                 entry=entry,
                 corrected_by=compliance_user,
                 reason="r",

@@ -10,9 +10,9 @@ from django_tasks_db.models import DBTaskResult
 
 from callers.models import Call, CallerActivity
 from callers.selectors.calls import handling_card
-from dmts import services
 from dmts.models import DmtsCounter, DmtsEntry
-from dmts.selectors import entry_changes, next_awaiting_review
+from dmts.selectors.entries import entry_changes, next_awaiting_review
+from dmts.services.entries import call_correct, entry_review, entry_void, review_digest_send
 from opcc_calls.concurrency import StaleEdit
 from opcc_calls.roles import Role
 from tests.factories import CallerFactory, UserFactory
@@ -45,7 +45,7 @@ class TestEntries:
 class TestReview:
     def test_review_records_who_when_and_notes_in_history(self, compliance_user):
         entry = log_call().dmts_entry
-        services.entry_review(
+        entry_review(
             entry=entry,
             reviewer=compliance_user,
             status="reviewed",
@@ -58,7 +58,7 @@ class TestReview:
 
     def test_a_handler_cannot_review(self, handler_user):
         with pytest.raises(PermissionDenied):
-            services.entry_review(
+            entry_review(
                 entry=log_call().dmts_entry,
                 reviewer=handler_user,
                 status="reviewed",
@@ -68,11 +68,11 @@ class TestReview:
 
     def test_two_reviewers_at_once_do_not_overwrite_each_other(self, compliance_user, manager_user):
         entry = log_call().dmts_entry
-        services.entry_review(
+        entry_review(
             entry=entry, reviewer=compliance_user, status="reviewed", notes="First", version=1
         )
         with pytest.raises(StaleEdit):
-            services.entry_review(
+            entry_review(
                 entry=entry, reviewer=manager_user, status="follow_up", notes="Second", version=1
             )
         entry.refresh_from_db()
@@ -90,27 +90,25 @@ class TestCorrection:
         self, handler_user, compliance_user
     ):
         entry = log_call(handler_user).dmts_entry
-        services.call_correct(
+        call_correct(
             entry=entry,
             corrected_by=handler_user,
             reason="Typo",
             version=1,
             about="Asked about the Police and Crime Plan.",
         )
-        services.entry_review(
-            entry=entry, reviewer=compliance_user, status="reviewed", notes="", version=2
-        )
+        entry_review(entry=entry, reviewer=compliance_user, status="reviewed", notes="", version=2)
         entry.refresh_from_db()
         assert not entry.can_be_corrected_by(handler_user)
         with pytest.raises(PermissionDenied):
-            services.call_correct(
+            call_correct(
                 entry=entry,
                 corrected_by=handler_user,
                 reason="Again",
                 version=3,
                 about="Changed after review",
             )
-        services.call_correct(
+        call_correct(
             entry=entry,
             corrected_by=compliance_user,
             reason="Wrong type",
@@ -126,7 +124,7 @@ class TestCorrection:
 
     def test_the_correction_shows_in_history_with_its_reason_and_author(self, compliance_user):
         entry = log_call().dmts_entry
-        services.call_correct(
+        call_correct(
             entry=entry,
             corrected_by=compliance_user,
             reason="Caller rang about a complaint, not an enquiry",
@@ -146,11 +144,11 @@ class TestCorrection:
     def test_a_correction_needs_a_reason_and_valid_details(self, compliance_user):
         entry = log_call().dmts_entry
         with pytest.raises(ValidationError):
-            services.call_correct(
+            call_correct(
                 entry=entry, corrected_by=compliance_user, reason=" ", version=1, about="x"
             )
         with pytest.raises(ValidationError):  # a complaint needs its status
-            services.call_correct(
+            call_correct(
                 entry=entry,
                 corrected_by=compliance_user,
                 reason="Type",
@@ -165,7 +163,7 @@ class TestCorrection:
     ):
         call = log_call()
         earlier = timezone.now() - timedelta(days=40)
-        services.call_correct(
+        call_correct(
             entry=call.dmts_entry,
             corrected_by=compliance_user,
             reason="Logged late",
@@ -180,7 +178,7 @@ class TestVoid:
         caller = CallerFactory()
         call = log_call(caller=caller)
         log_call(caller=caller)
-        services.entry_void(
+        entry_void(
             entry=call.dmts_entry,
             voided_by=compliance_user,
             reason="Wrong caller chosen",
@@ -193,16 +191,14 @@ class TestVoid:
 
     def test_a_void_needs_a_reason(self, compliance_user):
         with pytest.raises(ValidationError):
-            services.entry_void(
-                entry=log_call().dmts_entry, voided_by=compliance_user, reason="", version=1
-            )
+            entry_void(entry=log_call().dmts_entry, voided_by=compliance_user, reason="", version=1)
 
 
 def test_the_digest_lists_what_is_waiting_without_callers_names():
     reviewer = UserFactory(email="co@opcc.example", roles=[Role.COMPLIANCE_OFFICER])
     UserFactory(email="handler@opcc.example", roles=[Role.CALL_HANDLER])
     call = log_call(caller=CallerFactory(full_name="Private Person"))
-    assert services.review_digest_send() == 1
+    assert review_digest_send() == 1
     assert mail.outbox == []  # queued, for the background worker
     run_background_tasks()
     [message] = mail.outbox
@@ -213,7 +209,7 @@ def test_the_digest_lists_what_is_waiting_without_callers_names():
 
 def test_no_digest_when_nothing_waits():
     UserFactory(email="co@opcc.example", roles=[Role.COMPLIANCE_OFFICER])
-    assert services.review_digest_send() == 0
+    assert review_digest_send() == 0
     run_background_tasks()
     assert mail.outbox == []
 
@@ -225,7 +221,7 @@ def test_a_digest_the_mail_server_refused_is_sent_later(settings):
     log_call()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
-    services.review_digest_send()
+    review_digest_send()
     run_background_tasks()
     retry = DBTaskResult.objects.get(status="READY")
     assert retry.args_kwargs["kwargs"] == {"attempt": 2} and retry.run_after > timezone.now()
@@ -267,7 +263,7 @@ def test_handlers_saving_at_the_same_moment_get_distinct_consecutive_references(
 def test_a_long_reason_is_kept_whole_in_history(compliance_user):
     entry = log_call().dmts_entry
     reason = "The caller rang back to explain " + "in some detail " * 25
-    services.call_correct(
+    call_correct(
         entry=entry, corrected_by=compliance_user, reason=reason, version=1, about="Corrected"
     )
     assert entry.call.history.first().history_change_reason == f"Correction: {reason.strip()}"

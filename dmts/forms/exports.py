@@ -1,0 +1,14 @@
+"""Asking for an export of the call log as filtered."""
+
+from django import forms
+
+from dmts.models import CallLogExport
+
+
+class ExportForm(forms.Form):
+    """Ask for the call log, as filtered, as a file: the filters are named by their key in
+    the session (as on the call log page), never spelt out in the form or the address."""
+
+    format = forms.ChoiceField(choices=CallLogExport.Format.choices)
+    filter = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
+    submission_token = forms.UUIDField(widget=forms.HiddenInput)
