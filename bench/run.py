@@ -675,9 +675,7 @@ def bench_meeting(manager) -> Meeting:
     Follow-ups queue gathered."""
     follow_ups_gather()
     found = Meeting.objects.filter(kind=Meeting.Kind.SMT, date=timezone.localdate()).first()
-    return found or meeting_open(
-        kind=Meeting.Kind.SMT, day=timezone.localdate(), created_by=manager
-    )
+    return found or meeting_open(kind=Meeting.Kind.SMT, day=timezone.localdate(), by=manager)
 
 
 def measure(args, rng, server: Server, visitors, users, sample: Sample, log_dir: Path) -> dict:

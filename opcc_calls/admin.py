@@ -39,7 +39,7 @@ class StaffUserAdmin(UserAdmin, SimpleHistoryAdmin):
         if form.is_valid():
             for user in queryset:
                 second_factor_reset(
-                    user=user, reset_by=request.user, reason=form.cleaned_data["reason"]
+                    person=user, by=request.user, reason=form.cleaned_data["reason"]
                 )
             self.message_user(
                 request,

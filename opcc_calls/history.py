@@ -3,15 +3,30 @@ reading it back as who, when, what, old → new, why."""
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils import timezone
 
+#: Any model with history: what `save_with_history` is given, it gives back.
+M = TypeVar("M", bound=models.Model)
 
-def save_with_history(
-    record: models.Model, *, user, reason: str = "", checks_in_database: bool = False
-) -> models.Model:
+
+def history_user_set(record: models.Model, user, reason: str = "") -> None:
+    """Who makes the change being saved (and why), for the history row simple-history
+    writes: it reads them from the record as it is saved or deleted."""
+    record._history_user = user  # type: ignore[attr-defined]
+    if reason:
+        record._change_reason = reason  # type: ignore[attr-defined]
+
+
+def history_of(model: type[models.Model]) -> models.Manager:
+    """The history rows of a tracked model (the manager simple-history adds as `history`)."""
+    return model.history  # type: ignore[attr-defined]
+
+
+def save_with_history(record: M, *, user, reason: str = "", checks_in_database: bool = False) -> M:
     """Validate and save a tracked record, its history row naming who changed it and why.
     Every write of a user-changeable record goes through here.
 
@@ -24,9 +39,7 @@ def save_with_history(
         record.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
     else:
         record.full_clean()
-    record._history_user = user
-    if reason:
-        record._change_reason = reason
+    history_user_set(record, user, reason)
     record.save()
     return record
 
@@ -92,6 +105,7 @@ def _changes(
         fields = []
         for change in delta.changes if delta else []:
             field = model._meta.get_field(change.field)
+            assert isinstance(field, models.Field)  # history diffs concrete fields only
             fields.append(
                 (
                     str(field.verbose_name).capitalize(),

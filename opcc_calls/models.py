@@ -1,3 +1,5 @@
+from typing import cast
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.cache import cache
@@ -23,7 +25,9 @@ class User(AbstractUser):
 
     history = HistoricalRecords(excluded_fields=["password", "last_login", "permissions_version"])
 
-    class Meta(AbstractUser.Meta):
+    class Meta:
+        verbose_name = "user"
+        verbose_name_plural = "users"
         swappable = "AUTH_USER_MODEL"
         ordering = ["first_name", "last_name", "username"]
         permissions = [("reset_second_factor", "Can reset someone's lost second factor")]
@@ -70,9 +74,10 @@ class SecurityPolicy(models.Model):
 
     @classmethod
     def current(cls) -> "SecurityPolicy":
-        return cache.get_or_set(
+        policy = cache.get_or_set(
             cls.CACHE_KEY, lambda: cls.objects.get_or_create(pk=1)[0], cls.CACHE_SECONDS
         )
+        return cast("SecurityPolicy", policy)
 
 
 class Procedure(TypedText, models.Model):

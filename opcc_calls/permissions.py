@@ -28,7 +28,7 @@ def requires(permission: str) -> Callable:
             if permission == SIGNED_IN
             else permission_required(permission, raise_exception=True)(view)
         )
-        wrapped.required_permission = permission
+        wrapped.required_permission = permission  # type: ignore[attr-defined]
         return wrapped
 
     return decorator

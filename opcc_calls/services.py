@@ -1,6 +1,8 @@
 """Writes for the project's own records: the office's sign-in policy, resetting a lost
 second factor, and the procedure's versions and who has read them."""
 
+from datetime import date
+
 from allauth.mfa.models import Authenticator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -10,56 +12,56 @@ from opcc_calls.models import Procedure, ProcedureAcknowledgement, SecurityPolic
 
 
 @transaction.atomic
-def security_policy_set(*, changed_by, require_second_factor: bool, reason: str) -> SecurityPolicy:
+def security_policy_set(*, by: User, require_second_factor: bool, reason: str) -> SecurityPolicy:
     """Require a second factor of everyone, or stop requiring it; the reason goes in history."""
-    if not changed_by.has_perm("opcc_calls.change_securitypolicy"):
+    if not by.has_perm("opcc_calls.change_securitypolicy"):
         raise PermissionDenied
     if not reason.strip():
         raise ValidationError({"reason": "Say why, for the record."})
     policy = SecurityPolicy.objects.select_for_update().get_or_create(pk=1)[0]
     policy.require_second_factor = require_second_factor
-    return save_with_history(policy, user=changed_by, reason=reason.strip())
+    return save_with_history(policy, user=by, reason=reason.strip())
 
 
 @transaction.atomic
-def second_factor_reset(*, user: User, reset_by, reason: str) -> int:
+def second_factor_reset(*, person: User, by: User, reason: str) -> int:
     """An administrator removes every second factor of someone who lost theirs (their phone,
     their key); they set up a new one at their next sign-in. Recorded in their history with
     who did it and why. Returns how many authenticators were removed."""
-    if not reset_by.has_perm("opcc_calls.reset_second_factor"):
+    if not by.has_perm("opcc_calls.reset_second_factor"):
         raise PermissionDenied
     if not reason.strip():
         raise ValidationError({"reason": "Say why, for the record."})
-    removed, _ = Authenticator.objects.filter(user=user).delete()
-    user = User.objects.select_for_update().get(pk=user.pk)
+    removed, _ = Authenticator.objects.filter(user=person).delete()
+    person = User.objects.select_for_update().get(pk=person.pk)
     save_with_history(
-        user, user=reset_by, reason=f"Second factor reset by an administrator: {reason.strip()}"
+        person, user=by, reason=f"Second factor reset by an administrator: {reason.strip()}"
     )
     return removed
 
 
 @transaction.atomic
 def procedure_publish(
-    *, published_by, version: str, text: str, changes: str, review_date
+    *, by: User, version: str, text: str, changes: str, review_date: date
 ) -> Procedure:
     """Publish a new version of the procedure (SOP 6.1): it becomes the current one, and every
     member of staff is asked to acknowledge it."""
-    if not published_by.has_perm("opcc_calls.publish_procedure"):
+    if not by.has_perm("opcc_calls.publish_procedure"):
         raise PermissionDenied
     procedure = Procedure(
         version=version.strip(),
         text=text,
         changes=changes.strip(),
         review_date=review_date,
-        published_by=published_by,
+        published_by=by,
     )
-    return save_with_history(procedure, user=published_by, reason=f"Version {version} published")
+    return save_with_history(procedure, user=by, reason=f"Version {version} published")
 
 
-def procedure_acknowledge(*, user, procedure: Procedure) -> ProcedureAcknowledgement:
+def procedure_acknowledge(*, by: User, procedure: Procedure) -> ProcedureAcknowledgement:
     """Record that someone has read this version; saying so twice records it once."""
     try:
         with transaction.atomic():
-            return ProcedureAcknowledgement.objects.create(user=user, procedure=procedure)
+            return ProcedureAcknowledgement.objects.create(user=by, procedure=procedure)
     except IntegrityError:
-        return ProcedureAcknowledgement.objects.get(user=user, procedure=procedure)
+        return ProcedureAcknowledgement.objects.get(user=by, procedure=procedure)

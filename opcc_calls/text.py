@@ -2,6 +2,7 @@
 escape) carry no meaning here and break spreadsheets, so they never reach the database."""
 
 import re
+from typing import TYPE_CHECKING
 
 from django.db import models
 
@@ -13,7 +14,14 @@ def without_control_characters(text: str) -> str:
     return CONTROL_CHARACTERS.sub("", text)
 
 
-class TypedText:
+# Mixed into models: the type checker sees a Model (its _meta and clean_fields), Python a mixin.
+if TYPE_CHECKING:
+    _Model = models.Model
+else:
+    _Model = object
+
+
+class TypedText(_Model):
     """For a model people type into: validation (`full_clean`, which every service and the
     admin run) first removes control characters from its text fields."""
 

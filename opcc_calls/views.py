@@ -29,7 +29,7 @@ def security_policy(request: HttpRequest) -> HttpResponse:
     policy = SecurityPolicy.current()
     form = SecurityPolicyForm(request.POST or None, instance=policy)
     if form.is_valid():
-        security_policy_set(changed_by=request.user, **form.cleaned_data)
+        security_policy_set(by=request.user, **form.cleaned_data)
         messages.success(request, "Sign-in policy saved.")
         return redirect("security_policy")
     return render(
@@ -49,7 +49,7 @@ def procedure(request: HttpRequest) -> HttpResponse:
         if current is None or request.POST.get("version") != current.version:
             messages.error(request, "A newer version has been published: read it first.")
             return redirect("procedure")
-        procedure_acknowledge(user=request.user, procedure=current)
+        procedure_acknowledge(by=request.user, procedure=current)
         request.session[ACKNOWLEDGED_SESSION_KEY] = current.pk
         messages.success(request, f"Thank you: you have acknowledged version {current.version}.")
         return redirect("procedure")
@@ -78,7 +78,7 @@ def procedure_publish(request: HttpRequest) -> HttpResponse:
     initial = {"text": current.text} if current else {}
     form = ProcedureForm(request.POST or None, initial=initial)
     if form.is_valid():
-        published = procedure_publish_service(published_by=request.user, **form.cleaned_data)
+        published = procedure_publish_service(by=request.user, **form.cleaned_data)
         messages.success(
             request, f"Version {published.version} published: everyone is asked to read it."
         )

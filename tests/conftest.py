@@ -145,7 +145,7 @@ def world(handler_user, compliance_user, manager_user):
     caller = frequent_caller()
     made = flag(caller, manager_user)
     call = call_log(
-        handler=handler_user,
+        by=handler_user,
         submission_token=uuid.uuid4(),
         caller=caller,
         call_type="named_person",
@@ -154,7 +154,7 @@ def world(handler_user, compliance_user, manager_user):
         request_reason="A letter.",
         received_at=timezone.now(),
     ).call
-    meeting = meeting_open(kind="silver", day=timezone.localdate(), created_by=manager_user)
+    meeting = meeting_open(kind="silver", day=timezone.localdate(), by=manager_user)
     concern = Concern.objects.create(
         caller=caller, raised_by=handler_user, kind="other", noticed="Sounded upset."
     )
@@ -166,19 +166,19 @@ def world(handler_user, compliance_user, manager_user):
         made_by=manager_user,
     )
     export = export_request(
-        requested_by=compliance_user, format="csv", filters={}, submission_token=uuid.uuid4()
+        by=compliance_user, format="csv", filters={}, submission_token=uuid.uuid4()
     )
     made.written_contact_only = True
     made.save()
-    letter = letter_write(flag=made, written_by=manager_user, kind="notice", reason="Many calls.")
+    letter = letter_write(flag=made, by=manager_user, kind="notice", reason="Many calls.")
     appeal = appeal_record(
         flag=made,
-        recorded_by=compliance_user,
+        by=compliance_user,
         received_on=timezone.localdate(),
         grounds="I only call when I must.",
     )
     action = follow_up_add(
-        created_by=manager_user,
+        by=manager_user,
         what="Write to the caller about their arrangements",
         owner=manager_user,
         due_on=timezone.localdate(),

@@ -36,7 +36,7 @@ def log_call(handler=None, **overrides) -> Call:
         "received_at": timezone.now(),
     }
     arguments.update(overrides)
-    return call_log(handler=handler or UserFactory(), **arguments).call
+    return call_log(by=handler or UserFactory(), **arguments).call
 
 
 def log_new_caller(handler, **overrides):
@@ -51,7 +51,7 @@ def log_new_caller(handler, **overrides):
         "received_at": timezone.now(),
     }
     arguments.update(overrides)
-    return call_log(handler=handler, **arguments)
+    return call_log(by=handler, **arguments)
 
 
 def named_person_call() -> Call:
@@ -82,7 +82,7 @@ def flag(caller, manager_user, **overrides) -> Flag:
         "agreed_response": "Log the call; their contact replies in writing.",
     }
     arguments.update(overrides)
-    return flag_create(caller=caller, flagged_by=manager_user, **arguments)
+    return flag_create(caller=caller, by=manager_user, **arguments)
 
 
 def queries(client, url: str, *, method: str = "get", data: dict | None = None) -> int:

@@ -334,3 +334,41 @@ def test_the_hidden_reach_check_finds_what_it_looks_for():
     assert HIDDEN_REACH.search('self.model._meta.get_field("dmts_entry").related_model')
     assert HIDDEN_REACH.search('apps.get_model("dmts", "DmtsEntry")')
     assert HIDDEN_REACH.search('ForeignKey("dmts.DmtsEntry", on_delete=PROTECT)')
+
+
+#: The names the acting member of staff went by before they had one.
+ACTOR_NAMES = re.compile(r"^(user|actor|handler|reviewer|\w+_by)$")
+
+
+def _service_functions():
+    for name, path in project_modules().items():
+        if not (".services." in f"{name}." or name == "opcc_calls.services"):
+            continue
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, ast.FunctionDef) and not node.name.startswith("_"):
+                yield f"{name}.{node.name}", node
+
+
+def test_services_name_who_acts_one_way_typed_and_by_keyword():
+    """`by: User` (or `User | None` where the office itself acts), keyword-only; the record's
+    own field keeps its name (a call's `handler`, a flag's `flagged_by`)."""
+    wrong = []
+    for name, node in _service_functions():
+        positional = [a.arg for a in node.args.posonlyargs + node.args.args]
+        for arg in node.args.posonlyargs + node.args.args + node.args.kwonlyargs:
+            if ACTOR_NAMES.match(arg.arg) and arg.arg != "sender":
+                wrong.append(f"{name}: {arg.arg} (say `by`)")
+            if arg.arg == "by" and (arg.arg in positional or arg.annotation is None):
+                wrong.append(f"{name}: `by` keyword-only and typed")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_services_take_explicit_parameters():
+    """No `**kwargs`: what a service can change is in its signature (a signal receiver takes
+    the signal's **kwargs, as Django asks)."""
+    loose = [
+        name
+        for name, node in _service_functions()
+        if node.args.kwarg and not [a for a in node.args.args if a.arg == "sender"]
+    ]
+    assert not loose, "\n".join(loose)

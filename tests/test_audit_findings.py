@@ -269,7 +269,7 @@ class TestServerErrors:
 class TestMergingKeepsTheLegalHold:
     def test_held_records_stay_held_on_the_record_kept(self, compliance_user):
         survivor, held = CallerFactory(), CallerFactory(legal_hold=True)
-        callers_merge(survivor=survivor, merged=held, merged_by=compliance_user)
+        callers_merge(survivor=survivor, merged=held, by=compliance_user)
         survivor.refresh_from_db()
         assert survivor.legal_hold
         assert "legal_hold" in {
@@ -344,10 +344,10 @@ class TestReceivedTimes:
         with pytest.raises(ValidationError):
             call_correct(
                 entry=call.dmts_entry,
-                corrected_by=compliance_user,
+                by=compliance_user,
                 reason="Typo",
                 version=1,
-                received_at=datetime(1999, 12, 31, 23, 0, tzinfo=UTC),
+                changes={"received_at": datetime(1999, 12, 31, 23, 0, tzinfo=UTC)},
             )
 
 

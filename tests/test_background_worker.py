@@ -36,7 +36,7 @@ def test_a_rule_change_is_worked_out_by_the_worker(background_worker, manager_us
     caller = frequent_caller(3)
     rule = Rule.objects.get(kind="frequent", measure="calls")
     rule.threshold = 4
-    refresh = rules_save(rules=[rule], changed_by=manager_user)
+    refresh = rules_save(rules=[rule], by=manager_user)
     assert RuleMatch.objects.filter(caller=caller, rule=rule).exists()  # the request returned
     background_worker()
 
@@ -70,7 +70,7 @@ def test_an_email_waits_for_the_mail_server_and_is_not_lost(background_worker, s
     email again for later; when it is back, the email goes. Nothing is lost."""
     person = StaffContactFactory(email="ce@opcc.example")
     call_log(
-        handler=UserFactory(),
+        by=UserFactory(),
         submission_token=uuid.uuid4(),
         new_caller_name="Ann Example",
         call_type="named_person",
@@ -125,7 +125,7 @@ def test_a_refresh_never_loses_a_match_written_by_a_call_logged_meanwhile(manage
         try:
             with transaction.atomic():
                 call_log(
-                    handler=handler,
+                    by=handler,
                     submission_token=uuid.uuid4(),
                     caller=caller,
                     call_type="enquiry",
@@ -167,7 +167,7 @@ def test_the_rules_page_says_when_the_work_is_done(manager_client):
 def test_a_call_log_export_is_written_by_the_worker(background_worker, compliance_user):
     for about in ("First", "Second", "Third"):
         call_log(
-            handler=compliance_user,
+            by=compliance_user,
             submission_token=uuid.uuid4(),
             caller=CallerFactory(),
             call_type="enquiry",
@@ -175,7 +175,7 @@ def test_a_call_log_export_is_written_by_the_worker(background_worker, complianc
             received_at=timezone.now(),
         )
     export = export_request(
-        requested_by=compliance_user, format="xlsx", filters={}, submission_token=uuid.uuid4()
+        by=compliance_user, format="xlsx", filters={}, submission_token=uuid.uuid4()
     )
     background_worker()
 

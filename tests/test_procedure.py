@@ -18,7 +18,7 @@ REMINDER = "of the procedure for frequent and regular callers has been published
 
 def publish(manager, version="1.1", review_date=None) -> Procedure:
     return procedure_publish(
-        published_by=manager,
+        by=manager,
         version=version,
         text="1. Purpose\n\nTo recognise frequent callers.",
         changes="Section 5.6: contact arrangements",

@@ -34,7 +34,7 @@ def test_flag_and_concern_pages(manager_client, manager_user):
         for version in range(1, renewals + 1):
             flag_change_response(
                 flag=made,
-                changed_by=manager_user,
+                by=manager_user,
                 reason="r",
                 agreed_response=f"Response {version}",
                 version=version,

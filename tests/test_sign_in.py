@@ -72,9 +72,7 @@ class TestSecondFactor:
         assert response.url == reverse("mfa_activate_totp")
 
     def test_without_the_requirement_a_password_is_enough(self, client, handler_user, manager_user):
-        security_policy_set(
-            changed_by=manager_user, require_second_factor=False, reason="Pilot office"
-        )
+        security_policy_set(by=manager_user, require_second_factor=False, reason="Pilot office")
         password_step(client, handler_user)
         assert client.get(reverse("callers:log")).status_code == 200
         record = SecurityPolicy.objects.get().history.first()
@@ -91,7 +89,7 @@ class TestSecondFactor:
     def test_an_administrator_resets_a_lost_factor_on_the_record(self, handler_user, manager_user):
         authenticator_app(handler_user)
         removed = second_factor_reset(
-            user=handler_user, reset_by=manager_user, reason="Lost their phone"
+            person=handler_user, by=manager_user, reason="Lost their phone"
         )
         assert removed == 1 and not Authenticator.objects.filter(user=handler_user).exists()
         record = handler_user.history.first()

@@ -177,7 +177,9 @@ class CallQuerySet(models.QuerySet):
         is the DMTS call log's (dmts, which builds on callers, adds `Call.dmts_entry`): asked
         through that relation as NOT EXISTS against the few voided entries (a partial index),
         not by joining every call to its entry."""
-        voided = self.model.objects.filter(pk=models.OuterRef("pk"), dmts_entry__voided=True)
+        voided = self.model._default_manager.filter(
+            pk=models.OuterRef("pk"), dmts_entry__voided=True
+        )
         return self.exclude(Exists(voided))
 
     def visible_to(self, user) -> "CallQuerySet":
@@ -340,7 +342,7 @@ class Call(TypedText, models.Model):
         ]
 
     #: What each type of call must record besides the basics (policy 5.8c, 5.9).
-    FIELDS_NEEDED = {
+    FIELDS_NEEDED: dict[str, list[str]] = {
         Type.COMPLAINT: ["complaint_status"],
         Type.POLICE_HQ: ["police_department"],
         Type.SALES: ["organisation", "selling"],

@@ -106,6 +106,11 @@ class Appeal(TypedText, models.Model):
     def is_waiting(self) -> bool:
         return self.decided_at is None
 
+    def can_be_decided_by(self, user) -> bool:
+        """A manager who did not make the flag (the ombudsmen's guidance on unreasonable
+        contact): enforced when deciding, and the page says why to anyone else."""
+        return user.has_perm("callers.decide_appeal") and self.flag.flagged_by_id != user.pk
+
 
 class Letter(TypedText, models.Model):
     """A letter to a flagged caller as it was written from the office's template, and whether

@@ -1,6 +1,7 @@
 """SMT meetings, where callers are flagged (5.6), and the fortnightly Silver meetings where
 frequent callers are a standing agenda item, with the office's Silver cycle."""
 
+import datetime
 from datetime import timedelta
 
 from django.conf import settings
@@ -54,7 +55,7 @@ class Meeting(TypedText, models.Model):
         return reverse("callers:meeting", args=[self.pk])
 
     @property
-    def next_silver_date(self) -> date:
+    def next_silver_date(self) -> datetime.date:  # `date` here is the field
         return self.date + timedelta(days=MeetingCycle.current().silver_every_days)
 
 

@@ -19,6 +19,7 @@ from callers.models import (
     Call,
     Caller,
     CallerPhone,
+    CallerQuerySet,
     Flag,
     in_window,
     start_of_day,
@@ -115,7 +116,9 @@ def _phone_matches(text: str) -> list[int]:
     )
 
 
-def _with_recent_activity(callers, *, now=None):
+def _with_recent_activity(
+    callers: CallerQuerySet, *, now: datetime | None = None
+) -> CallerQuerySet:
     """Annotate each caller's calls in the last 30 days and the kind of any flag in force,
     counted in the database."""
     now = now or timezone.now()
@@ -186,7 +189,7 @@ class HandlingCard:
         ]
 
 
-def handling_card(caller: Caller, *, now=None) -> HandlingCard:
+def handling_card(caller: Caller, *, now: datetime | None = None) -> HandlingCard:
     calls = Call.objects.for_caller(caller)
     return HandlingCard(
         caller=caller,

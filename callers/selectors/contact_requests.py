@@ -2,6 +2,7 @@
 and the request it opens."""
 
 from django.core import signing
+from django.db.models import QuerySet
 
 from callers.models import (
     ContactRequest,
@@ -17,7 +18,7 @@ def contact_request_token(contact_request: ContactRequest) -> str:
     return signing.dumps(contact_request.pk, salt=CONTACT_REQUEST_SALT)
 
 
-def contact_requests():
+def contact_requests() -> QuerySet[ContactRequest]:
     """Requests with what their page shows, in one query."""
     return ContactRequest.objects.select_related(
         "call__caller", "call__handler", "call__dmts_entry", "requested"
@@ -35,6 +36,6 @@ def contact_request_from_token(token: str) -> ContactRequest | None:
     return contact_request_for_link(pk)
 
 
-def contact_request_for_link(pk) -> ContactRequest | None:
+def contact_request_for_link(pk: object) -> ContactRequest | None:
     """The request a followed link opened (kept in the session), if it still exists."""
     return contact_requests().filter(pk=pk).first() if isinstance(pk, int) else None

@@ -16,6 +16,7 @@ from callers.models import (
     Caller,
     CallerMerge,
     CallerPhone,
+    CallerQuerySet,
     Concern,
     ContactRequest,
     Flag,
@@ -171,7 +172,7 @@ class Step:
         )
 
 
-def _due_callers(rule: RetentionRule, now: datetime):
+def _due_callers(rule: RetentionRule, now: datetime) -> CallerQuerySet:
     """Callers not on legal hold whose last contact (or creation) is older than the rule."""
     cutoff = now - timedelta(days=round(rule.keep_years * 365.25))
     return (
@@ -211,10 +212,10 @@ def retention_plan(*, now: datetime | None = None) -> list[Step]:
             rows = [(pk, pk) for pk in records.values_list("pk", flat=True)]
         else:
             primary = RETENTION_KINDS[rule.kind][-1]
-            records = primary.model.objects.filter(caller__in=due)
+            kept = primary.model._default_manager.filter(caller__in=due)
             if rule.action == Action.ANONYMISE:
-                records = records.exclude(**{primary.marker: REMOVED})
-            rows = list(records.values_list("pk", "caller_id"))
+                kept = kept.exclude(**{primary.marker: REMOVED})
+            rows = list(kept.values_list("pk", "caller_id"))
         steps.append(
             Step(
                 rule,

@@ -21,7 +21,7 @@ PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
 SIGN_OFF = "Yours sincerely\n\nBusiness and Compliance Manager\n{office}"
 
-DEFAULT_WORDING = {
+DEFAULT_WORDING: dict[str, tuple[str, str]] = {
     LetterTemplate.Kind.NOTICE: (
         "How you may contact us",
         "Dear {name}\n\n"
@@ -93,6 +93,7 @@ def arrangements_text(flag: Flag) -> str:
     lines = []
     if flag.single_point_of_contact_id:
         contact = flag.single_point_of_contact
+        assert contact is not None
         lines.append(
             f"{contact.get_full_name() or contact.get_username()} is your single point of "
             "contact: please ask for them when you contact us."

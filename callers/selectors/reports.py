@@ -48,6 +48,7 @@ def dashboard_figures() -> DashboardFigures | None:
     if stored is None:
         return None
     value = stored.value
+    assert stored.computed_at is not None  # asked for above
     return DashboardFigures(
         weeks=[date.fromisoformat(day) for day in value["weeks"]],
         series=value["series"],
@@ -78,7 +79,7 @@ def calls_per_week_by_type(*, weeks: int = 52) -> tuple[list[date], dict[str, li
     return starts, series
 
 
-def flagged_at_the_time():
+def flagged_at_the_time() -> Exists:
     """Whether a call's caller had a flag in force when they called (for an annotation)."""
     return Exists(
         Flag.objects.filter(

@@ -7,7 +7,7 @@ calls they have made."""
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from callers.charts import BarChart
@@ -21,13 +21,13 @@ from callers.selectors.calls import counts_for, sparklines_for
 from opcc_calls.pagination import Window, page_number
 
 
-def unflagged_matches(*, now: datetime | None = None):
+def unflagged_matches(*, now: datetime | None = None) -> QuerySet[RuleMatch]:
     """Matches in force for callers who are not flagged now: the candidates."""
     flagged = Flag.objects.active().filter(caller_id=OuterRef("caller_id"))
     return current_matches(now=now).exclude(Exists(flagged))
 
 
-def current_matches(*, now: datetime | None = None):
+def current_matches(*, now: datetime | None = None) -> QuerySet[RuleMatch]:
     """Rule matches still in force: the rule is in use and fired within its look-back."""
     now = now or timezone.now()
     in_force = Q(pk__in=[])
@@ -50,7 +50,7 @@ class Candidate:
         return Flag.Kind.FREQUENT if Flag.Kind.FREQUENT in self.kinds else Flag.Kind.REGULAR
 
 
-def candidate_ids(*, now: datetime | None = None):
+def candidate_ids(*, now: datetime | None = None) -> QuerySet[RuleMatch, int]:
     """Callers a rule has fired for who are not flagged, most recently fired first: a
     queryset of ids, every candidate grouped (for meetings and tests; a page reads fewer)."""
     return (

@@ -7,12 +7,13 @@ from django.utils import timezone
 from callers.models import (
     PhoneCall,
 )
+from opcc_calls.models import User
 
 #: A call the phone system reported stays on the handler's screen this long unless logged.
 PHONE_CALL_SHOWN = timedelta(hours=2)
 
 
-def phone_call_current(user) -> PhoneCall | None:
+def phone_call_current(user: User) -> PhoneCall | None:
     """The call on this person's extension that their screen should show: the latest, still
     to be logged, reported in the last two hours (one indexed query)."""
     return (
@@ -26,7 +27,7 @@ def phone_call_current(user) -> PhoneCall | None:
     )
 
 
-def phone_call_for(user, pk: int | None) -> PhoneCall | None:
+def phone_call_for(user: User, pk: int | None) -> PhoneCall | None:
     """The reported call a log-a-call form names, if it is this person's and not logged."""
     if not pk:
         return None

@@ -8,6 +8,8 @@ listens from the moment it loads, gives the call its entry and reference there.
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
+from typing import TypedDict
 
 from django.db import IntegrityError, transaction
 from django.dispatch import Signal
@@ -25,7 +27,8 @@ from callers.services.activity import caller_activity_record
 from callers.services.contact_requests import contact_request_send
 from callers.services.safeguarding import concern_raise
 from opcc_calls.concurrency import locked_for_edit
-from opcc_calls.history import save_with_history
+from opcc_calls.history import history_user_set, save_with_history
+from opcc_calls.models import User
 
 #: Sent with `call=` inside the transaction that logs a call, once it and everything about
 #: it is saved. dmts gives the call its DMTS entry here (and hands a complaint over).
@@ -38,18 +41,18 @@ class LoggedCall:
     created: bool  # False when the same form was submitted again (a double click)
 
 
-def caller_create(*, full_name: str, created_by, phone: str | None = None, **fields) -> Caller:
+def caller_create(*, full_name: str, by: User, phone: str | None = None, notes: str = "") -> Caller:
     """A new caller, with their number if they gave one; history names who added them."""
-    caller = save_with_history(Caller(full_name=full_name, **fields), user=created_by)
+    caller = save_with_history(Caller(full_name=full_name, notes=notes), user=by)
     CallerActivity.objects.create(caller=caller)
     if phone:
-        save_with_history(CallerPhone(caller=caller, number=phone), user=created_by)
+        save_with_history(CallerPhone(caller=caller, number=phone), user=by)
     return caller
 
 
 def call_log(
     *,
-    handler,
+    by: User,
     submission_token: uuid.UUID,
     caller: Caller | None = None,
     new_caller_name: str = "",
@@ -59,7 +62,20 @@ def call_log(
     concern_kind: str = "",
     concern_noticed: str = "",
     phone_call: PhoneCall | None = None,
-    **details,
+    call_type: str,
+    about: str,
+    received_at: datetime,
+    outcome: str = "",
+    identity_check: str = Call.IdentityCheck.NOT_NEEDED,
+    ended_at: datetime | None = None,
+    complaint_status: str = "",
+    police_department: str = "",
+    published_route_given: bool = False,
+    organisation: str = "",
+    selling: str = "",
+    abusive: bool = False,
+    warning_given_at: datetime | None = None,
+    terminated_at: datetime | None = None,
 ) -> LoggedCall:
     """Log one call (policy 5.5). `phone` is already normalised (E.164). A second submission
     of the same form (same token) returns the call the first one logged: the token is unique
@@ -68,31 +84,47 @@ def call_log(
     try:
         with transaction.atomic():
             if caller is None:
-                caller = caller_create(full_name=new_caller_name, phone=phone, created_by=handler)
+                caller = caller_create(full_name=new_caller_name, phone=phone, by=by)
             elif phone and not caller.phones.filter(number=phone).exists():
-                save_with_history(CallerPhone(caller=caller, number=phone), user=handler)
+                save_with_history(CallerPhone(caller=caller, number=phone), user=by)
+            phone_call_id = ""
             if phone_call is not None:  # answered through screen pop: the phone system's times
-                details["received_at"] = (
-                    phone_call.answered_at or phone_call.ringing_at or details["received_at"]
-                )
-                details["ended_at"] = phone_call.ended_at or details.get("ended_at")
-                details["phone_call_id"] = phone_call.call_id
+                received_at = phone_call.answered_at or phone_call.ringing_at or received_at
+                ended_at = phone_call.ended_at or ended_at
+                phone_call_id = phone_call.call_id
             call = Call(
-                caller=caller, handler=handler, submission_token=submission_token, **details
+                caller=caller,
+                handler=by,
+                submission_token=submission_token,
+                call_type=call_type,
+                about=about,
+                outcome=outcome,
+                identity_check=identity_check,
+                received_at=received_at,
+                ended_at=ended_at,
+                complaint_status=complaint_status,
+                police_department=police_department,
+                published_route_given=published_route_given,
+                organisation=organisation,
+                selling=selling,
+                abusive=abusive,
+                warning_given_at=warning_given_at,
+                terminated_at=terminated_at,
+                phone_call_id=phone_call_id,
             )
             # The log-a-call form checked what was typed; the database checks the rest.
-            save_with_history(call, user=handler, checks_in_database=True)
+            save_with_history(call, user=by, checks_in_database=True)
             if call.call_type in (Call.Type.COMMISSIONER, Call.Type.NAMED_PERSON):
                 contact_request = ContactRequest(
                     call=call, requested=requested, reason=request_reason
                 )
-                save_with_history(contact_request, user=handler)
+                save_with_history(contact_request, user=by)
                 contact_request_send.enqueue(contact_request.pk)  # queued with the call
             caller_activity_record(caller, call)
             if concern_kind:
                 concern_raise(
                     caller=caller,
-                    raised_by=handler,
+                    by=by,
                     kind=concern_kind,
                     noticed=concern_noticed,
                     call=call,
@@ -112,23 +144,34 @@ def call_log(
 
 
 @transaction.atomic
+class CallerDetails(TypedDict, total=False):
+    """What a caller's record holds that staff may change (any of it, in one change)."""
+
+    full_name: str
+    other_names: str
+    email: str
+    postal_address: str
+    reasonable_adjustments: str
+    notes: str
+
+
 def caller_update(
-    *, caller: Caller, changed_by, version: int, phone_numbers: list[str], **fields
+    *, caller: Caller, by: User, version: int, phone_numbers: list[str], details: CallerDetails
 ) -> Caller:
     """Change a caller's details and numbers; refuses a form opened before someone else saved."""
     current = locked_for_edit(Caller, caller.pk, version)
-    for name, value in fields.items():
+    for name, value in details.items():
         setattr(current, name, value)
-    save_with_history(current, user=changed_by)
+    save_with_history(current, user=by)
     wanted = list(dict.fromkeys(phone_numbers))
     for phone in current.phones.all():
         if str(phone.number) not in wanted:
-            phone._history_user = changed_by
+            history_user_set(phone, by)
             phone.delete()
     held = {str(p.number) for p in current.phones.all()}
     for number in wanted:
         if number not in held:
             phone = CallerPhone(caller=current, number=number)
-            phone._history_user = changed_by
+            history_user_set(phone, by)
             phone.save()
     return current

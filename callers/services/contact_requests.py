@@ -5,6 +5,7 @@ not take it), their decision, and each opening of the emailed link."""
 import logging
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -20,7 +21,8 @@ from callers.models import (
 )
 from callers.selectors.contact_requests import CONTACT_REQUEST_LINK_DAYS, contact_request_token
 from opcc_calls.background import retry_later
-from opcc_calls.history import save_with_history
+from opcc_calls.history import history_user_set, save_with_history
+from opcc_calls.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +70,7 @@ def contact_request_notify(contact_request_id: int) -> bool:
         logger.exception("Could not email contact request %s", contact_request.pk)
         return False
     contact_request.emailed_at = timezone.now()
-    contact_request._change_reason = "Emailed to the person asked for"
+    history_user_set(contact_request, None, "Emailed to the person asked for")
     contact_request.save(update_fields=["emailed_at"])
     return True
 
@@ -81,7 +83,7 @@ ALREADY_DECIDED = (
 
 @transaction.atomic
 def contact_request_decide(
-    *, contact_request: ContactRequest, decision: str, note: str = "", decided_by=None
+    *, contact_request: ContactRequest, decision: str, note: str = "", by: User | None = None
 ) -> ContactRequest:
     """Record whether the person asked for will call back (5.8d). Through the emailed link
     (`decided_by` None: they may never sign in, like the Commissioner) a request is decided
@@ -93,25 +95,25 @@ def contact_request_decide(
         .select_related("requested")
         .get(pk=contact_request.pk)
     )
-    if decided_by is None and contact_request.is_decided:
+    if by is None and contact_request.is_decided:
         raise ValidationError(ALREADY_DECIDED)
-    if decided_by is not None and not contact_request.can_be_decided_by(decided_by):
+    if by is not None and not contact_request.can_be_decided_by(by):
         raise PermissionDenied
     changing = contact_request.is_decided
     contact_request.decision, contact_request.decision_note = decision, note
     contact_request.decided_at = timezone.now()
-    contact_request.decided_by = decided_by
-    contact_request.decided_through_link = decided_by is None
+    contact_request.decided_by = by
+    contact_request.decided_through_link = by is None
     reason = (
         "Decision recorded through the emailed link"
-        if decided_by is None
+        if by is None
         else ("Decision changed" if changing else "Decision recorded") + " after signing in"
     )
-    return save_with_history(contact_request, user=decided_by, reason=reason)
+    return save_with_history(contact_request, user=by, reason=reason)
 
 
-def contact_request_opened(*, contact_request: ContactRequest, user) -> None:
+def contact_request_opened(*, contact_request: ContactRequest, by: User | AnonymousUser) -> None:
     """Record that the emailed link was followed (and who, if they were signed in)."""
     ContactRequestOpening.objects.create(
-        contact_request=contact_request, signed_in_as=user if user.is_authenticated else None
+        contact_request=contact_request, signed_in_as=by if by.is_authenticated else None
     )

@@ -7,9 +7,11 @@ run writes a disposal log that holds record numbers, never personal data. The dr
 real run share `retention_plan()` (selectors), so they always agree.
 """
 
+from collections.abc import Mapping
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -29,7 +31,8 @@ from callers.models import (
 )
 from callers.selectors.data_protection import RETENTION_KINDS, Action, Step
 from callers.services.activity import callers_recount
-from opcc_calls.history import save_with_history
+from opcc_calls.history import history_of, history_user_set, save_with_history
+from opcc_calls.models import User
 
 
 def retention_schedule_install() -> None:
@@ -55,17 +58,17 @@ def retention_schedule_install() -> None:
         )
 
 
-def sensitive_access_log(*, user, caller_ids: list[int], what: str) -> None:
+def sensitive_access_log(*, by: User, caller_ids: list[int], what: str) -> None:
     """Record that someone saw sensitive detail about these callers (one row each, one
     query however many)."""
     SensitiveAccess.objects.bulk_create(
-        [SensitiveAccess(user=user, caller_id=pk, what=what) for pk in dict.fromkeys(caller_ids)]
+        [SensitiveAccess(user=by, caller_id=pk, what=what) for pk in dict.fromkeys(caller_ids)]
     )
 
 
 @transaction.atomic
-def legal_hold_set(*, caller: Caller, changed_by, on_hold: bool, reason: str) -> Caller:
-    if not changed_by.has_perm("callers.apply_legal_hold"):
+def legal_hold_set(*, caller: Caller, by: User, on_hold: bool, reason: str) -> Caller:
+    if not by.has_perm("callers.apply_legal_hold"):
         raise PermissionDenied
     if not reason.strip():
         raise ValidationError({"reason": "Give the reason, for the record."})
@@ -73,12 +76,12 @@ def legal_hold_set(*, caller: Caller, changed_by, on_hold: bool, reason: str) ->
     caller.legal_hold = on_hold
     return save_with_history(
         caller,
-        user=changed_by,
+        user=by,
         reason=f"{'Legal hold applied' if on_hold else 'Legal hold lifted'}: {reason.strip()}",
     )
 
 
-def _move(queryset, field: str, survivor: Caller, reason: str, user) -> int:
+def _move(queryset: QuerySet, field: str, survivor: Caller, reason: str, user: User) -> int:
     rows = list(queryset)
     for row in rows:
         setattr(row, field, survivor)
@@ -90,11 +93,11 @@ def _move(queryset, field: str, survivor: Caller, reason: str, user) -> int:
 
 
 @transaction.atomic
-def callers_merge(*, survivor: Caller, merged: Caller, merged_by) -> CallerMerge:
+def callers_merge(*, survivor: Caller, merged: Caller, by: User) -> CallerMerge:
     """Move everything about `merged` to `survivor`: calls (with their DMTS entries), numbers,
     flags, concerns, referrals and meeting items. The merged record stays, pointing at the
     survivor, so its history can still be read; both histories record the merge."""
-    if not merged_by.has_perm("callers.merge_caller"):
+    if not by.has_perm("callers.merge_caller"):
         raise PermissionDenied
     if survivor.pk == merged.pk:
         raise ValidationError("Choose two different callers.")
@@ -102,13 +105,11 @@ def callers_merge(*, survivor: Caller, merged: Caller, merged_by) -> CallerMerge
     if survivor.merged_into_id or merged.merged_into_id:
         raise ValidationError("One of these callers has already been merged.")
     reason = f"Merged caller #{merged.pk} into #{survivor.pk}"
-    moved = {
-        "calls": _move(Call.objects.filter(caller=merged), "caller", survivor, reason, merged_by)
-    }
+    moved = {"calls": _move(Call.objects.filter(caller=merged), "caller", survivor, reason, by)}
     held = set(survivor.phones.values_list("number", flat=True))
     merged_phones = list(merged.phones.all())
     for phone in merged_phones:
-        phone._history_user, phone._change_reason = merged_by, reason
+        history_user_set(phone, by, reason)
         if phone.number in held:
             phone.delete()
         else:
@@ -118,17 +119,13 @@ def callers_merge(*, survivor: Caller, merged: Caller, merged_by) -> CallerMerge
     survivor_flag = Flag.objects.active().filter(caller=survivor).first()
     for flag in Flag.objects.active().filter(caller=merged):
         if survivor_flag:  # one flag in force per caller: the survivor's stands
-            flag.ended_at, flag.ended_by = timezone.now(), merged_by
+            flag.ended_at, flag.ended_by = timezone.now(), by
             flag.end_reason = f"Ended when merged into caller #{survivor.pk}"
-            save_with_history(flag, user=merged_by, reason=reason)
-    moved["flags"] = _move(
-        Flag.objects.filter(caller=merged), "caller", survivor, reason, merged_by
-    )
-    moved["concerns"] = _move(
-        Concern.objects.filter(caller=merged), "caller", survivor, reason, merged_by
-    )
+            save_with_history(flag, user=by, reason=reason)
+    moved["flags"] = _move(Flag.objects.filter(caller=merged), "caller", survivor, reason, by)
+    moved["concerns"] = _move(Concern.objects.filter(caller=merged), "caller", survivor, reason, by)
     moved["referrals"] = _move(
-        Referral.objects.filter(caller=merged), "caller", survivor, reason, merged_by
+        Referral.objects.filter(caller=merged), "caller", survivor, reason, by
     )
     on_agenda = set(
         MeetingItem.objects.filter(caller=survivor).values_list("meeting_id", flat=True)
@@ -138,7 +135,7 @@ def callers_merge(*, survivor: Caller, merged: Caller, merged_by) -> CallerMerge
         "caller",
         survivor,
         reason,
-        merged_by,
+        by,
     )
     known = [n.strip() for n in survivor.other_names.split(",") if n.strip()]
     for name in [merged.full_name, *merged.other_names.split(",")]:
@@ -149,13 +146,11 @@ def callers_merge(*, survivor: Caller, merged: Caller, merged_by) -> CallerMerge
     survivor.legal_hold = survivor.legal_hold or merged.legal_hold
     survivor.version += 1
     # Reasons name records by number only: history outlives either record's retention.
-    save_with_history(survivor, user=merged_by, reason=f"Merged in caller #{merged.pk}")
+    save_with_history(survivor, user=by, reason=f"Merged in caller #{merged.pk}")
     merged.merged_into = survivor
-    save_with_history(merged, user=merged_by, reason=f"Merged into caller #{survivor.pk}")
+    save_with_history(merged, user=by, reason=f"Merged into caller #{survivor.pk}")
     callers_recount.enqueue([survivor.pk, merged.pk])  # in the background, with the merge
-    return CallerMerge.objects.create(
-        survivor=survivor, merged=merged, merged_by=merged_by, moved=moved
-    )
+    return CallerMerge.objects.create(survivor=survivor, merged=merged, merged_by=by, moved=moved)
 
 
 ANONYMISED = "Anonymised under the retention schedule"
@@ -166,17 +161,19 @@ BATCH = 1000
 def _purge_history(model: type[models.Model], ids: list[int]) -> None:
     """History rows hold the personal data too: they go with the record's content."""
     for start in range(0, len(ids), BATCH):
-        model.history.filter(
+        history_of(model).filter(
             **{f"{model._meta.pk.attname}__in": ids[start : start + BATCH]}
         ).delete()
 
 
-def _anonymise(model: type[models.Model], ids: list[int], replacements: dict[str, object]) -> None:
+def _anonymise(
+    model: type[models.Model], ids: list[int], replacements: Mapping[str, object]
+) -> None:
     """Write over each text field that holds something, after purging the history that holds
     it, leaving one history row that says the record was anonymised (and what it now holds)."""
     _purge_history(model, ids)
     for start in range(0, len(ids), BATCH):
-        records = list(model.objects.filter(pk__in=ids[start : start + BATCH]))
+        records = list(model._default_manager.filter(pk__in=ids[start : start + BATCH]))
         for record in records:
             for name, value in replacements.items():
                 if getattr(record, name) != "":  # an empty field stays empty
@@ -191,13 +188,13 @@ def _dispose(step: Step) -> None:
     history: the table in RETENTION_KINDS says which records and which fields."""
     for part in RETENTION_KINDS[step.record_type]:
         ids = list(
-            part.model.objects.filter(**{f"{part.caller}__in": step.caller_ids}).values_list(
-                "pk", flat=True
-            )
+            part.model._default_manager.filter(
+                **{f"{part.caller}__in": step.caller_ids}
+            ).values_list("pk", flat=True)
         )
         if step.rule.action == Action.DELETE:
             for start in range(0, len(ids), BATCH):
-                part.model.objects.filter(pk__in=ids[start : start + BATCH]).delete()
+                part.model._default_manager.filter(pk__in=ids[start : start + BATCH]).delete()
             _purge_history(part.model, ids)
         else:
             _anonymise(part.model, ids, part.anonymised)

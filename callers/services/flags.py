@@ -2,7 +2,7 @@
 handler follows, renewing at review, changing the agreed response or the contact
 arrangements, ending a flag, and importing an office's frequent calls spreadsheet."""
 
-from datetime import date
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -15,10 +15,12 @@ from callers.models import (
     FlagReview,
     Meeting,
 )
+from callers.models.flags import default_review_date
 from callers.selectors.flags import Row, import_check
 from callers.services.calls import caller_create
 from opcc_calls.concurrency import locked_for_edit
 from opcc_calls.history import save_with_history
+from opcc_calls.models import User
 from opcc_calls.permissions import permission_check
 
 #: Who may flag callers, renew, change and end flags, and run the meetings that decide.
@@ -36,36 +38,49 @@ def _locked(flag: Flag, version: int) -> Flag:
 def flag_create(
     *,
     caller: Caller,
-    flagged_by,
+    by: User,
     kind: str,
     reason: str,
     agreed_response: str,
     meeting: Meeting | None = None,
-    **details,
+    review_date: date | None = None,
+    single_point_of_contact: User | None = None,
+    contact_times: str = "",
+    written_contact_only: bool = False,
+    adjustments_considered: bool = False,
+    adjustments_note: str = "",
+    flagged_at: datetime | None = None,
 ) -> Flag:
-    """Flag a caller as frequent or regular with the agreed response (5.6). Records the calls
-    that led to it as they stood."""
-    permission_check(flagged_by, FLAG_CALLER)
+    """Flag a caller as frequent or regular with the agreed response (5.6), and any contact
+    arrangements; reviewed by `review_date` (six months on when not given). Records the calls
+    that led to it as they stood. `flagged_at`: when it was agreed, if not now (a flag agreed
+    before the office used the system)."""
+    permission_check(by, FLAG_CALLER)
     already = "This caller is already flagged: review or change that flag."
     if Flag.objects.active().filter(caller=caller).exists():
         raise ValidationError(already)
     if not agreed_response.strip():
         raise ValidationError({"agreed_response": "Write the agreed response handlers follow."})
     counts = Call.objects.for_caller(caller).window_counts()
-    details = {name: value for name, value in details.items() if value is not None}
     flag = Flag(
         caller=caller,
-        flagged_by=flagged_by,
+        flagged_by=by,
         kind=kind,
         reason=reason,
         agreed_response=agreed_response.strip(),
         meeting=meeting,
         counts_at_flag=counts,
-        **details,
+        review_date=review_date or default_review_date(),
+        single_point_of_contact=single_point_of_contact,
+        contact_times=contact_times or "",
+        written_contact_only=written_contact_only,
+        adjustments_considered=adjustments_considered,
+        adjustments_note=adjustments_note or "",
+        flagged_at=flagged_at or timezone.now(),
     )
     try:
         with transaction.atomic():
-            return save_with_history(flag, user=flagged_by, reason=f"Flagged: {reason}")
+            return save_with_history(flag, user=by, reason=f"Flagged: {reason}")
     except IntegrityError as error:
         raise ValidationError(
             "This caller is already flagged: review or change that flag."
@@ -76,14 +91,14 @@ def flag_create(
 def flag_renew(
     *,
     flag: Flag,
-    reviewed_by,
+    by: User,
     reason: str,
     new_review_date: date,
     version: int,
     meeting: Meeting | None = None,
 ) -> Flag:
     """Renew a flag at review, with reasons and a new review date."""
-    permission_check(reviewed_by, FLAG_CALLER)
+    permission_check(by, FLAG_CALLER)
     if not reason.strip():
         raise ValidationError({"reason": "Give the reasons for renewing."})
     if new_review_date <= timezone.localdate():
@@ -91,27 +106,27 @@ def flag_renew(
     flag = _locked(flag, version)
     FlagReview.objects.create(
         flag=flag,
-        reviewed_by=reviewed_by,
+        reviewed_by=by,
         reason=reason.strip(),
         previous_review_date=flag.review_date,
         new_review_date=new_review_date,
         meeting=meeting,
     )
     flag.review_date = new_review_date
-    return save_with_history(flag, user=reviewed_by, reason=f"Renewed: {reason.strip()}")
+    return save_with_history(flag, user=by, reason=f"Renewed: {reason.strip()}")
 
 
 @transaction.atomic
 def flag_change_response(
-    *, flag: Flag, changed_by, agreed_response: str, reason: str, version: int
+    *, flag: Flag, by: User, agreed_response: str, reason: str, version: int
 ) -> Flag:
-    permission_check(changed_by, FLAG_CALLER)
+    permission_check(by, FLAG_CALLER)
     if not agreed_response.strip():
         raise ValidationError({"agreed_response": "Write the agreed response handlers follow."})
     flag = _locked(flag, version)
     flag.agreed_response = agreed_response.strip()
     return save_with_history(
-        flag, user=changed_by, reason=f"Agreed response changed: {reason.strip() or 'no reason'}"
+        flag, user=by, reason=f"Agreed response changed: {reason.strip() or 'no reason'}"
     )
 
 
@@ -119,8 +134,8 @@ def flag_change_response(
 def flag_change_arrangements(
     *,
     flag: Flag,
-    changed_by,
-    single_point_of_contact,
+    by: User,
+    single_point_of_contact: User | None,
     contact_times: str,
     written_contact_only: bool,
     reason: str,
@@ -128,7 +143,7 @@ def flag_change_arrangements(
 ) -> Flag:
     """Change how the caller may contact the office after flagging (5.6); the reason and the
     change go in the flag's history."""
-    permission_check(changed_by, FLAG_CALLER)
+    permission_check(by, FLAG_CALLER)
     if not reason.strip():
         raise ValidationError({"reason": "Say why the arrangements are changing."})
     flag = _locked(flag, version)
@@ -137,25 +152,25 @@ def flag_change_arrangements(
     flag.written_contact_only = written_contact_only
     flag.told_on = None  # the caller is to be told of the new arrangements
     return save_with_history(
-        flag, user=changed_by, reason=f"Contact arrangements changed: {reason.strip()}"
+        flag, user=by, reason=f"Contact arrangements changed: {reason.strip()}"
     )
 
 
 @transaction.atomic
-def flag_end(*, flag: Flag, ended_by, reason: str, version: int) -> Flag:
-    permission_check(ended_by, FLAG_CALLER)
+def flag_end(*, flag: Flag, by: User, reason: str, version: int) -> Flag:
+    permission_check(by, FLAG_CALLER)
     if not reason.strip():
         raise ValidationError({"reason": "Say why the flag is ending."})
     flag = _locked(flag, version)
-    flag.ended_at, flag.ended_by, flag.end_reason = timezone.now(), ended_by, reason.strip()
-    return save_with_history(flag, user=ended_by, reason=f"Ended: {reason.strip()}")
+    flag.ended_at, flag.ended_by, flag.end_reason = timezone.now(), by, reason.strip()
+    return save_with_history(flag, user=by, reason=f"Ended: {reason.strip()}")
 
 
 IMPORT_REASON = "Imported from the frequent calls spreadsheet"
 
 
 @transaction.atomic
-def flags_import(rows: list[dict[str, str]], *, imported_by) -> list[Row]:
+def flags_import(rows: list[dict[str, str]], *, by: User) -> list[Row]:
     """Import every row, or nothing if any row would be rejected."""
     results = import_check(rows)
     rejected = [r for r in results if r.action == "reject"]
@@ -167,11 +182,11 @@ def flags_import(rows: list[dict[str, str]], *, imported_by) -> list[Row]:
             full_name=result.name,
             phone=values["phone"] or None,
             notes=values["notes"],
-            created_by=imported_by,
+            by=by,
         )
         flag_create(
             caller=caller,
-            flagged_by=imported_by,
+            by=by,
             kind=values["kind"],
             reason=IMPORT_REASON,
             agreed_response=values["agreed_response"],

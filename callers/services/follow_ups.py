@@ -2,7 +2,7 @@
 a status. Actions agreed at meetings are added here; requests nobody decided are found here
 (dmts finds the DMTS entries and complaints); the daily digest chases them all."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -16,24 +16,34 @@ from django.utils import timezone
 from django_tasks import task
 from simple_history.utils import bulk_update_with_history
 
-from callers.models import Call, ContactRequest, FollowUp, start_of_day
+from callers.models import Call, Caller, ContactRequest, FollowUp, start_of_day
+from callers.models.meetings import Meeting
 from opcc_calls.background import retry_later
 from opcc_calls.concurrency import locked_for_edit
 from opcc_calls.history import save_with_history
+from opcc_calls.models import User
 from opcc_calls.working_days import working_days_before
 
 #: A request to speak to a named person nobody decided within this many working days is chased.
 REQUEST_WAITS_WORKING_DAYS = 2
 
 
-def _may_manage_follow_ups(user) -> bool:
+def _may_manage_follow_ups(user: User) -> bool:
     return user.has_perm("callers.change_followup")
 
 
 @transaction.atomic
-def follow_up_add(*, created_by, what: str, owner, due_on, meeting=None, caller=None) -> FollowUp:
+def follow_up_add(
+    *,
+    by: User,
+    what: str,
+    owner: User | None,
+    due_on: date,
+    meeting: Meeting | None = None,
+    caller: Caller | None = None,
+) -> FollowUp:
     """An action agreed at a meeting (or anywhere): what, who owns it and by when."""
-    if not created_by.has_perm("callers.add_followup"):
+    if not by.has_perm("callers.add_followup"):
         raise PermissionDenied
     if not what.strip():
         raise ValidationError({"what": "Say what is to be done."})
@@ -46,17 +56,19 @@ def follow_up_add(*, created_by, what: str, owner, due_on, meeting=None, caller=
         due_on=due_on,
         meeting=meeting,
         caller=caller,
-        created_by=created_by,
+        created_by=by,
     )
     return save_with_history(
-        follow_up, user=created_by, reason=f"Action agreed at the {meeting}" if meeting else ""
+        follow_up, user=by, reason=f"Action agreed at the {meeting}" if meeting else ""
     )
 
 
 @transaction.atomic
-def follow_up_assign(*, follow_up: FollowUp, changed_by, owner, due_on, version: int) -> FollowUp:
+def follow_up_assign(
+    *, follow_up: FollowUp, by: User, owner: User | None, due_on: date, version: int
+) -> FollowUp:
     """Give a follow-up to someone (or to someone else), with its due date."""
-    if not _may_manage_follow_ups(changed_by):
+    if not _may_manage_follow_ups(by):
         raise PermissionDenied
     if owner is None:
         raise ValidationError({"owner": "Choose who owns it."})
@@ -66,13 +78,13 @@ def follow_up_assign(*, follow_up: FollowUp, changed_by, owner, due_on, version:
     before = follow_up.owner
     follow_up.owner, follow_up.due_on = owner, due_on
     reason = f"Reassigned from {before} to {owner}" if before else f"Assigned to {owner}"
-    return save_with_history(follow_up, user=changed_by, reason=reason)
+    return save_with_history(follow_up, user=by, reason=reason)
 
 
 @transaction.atomic
-def follow_up_done(*, follow_up: FollowUp, done_by, note: str, version: int) -> FollowUp:
+def follow_up_done(*, follow_up: FollowUp, by: User, note: str, version: int) -> FollowUp:
     """Its owner (or a manager) marks it done, saying what was done."""
-    if follow_up.owner_id != done_by.pk and not _may_manage_follow_ups(done_by):
+    if follow_up.owner_id != by.pk and not _may_manage_follow_ups(by):
         raise PermissionDenied
     if not note.strip():
         raise ValidationError({"note": "Say what was done."})
@@ -81,7 +93,7 @@ def follow_up_done(*, follow_up: FollowUp, done_by, note: str, version: int) -> 
         raise ValidationError("This follow-up is already done.")
     follow_up.status, follow_up.done_at = FollowUp.Status.DONE, timezone.now()
     follow_up.done_note = note.strip()
-    return save_with_history(follow_up, user=done_by, reason="Done")
+    return save_with_history(follow_up, user=by, reason="Done")
 
 
 def follow_ups_found(rows: list[FollowUp]) -> int:
@@ -148,7 +160,7 @@ def request_follow_ups_gather(*, now: datetime) -> int:
     return found
 
 
-def follow_up_digest_send(*, now=None) -> int:
+def follow_up_digest_send(*, now: datetime | None = None) -> int:
     """Daily, once they are gathered: queue an email for each owner of an open follow-up and
     each manager while any is unassigned or overdue (the background worker sends them)."""
     today = timezone.localdate(now or timezone.now())

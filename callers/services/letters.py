@@ -18,6 +18,7 @@ from callers.selectors.letters import arrangements_text, fill, template_for, unk
 from callers.services.flags import flag_change_arrangements, flag_end
 from opcc_calls.concurrency import StaleEdit, locked_for_edit
 from opcc_calls.history import save_with_history
+from opcc_calls.models import User
 from opcc_calls.permissions import permission_check
 
 
@@ -27,10 +28,10 @@ def _long_date(day: date) -> str:
 
 @transaction.atomic
 def letter_template_save(
-    *, kind: str, changed_by, letterhead: str, subject: str, body: str, version: int, reason: str
+    *, kind: str, by: User, letterhead: str, subject: str, body: str, version: int, reason: str
 ) -> LetterTemplate:
     """Save the office's wording for one kind of letter (the first save makes it)."""
-    permission_check(changed_by, "callers.change_lettertemplate")
+    permission_check(by, "callers.change_lettertemplate")
     unknown = unknown_placeholders(subject + body)
     if unknown:
         raise ValidationError(
@@ -50,19 +51,19 @@ def letter_template_save(
     template.letterhead, template.subject, template.body = letterhead, subject, body
     try:
         with transaction.atomic():
-            return save_with_history(template, user=changed_by, reason=reason.strip())
+            return save_with_history(template, user=by, reason=reason.strip())
     except IntegrityError as error:  # two first saves at once
         raise StaleEdit from error
 
 
 @transaction.atomic
 def letter_write(
-    *, flag: Flag, written_by, kind: str, reason: str = "", appeal: Appeal | None = None
+    *, flag: Flag, by: User, kind: str, reason: str = "", appeal: Appeal | None = None
 ) -> Letter:
     """Write a letter to a flagged caller from the office's template, filled from the flag:
     the arrangements in plain words, the reason, the review date (never the agreed response
     or any note, concern or referral). Kept as written."""
-    permission_check(written_by, "callers.write_letter")
+    permission_check(by, "callers.write_letter")
     flag = Flag.objects.select_related("caller", "single_point_of_contact").get(pk=flag.pk)
     if kind == Letter.Kind.NOTICE:
         if not flag.is_active:
@@ -92,16 +93,16 @@ def letter_write(
         letterhead=template.letterhead,
         subject=fill(template.subject, values),
         body=fill(template.body, values),
-        written_by=written_by,
+        written_by=by,
     )
-    return save_with_history(letter, user=written_by, reason="Written from the office's template")
+    return save_with_history(letter, user=by, reason="Written from the office's template")
 
 
 @transaction.atomic
-def letter_sent(*, letter: Letter, sent_by, sent_on: date, sent_how: str, version: int) -> Letter:
+def letter_sent(*, letter: Letter, by: User, sent_on: date, sent_how: str, version: int) -> Letter:
     """Record that a letter went to the caller: when, how and by whom. A notice of the
     arrangements in force marks the flag as told, in the flag's own history too."""
-    permission_check(sent_by, "callers.write_letter")
+    permission_check(by, "callers.write_letter")
     letter = locked_for_edit(Letter, letter.pk, version)
     if letter.sent_on:
         raise ValidationError("This letter is already recorded as sent.")
@@ -109,8 +110,8 @@ def letter_sent(*, letter: Letter, sent_by, sent_on: date, sent_how: str, versio
         raise ValidationError({"sent_on": "The date it was sent cannot be in the future."})
     if sent_on < timezone.localdate(letter.written_at):
         raise ValidationError({"sent_on": "It cannot have been sent before it was written."})
-    letter.sent_on, letter.sent_how, letter.sent_by = sent_on, sent_how, sent_by
-    save_with_history(letter, user=sent_by, reason="Recorded as sent")
+    letter.sent_on, letter.sent_how, letter.sent_by = sent_on, sent_how, by
+    save_with_history(letter, user=by, reason="Recorded as sent")
     flag = (
         Flag.objects.select_for_update(of=("self",))
         .select_related("single_point_of_contact")
@@ -126,17 +127,17 @@ def letter_sent(*, letter: Letter, sent_by, sent_on: date, sent_how: str, versio
     flag.version += 1
     save_with_history(
         flag,
-        user=sent_by,
+        user=by,
         reason=f"{letter.get_kind_display()} sent {how} on {_long_date(sent_on)}",
     )
     return letter
 
 
 @transaction.atomic
-def appeal_record(*, flag: Flag, recorded_by, received_on: date, grounds: str) -> Appeal:
+def appeal_record(*, flag: Flag, by: User, received_on: date, grounds: str) -> Appeal:
     """Record a caller's appeal against their contact arrangements, for a manager who did not
     make the flag to decide."""
-    permission_check(recorded_by, "callers.add_appeal")
+    permission_check(by, "callers.add_appeal")
     flag = Flag.objects.select_for_update().get(pk=flag.pk)
     if not flag.is_active:
         raise ValidationError("This flag has ended: there is nothing to appeal.")
@@ -146,32 +147,27 @@ def appeal_record(*, flag: Flag, recorded_by, received_on: date, grounds: str) -
         raise ValidationError({"grounds": "Write what the caller says."})
     if flag.appeals.waiting().exists():
         raise ValidationError("An appeal against this flag is already waiting for a decision.")
-    appeal = Appeal(flag=flag, recorded_by=recorded_by, received_on=received_on, grounds=grounds)
-    return save_with_history(appeal, user=recorded_by, reason="Appeal received")
-
-
-def may_decide(appeal: Appeal, user) -> bool:
-    """Whether this person may decide the appeal: a manager who did not make the flag."""
-    return user.has_perm("callers.decide_appeal") and appeal.flag.flagged_by_id != user.pk
+    appeal = Appeal(flag=flag, recorded_by=by, received_on=received_on, grounds=grounds)
+    return save_with_history(appeal, user=by, reason="Appeal received")
 
 
 @transaction.atomic
 def appeal_decide(
     *,
     appeal: Appeal,
-    decided_by,
+    by: User,
     outcome: str,
     reasons: str,
     version: int,
-    single_point_of_contact=None,
+    single_point_of_contact: User | None = None,
     contact_times: str = "",
     written_contact_only: bool = False,
 ) -> Appeal:
     """Decide an appeal, carry out an upheld one on the flag (it ends, or the arrangements
     change) and write the letter of outcome from its own template."""
-    permission_check(decided_by, "callers.decide_appeal")
+    permission_check(by, "callers.decide_appeal")
     appeal = locked_for_edit(Appeal, appeal.pk, version, related=("flag",))
-    if appeal.flag.flagged_by_id == decided_by.pk:
+    if appeal.flag.flagged_by_id == by.pk:
         raise PermissionDenied("The appeal must be decided by a manager who did not make the flag.")
     if not appeal.is_waiting:
         raise ValidationError("This appeal has already been decided.")
@@ -180,13 +176,11 @@ def appeal_decide(
     flag = appeal.flag
     Outcome = Appeal.Outcome
     if outcome == Outcome.UPHELD_END:
-        flag_end(
-            flag=flag, ended_by=decided_by, reason=f"Appeal upheld: {reasons}", version=flag.version
-        )
+        flag_end(flag=flag, by=by, reason=f"Appeal upheld: {reasons}", version=flag.version)
     elif outcome == Outcome.UPHELD_CHANGE:
         flag_change_arrangements(
             flag=flag,
-            changed_by=decided_by,
+            by=by,
             reason=f"appeal upheld: {reasons}",
             single_point_of_contact=single_point_of_contact,
             contact_times=contact_times,
@@ -194,9 +188,9 @@ def appeal_decide(
             version=flag.version,
         )
     appeal.outcome, appeal.reasons = outcome, reasons.strip()
-    appeal.decided_by, appeal.decided_at = decided_by, timezone.now()
-    save_with_history(appeal, user=decided_by, reason=f"Decided: {appeal.get_outcome_display()}")
+    appeal.decided_by, appeal.decided_at = by, timezone.now()
+    save_with_history(appeal, user=by, reason=f"Decided: {appeal.get_outcome_display()}")
     upheld = outcome != Outcome.NOT_UPHELD
     kind = Letter.Kind.APPEAL_UPHELD if upheld else Letter.Kind.APPEAL_NOT_UPHELD
-    letter_write(flag=flag, written_by=decided_by, kind=kind, appeal=appeal)
+    letter_write(flag=flag, by=by, kind=kind, appeal=appeal)
     return appeal

@@ -37,26 +37,27 @@ from callers.services.flags import (
 from opcc_calls.background import retry_later
 from opcc_calls.concurrency import locked_for_edit
 from opcc_calls.history import save_with_history
+from opcc_calls.models import User
 from opcc_calls.permissions import permission_check
 
 
 @transaction.atomic
-def meeting_open(*, kind: str, day: date, created_by) -> Meeting:
+def meeting_open(*, kind: str, day: date, by: User | None) -> Meeting:
     """Record a meeting and build its standing agenda item as things stand now: for SMT the
     current candidates; for Silver every flagged caller, their calls since the last Silver
     meeting, and whether their flag is due for review before the next. `created_by` None:
     opened by the office's Silver cycle the day before (`meetings_prepare`)."""
-    if created_by is not None:
-        permission_check(created_by, FLAG_CALLER)
+    if by is not None:
+        permission_check(by, FLAG_CALLER)
     if Meeting.objects.filter(kind=kind, date=day).exists():
         raise ValidationError({"date": "There is already a meeting of this kind on that day."})
-    meeting = Meeting(kind=kind, date=day, created_by=created_by)
+    meeting = Meeting(kind=kind, date=day, created_by=by)
     try:
         with transaction.atomic():
             save_with_history(
                 meeting,
-                user=created_by,
-                reason="" if created_by else "Opened by the Silver cycle, the day before",
+                user=by,
+                reason="" if by else "Opened by the Silver cycle, the day before",
             )
     except IntegrityError as error:  # opened by someone else at the same moment
         raise ValidationError(
@@ -107,7 +108,7 @@ def meeting_open(*, kind: str, day: date, created_by) -> Meeting:
     bulk_create_with_history(
         items,
         MeetingItem,
-        default_user=created_by,
+        default_user=by,
         default_change_reason="On the agenda when the meeting was opened",
     )
     return meeting
@@ -115,12 +116,22 @@ def meeting_open(*, kind: str, day: date, created_by) -> Meeting:
 
 @transaction.atomic
 def meeting_decide(
-    *, item: MeetingItem, decided_by, decision: str, note: str = "", **flag_fields
+    *,
+    item: MeetingItem,
+    by: User,
+    decision: str,
+    note: str = "",
+    kind: str = "",
+    agreed_response: str = "",
+    review_date: date | None = None,
+    single_point_of_contact: User | None = None,
+    contact_times: str = "",
+    written_contact_only: bool = False,
 ) -> MeetingItem:
     """Record the meeting's decision for one caller, and carry it out on their flag. One
     decision an item: a second (two managers at once, or a page left open) is refused, and
     the flag itself is where a decision is changed later."""
-    permission_check(decided_by, FLAG_CALLER)
+    permission_check(by, FLAG_CALLER)
     item = (
         MeetingItem.objects.select_for_update(of=("self",))
         .select_related("meeting", "flag", "decided_by")
@@ -134,15 +145,17 @@ def meeting_decide(
         )
     flag = item.flag or Flag.objects.active().filter(caller_id=item.caller_id).first()
     Decision = MeetingItem.Decision
+    if decision == Decision.FLAG and not kind:
+        raise ValidationError({"kind": "Choose frequent or regular."})
     if decision == Decision.FLAG:
         flag = flag_create(
             caller=item.caller,
-            flagged_by=decided_by,
+            by=by,
             meeting=item.meeting,
-            kind=flag_fields["kind"],
+            kind=kind,
             reason="; ".join(item.reasons) or note,
-            agreed_response=flag_fields["agreed_response"],
-            review_date=flag_fields.get("review_date") or None,
+            agreed_response=agreed_response,
+            review_date=review_date,
         )
     elif decision in (
         Decision.RENEW,
@@ -155,56 +168,58 @@ def meeting_decide(
         if decision == Decision.RENEW:
             flag = flag_renew(
                 flag=flag,
-                reviewed_by=decided_by,
+                by=by,
                 reason=note or "Renewed at the meeting",
-                new_review_date=flag_fields.get("review_date") or default_review_date(),
+                new_review_date=review_date or default_review_date(),
                 version=flag.version,
                 meeting=item.meeting,
             )
         elif decision == Decision.CHANGE_RESPONSE:
             flag = flag_change_response(
                 flag=flag,
-                changed_by=decided_by,
+                by=by,
                 reason=note,
-                agreed_response=flag_fields["agreed_response"],
+                agreed_response=agreed_response,
                 version=flag.version,
             )
         elif decision == Decision.CHANGE_ARRANGEMENTS:
             flag = flag_change_arrangements(
                 flag=flag,
-                changed_by=decided_by,
+                by=by,
                 reason=f"agreed at the {item.meeting}: {note}",
-                single_point_of_contact=flag_fields.get("single_point_of_contact"),
-                contact_times=flag_fields.get("contact_times") or "",
-                written_contact_only=bool(flag_fields.get("written_contact_only")),
+                single_point_of_contact=single_point_of_contact,
+                contact_times=contact_times or "",
+                written_contact_only=written_contact_only,
                 version=flag.version,
             )
         else:
-            flag = flag_end(flag=flag, ended_by=decided_by, reason=note, version=flag.version)
+            flag = flag_end(flag=flag, by=by, reason=note, version=flag.version)
     item.decision, item.decision_note, item.flag = decision, note, flag
-    item.decided_by, item.decided_at = decided_by, timezone.now()
-    return save_with_history(item, user=decided_by)
+    item.decided_by, item.decided_at = by, timezone.now()
+    return save_with_history(item, user=by)
 
 
 @transaction.atomic
 def meeting_record(
-    *, meeting: Meeting, changed_by, attendees: str, apologies: str, minutes: str, version: int
+    *, meeting: Meeting, by: User, attendees: str, apologies: str, minutes: str, version: int
 ) -> Meeting:
     """Who was present, apologies, and the minutes."""
-    permission_check(changed_by, FLAG_CALLER)
+    permission_check(by, FLAG_CALLER)
     meeting = locked_for_edit(Meeting, meeting.pk, version)
     meeting.attendees, meeting.apologies = attendees.strip(), apologies.strip()
     meeting.minutes = minutes.strip()
-    return save_with_history(meeting, user=changed_by, reason="Meeting record")
+    return save_with_history(meeting, user=by, reason="Meeting record")
 
 
 @transaction.atomic
-def meeting_cycle_set(*, changed_by, silver_every_days: int, first_silver: date | None):
+def meeting_cycle_set(
+    *, by: User, silver_every_days: int, first_silver: date | None
+) -> MeetingCycle:
     """The office sets how often the Silver meeting meets."""
-    permission_check(changed_by, FLAG_CALLER)
+    permission_check(by, FLAG_CALLER)
     cycle = MeetingCycle.objects.select_for_update().first() or MeetingCycle()
     cycle.silver_every_days, cycle.first_silver = silver_every_days, first_silver
-    return save_with_history(cycle, user=changed_by, reason="Silver cycle set")
+    return save_with_history(cycle, user=by, reason="Silver cycle set")
 
 
 def meetings_prepare(*, today: date | None = None) -> Meeting | None:
@@ -215,7 +230,7 @@ def meetings_prepare(*, today: date | None = None) -> Meeting | None:
     if day != today + timedelta(days=1):
         return None
     try:
-        meeting = meeting_open(kind=Meeting.Kind.SILVER, day=day, created_by=None)
+        meeting = meeting_open(kind=Meeting.Kind.SILVER, day=day, by=None)
     except ValidationError:  # already opened by a manager
         return None
     managers = (

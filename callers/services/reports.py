@@ -62,7 +62,7 @@ def dashboard_figures_refresh() -> None:
 REPORT_REQUEST_LAPSES = timedelta(minutes=10)
 
 
-def report_request(*, start, end) -> None:
+def report_request(*, start: date, end: date) -> None:
     """Queue the report for this period to be worked out, unless it is already on its way:
     of many people asking at once, one queues it."""
     now = timezone.now()

@@ -16,7 +16,7 @@ from itertools import groupby
 from operator import itemgetter
 
 from django.db import transaction
-from django.db.models import F, Q, Window
+from django.db.models import F, Q, QuerySet, Window
 from django.db.models.functions import Lag
 from django.utils import timezone
 from django_tasks import task
@@ -26,12 +26,14 @@ from callers.models import (
     Call,
     Caller,
     CallerActivity,
+    CallQuerySet,
     MatchesRefresh,
     Rule,
     RuleMatch,
     Tally,
 )
 from opcc_calls.history import save_with_history
+from opcc_calls.models import User
 
 #: The rules an office starts with (managers change them on the Rules page).
 DEFAULT_RULES = [
@@ -89,14 +91,16 @@ def _group(rule: Rule) -> Q:
     return ~Q(call_type=Call.Type.SALES)
 
 
-def _calls(rule: Rule, since: datetime, caller_ids: Iterable[int] | None):
+def _calls(rule: Rule, since: datetime, caller_ids: Iterable[int] | None) -> CallQuerySet:
     calls = Call.objects.counted().filter(_group(rule), received_at__gte=since - rule.window)
     if caller_ids is not None:
         calls = calls.filter(caller_id__in=list(caller_ids))
     return calls
 
 
-def _enough_calls(rule: Rule, since: datetime, caller_ids) -> list[tuple[int, datetime]]:
+def _enough_calls(
+    rule: Rule, since: datetime, caller_ids: Iterable[int] | None
+) -> list[tuple[int, datetime]]:
     """(caller, time) of every call that completes `threshold` calls within the window."""
     lagged = (
         _calls(rule, since, caller_ids)
@@ -112,7 +116,9 @@ def _enough_calls(rule: Rule, since: datetime, caller_ids) -> list[tuple[int, da
     return [(c, at) for c, at in lagged.values_list("caller_id", "received_at") if at >= since]
 
 
-def _enough_staff(rule: Rule, since: datetime, caller_ids) -> list[tuple[int, datetime]]:
+def _enough_staff(
+    rule: Rule, since: datetime, caller_ids: Iterable[int] | None
+) -> list[tuple[int, datetime]]:
     """(caller, time) of every call by which `threshold` different staff were reached within
     the window. Only callers with that many calls in a window can qualify, so only their
     calls are read, once, in time order, and the staff in the window counted as it slides
@@ -143,7 +149,7 @@ def _enough_staff(rule: Rule, since: datetime, caller_ids) -> list[tuple[int, da
 
 
 def rule_fired(
-    rule: Rule, *, since: datetime, caller_ids=None
+    rule: Rule, *, since: datetime, caller_ids: Iterable[int] | None = None
 ) -> dict[int, tuple[datetime, datetime]]:
     """For each caller the rule fired for since `since`: when it first and last fired."""
     find = _enough_calls if rule.measure == Rule.Measure.CALLS else _enough_staff
@@ -228,7 +234,7 @@ def matches_record_call(*, caller_id: int, received_at: datetime, call_type: str
         )
 
 
-def _delete_missing(scope, matches: list[RuleMatch]) -> None:
+def _delete_missing(scope: QuerySet[RuleMatch], matches: list[RuleMatch]) -> None:
     """Delete the matches in scope that no longer fire."""
     wanted = {(m.caller_id, m.rule_id) for m in matches}
     gone = [
@@ -241,13 +247,13 @@ def _delete_missing(scope, matches: list[RuleMatch]) -> None:
 
 
 @transaction.atomic
-def rules_save(*, rules: Iterable[Rule], changed_by) -> MatchesRefresh:
+def rules_save(*, rules: Iterable[Rule], by: User) -> MatchesRefresh:
     """Save changed or new rules and queue working out every caller's matches again (the
     one time the whole log is read, because the question itself changed): in the background,
     so the manager's page answers at once and says when it is done."""
     for rule in rules:
-        save_with_history(rule, user=changed_by, reason="Rule changed")
-    refresh = MatchesRefresh.objects.create(requested_by=changed_by)
+        save_with_history(rule, user=by, reason="Rule changed")
+    refresh = MatchesRefresh.objects.create(requested_by=by)
     matches_refresh_everyone.enqueue(refresh.pk)
     return refresh
 

@@ -3,7 +3,7 @@
 
 import logging
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -21,6 +21,7 @@ from callers.models import Call, Caller, Concern, ManagerAlert, Referral, RiskWo
 from opcc_calls.background import retry_later
 from opcc_calls.concurrency import locked_for_edit
 from opcc_calls.history import save_with_history
+from opcc_calls.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -91,14 +92,14 @@ def concern_notify(concern_id: int, attempt: int = 1) -> str:
     return "sent"
 
 
-def manager_alert_raise(*, raised_by, token: uuid.UUID, call: Call | None = None) -> ManagerAlert:
+def manager_alert_raise(*, by: User, token: uuid.UUID, call: Call | None = None) -> ManagerAlert:
     """ "Tell a manager now" (5.3b): record that the handler asked and queue the email to every
     manager. The same click sent twice (the same token) is kept, and emailed, once."""
     try:
         with transaction.atomic():
             alert = save_with_history(
-                ManagerAlert(raised_by=raised_by, token=token, call=call),
-                user=raised_by,
+                ManagerAlert(raised_by=by, token=token, call=call),
+                user=by,
                 checks_in_database=True,  # a token used before fails here, once, in the database
             )
             manager_alert_send.enqueue(alert.pk)  # queued with the record
@@ -137,24 +138,22 @@ def manager_alert_send(alert_id: int, attempt: int = 1) -> str:
 
 @transaction.atomic
 def concern_raise(
-    *, caller: Caller, raised_by, kind: str, noticed: str, call: Call | None = None
+    *, caller: Caller, by: User, kind: str, noticed: str, call: Call | None = None
 ) -> Concern:
     """Any handler raises a concern about a caller with their manager (5.8i, 5.8j). The same
     concern sent twice in a row (a double click) is kept once."""
     Caller.objects.select_for_update().filter(pk=caller.pk).first()  # one at a time per caller
     repeat = Concern.objects.filter(
         caller=caller,
-        raised_by=raised_by,
+        raised_by=by,
         kind=kind,
         noticed=noticed.strip(),
         raised_at__gte=timezone.now() - timedelta(minutes=REPEAT_MINUTES),
     ).first()
     if repeat:
         return repeat
-    concern = Concern(
-        caller=caller, raised_by=raised_by, kind=kind, noticed=noticed.strip(), call=call
-    )
-    save_with_history(concern, user=raised_by)
+    concern = Concern(caller=caller, raised_by=by, kind=kind, noticed=noticed.strip(), call=call)
+    save_with_history(concern, user=by)
     concern_notify.enqueue(concern.pk)  # queued with the concern
     return concern
 
@@ -163,7 +162,7 @@ def concern_raise(
 def concern_decide(
     *,
     concern: Concern,
-    decided_by,
+    by: User,
     decision: str,
     version: int,
     handling: str = "",
@@ -171,38 +170,62 @@ def concern_decide(
 ) -> Concern:
     """A manager records what was decided about a concern; refuses a decision made on a page
     opened before another manager saved theirs (StaleEdit)."""
-    if not decided_by.has_perm("callers.change_concern"):
+    if not by.has_perm("callers.change_concern"):
         raise PermissionDenied
     if not decision.strip():
         raise ValidationError({"decision": "Record what you decided."})
     concern = locked_for_edit(Concern, concern.pk, version)
     concern.decision, concern.handling = decision.strip(), handling.strip()
-    concern.decided_by = decided_by
+    concern.decided_by = by
     if close and concern.closed_at is None:
         concern.closed_at = timezone.now()
     return save_with_history(
-        concern, user=decided_by, reason="Decided and closed" if close else "Decision recorded"
+        concern, user=by, reason="Decided and closed" if close else "Decision recorded"
     )
 
 
 @transaction.atomic
-def referral_record(*, caller: Caller, made_by, **fields) -> Referral:
-    """A manager records a referral to the force or a safeguarding body (5.3b)."""
-    if not made_by.has_perm("callers.add_referral"):
+def referral_record(
+    *,
+    caller: Caller,
+    by: User,
+    referred_to: str,
+    lawful_basis: str,
+    consent: str,
+    referred_on: date | None = None,
+    other_body: str = "",
+    their_reference: str = "",
+    outcome: str = "",
+    concern: Concern | None = None,
+) -> Referral:
+    """A manager records a referral to the force or a safeguarding body (5.3b), with the
+    lawful basis and whether the caller consented."""
+    if not by.has_perm("callers.add_referral"):
         raise PermissionDenied
-    referral = Referral(caller=caller, made_by=made_by, **fields)
+    referral = Referral(
+        caller=caller,
+        made_by=by,
+        referred_to=referred_to,
+        other_body=other_body,
+        referred_on=referred_on or timezone.localdate(),
+        their_reference=their_reference,
+        lawful_basis=lawful_basis,
+        consent=consent,
+        outcome=outcome,
+        concern=concern,
+    )
     if referral.referred_to == Referral.Body.OTHER and not referral.other_body.strip():
         raise ValidationError({"other_body": "Say who the referral went to."})
-    return save_with_history(referral, user=made_by)
+    return save_with_history(referral, user=by)
 
 
 @transaction.atomic
 def referral_outcome(
-    *, referral: Referral, changed_by, outcome: str, their_reference: str, version: int
+    *, referral: Referral, by: User, outcome: str, their_reference: str, version: int
 ) -> Referral:
     """Record what came of a referral; refuses a page opened before someone else saved."""
-    if not changed_by.has_perm("callers.change_referral"):
+    if not by.has_perm("callers.change_referral"):
         raise PermissionDenied
     referral = locked_for_edit(Referral, referral.pk, version)
     referral.outcome, referral.their_reference = outcome.strip(), their_reference.strip()
-    return save_with_history(referral, user=changed_by, reason="Outcome recorded")
+    return save_with_history(referral, user=by, reason="Outcome recorded")

@@ -42,7 +42,7 @@ def phone_event_record(event: PhoneEvent) -> str:
     return outcome.ACCEPTED
 
 
-def _phone_call_move_on(event: PhoneEvent, handler) -> PhoneCall:
+def _phone_call_move_on(event: PhoneEvent, handler: User) -> PhoneCall:
     number = "" if event.withheld else (phones.normalise(event.caller_number) or "")
     phone_call, _ = PhoneCall.objects.select_for_update().get_or_create(
         call_id=event.call_id,

@@ -116,7 +116,7 @@ def log_call(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _log_call_page(request, form, caller=form.cleaned_data.get("caller"))
     logged = services.call_log(
-        handler=request.user,
+        by=request.user,
         phone_call=phone_call_for(request.user, form.cleaned_data["phone_call"]),
         **form.service_arguments(),
     )
@@ -213,7 +213,7 @@ def caller_detail(request: HttpRequest, pk: int) -> HttpResponse:
         context["referrals"] = list(caller.referrals.all())
         if context["concerns"] or context["referrals"]:
             sensitive_access_log(
-                user=request.user,
+                by=request.user,
                 caller_ids=[caller.pk],
                 what="concerns and referrals on the caller's page",
             )
@@ -230,10 +230,10 @@ def caller_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.caller_update(
                 caller=caller,
-                changed_by=request.user,
+                by=request.user,
                 version=data["version"],
                 phone_numbers=data["phone_numbers"],
-                **{name: data[name] for name in CallerForm.Meta.fields},
+                details={name: data[name] for name in CallerForm.Meta.fields},
             )
         except StaleEdit:
             messages.error(request, form.stale_message)

@@ -43,7 +43,7 @@ def request_decide(request: HttpRequest) -> HttpResponse:
         contact_request = selectors.contact_request_from_token(token)
         if contact_request is None:
             return render(request, "callers/contact_requests/request_link_expired.html", status=404)
-        services.contact_request_opened(contact_request=contact_request, user=request.user)
+        services.contact_request_opened(contact_request=contact_request, by=request.user)
         request.session[LINK_SESSION_KEY] = contact_request.pk
         return redirect("callers:request_decide")
     contact_request = selectors.contact_request_for_link(request.session.get(LINK_SESSION_KEY))
@@ -80,7 +80,7 @@ def request_change(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if form.is_valid():
         services.contact_request_decide(
-            contact_request=contact_request, decided_by=request.user, **form.cleaned_data
+            contact_request=contact_request, by=request.user, **form.cleaned_data
         )
         messages.success(request, "Your decision has been recorded.")
         return redirect("callers:request_change", contact_request.pk)

@@ -35,9 +35,7 @@ def merge(request: HttpRequest, first: int, second: int) -> HttpResponse:
         keep = int(form.cleaned_data["keep"])
         gone = second if keep == first else first
         try:
-            services.callers_merge(
-                survivor=callers[keep], merged=callers[gone], merged_by=request.user
-            )
+            services.callers_merge(survivor=callers[keep], merged=callers[gone], by=request.user)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -60,7 +58,7 @@ def legal_hold(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         services.legal_hold_set(
             caller=caller,
-            changed_by=request.user,
+            by=request.user,
             on_hold=form.cleaned_data["on_hold"],
             reason=form.cleaned_data["reason"],
         )
@@ -76,7 +74,7 @@ def subject_access_export(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything held about one caller, as one document to print or save."""
     caller = get_object_or_404(Caller.objects.current(), pk=pk)
     services.sensitive_access_log(
-        user=request.user, caller_ids=[caller.pk], what="subject access export"
+        by=request.user, caller_ids=[caller.pk], what="subject access export"
     )
     return render(
         request,

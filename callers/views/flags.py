@@ -49,7 +49,7 @@ def flag_new(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if form.is_valid():
         try:
-            flag = services.flag_create(caller=caller, flagged_by=request.user, **form.cleaned_data)
+            flag = services.flag_create(caller=caller, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -93,20 +93,14 @@ def flag_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 FLAG_ACTIONS = {
-    "renew": (FlagRenewForm, services.flag_renew, "reviewed_by", "Flag renewed."),
-    "response": (
-        FlagResponseForm,
-        services.flag_change_response,
-        "changed_by",
-        "Agreed response changed.",
-    ),
+    "renew": (FlagRenewForm, services.flag_renew, "Flag renewed."),
+    "response": (FlagResponseForm, services.flag_change_response, "Agreed response changed."),
     "arrangements": (
         FlagArrangementsForm,
         services.flag_change_arrangements,
-        "changed_by",
         "Contact arrangements changed.",
     ),
-    "end": (FlagEndForm, services.flag_end, "ended_by", "Flag ended."),
+    "end": (FlagEndForm, services.flag_end, "Flag ended."),
 }
 
 #: What each form starts with from the flag (never its reason: that field asks why it changes).
@@ -123,14 +117,14 @@ FLAG_FIELDS_SHOWN = (
 def flag_change(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Renew a flag at review, change its agreed response, or end it."""
     flag = get_object_or_404(Flag.objects.active().select_related("caller"), pk=pk)
-    form_class, service, actor, done = FLAG_ACTIONS[action]
+    form_class, service, done = FLAG_ACTIONS[action]
     form = form_class(
         request.POST or None,
         initial={"version": flag.version, **{f: getattr(flag, f) for f in FLAG_FIELDS_SHOWN}},
     )
     if form.is_valid():
         try:
-            service(flag=flag, **{actor: request.user}, **form.cleaned_data)
+            service(flag=flag, by=request.user, **form.cleaned_data)
         except StaleEdit:
             messages.error(request, form.stale_message)
         except ValidationError as error:
@@ -238,9 +232,7 @@ def import_flags(request: HttpRequest) -> HttpResponse:
     try:
         if request.POST.get("confirm") and IMPORT_SESSION_KEY in request.session:
             content = base64.b64decode(request.session.pop(IMPORT_SESSION_KEY))
-            imported = services.flags_import(
-                selectors.import_rows(content), imported_by=request.user
-            )
+            imported = services.flags_import(selectors.import_rows(content), by=request.user)
             messages.success(request, f"Imported {len(imported)} flagged callers.")
             return redirect("callers:frequent_log")
         if form.is_valid():

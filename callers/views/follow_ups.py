@@ -96,9 +96,7 @@ def follow_up_assign(request: HttpRequest, pk: int) -> HttpResponse:
     form = FollowUpAssignForm(request.POST)
     if form.is_valid():
         try:
-            services.follow_up_assign(
-                follow_up=follow_up, changed_by=request.user, **form.cleaned_data
-            )
+            services.follow_up_assign(follow_up=follow_up, by=request.user, **form.cleaned_data)
         except StaleEdit:
             messages.error(request, form.stale_message)
         except ValidationError as error:
@@ -118,7 +116,7 @@ def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
     form = FollowUpDoneForm(request.POST)
     if form.is_valid():
         try:
-            services.follow_up_done(follow_up=follow_up, done_by=request.user, **form.cleaned_data)
+            services.follow_up_done(follow_up=follow_up, by=request.user, **form.cleaned_data)
         except StaleEdit:
             messages.error(request, form.stale_message)
         except ValidationError as error:

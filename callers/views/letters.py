@@ -55,7 +55,7 @@ def notice_new(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             letter = services.letter_write(
                 flag=flag,
-                written_by=request.user,
+                by=request.user,
                 kind=Letter.Kind.NOTICE,
                 reason=form.cleaned_data["reason"],
             )
@@ -108,7 +108,7 @@ def letter_sent(request: HttpRequest, pk: int) -> HttpResponse:
     form = LetterSentForm(request.POST)
     if form.is_valid():
         try:
-            services.letter_sent(letter=letter, sent_by=request.user, **form.cleaned_data)
+            services.letter_sent(letter=letter, by=request.user, **form.cleaned_data)
         except StaleEdit:
             messages.error(request, form.stale_message)
             return redirect(letter)
@@ -171,7 +171,7 @@ def letter_template(request: HttpRequest, kind: str) -> HttpResponse:
     )
     if form.is_valid():
         try:
-            services.letter_template_save(kind=kind, changed_by=request.user, **form.cleaned_data)
+            services.letter_template_save(kind=kind, by=request.user, **form.cleaned_data)
         except StaleEdit:
             messages.error(request, form.stale_message)
             return redirect("callers:letter_template", kind=kind)
@@ -200,9 +200,7 @@ def appeal_new(request: HttpRequest, pk: int) -> HttpResponse:
     form = AppealForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         try:
-            appeal = services.appeal_record(
-                flag=flag, recorded_by=request.user, **form.cleaned_data
-            )
+            appeal = services.appeal_record(flag=flag, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -214,7 +212,7 @@ def appeal_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _appeal_page(request: HttpRequest, appeal: Appeal, form=None, status: int = 200):
-    may_decide = services.may_decide(appeal, request.user)
+    may_decide = appeal.can_be_decided_by(request.user)
     if form is None and may_decide and appeal.is_waiting:
         flag = appeal.flag
         form = AppealDecisionForm(
@@ -268,12 +266,12 @@ def appeal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
     """Decide an appeal: only a manager who did not make the flag may."""
     appeal = _appeal(pk)
-    if not services.may_decide(appeal, request.user):
+    if not appeal.can_be_decided_by(request.user):
         raise PermissionDenied("You made this flag: another manager must decide the appeal.")
     form = AppealDecisionForm(request.POST)
     if form.is_valid():
         try:
-            services.appeal_decide(appeal=appeal, decided_by=request.user, **form.cleaned_data)
+            services.appeal_decide(appeal=appeal, by=request.user, **form.cleaned_data)
         except StaleEdit:
             messages.error(request, form.stale_message)
             return redirect(appeal)

@@ -51,7 +51,7 @@ def meetings(request: HttpRequest) -> HttpResponse:
                 meeting = services.meeting_open(
                     kind=form.cleaned_data["kind"],
                     day=form.cleaned_data["date"],
-                    created_by=request.user,
+                    by=request.user,
                 )
             except ValidationError as error:
                 form.add_error(None, error)
@@ -84,7 +84,7 @@ def meeting_cycle(request: HttpRequest) -> HttpResponse:
     """The office sets how often the Silver meeting meets."""
     form = MeetingCycleForm(request.POST)
     if form.is_valid():
-        services.meeting_cycle_set(changed_by=request.user, **form.cleaned_data)
+        services.meeting_cycle_set(by=request.user, **form.cleaned_data)
         messages.success(request, "Silver cycle saved.")
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
@@ -183,7 +183,7 @@ def meeting_decide(request: HttpRequest, pk: int) -> HttpResponse:
     sort = selectors.agenda_sort(request.POST.get("sort", ""))
     if form.is_valid():
         try:
-            services.meeting_decide(item=item, decided_by=request.user, **form.cleaned_data)
+            services.meeting_decide(item=item, by=request.user, **form.cleaned_data)
         except (ValidationError, StaleEdit) as error:
             form.add_error(None, error if isinstance(error, ValidationError) else STALE_FLAG)
         else:
@@ -208,7 +208,7 @@ def meeting_record(request: HttpRequest, pk: int) -> HttpResponse:
     form = MeetingRecordForm(request.POST)
     if form.is_valid():
         try:
-            services.meeting_record(meeting=meeting, changed_by=request.user, **form.cleaned_data)
+            services.meeting_record(meeting=meeting, by=request.user, **form.cleaned_data)
         except StaleEdit:
             messages.error(request, form.stale_message)
         else:
@@ -226,7 +226,7 @@ def meeting_action(request: HttpRequest, pk: int) -> HttpResponse:
     form = ActionForm(request.POST, callers=callers)
     if form.is_valid():
         try:
-            follow_up_add(created_by=request.user, meeting=meeting, **form.cleaned_data)
+            follow_up_add(by=request.user, meeting=meeting, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -57,7 +57,7 @@ def rules(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     formset = RuleFormSet(request.POST or None, queryset=Rule.objects.all())
     if request.method == "POST" and formset.is_valid():
-        services.rules_save(rules=formset.save(commit=False), changed_by=request.user)
+        services.rules_save(rules=formset.save(commit=False), by=request.user)
         messages.success(
             request,
             "Rules saved. Every caller's candidates are being worked out again in the "

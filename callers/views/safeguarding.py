@@ -38,7 +38,7 @@ def concern_new(request: HttpRequest, pk: int) -> HttpResponse:
     caller = get_object_or_404(Caller.objects.current(), pk=pk)
     form = ConcernForm(request.POST or None)
     if form.is_valid():
-        services.concern_raise(caller=caller, raised_by=request.user, **form.cleaned_data)
+        services.concern_raise(caller=caller, by=request.user, **form.cleaned_data)
         messages.success(request, "Your concern has been passed to the managers. Thank you.")
         return redirect(caller)
     return render(
@@ -60,7 +60,7 @@ def concerns(request: HttpRequest) -> HttpResponse:
     page = window(queryset, request.GET.get("page"), per_page=25)
     # The queue shows each caller's name beside the kind of concern: that is sensitive too.
     sensitive_access_log(
-        user=request.user, caller_ids=[c.caller_id for c in page], what="the concerns queue"
+        by=request.user, caller_ids=[c.caller_id for c in page], what="the concerns queue"
     )
     return render(
         request,
@@ -81,7 +81,6 @@ class Decision:
     opens_with: tuple[str, ...]  # the record's fields the form starts from
     permission: str
     service: Callable
-    actor: str  # the service's keyword for who decided
     done: str
     history: dict[str, str]  # what history calls a record created, changed, deleted
 
@@ -100,7 +99,7 @@ def _decision_page(
             raise PermissionDenied
         if form.is_valid():
             try:
-                how.service(**{name: record, how.actor: request.user}, **form.cleaned_data)
+                how.service(**{name: record}, by=request.user, **form.cleaned_data)
             except StaleEdit:
                 messages.error(request, form.stale_message)
             else:
@@ -108,7 +107,7 @@ def _decision_page(
             return redirect(record)
     # Whenever the detail is shown: opened, or shown again beside a form's errors.
     sensitive_access_log(
-        user=request.user, caller_ids=[record.caller_id], what=f"{name} #{record.pk}"
+        by=request.user, caller_ids=[record.caller_id], what=f"{name} #{record.pk}"
     )
     return render(
         request,
@@ -129,7 +128,6 @@ CONCERN_DECISION = Decision(
     opens_with=("decision", "handling", "version"),
     permission="callers.change_concern",
     service=services.concern_decide,
-    actor="decided_by",
     done="Decision recorded.",
     history={"+": "Raised", "~": "Updated", "-": "Deleted"},
 )
@@ -138,7 +136,6 @@ REFERRAL_OUTCOME = Decision(
     opens_with=("outcome", "their_reference", "version"),
     permission="callers.change_referral",
     service=services.referral_outcome,
-    actor="changed_by",
     done="Referral updated.",
     history={"+": "Recorded", "~": "Updated", "-": "Deleted"},
 )
@@ -162,9 +159,7 @@ def referral_new(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if form.is_valid():
         try:
-            referral = services.referral_record(
-                caller=caller, made_by=request.user, **form.cleaned_data
-            )
+            referral = services.referral_record(caller=caller, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -213,7 +208,7 @@ def tell_manager(request: HttpRequest) -> HttpResponse:
         call_id = form.cleaned_data["call"]
         call = Call.objects.visible_to(request.user).filter(pk=call_id).first() if call_id else None
         alert = services.manager_alert_raise(
-            raised_by=request.user, token=form.cleaned_data["token"], call=call
+            by=request.user, token=form.cleaned_data["token"], call=call
         )
     template = "callers/safeguarding/manager_told.html"
     return render(

@@ -23,6 +23,7 @@ from dmts.models import DmtsEntry
 from opcc_calls.background import retry_later
 from opcc_calls.concurrency import locked_for_edit
 from opcc_calls.history import save_with_history
+from opcc_calls.models import User
 from opcc_calls.working_days import working_days_before
 
 logger = logging.getLogger(__name__)
@@ -73,17 +74,17 @@ def complaint_handover_send(entry_id: int, attempt: int = 1) -> str:
 
 @transaction.atomic
 def complaint_reference_record(
-    *, entry: DmtsEntry, reference: str, recorded_by, version: int
+    *, entry: DmtsEntry, reference: str, by: User, version: int
 ) -> DmtsEntry:
     """Record (or correct) the complaints team's own reference for a complaint, once they
     give it; refuses a page opened before someone else saved (StaleEdit)."""
-    if not recorded_by.has_perm("dmts.review_dmtsentry"):
+    if not by.has_perm("dmts.review_dmtsentry"):
         raise PermissionDenied
     entry = locked_for_edit(DmtsEntry, entry.pk, version, related=("call",))
     if entry.call.call_type != Call.Type.COMPLAINT:
         raise ValidationError({"reference": "Only a complaint has a complaints team's reference."})
     entry.complaint_reference = reference.strip()
-    return save_with_history(entry, user=recorded_by, reason="Complaints team's reference recorded")
+    return save_with_history(entry, user=by, reason="Complaints team's reference recorded")
 
 
 #: A complaint handed over with no reference from the complaints team after this many.

@@ -2,6 +2,7 @@
 and voids, the review digest, and the entries that need following up."""
 
 import logging
+from collections.abc import Mapping
 from datetime import datetime
 
 from django.conf import settings
@@ -25,7 +26,8 @@ from dmts.models import DmtsCounter, DmtsEntry
 from dmts.services.complaints import complaint_handover_send
 from opcc_calls.background import retry_later
 from opcc_calls.concurrency import locked_for_edit
-from opcc_calls.history import save_with_history
+from opcc_calls.history import history_user_set, save_with_history
+from opcc_calls.models import User
 from opcc_calls.working_days import working_days_after
 
 logger = logging.getLogger(__name__)
@@ -49,7 +51,7 @@ CORRECTABLE_FIELDS = [
 ]
 
 
-def entry_for_logged_call(sender, *, call: Call, **kwargs) -> None:
+def entry_for_logged_call(sender: type[Call], *, call: Call, **kwargs: object) -> None:
     """Every call logged gets its DMTS entry (callers' `call_logged`, inside the call's
     transaction), and a complaint is handed to the complaints process once it commits."""
     if call.call_type == Call.Type.COMPLAINT:
@@ -67,10 +69,11 @@ def entry_create(*, call: Call) -> DmtsEntry:
     if number is None:  # the year's first call: make its counter, then take the number
         DmtsCounter.objects.bulk_create([DmtsCounter(year=year)], ignore_conflicts=True)
         number = _next_number(year)
+    assert number is not None  # the counter exists now
     entry = DmtsEntry(call=call, year=year, number=number, reference=f"DMTS-{year}-{number:06d}")
     # Not validated: nothing here is typed by anyone, and the counter lock makes the number
     # unique without the three uniqueness queries full_clean() would add to every call logged.
-    entry._history_user = call.handler
+    history_user_set(entry, call.handler)
     entry.save(force_insert=True)  # new: no UPDATE tried first
     return entry
 
@@ -88,40 +91,39 @@ def _next_number(year: int) -> int | None:
 
 
 @transaction.atomic
-def entry_review(*, entry: DmtsEntry, reviewer, status: str, notes: str, version: int) -> DmtsEntry:
+def entry_review(*, entry: DmtsEntry, by: User, status: str, notes: str, version: int) -> DmtsEntry:
     """The Compliance Officer marks an entry reviewed or needing follow-up (5.8g, 5.8h)."""
-    if not reviewer.has_perm("dmts.review_dmtsentry"):
+    if not by.has_perm("dmts.review_dmtsentry"):
         raise PermissionDenied
     if status == DmtsEntry.Status.AWAITING_REVIEW:
         raise ValidationError({"status": "Choose reviewed or needs follow-up."})
     entry = locked_for_edit(DmtsEntry, entry.pk, version, related=("call",))
     entry.status, entry.compliance_notes = status, notes
-    entry.reviewed_by, entry.reviewed_at = reviewer, timezone.now()
-    return save_with_history(
-        entry, user=reviewer, reason=f"Marked {entry.get_status_display().lower()}"
-    )
+    entry.reviewed_by, entry.reviewed_at = by, timezone.now()
+    return save_with_history(entry, user=by, reason=f"Marked {entry.get_status_display().lower()}")
 
 
 @transaction.atomic
-def entry_void(*, entry: DmtsEntry, voided_by, reason: str, version: int) -> DmtsEntry:
+def entry_void(*, entry: DmtsEntry, by: User, reason: str, version: int) -> DmtsEntry:
     """Mark an entry logged in error. It stays in the log, visible to reviewers."""
-    if not voided_by.has_perm("dmts.review_dmtsentry"):
+    if not by.has_perm("dmts.review_dmtsentry"):
         raise PermissionDenied
     if not reason.strip():
         raise ValidationError({"reason": "Say why this entry was logged in error."})
     entry = locked_for_edit(DmtsEntry, entry.pk, version, related=("call",))
     entry.voided, entry.void_reason = True, reason.strip()
-    save_with_history(entry, user=voided_by, reason=f"Voided: {reason.strip()}")
+    save_with_history(entry, user=by, reason=f"Voided: {reason.strip()}")
     caller_activity_refresh(entry.call.caller_id)
     return entry
 
 
 @transaction.atomic
 def call_correct(
-    *, entry: DmtsEntry, corrected_by, reason: str, version: int, **changes
+    *, entry: DmtsEntry, by: User, reason: str, version: int, changes: Mapping[str, object]
 ) -> DmtsEntry:
-    """Correct what a call's entry records, keeping the reason with the change in history."""
-    if not entry.can_be_corrected_by(corrected_by):
+    """Correct what a call's entry records (`changes`: new values of CORRECTABLE_FIELDS by
+    name), keeping the reason with the change in history."""
+    if not entry.can_be_corrected_by(by):
         raise PermissionDenied
     if not reason.strip():
         raise ValidationError({"reason": "Give a reason for the correction."})
@@ -133,8 +135,8 @@ def call_correct(
     for name, value in changes.items():
         setattr(call, name, value)
     call.version += 1
-    save_with_history(call, user=corrected_by, reason=f"Correction: {reason.strip()}")
-    save_with_history(entry, user=corrected_by, reason=f"Correction: {reason.strip()}")
+    save_with_history(call, user=by, reason=f"Correction: {reason.strip()}")
+    save_with_history(entry, user=by, reason=f"Correction: {reason.strip()}")
     caller_activity_refresh(call.caller_id)
     if call.call_type == Call.Type.COMPLAINT and not entry.complaint_sent_at:
         complaint_handover_send.enqueue(entry.pk)  # corrected into a complaint: hand it over

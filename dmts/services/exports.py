@@ -10,36 +10,36 @@ from typing import IO
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django_tasks import task
 
 from dmts.forms.entries import CallLogFilter
 from dmts.models import CallLogExport, DmtsEntry
 from opcc_calls.exports import csv_write, filename, when, xlsx_write
+from opcc_calls.models import User
 
 logger = logging.getLogger(__name__)
 
 
 def export_request(
-    *, requested_by, format: str, filters: dict, submission_token: uuid.UUID
+    *, by: User, format: str, filters: dict, submission_token: uuid.UUID
 ) -> CallLogExport:
     """Queue a copy of the call log as filtered, for the background worker to write. The same
     form sent twice (a double click) gives the one export."""
-    if not requested_by.has_perm("dmts.export_dmtsentry"):
+    if not by.has_perm("dmts.export_dmtsentry"):
         raise PermissionDenied
     try:
         with transaction.atomic():
             export = CallLogExport.objects.create(
-                requested_by=requested_by,
+                requested_by=by,
                 submission_token=submission_token,
                 format=format,
                 filters=filters,
             )
             call_log_export_write.enqueue(export.pk)  # queued with the export
     except IntegrityError:
-        return CallLogExport.objects.get(
-            submission_token=submission_token, requested_by=requested_by
-        )
+        return CallLogExport.objects.get(submission_token=submission_token, requested_by=by)
     return export
 
 
@@ -152,7 +152,7 @@ def rows(entries: Iterable[DmtsEntry]) -> Iterator[list[object]]:
         ]
 
 
-def selected(export: CallLogExport):
+def selected(export: CallLogExport) -> QuerySet[DmtsEntry]:
     """The entries the export's filters select from what its requester may see: exactly the
     rows the call log showed them, in the same order."""
     entries = DmtsEntry.objects.visible_to(export.requested_by).for_list()

@@ -22,9 +22,7 @@ def complaint_reference(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _entry_page(request, entry, None, complaint_form=form)
     try:
-        services.complaint_reference_record(
-            entry=entry, recorded_by=request.user, **form.cleaned_data
-        )
+        services.complaint_reference_record(entry=entry, by=request.user, **form.cleaned_data)
     except StaleEdit:
         messages.error(request, form.stale_message)
     except ValidationError as error:

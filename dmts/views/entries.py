@@ -136,7 +136,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _entry_page(request, entry, form)
     try:
-        services.entry_review(entry=entry, reviewer=request.user, **form.cleaned_data)
+        services.entry_review(entry=entry, by=request.user, **form.cleaned_data)
     except StaleEdit:
         messages.error(request, form.stale_message)
         return redirect(entry)
@@ -158,10 +158,10 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.call_correct(
                 entry=entry,
-                corrected_by=request.user,
+                by=request.user,
                 reason=form.cleaned_data["reason"],
                 version=form.cleaned_data["version"],
-                **changes,
+                changes=changes,
             )
         except StaleEdit:
             messages.error(request, form.stale_message)
@@ -181,7 +181,7 @@ def void(request: HttpRequest, pk: int) -> HttpResponse:
     form = VoidForm(request.POST or None, initial={"version": entry.version})
     if form.is_valid():
         try:
-            services.entry_void(entry=entry, voided_by=request.user, **form.cleaned_data)
+            services.entry_void(entry=entry, by=request.user, **form.cleaned_data)
         except StaleEdit:
             messages.error(request, form.stale_message)
         else:

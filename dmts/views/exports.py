@@ -26,7 +26,7 @@ def export_new(request: HttpRequest) -> HttpResponse:
         )
         return redirect("dmts:log")
     export = services.export_request(
-        requested_by=request.user,
+        by=request.user,
         format=form.cleaned_data["format"],
         filters=filters_load(request.session, form.cleaned_data["filter"]),
         submission_token=form.cleaned_data["submission_token"],

@@ -194,7 +194,7 @@ def seed_requests_and_complaints(*, handler, compliance) -> int:
     logged = 0
     for caller, (call_type, details, about, then) in zip(people, plans, strict=False):
         call = call_log(
-            handler=handler,
+            by=handler,
             submission_token=uuid.uuid4(),
             caller=caller,
             call_type=call_type,
@@ -210,7 +210,7 @@ def seed_requests_and_complaints(*, handler, compliance) -> int:
             if then:
                 entry = DmtsEntry.objects.get(pk=call.pk)
                 complaint_reference_record(
-                    entry=entry, reference=then, recorded_by=compliance, version=entry.version
+                    entry=entry, reference=then, by=compliance, version=entry.version
                 )
         else:
             contact_request_decide(

@@ -27,7 +27,7 @@ def seed_flags_and_meetings(manager) -> int:
         return 0
     matches_refresh()
     today = timezone.localdate()
-    smt = meeting_open(kind=Meeting.Kind.SMT, day=today - timedelta(days=21), created_by=manager)
+    smt = meeting_open(kind=Meeting.Kind.SMT, day=today - timedelta(days=21), by=manager)
     flagged = 0
     for item, response in zip(
         smt.items.order_by("-counts__calls_90d", "pk")[:4], AGREED_RESPONSES, strict=False
@@ -35,7 +35,7 @@ def seed_flags_and_meetings(manager) -> int:
         kind = "frequent" if any("Frequent" in r for r in item.reasons) else "regular"
         meeting_decide(
             item=item,
-            decided_by=manager,
+            by=manager,
             decision="flag",
             kind=kind,
             agreed_response=response,
@@ -47,7 +47,7 @@ def seed_flags_and_meetings(manager) -> int:
     if older:
         flag_create(
             caller=Caller.objects.get(pk=older[0]),
-            flagged_by=manager,
+            by=manager,
             kind="regular",
             reason="Agreed before the system was in use",
             agreed_response=AGREED_RESPONSES[2],
@@ -61,7 +61,7 @@ def seed_flags_and_meetings(manager) -> int:
         flagged += 1
     Flag.objects.filter(meeting=smt).update(flagged_at=timezone.now() - timedelta(days=21))
     # The last fortnightly Silver meeting; today's is left for the demo user to open.
-    meeting_open(kind=Meeting.Kind.SILVER, day=today - timedelta(weeks=2), created_by=manager)
+    meeting_open(kind=Meeting.Kind.SILVER, day=today - timedelta(weeks=2), by=manager)
     return flagged
 
 
@@ -73,7 +73,7 @@ def seed_letters_and_appeals(*, manager, compliance) -> None:
         return
     letter = letter_write(
         flag=restricted,
-        written_by=manager,
+        by=manager,
         kind=Letter.Kind.NOTICE,
         reason=(
             "You have telephoned us many times a week about the same matter, and each time "
@@ -83,14 +83,14 @@ def seed_letters_and_appeals(*, manager, compliance) -> None:
     )
     letter_sent(
         letter=letter,
-        sent_by=manager,
+        by=manager,
         sent_on=timezone.localdate(),
         sent_how=Letter.Sent.POST,
         version=letter.version,
     )
     appeal_record(
         flag=restricted,
-        recorded_by=compliance,
+        by=compliance,
         received_on=timezone.localdate(),
         grounds=(
             "Letter received: they say written contact is hard for them because of their "
@@ -107,7 +107,7 @@ def seed_meeting_record(*, manager, handler) -> None:
         return
     meeting_record(
         meeting=last,
-        changed_by=manager,
+        by=manager,
         attendees="Business and Compliance Manager\nCompliance Officer\nHead of Communications",
         apologies="Chief Executive",
         minutes=(
@@ -118,7 +118,7 @@ def seed_meeting_record(*, manager, handler) -> None:
     )
     flagged = Flag.objects.active().order_by("pk").first()
     follow_up_add(
-        created_by=manager,
+        by=manager,
         meeting=last,
         what="Check the single point of contact has written back to the caller",
         owner=handler,

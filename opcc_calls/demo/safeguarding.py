@@ -18,19 +18,19 @@ def seed_safeguarding(*, manager, handler) -> None:
         return
     concern_raise(
         caller=frequent[0],
-        raised_by=handler,
+        by=handler,
         kind=Concern.Kind.MENTAL_HEALTH,
         noticed="Sounded confused about dates and said nobody ever calls back.",
     )
     decided = concern_raise(
         caller=frequent[1],
-        raised_by=handler,
+        by=handler,
         kind=Concern.Kind.RISK_TO_CALLER,
         noticed="Said they were not coping since a bereavement.",
     )
     concern_decide(
         concern=decided,
-        decided_by=manager,
+        by=manager,
         version=decided.version,
         close=True,
         decision="Spoke to adult social care, who already support them.",
@@ -38,7 +38,7 @@ def seed_safeguarding(*, manager, handler) -> None:
     )
     referral_record(
         caller=frequent[1],
-        made_by=manager,
+        by=manager,
         concern=decided,
         referred_to=Referral.Body.ADULT_SOCIAL_CARE,
         their_reference="ASC-2026-114",

@@ -17,7 +17,7 @@ def test_remaining_pages_pass_axe(page: Page, manager_user):
     caller = frequent_caller()
     made = flag_create(
         caller=caller,
-        flagged_by=manager_user,
+        by=manager_user,
         kind="frequent",
         reason="r",
         agreed_response="Written replies only.",

@@ -61,7 +61,7 @@ def test_focus_is_plain_against_the_page(page: Page, handler_user, selector):
 def test_links_in_tinted_boxes_are_readable(page: Page, manager_user):
     caller = frequent_caller()
     made = flag_create(
-        caller=caller, flagged_by=manager_user, kind="frequent", reason="r", agreed_response="x"
+        caller=caller, by=manager_user, kind="frequent", reason="r", agreed_response="x"
     )
     Flag.objects.filter(pk=made.pk).update(review_date=timezone.localdate() - timedelta(days=3))
     Concern.objects.create(caller=caller, raised_by=manager_user, kind="other", noticed="x")

@@ -86,7 +86,7 @@ def test_dashboard_and_rules_pages_are_accessible(page: Page, manager_user):
 def test_a_manager_changes_the_contact_arrangements_after_flagging(page: Page, manager_user):
     made = flag_create(
         caller=frequent_caller(),
-        flagged_by=manager_user,
+        by=manager_user,
         kind="frequent",
         reason="r",
         agreed_response="Log the call; replies in writing.",

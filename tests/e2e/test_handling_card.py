@@ -29,7 +29,7 @@ def test_the_first_screen_answers_who_how_and_how_often(open_page, handler_user,
         )
     flag_create(
         caller=caller,
-        flagged_by=manager_user,
+        by=manager_user,
         kind="frequent",
         reason="Several calls a day",
         agreed_response="Log the call, be polite, and say that the single point of contact "

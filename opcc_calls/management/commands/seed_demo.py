@@ -118,13 +118,13 @@ class Command(BaseCommand):
         if Procedure.objects.exists():
             return
         published = procedure_publish(
-            published_by=User.objects.get(username="manager"),
+            by=User.objects.get(username="manager"),
             version="1.0",
             text=(Path(__file__).resolve().parents[2] / "demo" / "sop-013-2015.txt").read_text(),
             changes="New document",
             review_date=timezone.localdate() - timedelta(days=7),
         )
-        procedure_acknowledge(user=User.objects.get(username="compliance"), procedure=published)
+        procedure_acknowledge(by=User.objects.get(username="compliance"), procedure=published)
 
     def _sign_in_policy(self) -> None:
         """Demo users sign in with a password alone; a real office keeps the second factor

@@ -128,7 +128,7 @@ def test_calls_per_day_counts_by_office_day_with_zeros():
 def test_caller_changes_show_field_changes_oldest_last():
     caller = CallerFactory(full_name="Jon Smith")
     caller_update(
-        caller=caller, changed_by=None, version=1, full_name="John Smith", phone_numbers=[]
+        caller=caller, by=None, version=1, details={"full_name": "John Smith"}, phone_numbers=[]
     )
     changes = caller_changes(caller, limit=10)
     assert changes[0].what == "Details changed"

@@ -106,9 +106,9 @@ class TestCallerUpdate:
         CallerPhone.objects.create(caller=caller, number="+441234567890")
         caller_update(
             caller=caller,
-            changed_by=None,
+            by=None,
             version=1,
-            full_name="John Smith",
+            details={"full_name": "John Smith"},
             phone_numbers=["+442079460001"],
         )
         caller.refresh_from_db()
@@ -120,11 +120,11 @@ class TestCallerUpdate:
     def test_a_stale_form_is_refused_and_loses_no_edit(self):
         caller = CallerFactory(full_name="First")
         caller_update(
-            caller=caller, changed_by=None, version=1, full_name="Second", phone_numbers=[]
+            caller=caller, by=None, version=1, details={"full_name": "Second"}, phone_numbers=[]
         )
         with pytest.raises(StaleEdit):
             caller_update(
-                caller=caller, changed_by=None, version=1, full_name="Third", phone_numbers=[]
+                caller=caller, by=None, version=1, details={"full_name": "Third"}, phone_numbers=[]
             )
         caller.refresh_from_db()
         assert caller.full_name == "Second"

@@ -262,7 +262,7 @@ def test_the_chart_and_the_card_count_the_same_90_days(handler_client, complianc
     ):
         log_call(caller=caller, received_at=received_at)
     voided = log_call(caller=caller, received_at=now - timedelta(days=2))
-    entry_void(entry=voided.dmts_entry, voided_by=compliance_user, reason="Test", version=1)
+    entry_void(entry=voided.dmts_entry, by=compliance_user, reason="Test", version=1)
     response = handler_client.get(reverse("callers:detail", args=[caller.pk]))
     card, chart = response.context["card"], response.context["chart"]
     assert card.counts["calls_90d"] == chart.total == 3

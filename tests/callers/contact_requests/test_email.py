@@ -17,7 +17,7 @@ def test_a_request_to_speak_to_someone_reaches_them_over_smtp(smtp_server, setti
     settings.SITE_URL = "https://calls.opcc.example"
     person = StaffContactFactory(email="commissioner@opcc.example")
     logged = call_log(
-        handler=UserFactory(),
+        by=UserFactory(),
         submission_token=uuid.uuid4(),
         new_caller_name="Ann Example",
         phone="+441234567890",

@@ -82,9 +82,9 @@ class TestDuplicates:
         CallerPhone.objects.create(caller=merged, number="+441234567890")
         CallFactory.create_batch(2, caller=survivor)
         CallFactory.create_batch(3, caller=merged)
-        concern = concern_raise(caller=merged, raised_by=manager_user, kind="other", noticed="x")
+        concern = concern_raise(caller=merged, by=manager_user, kind="other", noticed="x")
         merged_flag = flag(merged, manager_user)
-        callers_merge(survivor=survivor, merged=merged, merged_by=compliance_user)
+        callers_merge(survivor=survivor, merged=merged, by=compliance_user)
         run_background_tasks()  # the recount after a merge runs in the background
         assert Call.objects.filter(caller=survivor).count() == 5
         assert sorted(str(p.number) for p in survivor.phones.all()) == [
@@ -117,7 +117,7 @@ class TestDuplicates:
             CallerFactory(full_name="Ann Example"),
             CallerFactory(full_name="Anne Example"),
         )
-        callers_merge(survivor=survivor, merged=merged, merged_by=compliance_user)
+        callers_merge(survivor=survivor, merged=merged, by=compliance_user)
         run_background_tasks()  # the recount after a merge runs in the background
         html = handler_client.post(
             reverse("callers:search"), {"q": "Anne Example"}
@@ -127,7 +127,7 @@ class TestDuplicates:
 
     def test_handlers_cannot_merge(self, handler_user):
         with pytest.raises(PermissionDenied):
-            callers_merge(survivor=CallerFactory(), merged=CallerFactory(), merged_by=handler_user)
+            callers_merge(survivor=CallerFactory(), merged=CallerFactory(), by=handler_user)
 
 
 def aged_caller(years_ago: float, **fields) -> Caller:
@@ -147,7 +147,7 @@ class TestRetention:
         old = aged_caller(7, full_name="Old Caller", email="old@example.org")
         held = aged_caller(8, full_name="Held Caller", legal_hold=True)
         recent = aged_caller(2, full_name="Recent Caller")
-        concern_raise(caller=old, raised_by=UserFactory(), kind="other", noticed="Private")
+        concern_raise(caller=old, by=UserFactory(), kind="other", noticed="Private")
         planned = {s.record_type: sorted(s.ids) for s in retention_plan() if s.ids}
         assert planned == {
             "calls": [old.calls.get().pk],
@@ -224,13 +224,13 @@ class TestNothingOfADisposedCallerIsLeft:
         )
         caller_update(
             caller=caller,
-            changed_by=manager_user,
+            by=manager_user,
             version=1,
             phone_numbers=["+442079460123"],
-            **{"full_name": f"{next(words)} Caller", "notes": next(words)},
+            details={"full_name": f"{next(words)} Caller", "notes": next(words)},
         )
-        legal_hold_set(caller=caller, changed_by=manager_user, on_hold=True, reason=next(words))
-        legal_hold_set(caller=caller, changed_by=manager_user, on_hold=False, reason=next(words))
+        legal_hold_set(caller=caller, by=manager_user, on_hold=True, reason=next(words))
+        legal_hold_set(caller=caller, by=manager_user, on_hold=False, reason=next(words))
         now = timezone.now()
         for hours in (3, 2, 1):
             log_call(
@@ -254,19 +254,21 @@ class TestNothingOfADisposedCallerIsLeft:
         )
         entry = asked.dmts_entry
         call_correct(
-            entry=entry, corrected_by=manager_user, reason=next(words), version=1, about=next(words)
+            entry=entry,
+            by=manager_user,
+            reason=next(words),
+            version=1,
+            changes={"about": next(words)},
         )
-        entry_review(
-            entry=entry, reviewer=manager_user, status="reviewed", notes=next(words), version=2
-        )
+        entry_review(entry=entry, by=manager_user, status="reviewed", notes=next(words), version=2)
         action = follow_up_add(
-            created_by=manager_user,
+            by=manager_user,
             what=next(words),
             owner=manager_user,
             due_on=timezone.localdate(),
             caller=caller,
         )
-        follow_up_done(follow_up=action, done_by=manager_user, note=next(words), version=1)
+        follow_up_done(follow_up=action, by=manager_user, note=next(words), version=1)
         FollowUp.objects.create(  # a follow-up found for the entry, as the daily run makes
             kind=FollowUp.Kind.ENTRY,
             what="Follow up",
@@ -275,11 +277,11 @@ class TestNothingOfADisposedCallerIsLeft:
             caller=caller,
         )
         voided = caller.calls.exclude(pk=asked.pk).first().dmts_entry
-        entry_void(entry=voided, voided_by=manager_user, reason=next(words), version=1)
-        meeting = meeting_open(kind="smt", day=timezone.localdate(), created_by=manager_user)
+        entry_void(entry=voided, by=manager_user, reason=next(words), version=1)
+        meeting = meeting_open(kind="smt", day=timezone.localdate(), by=manager_user)
         made = meeting_decide(
             item=meeting.items.get(caller=caller),
-            decided_by=manager_user,
+            by=manager_user,
             decision="flag",
             kind="frequent",
             note=next(words),
@@ -287,62 +289,60 @@ class TestNothingOfADisposedCallerIsLeft:
         ).flag
         flag_renew(
             flag=made,
-            reviewed_by=manager_user,
+            by=manager_user,
             reason=next(words),
             new_review_date=timezone.localdate() + timedelta(days=60),
             version=1,
         )
         flag_change_response(
             flag=made,
-            changed_by=manager_user,
+            by=manager_user,
             agreed_response=next(words),
             reason=next(words),
             version=2,
         )
         flag_change_arrangements(
             flag=made,
-            changed_by=manager_user,
+            by=manager_user,
             single_point_of_contact=None,
             contact_times=next(words),
             written_contact_only=True,
             reason=next(words),
             version=3,
         )
-        letter = letter_write(flag=made, written_by=manager_user, kind="notice", reason=next(words))
+        letter = letter_write(flag=made, by=manager_user, kind="notice", reason=next(words))
         letter_sent(
             letter=letter,
-            sent_by=manager_user,
+            by=manager_user,
             sent_on=timezone.localdate(),
             sent_how="post",
             version=1,
         )
         appeal = appeal_record(
             flag=made,
-            recorded_by=manager_user,
+            by=manager_user,
             received_on=timezone.localdate(),
             grounds=next(words),
         )
         appeal_decide(
             appeal=appeal,
-            decided_by=UserFactory(roles=[Role.BUSINESS_AND_COMPLIANCE_MANAGER]),
+            by=UserFactory(roles=[Role.BUSINESS_AND_COMPLIANCE_MANAGER]),
             outcome="not_upheld",
             reasons=next(words),
             version=1,
         )
-        flag_end(flag=made, ended_by=manager_user, reason=next(words), version=5)
-        concern = concern_raise(
-            caller=caller, raised_by=handler_user, kind="other", noticed=next(words)
-        )
+        flag_end(flag=made, by=manager_user, reason=next(words), version=5)
+        concern = concern_raise(caller=caller, by=handler_user, kind="other", noticed=next(words))
         concern_decide(
             concern=concern,
-            decided_by=manager_user,
+            by=manager_user,
             decision=next(words),
             handling=next(words),
             version=1,
         )
         referral = referral_record(
             caller=caller,
-            made_by=manager_user,
+            by=manager_user,
             concern=concern,
             referred_to="other",
             other_body=next(words),
@@ -353,7 +353,7 @@ class TestNothingOfADisposedCallerIsLeft:
         )
         referral_outcome(
             referral=referral,
-            changed_by=manager_user,
+            by=manager_user,
             outcome=next(words),
             their_reference=next(words),
             version=1,
@@ -405,16 +405,14 @@ class TestSubjectAccess:
             agreed_response="Written replies only, agreed in May.",
             written_contact_only=True,
         )
-        letter_write(flag=made, written_by=manager_user, kind="notice", reason="Forty calls.")
+        letter_write(flag=made, by=manager_user, kind="notice", reason="Forty calls.")
         appeal_record(
             flag=made,
-            recorded_by=manager_user,
+            by=manager_user,
             received_on=timezone.localdate(),
             grounds="I call about one matter only",
         )
-        concern_raise(
-            caller=caller, raised_by=manager_user, kind="other", noticed="Seemed distressed"
-        )
+        concern_raise(caller=caller, by=manager_user, kind="other", noticed="Seemed distressed")
         Referral.objects.create(
             caller=caller,
             referred_to="force",
@@ -463,7 +461,7 @@ def test_subject_access_runs_fixed_queries_however_many_records(manager_client, 
         caller = CallerFactory()
         CallFactory.create_batch(n, caller=caller)
         for i in range(n // 5 + 1):
-            concern_raise(caller=caller, raised_by=manager_user, kind="other", noticed=f"x{i}")
+            concern_raise(caller=caller, by=manager_user, kind="other", noticed=f"x{i}")
         counts.append(queries(manager_client, reverse("callers:subject_access", args=[caller.pk])))
     assert counts[0] == counts[1]
 
@@ -474,6 +472,6 @@ def test_concerns_queue_and_duplicates_run_fixedqueries(manager_client, manager_
         for n in (1, 12):
             for _ in range(n):
                 caller = CallerPhoneFactory(number="+441234567890").caller
-                concern_raise(caller=caller, raised_by=manager_user, kind="other", noticed="x")
+                concern_raise(caller=caller, by=manager_user, kind="other", noticed="x")
             counts.append(queries(manager_client, url))
         assert counts[0] == counts[1], url

@@ -35,9 +35,9 @@ class TestImport:
 
     def test_the_import_is_all_or_nothing(self, manager_user):
         with pytest.raises(ValidationError):
-            flags_import(import_rows((CSV + ",,,,,\n").encode()), imported_by=manager_user)
+            flags_import(import_rows((CSV + ",,,,,\n").encode()), by=manager_user)
         assert not Flag.objects.exists()
-        flags_import(import_rows(CSV.encode()), imported_by=manager_user)
+        flags_import(import_rows(CSV.encode()), by=manager_user)
         assert Flag.objects.count() == 3
         assert Flag.objects.get(caller__full_name="New Person").review_date.year == 2099
 

@@ -44,7 +44,7 @@ class TestFlags:
         new_date = timezone.localdate() + timedelta(days=90)
         flag_renew(
             flag=made,
-            reviewed_by=manager_user,
+            by=manager_user,
             reason="Still calling daily",
             new_review_date=new_date,
             version=1,
@@ -55,9 +55,7 @@ class TestFlags:
         assert review.reason == "Still calling daily"
         assert made.history.first().history_change_reason == "Renewed: Still calling daily"
         with pytest.raises(StaleEdit):
-            flag_renew(
-                flag=made, reviewed_by=manager_user, reason="x", new_review_date=new_date, version=1
-            )
+            flag_renew(flag=made, by=manager_user, reason="x", new_review_date=new_date, version=1)
 
     def test_a_flag_past_its_review_date_is_overdue(self, manager_user):
         made = flag(
@@ -70,8 +68,8 @@ class TestFlags:
         caller = frequent_caller()
         made = flag(caller, manager_user)
         with pytest.raises(ValidationError):
-            flag_end(flag=made, ended_by=manager_user, reason="", version=1)
-        flag_end(flag=made, ended_by=manager_user, reason="Calls stopped", version=1)
+            flag_end(flag=made, by=manager_user, reason="", version=1)
+        flag_end(flag=made, by=manager_user, reason="Calls stopped", version=1)
         made.refresh_from_db()
         assert not made.is_active and made.end_reason == "Calls stopped"
         assert caller.pk in candidate_ids()

@@ -83,9 +83,7 @@ def test_a_request_decided_closes_its_follow_up(handler_user):
 
 def test_entries_needing_follow_up_and_complaints_with_no_reference(handler_user, compliance_user):
     entry = log_call(handler_user).dmts_entry
-    entry_review(
-        entry=entry, reviewer=compliance_user, status="follow_up", notes="Ring back", version=1
-    )
+    entry_review(entry=entry, by=compliance_user, status="follow_up", notes="Ring back", version=1)
     complaint = log_call(
         handler_user, call_type=Call.Type.COMPLAINT, complaint_status="referred"
     ).dmts_entry
@@ -98,7 +96,7 @@ def test_entries_needing_follow_up_and_complaints_with_no_reference(handler_user
     assert complaint_follow_up.call_id == complaint.pk
     complaint.refresh_from_db()
     complaint_reference_record(
-        entry=complaint, reference="CX-1", recorded_by=compliance_user, version=complaint.version
+        entry=complaint, reference="CX-1", by=compliance_user, version=complaint.version
     )
     follow_ups_gather(now=at(8))
     complaint_follow_up.refresh_from_db()
@@ -151,11 +149,11 @@ def test_only_its_owner_or_a_keeper_of_the_queue_opens_or_closes_it(
     handler_user, handler_client, manager_user
 ):
     action = follow_up_add(
-        created_by=manager_user, what="Write to them", owner=manager_user, due_on=at(0).date()
+        by=manager_user, what="Write to them", owner=manager_user, due_on=at(0).date()
     )
     assert handler_client.get(action.get_absolute_url()).status_code == 403
     with pytest.raises(PermissionDenied):
-        follow_up_done(follow_up=action, done_by=handler_user, note="x", version=1)
+        follow_up_done(follow_up=action, by=handler_user, note="x", version=1)
 
 
 def test_overdue_and_unassigned_show_on_managers_home(handler_user, manager_client):

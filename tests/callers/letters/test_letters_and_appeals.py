@@ -65,11 +65,11 @@ def restricted(manager_user):
 
 
 def notice(made: Flag, user, reason="You called 40 times in a week.") -> Letter:
-    return letter_write(flag=made, written_by=user, kind="notice", reason=reason)
+    return letter_write(flag=made, by=user, kind="notice", reason=reason)
 
 
 def appealed(made: Flag, user) -> Appeal:
-    return appeal_record(flag=made, recorded_by=user, received_on=timezone.localdate(), grounds="g")
+    return appeal_record(flag=made, by=user, received_on=timezone.localdate(), grounds="g")
 
 
 def test_the_notice_tells_the_arrangements_why_and_how_to_appeal_and_nothing_staff_only(
@@ -147,12 +147,10 @@ def test_a_letter_is_recorded_sent_once_and_never_in_the_future(restricted, mana
     letter = notice(restricted, manager_user)
     tomorrow = timezone.localdate() + timedelta(days=1)
     with pytest.raises(ValidationError):
-        letter_sent(
-            letter=letter, sent_by=manager_user, sent_on=tomorrow, sent_how="post", version=1
-        )
+        letter_sent(letter=letter, by=manager_user, sent_on=tomorrow, sent_how="post", version=1)
     letter_sent(
         letter=letter,
-        sent_by=manager_user,
+        by=manager_user,
         sent_on=timezone.localdate(),
         sent_how="email",
         version=1,
@@ -160,7 +158,7 @@ def test_a_letter_is_recorded_sent_once_and_never_in_the_future(restricted, mana
     with pytest.raises(ValidationError):
         letter_sent(
             letter=letter,
-            sent_by=manager_user,
+            by=manager_user,
             sent_on=timezone.localdate(),
             sent_how="post",
             version=2,
@@ -173,7 +171,7 @@ def test_changed_arrangements_need_telling_again_and_an_old_notice_does_not_coun
     old = notice(restricted, manager_user)
     changed = flag_change_arrangements(
         flag=restricted,
-        changed_by=manager_user,
+        by=manager_user,
         single_point_of_contact=manager_user,
         contact_times="",
         written_contact_only=True,
@@ -183,7 +181,7 @@ def test_changed_arrangements_need_telling_again_and_an_old_notice_does_not_coun
     assert changed.told_on is None
     letter_sent(
         letter=old,
-        sent_by=manager_user,
+        by=manager_user,
         sent_on=timezone.localdate(),
         sent_how="post",
         version=old.version,
@@ -194,7 +192,7 @@ def test_changed_arrangements_need_telling_again_and_an_old_notice_does_not_coun
     assert "your single point of contact" in new.body
     letter_sent(
         letter=new,
-        sent_by=manager_user,
+        by=manager_user,
         sent_on=timezone.localdate(),
         sent_how="post",
         version=new.version,
@@ -246,7 +244,7 @@ def test_the_office_edits_the_wording_and_letters_already_written_keep_theirs(
 def test_two_managers_saving_the_wording_at_once_do_not_overwrite_each_other(manager_user):
     arguments = {
         "kind": "notice",
-        "changed_by": manager_user,
+        "by": manager_user,
         "letterhead": "OPCC",
         "subject": "S",
         "body": "Dear {name}",
@@ -274,7 +272,7 @@ def test_an_appeal_is_recorded_and_shows_for_managers_and_at_silver(
     home = manager_client.get(reverse("home")).content.decode()
     assert appeal.get_absolute_url() in home
     assert "you made the flag: another manager decides" in home
-    meeting = meeting_open(kind="silver", day=timezone.localdate(), created_by=manager_user)
+    meeting = meeting_open(kind="silver", day=timezone.localdate(), by=manager_user)
     agenda = manager_client.get(meeting.get_absolute_url()).content.decode()
     assert "Appeals waiting for a decision" in agenda and appeal.get_absolute_url() in agenda
 
@@ -309,9 +307,7 @@ def test_the_manager_who_made_the_flag_cannot_decide_its_appeal(
     )
     assert response.status_code == 403
     with pytest.raises(PermissionDenied):
-        appeal_decide(
-            appeal=appeal, decided_by=manager_user, outcome="upheld_end", reasons="r", version=1
-        )
+        appeal_decide(appeal=appeal, by=manager_user, outcome="upheld_end", reasons="r", version=1)
     appeal.refresh_from_db()
     assert appeal.is_waiting
     assert Flag.objects.get(pk=restricted.pk).is_active
@@ -342,7 +338,7 @@ def test_upheld_by_changing_the_arrangements(restricted, compliance_user, other_
     appeal = appealed(restricted, compliance_user)
     appeal_decide(
         appeal=appeal,
-        decided_by=other_manager,
+        by=other_manager,
         outcome="upheld_change",
         reasons="Calls at set times are enough.",
         version=1,
@@ -392,7 +388,7 @@ def test_the_pages_run_a_fixed_number_of_queries(
             appeal = appealed(made, compliance_user)
             appeal_decide(
                 appeal=appeal,
-                decided_by=other_manager,
+                by=other_manager,
                 outcome="not_upheld",
                 reasons="r",
                 version=1,

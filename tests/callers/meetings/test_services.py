@@ -22,9 +22,7 @@ class TestMeetings:
     def test_an_smt_meeting_lists_the_current_candidates_with_reasons(self, manager_user):
         candidate = frequent_caller()
         flag(frequent_caller(), manager_user)
-        meeting = meeting_open(
-            kind=Meeting.Kind.SMT, day=timezone.localdate(), created_by=manager_user
-        )
+        meeting = meeting_open(kind=Meeting.Kind.SMT, day=timezone.localdate(), by=manager_user)
         [item] = meeting.items.all()
         assert item.caller == candidate
         assert "Frequent caller: 3 or more calls within any 24 hours" in item.reasons
@@ -35,10 +33,8 @@ class TestMeetings:
         today = timezone.localdate()
         due = flag(frequent_caller(), manager_user, review_date=today + timedelta(days=10))
         later = flag(frequent_caller(5), manager_user)
-        meeting_open(
-            kind=Meeting.Kind.SILVER, day=today - timedelta(days=14), created_by=manager_user
-        )
-        meeting = meeting_open(kind=Meeting.Kind.SILVER, day=today, created_by=manager_user)
+        meeting_open(kind=Meeting.Kind.SILVER, day=today - timedelta(days=14), by=manager_user)
+        meeting = meeting_open(kind=Meeting.Kind.SILVER, day=today, by=manager_user)
         items = {i.flag_id: i for i in meeting.items.all()}
         assert items[due.pk].due_for_review and not items[later.pk].due_for_review
         assert items[later.pk].counts["since_last_silver"] == 5
@@ -48,22 +44,20 @@ class TestMeetings:
         frequent_caller()
         flag(frequent_caller(), manager_user)
         for kind in (Meeting.Kind.SMT, Meeting.Kind.SILVER):
-            meeting = meeting_open(kind=kind, day=timezone.localdate(), created_by=manager_user)
+            meeting = meeting_open(kind=kind, day=timezone.localdate(), by=manager_user)
             [item] = meeting.items.all()
             [record] = item.history.all()
             assert (record.history_type, record.history_user) == ("+", manager_user)
 
     def test_an_item_is_decided_once(self, manager_user):
         caller = frequent_caller()
-        meeting = meeting_open(kind="smt", day=timezone.localdate(), created_by=manager_user)
+        meeting = meeting_open(kind="smt", day=timezone.localdate(), by=manager_user)
         item = meeting.items.get(caller=caller)
-        meeting_decide(
-            item=item, decided_by=manager_user, decision="no_action", note="Calls stopped"
-        )
+        meeting_decide(item=item, by=manager_user, decision="no_action", note="Calls stopped")
         with pytest.raises(ValidationError, match="already recorded “No action”"):
             meeting_decide(
                 item=item,
-                decided_by=manager_user,
+                by=manager_user,
                 decision="flag",
                 kind="frequent",
                 agreed_response="Written replies only.",
@@ -72,28 +66,28 @@ class TestMeetings:
         assert item.decision == "no_action" and not Flag.objects.filter(caller=caller).exists()
 
     def test_one_meeting_of_a_kind_a_day(self, manager_user):
-        meeting_open(kind="smt", day=timezone.localdate(), created_by=manager_user)
+        meeting_open(kind="smt", day=timezone.localdate(), by=manager_user)
         with pytest.raises(ValidationError):
-            meeting_open(kind="smt", day=timezone.localdate(), created_by=manager_user)
+            meeting_open(kind="smt", day=timezone.localdate(), by=manager_user)
 
     def test_decisions_update_the_flag(self, manager_user):
         caller = frequent_caller()
-        meeting = meeting_open(kind="smt", day=timezone.localdate(), created_by=manager_user)
+        meeting = meeting_open(kind="smt", day=timezone.localdate(), by=manager_user)
         item = meeting.items.get(caller=caller)
         meeting_decide(
             item=item,
-            decided_by=manager_user,
+            by=manager_user,
             decision="flag",
             kind="frequent",
             agreed_response="Written replies only.",
         )
         made = Flag.objects.active().get(caller=caller)
         assert made.meeting == meeting and made.agreed_response == "Written replies only."
-        silver = meeting_open(kind="silver", day=timezone.localdate(), created_by=manager_user)
+        silver = meeting_open(kind="silver", day=timezone.localdate(), by=manager_user)
         item = silver.items.get(caller=caller)
         meeting_decide(
             item=item,
-            decided_by=manager_user,
+            by=manager_user,
             decision="change_response",
             agreed_response="Refer to their single point of contact.",
             note="Handlers asked for clarity",
@@ -101,12 +95,10 @@ class TestMeetings:
         made.refresh_from_db()
         assert made.agreed_response == "Refer to their single point of contact."
         next_silver = meeting_open(
-            kind="silver", day=timezone.localdate() + timedelta(days=14), created_by=manager_user
+            kind="silver", day=timezone.localdate() + timedelta(days=14), by=manager_user
         )
         item = next_silver.items.get(caller=caller)
-        meeting_decide(
-            item=item, decided_by=manager_user, decision="end", note="No calls for three months"
-        )
+        meeting_decide(item=item, by=manager_user, decision="end", note="No calls for three months")
         assert not Flag.objects.active().filter(caller=caller).exists()
         item.refresh_from_db()
         assert item.decision == MeetingItem.Decision.END and item.decided_by == manager_user
@@ -114,7 +106,7 @@ class TestMeetings:
 
 def test_a_meeting_changes_the_arrangements(manager_user, manager_client):
     made = flag(frequent_caller(), manager_user)
-    meeting = meeting_open(kind="silver", day=timezone.localdate(), created_by=manager_user)
+    meeting = meeting_open(kind="silver", day=timezone.localdate(), by=manager_user)
     item = meeting.items.get()
     prefix = f"item-{item.pk}"
     refused = manager_client.post(
@@ -144,6 +136,6 @@ def test_the_meeting_pack_reads_the_staff_list_once(manager_user, manager_client
         for _ in range(n):
             flag(frequent_caller(), manager_user)
         day = timezone.localdate() + timedelta(days=n)
-        meeting = meeting_open(kind="silver", day=day, created_by=manager_user)
+        meeting = meeting_open(kind="silver", day=day, by=manager_user)
         counts.append(queries(manager_client, meeting.get_absolute_url()))
     assert counts[0] == counts[1]

@@ -53,7 +53,7 @@ class TestMeetings:
 
     def test_the_summary_sorts_and_labels_each_rule_once(self, manager_client, manager_user):
         quiet, busy = frequent_caller(3), frequent_caller(6)
-        meeting = meeting_open(kind="smt", day=timezone.localdate(), created_by=manager_user)
+        meeting = meeting_open(kind="smt", day=timezone.localdate(), by=manager_user)
         page = manager_client.get(f"{meeting.get_absolute_url()}?sort=7d").content.decode()
         assert page.index(busy.full_name) < page.index(quiet.full_name)
         page = manager_client.get(f"{meeting.get_absolute_url()}?sort=-7d").content.decode()
@@ -67,9 +67,9 @@ class TestMeetings:
         self, manager_client, manager_user
     ):
         caller = frequent_caller()
-        meeting = meeting_open(kind="smt", day=timezone.localdate(), created_by=manager_user)
+        meeting = meeting_open(kind="smt", day=timezone.localdate(), by=manager_user)
         item = meeting.items.get(caller=caller)
-        meeting_decide(item=item, decided_by=manager_user, decision="no_action")
+        meeting_decide(item=item, by=manager_user, decision="no_action")
         prefix = f"item-{item.pk}-"
         response = manager_client.post(
             reverse("callers:meeting_decide", args=[item.pk]),
@@ -82,7 +82,7 @@ class TestMeetings:
         assert (item.decision, item.decision_note) == ("no_action", "")
 
     def test_attendees_apologies_and_minutes_with_two_editors(self, manager_client, manager_user):
-        meeting = meeting_open(kind="silver", day=timezone.localdate(), created_by=manager_user)
+        meeting = meeting_open(kind="silver", day=timezone.localdate(), by=manager_user)
         url = reverse("callers:meeting_record", args=[meeting.pk])
         data = {"version": 1, "attendees": "Maya\nOlu", "apologies": "Sam", "minutes": "Agreed."}
         assert manager_client.post(url, data).status_code == 302
@@ -97,7 +97,7 @@ class TestMeetings:
         self, manager_client, manager_user, handler_user, handler_client
     ):
         today = timezone.localdate()
-        meeting = meeting_open(kind="silver", day=today, created_by=manager_user)
+        meeting = meeting_open(kind="silver", day=today, by=manager_user)
         url = reverse("callers:meeting_action", args=[meeting.pk])
         refused = manager_client.post(url, {"what": "", "due_on": "01/01/2000"})
         html = refused.content.decode()
@@ -113,14 +113,14 @@ class TestMeetings:
         )
         home = handler_client.get(reverse("home")).content.decode()
         assert "Ask adult social care for an update" in home
-        later = meeting_open(kind="silver", day=today + timedelta(days=14), created_by=manager_user)
+        later = meeting_open(kind="silver", day=today + timedelta(days=14), by=manager_user)
         page = manager_client.get(later.get_absolute_url()).content.decode()
         assert "Still open from earlier meetings" in page
         assert "Ask adult social care for an update" in page
 
     def test_the_next_silver_meeting_is_proposed_a_fortnight_on(self, manager_client, manager_user):
         today = timezone.localdate()
-        meeting_open(kind="silver", day=today, created_by=manager_user)
+        meeting_open(kind="silver", day=today, by=manager_user)
         page = manager_client.get(reverse("callers:meetings")).content.decode()
         fortnight = today + timedelta(days=14)
         assert f"{fortnight.day} {fortnight:%B %Y}" in page
@@ -134,7 +134,7 @@ class TestMeetings:
     ):
         settings.EMAIL_PORT = smtp_server.port
         today = timezone.localdate()
-        meeting_open(kind="silver", day=today - timedelta(days=13), created_by=None)
+        meeting_open(kind="silver", day=today - timedelta(days=13), by=None)
         flag(frequent_caller(), manager_user)
         assert meetings_prepare(today=today - timedelta(days=1)) is None
         opened = meetings_prepare(today=today)
@@ -151,11 +151,11 @@ class TestMeetings:
             for _ in range(n):
                 frequent_caller()
             meeting = meeting_open(
-                kind="smt", day=timezone.localdate() - timedelta(days=n), created_by=manager_user
+                kind="smt", day=timezone.localdate() - timedelta(days=n), by=manager_user
             )
             for _ in range(n):
                 follow_up_add(
-                    created_by=manager_user,
+                    by=manager_user,
                     what="An action",
                     owner=manager_user,
                     due_on=timezone.localdate(),
@@ -182,7 +182,7 @@ class TestMeetingPackPdf:
         caller = frequent_caller(4)
         made = flag(caller, manager_user, agreed_response="Replies in writing only.")
         Concern.objects.create(caller=caller, raised_by=manager_user, kind="other", noticed="x")
-        meeting = meeting_open(kind="silver", day=timezone.localdate(), created_by=manager_user)
+        meeting = meeting_open(kind="silver", day=timezone.localdate(), by=manager_user)
         url = reverse("callers:meeting_pdf", args=[meeting.pk])
 
         def text(client) -> str:
@@ -200,7 +200,7 @@ class TestMeetingPackPdf:
 def test_a_long_agenda_is_shown_a_page_at_a_time(manager_client, manager_user, monkeypatch):
     monkeypatch.setattr("callers.views.meetings.AGENDA_PER_PAGE", 2)
     callers = [frequent_caller(calls) for calls in (3, 4, 5)]
-    meeting = meeting_open(kind="smt", day=timezone.localdate(), created_by=manager_user)
+    meeting = meeting_open(kind="smt", day=timezone.localdate(), by=manager_user)
     first = manager_client.get(f"{meeting.get_absolute_url()}?sort=7d").content.decode()
     assert first.count('class="agenda-row') == 2 and callers[0].full_name not in first
     assert "3 on the agenda" in first
@@ -213,7 +213,7 @@ def test_a_long_agenda_is_shown_a_page_at_a_time(manager_client, manager_user, m
 def test_deciding_opens_the_next_caller_on_its_own_page(manager_client, manager_user, monkeypatch):
     monkeypatch.setattr("callers.views.meetings.AGENDA_PER_PAGE", 2)
     callers = [frequent_caller(calls) for calls in (5, 4, 3)]
-    meeting = meeting_open(kind="smt", day=timezone.localdate(), created_by=manager_user)
+    meeting = meeting_open(kind="smt", day=timezone.localdate(), by=manager_user)
     second = meeting.items.get(caller=callers[1])
     third = meeting.items.get(caller=callers[2])
     prefix = f"item-{second.pk}-"

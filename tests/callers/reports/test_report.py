@@ -51,9 +51,9 @@ def test_it_counts_flags_letters_appeals_concerns_and_follow_ups(manager_user, c
     made = flag(caller, manager_user, written_contact_only=True)
     CallFactory(caller=caller, received_at=timezone.now())  # while flagged
     CallFactory(received_at=timezone.now())
-    letter = letter_write(flag=made, written_by=manager_user, kind="notice", reason="r")
-    letter_sent(letter=letter, sent_by=manager_user, sent_on=today, sent_how="post", version=1)
-    appeal_record(flag=made, recorded_by=compliance_user, received_on=today, grounds="g")
+    letter = letter_write(flag=made, by=manager_user, kind="notice", reason="r")
+    letter_sent(letter=letter, by=manager_user, sent_on=today, sent_how="post", version=1)
+    appeal_record(flag=made, by=compliance_user, received_on=today, grounds="g")
     Concern.objects.create(caller=caller, raised_by=manager_user, kind="other", noticed="Secret")
     made_report = reports.report(today - timedelta(days=1), today)
     assert made_report.value("Calls from callers flagged when they called") == 1

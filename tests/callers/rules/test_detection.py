@@ -100,7 +100,7 @@ class TestThreeCallsWithin24Hours:
         handler, caller = UserFactory(), CallerFactory()
         calls = [
             call_log(
-                handler=handler,
+                by=handler,
                 submission_token=uuid.uuid4(),
                 caller=caller,
                 call_type="enquiry",
@@ -110,7 +110,7 @@ class TestThreeCallsWithin24Hours:
             for h in (3, 2, 1)
         ]
         assert RuleMatch.objects.filter(caller=caller, rule=rule()).exists()
-        entry_void(entry=calls[0].dmts_entry, voided_by=compliance_user, reason="Test", version=1)
+        entry_void(entry=calls[0].dmts_entry, by=compliance_user, reason="Test", version=1)
         assert not RuleMatch.objects.filter(caller=caller, rule=rule()).exists()
 
 
@@ -155,7 +155,7 @@ def test_logging_calls_keeps_matches_current_without_a_rescan():
     handler, caller = UserFactory(), CallerFactory()
     for _ in range(3):
         call_log(
-            handler=handler,
+            by=handler,
             submission_token=uuid.uuid4(),
             caller=caller,
             call_type="enquiry",
@@ -185,7 +185,7 @@ def test_counting_each_new_call_finds_what_a_full_refresh_would():
         moment = min(moment + timedelta(hours=rng.choice([0.5, 1, 3, 20, 40, 150])), timezone.now())
         late = n % 17 == 16  # now and then a call logged after a later one
         call_log(
-            handler=rng.choice(staff),
+            by=rng.choice(staff),
             submission_token=uuid.uuid4(),
             caller=caller,
             call_type=rng.choice(["enquiry", "enquiry", "complaint", "sales"]),

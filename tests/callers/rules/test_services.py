@@ -31,7 +31,7 @@ def test_changing_the_rules_works_out_every_callers_matches_again(manager_user):
     caller = frequent_caller(3)
     rule = Rule.objects.get(kind="frequent", measure="calls")
     rule.threshold = 4
-    refresh = rules_save(rules=[rule], changed_by=manager_user)
+    refresh = rules_save(rules=[rule], by=manager_user)
     assert RuleMatch.objects.filter(caller=caller, rule=rule).exists()  # queued, not yet run
     run_background_tasks()
     assert not RuleMatch.objects.filter(caller=caller, rule=rule).exists()

@@ -55,7 +55,7 @@ class TestCandidates:
             meeting_open(
                 kind="smt",
                 day=timezone.localdate() - timedelta(weeks=weeks),
-                created_by=manager_user,
+                by=manager_user,
             )
         agreed_at = Meeting.objects.get(date=timezone.localdate())
         response = manager_client.post(

@@ -29,7 +29,7 @@ NOTICED = "Said they had not eaten for days and sounded confused about the date.
 def raise_concern(user, caller=None) -> Concern:
     return concern_raise(
         caller=caller or CallerFactory(),
-        raised_by=user,
+        by=user,
         kind=Concern.Kind.MENTAL_HEALTH,
         noticed=NOTICED,
     )
@@ -72,7 +72,7 @@ class TestConcerns:
 
     def test_logging_a_call_can_raise_a_concern_with_it(self, handler_user):
         call = call_log(
-            handler=handler_user,
+            by=handler_user,
             submission_token=uuid.uuid4(),
             new_caller_name="Ann Example",
             call_type="enquiry",
@@ -205,9 +205,9 @@ class TestTwoManagersAtOnce:
 
     def test_the_services_refuse_a_stale_version(self, manager_user, handler_user):
         concern = raise_concern(handler_user)
-        concern_decide(concern=concern, decided_by=manager_user, decision="First", version=1)
+        concern_decide(concern=concern, by=manager_user, decision="First", version=1)
         with pytest.raises(StaleEdit):
-            concern_decide(concern=concern, decided_by=manager_user, decision="x", version=1)
+            concern_decide(concern=concern, by=manager_user, decision="x", version=1)
 
 
 def _second_manager():

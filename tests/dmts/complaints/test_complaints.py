@@ -70,11 +70,10 @@ def test_an_entry_corrected_into_a_complaint_is_handed_over(handler_user, compli
     entry = DmtsEntry.objects.get(pk=call.pk)
     call_correct(
         entry=entry,
-        corrected_by=compliance_user,
+        by=compliance_user,
         reason="It was a complaint",
         version=entry.version,
-        call_type="complaint",
-        complaint_status="referred",
+        changes={"call_type": "complaint", "complaint_status": "referred"},
     )
     run_background_tasks()
     assert [m.to for m in mail.outbox] == [[COMPLAINTS]]

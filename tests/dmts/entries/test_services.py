@@ -47,7 +47,7 @@ class TestReview:
         entry = log_call().dmts_entry
         entry_review(
             entry=entry,
-            reviewer=compliance_user,
+            by=compliance_user,
             status="reviewed",
             notes="Checked against the recording.",
             version=1,
@@ -60,7 +60,7 @@ class TestReview:
         with pytest.raises(PermissionDenied):
             entry_review(
                 entry=log_call().dmts_entry,
-                reviewer=handler_user,
+                by=handler_user,
                 status="reviewed",
                 notes="",
                 version=1,
@@ -68,12 +68,10 @@ class TestReview:
 
     def test_two_reviewers_at_once_do_not_overwrite_each_other(self, compliance_user, manager_user):
         entry = log_call().dmts_entry
-        entry_review(
-            entry=entry, reviewer=compliance_user, status="reviewed", notes="First", version=1
-        )
+        entry_review(entry=entry, by=compliance_user, status="reviewed", notes="First", version=1)
         with pytest.raises(StaleEdit):
             entry_review(
-                entry=entry, reviewer=manager_user, status="follow_up", notes="Second", version=1
+                entry=entry, by=manager_user, status="follow_up", notes="Second", version=1
             )
         entry.refresh_from_db()
         assert entry.compliance_notes == "First"
@@ -92,28 +90,28 @@ class TestCorrection:
         entry = log_call(handler_user).dmts_entry
         call_correct(
             entry=entry,
-            corrected_by=handler_user,
+            by=handler_user,
             reason="Typo",
             version=1,
-            about="Asked about the Police and Crime Plan.",
+            changes={"about": "Asked about the Police and Crime Plan."},
         )
-        entry_review(entry=entry, reviewer=compliance_user, status="reviewed", notes="", version=2)
+        entry_review(entry=entry, by=compliance_user, status="reviewed", notes="", version=2)
         entry.refresh_from_db()
         assert not entry.can_be_corrected_by(handler_user)
         with pytest.raises(PermissionDenied):
             call_correct(
                 entry=entry,
-                corrected_by=handler_user,
+                by=handler_user,
                 reason="Again",
                 version=3,
-                about="Changed after review",
+                changes={"about": "Changed after review"},
             )
         call_correct(
             entry=entry,
-            corrected_by=compliance_user,
+            by=compliance_user,
             reason="Wrong type",
             version=3,
-            call_type=Call.Type.OTHER,
+            changes={"call_type": Call.Type.OTHER},
         )
         entry.call.refresh_from_db()
         assert entry.call.call_type == Call.Type.OTHER
@@ -126,11 +124,13 @@ class TestCorrection:
         entry = log_call().dmts_entry
         call_correct(
             entry=entry,
-            corrected_by=compliance_user,
+            by=compliance_user,
             reason="Caller rang about a complaint, not an enquiry",
             version=1,
-            call_type=Call.Type.COMPLAINT,
-            complaint_status=Call.ComplaintStatus.REFERRED,
+            changes={
+                "call_type": Call.Type.COMPLAINT,
+                "complaint_status": Call.ComplaintStatus.REFERRED,
+            },
         )
         record = entry.call.history.first()
         assert record.history_change_reason == (
@@ -145,15 +145,15 @@ class TestCorrection:
         entry = log_call().dmts_entry
         with pytest.raises(ValidationError):
             call_correct(
-                entry=entry, corrected_by=compliance_user, reason=" ", version=1, about="x"
+                entry=entry, by=compliance_user, reason=" ", version=1, changes={"about": "x"}
             )
         with pytest.raises(ValidationError):  # a complaint needs its status
             call_correct(
                 entry=entry,
-                corrected_by=compliance_user,
+                by=compliance_user,
                 reason="Type",
                 version=1,
-                call_type=Call.Type.COMPLAINT,
+                changes={"call_type": Call.Type.COMPLAINT},
             )
         entry.call.refresh_from_db()
         assert entry.call.call_type == Call.Type.ENQUIRY
@@ -165,10 +165,10 @@ class TestCorrection:
         earlier = timezone.now() - timedelta(days=40)
         call_correct(
             entry=call.dmts_entry,
-            corrected_by=compliance_user,
+            by=compliance_user,
             reason="Logged late",
             version=1,
-            received_at=earlier,
+            changes={"received_at": earlier},
         )
         assert CallerActivity.objects.get(caller=call.caller).last_call_at == earlier
 
@@ -180,7 +180,7 @@ class TestVoid:
         log_call(caller=caller)
         entry_void(
             entry=call.dmts_entry,
-            voided_by=compliance_user,
+            by=compliance_user,
             reason="Wrong caller chosen",
             version=1,
         )
@@ -191,7 +191,7 @@ class TestVoid:
 
     def test_a_void_needs_a_reason(self, compliance_user):
         with pytest.raises(ValidationError):
-            entry_void(entry=log_call().dmts_entry, voided_by=compliance_user, reason="", version=1)
+            entry_void(entry=log_call().dmts_entry, by=compliance_user, reason="", version=1)
 
 
 def test_the_digest_lists_what_is_waiting_without_callers_names():
@@ -264,6 +264,6 @@ def test_a_long_reason_is_kept_whole_in_history(compliance_user):
     entry = log_call().dmts_entry
     reason = "The caller rang back to explain " + "in some detail " * 25
     call_correct(
-        entry=entry, corrected_by=compliance_user, reason=reason, version=1, about="Corrected"
+        entry=entry, by=compliance_user, reason=reason, version=1, changes={"about": "Corrected"}
     )
     assert entry.call.history.first().history_change_reason == f"Correction: {reason.strip()}"

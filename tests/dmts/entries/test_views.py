@@ -205,10 +205,10 @@ def test_entry_page_runs_the_same_queries_however_long_its_history(
         for version in range(1, corrections + 1):
             call_correct(
                 entry=entry,
-                corrected_by=compliance_user,
+                by=compliance_user,
                 reason="r",
                 version=version,
-                about=f"Version {version}",
+                changes={"about": f"Version {version}"},
             )
         counts.append(queries(compliance_client, entry.get_absolute_url()))
     assert counts[0] == counts[1]
@@ -232,7 +232,7 @@ def test_filter_to_flagged_callers_only(compliance_client, manager_user):
     log_call()
     flag_create(
         caller=flagged.caller,
-        flagged_by=manager_user,
+        by=manager_user,
         kind="frequent",
         reason="r",
         agreed_response="Written replies only.",

@@ -97,7 +97,7 @@ def test_the_filters_go_with_the_export_not_in_any_address(compliance_client):
 def test_someone_who_lost_the_permission_meanwhile_gets_nothing(compliance_user):
     log_call()
     export = export_request(
-        requested_by=compliance_user, format="csv", filters={}, submission_token=uuid.uuid4()
+        by=compliance_user, format="csv", filters={}, submission_token=uuid.uuid4()
     )
     compliance_user.groups.clear()
     run_background_tasks()
