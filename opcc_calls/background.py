@@ -1,20 +1,30 @@
 """Work that can wait runs in the background worker (django-tasks, database backend): a task is
 queued in the same transaction as what it is for, so it is never lost, and work that depends
-on another service (the mail server) is tried again later until it is done."""
+on another service (the mail server) is tried again later until it is done.
+
+Tasks are named for what they do to their record, `<record>_<work>` like services; a task
+that sends an email ends `_email` and sends it with `email_or_retry`."""
 
 import logging
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django_tasks.base import Task
 
 logger = logging.getLogger(__name__)
 
 #: Minutes before each further attempt (then hourly), and when to stop: three days on.
 RETRY_MINUTES = [1, 5, 15, 30, 60]
 ATTEMPTS = 72 + len(RETRY_MINUTES)
+#: What an email task answers once the mail server has taken its email.
+SENT = "sent"
 
 
-def retry_later(task, *args, attempt: int) -> str:
+def retry_later(task: Task, *args: object, attempt: int) -> str:
     """Queue the task again for later, with the attempt counted; give up (loudly, ids only)
     after three days of failing."""
     if attempt >= ATTEMPTS:
@@ -24,3 +34,25 @@ def retry_later(task, *args, attempt: int) -> str:
     later = task.using(run_after=timezone.now() + timedelta(minutes=minutes))
     later.enqueue(*args, attempt=attempt + 1)
     return f"will try again in {minutes} minutes"
+
+
+def email_or_retry(
+    task: Task,
+    *args: object,
+    attempt: int,
+    subject: str,
+    template: str,
+    context: Mapping[str, object],
+    to: Sequence[str],
+) -> str:
+    """An email task's email: rendered from the template (which is given the office's name),
+    sent to these people, or, while the mail server will not take it, the task queued again
+    with the same arguments (the failure logged with the task's name and its ids, never what
+    the email says). Returns SENT, or when it will try again."""
+    body = render_to_string(template, {"office_name": settings.OFFICE_NAME, **context})
+    try:
+        send_mail(subject, body, None, list(to))
+    except OSError:
+        logger.exception("Could not send %s%s (attempt %s)", task.name, args, attempt)
+        return retry_later(task, *args, attempt=attempt)
+    return SENT

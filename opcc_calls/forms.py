@@ -1,14 +1,24 @@
 import re
+from collections.abc import Callable
+from typing import TypeVar
 
 from allauth.account.forms import LoginForm
 from allauth.core import context
 from allauth.mfa.base.forms import AuthenticateForm
 from axes.handlers.proxy import AxesProxyHandler
 from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_login_failed
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.forms.models import ModelChoiceIterator
+from django.http import HttpRequest
 
+from opcc_calls.concurrency import StaleEdit
 from opcc_calls.models import Procedure, SecurityPolicy
+
+T = TypeVar("T")
 
 #: A record's id as it may appear in a form or a URL: ASCII digits that fit a database key.
 RECORD_ID = re.compile(r"^[0-9]{1,18}\Z")
@@ -137,12 +147,33 @@ class VersionForm(forms.Form):
         if instance is not None and instance.pk and not self.is_bound:
             self.initial.setdefault("version", instance.version)
 
+    #: Set by `run` when someone else saved first: the page shows the record as it is now.
+    stale = False
+
     @property
     def stale_message(self) -> str:
         return (
             f"Someone else changed this {self.record_name} while you had it open. Their "
             "changes are shown below: check them and make yours again."
         )
+
+    def service_arguments(self) -> dict[str, object]:
+        """What the form gives the service that saves it: its cleaned data, unless it says."""
+        return dict(self.cleaned_data)
+
+    def run(self, request: HttpRequest, service: Callable[..., T], **arguments: object) -> T | None:
+        """Give the service what this (valid) form holds, besides `arguments`, and answer the
+        two ways it refuses: someone else saved first (StaleEdit: said as a message, and
+        `stale` set, so the view shows the record as it is now), or a rule is broken
+        (ValidationError: beside the form). Returns what the service returned, or None."""
+        try:
+            return service(**arguments, **self.service_arguments())
+        except StaleEdit:
+            self.stale = True
+            messages.error(request, self.stale_message)
+        except ValidationError as error:
+            self.add_error(None, error)
+        return None
 
 
 class SecurityPolicyForm(forms.ModelForm):
@@ -197,3 +228,9 @@ class ProcedureForm(forms.ModelForm):
             "version": "For example 1.1: each version is published once.",
             "changes": "What changed and in which sections: the procedure's revision history.",
         }
+
+
+def staff() -> QuerySet:
+    """Everyone on the team (active, with a role): who may own a follow-up, or be a caller's
+    single point of contact."""
+    return get_user_model().objects.filter(is_active=True, groups__isnull=False).distinct()

@@ -15,7 +15,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.decorators import permission_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.db.models.signals import m2m_changed, pre_delete
 
 SIGNED_IN = "signed-in"
@@ -130,3 +130,20 @@ def permission_check(user, permission: str) -> None:
     permission, or nothing is written (PermissionDenied, a 403 from a view)."""
     if not user.has_perm(permission):
         raise PermissionDenied
+
+
+def staff_holding(permission: str, *, superusers: bool = False) -> QuerySet:
+    """Active staff who hold the permission ("app.codename"), through a role or given to them
+    (and superusers too when asked), each once, with an email address to reach them at: who
+    is emailed when something needs a manager, a reviewer or the keeper of a queue."""
+    app_label, codename = permission.split(".")
+    held = Q(
+        groups__permissions__codename=codename,
+        groups__permissions__content_type__app_label=app_label,
+    ) | Q(
+        user_permissions__codename=codename,
+        user_permissions__content_type__app_label=app_label,
+    )
+    if superusers:
+        held |= Q(is_superuser=True)
+    return get_user_model().objects.filter(is_active=True).filter(held).exclude(email="").distinct()

@@ -372,3 +372,20 @@ def test_services_take_explicit_parameters():
         if node.args.kwarg and not [a for a in node.args.args if a.arg == "sender"]
     ]
     assert not loose, "\n".join(loose)
+
+
+#: A template asking a record's kind or status by comparing it to a string: the model answers
+#: instead (`call.is_complaint`, `meeting.is_silver`, `export.is_ready`).
+ENUM_IN_TEMPLATE = re.compile(
+    r"\.(?:kind|status|call_type|section|format|decision|outcome|measure|call_group|action"
+    r"|flag_kind)\s*[!=]=\s*['\"]"
+)
+
+
+def test_templates_ask_the_model_not_compare_its_values():
+    found = [
+        f"{path.relative_to(ROOT)}: {match.group(0)}"
+        for path in sorted((ROOT / "templates").rglob("*.html"))
+        for match in ENUM_IN_TEMPLATE.finditer(path.read_text())
+    ]
+    assert not found, "\n".join(found)

@@ -1,11 +1,17 @@
 """Migrations that move records between apps keep every record and every permission given."""
 
+import importlib
+import inspect
+
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
+from django.utils.module_loading import import_string
+from django_tasks.base import Task
 
 BEFORE = [
+    ("django_tasks_database", "0021_conditional_partial_index_ordering"),
     ("opcc_calls", "0006_the_procedure"),
     ("callers", "0019_meeting_record_and_cycle"),
     ("dmts", "0007_quarterly_report"),
@@ -23,7 +29,7 @@ def _migrate(targets=None):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_follow_ups_and_the_report_permission_move_to_callers_with_everything_given():
+def test_records_permissions_and_queued_tasks_all_follow_the_code_that_moved():
     old = _migrate(BEFORE)
     User = old.get_model("opcc_calls", "User")
     Permission = old.get_model("auth", "Permission")
@@ -53,6 +59,14 @@ def test_follow_ups_and_the_report_permission_move_to_callers_with_everything_gi
     handler.user_permissions.add(report, view)
     group = Group.objects.create(name="Report readers")
     group.permissions.add(report)
+    Queued = old.get_model("django_tasks_database", "DBTaskResult")
+    waiting = Queued.objects.create(  # an email waiting for the mail server
+        task_path="dmts.services.complaint_handover_send",
+        args_kwargs={"args": [call.pk], "kwargs": {"attempt": 2}},
+        queue_name="default",
+        backend_name="default",
+        run_after=timezone.now(),
+    )
 
     new = _migrate()
     FollowUp = new.get_model("callers", "FollowUp")
@@ -68,3 +82,23 @@ def test_follow_ups_and_the_report_permission_move_to_callers_with_everything_gi
     assert [p.codename for p in Group.objects.get(name="Report readers").permissions.all()] == [
         "produce_report"
     ]
+    Queued = new.get_model("django_tasks_database", "DBTaskResult")
+    assert Queued.objects.get(pk=waiting.pk).task_path == (
+        "dmts.services.complaints.complaint_handover_email"
+    )
+
+
+def test_every_task_queued_before_the_move_points_at_a_task_that_exists():
+    """A task queued before the upgrade is found where its function is now (callers.0022)."""
+    moved = importlib.import_module("callers.migrations.0022_queued_tasks_follow_their_code")
+    for before, now in moved.MOVED.items():
+        assert isinstance(import_string(now), Task), f"{before} → {now}"
+
+
+def test_every_task_of_ours_is_named_for_its_record_and_work():
+    """Email tasks end `_email` (and send with email_or_retry); moved tasks are all mapped."""
+    moved = importlib.import_module("callers.migrations.0022_queued_tasks_follow_their_code")
+    for path in moved.MOVED.values():
+        name = path.rsplit(".", 1)[1]
+        source = inspect.getsource(import_string(path).func)
+        assert ("email_or_retry(" in source) == name.endswith("_email"), path

@@ -314,6 +314,15 @@ class CallerForm(VersionForm, forms.ModelForm):
                 p.number.as_national for p in self.instance.phones.all()
             )
 
+    def service_arguments(self) -> dict[str, object]:
+        """`caller_update`'s: the numbers, and the details as one change."""
+        data = self.cleaned_data
+        return {
+            "version": data["version"],
+            "phone_numbers": data["phone_numbers"],
+            "details": {name: data[name] for name in self.Meta.fields},
+        }
+
     def clean_phone_numbers(self) -> list[str]:
         numbers, bad = [], []
         for line in self.cleaned_data["phone_numbers"].splitlines():

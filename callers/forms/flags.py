@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from callers.models import Flag, Meeting
 from callers.models.flags import default_review_date
-from opcc_calls.forms import DateInput, RadioSelect, VersionForm
+from opcc_calls.forms import DateInput, RadioSelect, VersionForm, staff
 
 
 class FlagForm(forms.ModelForm):
@@ -72,11 +72,6 @@ class FlagResponseForm(VersionForm):
         label="Agreed response", max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
     )
     reason = forms.CharField(label="Why it is changing", max_length=500)
-
-
-def staff():
-    """Who may be a caller's single point of contact: anyone on the team."""
-    return get_user_model().objects.filter(is_active=True, groups__isnull=False).distinct()
 
 
 class ArrangementsFields(forms.Form):

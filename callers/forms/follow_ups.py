@@ -5,11 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from callers.models import Caller
-from opcc_calls.forms import DateInput, ModelChoiceField, VersionForm
-
-
-def _staff():
-    return get_user_model().objects.filter(is_active=True, groups__isnull=False).distinct()
+from opcc_calls.forms import DateInput, ModelChoiceField, VersionForm, staff
 
 
 class ActionForm(forms.Form):
@@ -37,7 +33,7 @@ class ActionForm(forms.Form):
 
     def __init__(self, *args, callers=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = _staff()
+        self.fields["owner"].queryset = staff()
         if callers is not None:
             self.fields["caller"].queryset = callers
         else:
@@ -62,7 +58,7 @@ class FollowUpAssignForm(VersionForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = _staff()
+        self.fields["owner"].queryset = staff()
 
 
 class FollowUpDoneForm(VersionForm):

@@ -374,6 +374,23 @@ class Call(TypedText, models.Model):
             raise ValidationError(errors)
 
     @property
+    def is_complaint(self) -> bool:
+        return self.call_type == self.Type.COMPLAINT
+
+    @property
+    def is_request(self) -> bool:
+        """A request to speak to the Commissioner or a named person (5.8d)."""
+        return self.call_type in (self.Type.COMMISSIONER, self.Type.NAMED_PERSON)
+
+    @property
+    def is_for_police_hq(self) -> bool:
+        return self.call_type == self.Type.POLICE_HQ
+
+    @property
+    def is_sales(self) -> bool:
+        return self.call_type == self.Type.SALES
+
+    @property
     def reference(self) -> str:
         """The DMTS reference the office quotes, once the entry exists."""
         entry = getattr(self, "dmts_entry", None)

@@ -55,6 +55,14 @@ class Meeting(TypedText, models.Model):
         return reverse("callers:meeting", args=[self.pk])
 
     @property
+    def is_smt(self) -> bool:
+        return self.kind == self.Kind.SMT
+
+    @property
+    def is_silver(self) -> bool:
+        return self.kind == self.Kind.SILVER
+
+    @property
     def next_silver_date(self) -> datetime.date:  # `date` here is the field
         return self.date + timedelta(days=MeetingCycle.current().silver_every_days)
 
@@ -133,3 +141,8 @@ class MeetingItem(TypedText, models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting}: {self.caller}"
+
+    @property
+    def is_flagged(self) -> bool:
+        """On the agenda as a flagged caller (a Silver meeting's), not as a candidate."""
+        return self.section == self.Section.FLAGGED

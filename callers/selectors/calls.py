@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 
 from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
 from django.db import connection
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.utils import timezone
 
@@ -135,6 +135,11 @@ def _with_recent_activity(
     )
     return callers.select_related("activity").annotate(
         flag_kind=Subquery(active_flag.values("kind")[:1]),
+        # What the lists call it ("Frequent caller"), so no template compares the kind.
+        flag_label=Case(
+            *(When(flag_kind=value, then=Value(label)) for value, label in Flag.Kind.choices),
+            default=Value(""),
+        ),
         calls_30d=Coalesce(Subquery(recent), 0),
     )
 

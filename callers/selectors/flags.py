@@ -36,12 +36,22 @@ REQUIRED = ["full name", "phone number", "kind", "agreed response"]
 
 @dataclass
 class Row:
+    """What importing would do with one row of the spreadsheet, and why."""
+
     number: int
     action: str  # "create", "match" or "reject"
     reason: str
     name: str = ""
     caller: Caller | None = None
     values: dict = field(default_factory=dict)
+
+    @property
+    def is_rejected(self) -> bool:
+        return self.action == "reject"
+
+    @property
+    def action_label(self) -> str:
+        return {"create": "Create", "match": "Match", "reject": "Reject"}[self.action]
 
 
 def _date(text: str) -> date | None:

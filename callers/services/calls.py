@@ -24,7 +24,7 @@ from callers.models import (
     StaffContact,
 )
 from callers.services.activity import caller_activity_record
-from callers.services.contact_requests import contact_request_send
+from callers.services.contact_requests import contact_request_email
 from callers.services.safeguarding import concern_raise
 from opcc_calls.concurrency import locked_for_edit
 from opcc_calls.history import history_user_set, save_with_history
@@ -119,7 +119,7 @@ def call_log(
                     call=call, requested=requested, reason=request_reason
                 )
                 save_with_history(contact_request, user=by)
-                contact_request_send.enqueue(contact_request.pk)  # queued with the call
+                contact_request_email.enqueue(contact_request.pk)  # queued with the call
             caller_activity_record(caller, call)
             if concern_kind:
                 concern_raise(

@@ -7,9 +7,7 @@ import logging
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -20,7 +18,7 @@ from callers.models import (
     ContactRequestOpening,
 )
 from callers.selectors.contact_requests import CONTACT_REQUEST_LINK_DAYS, contact_request_token
-from opcc_calls.background import retry_later
+from opcc_calls.background import SENT, email_or_retry
 from opcc_calls.history import history_user_set, save_with_history
 from opcc_calls.models import User
 
@@ -28,17 +26,10 @@ logger = logging.getLogger(__name__)
 
 
 @task()
-def contact_request_send(contact_request_id: int, attempt: int = 1) -> str:
-    """Background: email the person asked for, and again later while the mail server will
-    not take it (the request is queued with the call, so it is never lost)."""
-    if contact_request_notify(contact_request_id):
-        return "sent"
-    return retry_later(contact_request_send, contact_request_id, attempt=attempt)
-
-
-def contact_request_notify(contact_request_id: int) -> bool:
-    """Email the person asked for the caller's details and the reason (5.8d). Nothing is
-    transferred; they decide whether to call back. A mail failure never loses the call."""
+def contact_request_email(contact_request_id: int, attempt: int = 1) -> str:
+    """Background: email the person asked for the caller's details and the reason (5.8d), and
+    again later while the mail server will not take it (the request is queued with the call,
+    so it is never lost). Nothing is transferred; they decide whether to call back."""
     contact_request = ContactRequest.objects.select_related(
         "call__caller", "call__handler", "requested"
     ).get(pk=contact_request_id)
@@ -50,29 +41,27 @@ def contact_request_notify(contact_request_id: int) -> bool:
         + "?"
         + urlencode({"t": contact_request_token(contact_request)})
     )
-    context = {
-        "contact_request": contact_request,
-        "call": contact_request.call,
-        "caller": contact_request.call.caller,
-        "phones": list(contact_request.call.caller.phones.all()),
-        "link": link,
-        "office_name": settings.OFFICE_NAME,
-        "link_days": CONTACT_REQUEST_LINK_DAYS,
-    }
-    try:
-        send_mail(
-            subject=f"A caller asked to speak to you ({contact_request.call.reference})",
-            message=render_to_string("callers/contact_requests/email/contact_request.txt", context),
-            from_email=None,
-            recipient_list=[contact_request.requested.email],
-        )
-    except OSError:
-        logger.exception("Could not email contact request %s", contact_request.pk)
-        return False
-    contact_request.emailed_at = timezone.now()
-    history_user_set(contact_request, None, "Emailed to the person asked for")
-    contact_request.save(update_fields=["emailed_at"])
-    return True
+    outcome = email_or_retry(
+        contact_request_email,
+        contact_request_id,
+        attempt=attempt,
+        subject=f"A caller asked to speak to you ({contact_request.call.reference})",
+        template="callers/contact_requests/email/contact_request.txt",
+        context={
+            "contact_request": contact_request,
+            "call": contact_request.call,
+            "caller": contact_request.call.caller,
+            "phones": list(contact_request.call.caller.phones.all()),
+            "link": link,
+            "link_days": CONTACT_REQUEST_LINK_DAYS,
+        },
+        to=[contact_request.requested.email],
+    )
+    if outcome == SENT:
+        contact_request.emailed_at = timezone.now()
+        history_user_set(contact_request, None, "Emailed to the person asked for")
+        contact_request.save(update_fields=["emailed_at"])
+    return outcome
 
 
 ALREADY_DECIDED = (

@@ -7,10 +7,8 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
@@ -18,10 +16,11 @@ from simple_history.utils import bulk_update_with_history
 
 from callers.models import Call, Caller, ContactRequest, FollowUp, start_of_day
 from callers.models.meetings import Meeting
-from opcc_calls.background import retry_later
+from opcc_calls.background import email_or_retry
 from opcc_calls.concurrency import locked_for_edit
 from opcc_calls.history import save_with_history
 from opcc_calls.models import User
+from opcc_calls.permissions import staff_holding
 from opcc_calls.working_days import working_days_before
 
 #: A request to speak to a named person nobody decided within this many working days is chased.
@@ -166,20 +165,9 @@ def follow_up_digest_send(*, now: datetime | None = None) -> int:
     today = timezone.localdate(now or timezone.now())
     owners = set(FollowUp.objects.open().exclude(owner=None).values_list("owner_id", flat=True))
     if FollowUp.objects.open().filter(Q(owner=None) | Q(due_on__lt=today)).exists():
-        owners |= set(
-            get_user_model()
-            .objects.filter(is_active=True)
-            .filter(
-                Q(groups__permissions__codename="change_followup")
-                | Q(user_permissions__codename="change_followup")
-            )
-            .values_list("pk", flat=True)
-        )
+        owners |= set(staff_holding("callers.change_followup").values_list("pk", flat=True))
     recipients = list(
-        get_user_model()
-        .objects.filter(pk__in=owners)
-        .exclude(email="")
-        .values_list("pk", flat=True)
+        User.objects.filter(pk__in=owners).exclude(email="").values_list("pk", flat=True)
     )
     for person_id in recipients:
         follow_up_digest_email.enqueue(person_id)
@@ -213,20 +201,17 @@ def follow_up_digest_email(person_id: int, attempt: int = 1) -> str:
         )
     if not mine and not others:
         return "nothing open"
-    context = {
-        "mine": mine,
-        "others": others,
-        "today": today,
-        "queue_url": settings.SITE_URL + reverse("callers:follow_ups"),
-        "office_name": settings.OFFICE_NAME,
-    }
-    try:
-        send_mail(
-            subject=f"Follow-ups: {len(mine)} yours, {len(others)} unassigned or overdue",
-            message=render_to_string("callers/follow_ups/email/follow_up_digest.txt", context),
-            from_email=None,
-            recipient_list=[person.email],
-        )
-    except OSError:
-        return retry_later(follow_up_digest_email, person_id, attempt=attempt)
-    return "sent"
+    return email_or_retry(
+        follow_up_digest_email,
+        person_id,
+        attempt=attempt,
+        subject=f"Follow-ups: {len(mine)} yours, {len(others)} unassigned or overdue",
+        template="callers/follow_ups/email/follow_up_digest.txt",
+        context={
+            "mine": mine,
+            "others": others,
+            "today": today,
+            "queue_url": settings.SITE_URL + reverse("callers:follow_ups"),
+        },
+        to=[person.email],
+    )

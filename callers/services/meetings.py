@@ -5,12 +5,8 @@ office's Silver cycle, and the day-before reminder."""
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Q
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tasks import task
 from simple_history.utils import bulk_create_with_history
@@ -34,11 +30,11 @@ from callers.services.flags import (
     flag_end,
     flag_renew,
 )
-from opcc_calls.background import retry_later
+from opcc_calls.background import email_or_retry
 from opcc_calls.concurrency import locked_for_edit
 from opcc_calls.history import save_with_history
 from opcc_calls.models import User
-from opcc_calls.permissions import permission_check
+from opcc_calls.permissions import permission_check, staff_holding
 
 
 @transaction.atomic
@@ -233,18 +229,7 @@ def meetings_prepare(*, today: date | None = None) -> Meeting | None:
         meeting = meeting_open(kind=Meeting.Kind.SILVER, day=day, by=None)
     except ValidationError:  # already opened by a manager
         return None
-    managers = (
-        get_user_model()
-        .objects.filter(is_active=True)
-        .filter(
-            Q(groups__permissions__codename="flag_caller")
-            | Q(user_permissions__codename="flag_caller")
-        )
-        .exclude(email="")
-        .distinct()
-        .values_list("pk", flat=True)
-    )
-    for manager_id in managers:
+    for manager_id in staff_holding(FLAG_CALLER).values_list("pk", flat=True):
         meeting_reminder_email.enqueue(manager_id, meeting.pk)
     return meeting
 
@@ -253,21 +238,19 @@ def meetings_prepare(*, today: date | None = None) -> Meeting | None:
 def meeting_reminder_email(manager_id: int, meeting_id: int, attempt: int = 1) -> str:
     """Background: remind one manager of tomorrow's meeting, with a link to its agenda (no
     caller's name in the email)."""
-    manager = get_user_model().objects.get(pk=manager_id)
+    manager = User.objects.get(pk=manager_id)
     meeting = Meeting.objects.get(pk=meeting_id)
-    context = {
-        "meeting": meeting,
-        "items": meeting.items.count(),
-        "url": settings.SITE_URL + meeting.get_absolute_url(),
-        "office_name": settings.OFFICE_NAME,
-    }
-    try:
-        send_mail(
-            subject=f"Tomorrow: {meeting}",
-            message=render_to_string("callers/meetings/email/meeting_reminder.txt", context),
-            from_email=None,
-            recipient_list=[manager.email],
-        )
-    except OSError:
-        return retry_later(meeting_reminder_email, manager_id, meeting_id, attempt=attempt)
-    return "sent"
+    return email_or_retry(
+        meeting_reminder_email,
+        manager_id,
+        meeting_id,
+        attempt=attempt,
+        subject=f"Tomorrow: {meeting}",
+        template="callers/meetings/email/meeting_reminder.txt",
+        context={
+            "meeting": meeting,
+            "items": meeting.items.count(),
+            "url": settings.SITE_URL + meeting.get_absolute_url(),
+        },
+        to=[manager.email],
+    )

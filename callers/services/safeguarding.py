@@ -6,22 +6,19 @@ import uuid
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 from simple_history.utils import bulk_create_with_history
 
 from callers.models import Call, Caller, Concern, ManagerAlert, Referral, RiskWord
-from opcc_calls.background import retry_later
+from opcc_calls.background import SENT, email_or_retry
 from opcc_calls.concurrency import locked_for_edit
 from opcc_calls.history import save_with_history
 from opcc_calls.models import User
+from opcc_calls.permissions import staff_holding
 
 logger = logging.getLogger(__name__)
 
@@ -61,35 +58,23 @@ def risk_words_install() -> None:
 
 
 def _managers_emails() -> list[str]:
-    perm = Q(groups__permissions__codename="change_concern") | Q(
-        user_permissions__codename="change_concern"
-    )
-    return list(
-        get_user_model()
-        .objects.filter(is_active=True)
-        .filter(perm)
-        .exclude(email="")
-        .values_list("email", flat=True)
-        .distinct()
-    )
+    return list(staff_holding("callers.change_concern").values_list("email", flat=True))
 
 
 @task()
-def concern_notify(concern_id: int, attempt: int = 1) -> str:
+def concern_email(concern_id: int, attempt: int = 1) -> str:
     """Background: tell managers a concern is waiting, and again later while the mail server
     will not take it. The email says only that: the detail stays in the system, behind the
     permission to see it."""
-    link = settings.SITE_URL + reverse("callers:concern", args=[concern_id])
-    body = render_to_string(
-        "callers/safeguarding/email/concern_raised.txt",
-        {"link": link, "office_name": settings.OFFICE_NAME},
+    return email_or_retry(
+        concern_email,
+        concern_id,
+        attempt=attempt,
+        subject="A concern about a caller has been raised",
+        template="callers/safeguarding/email/concern_raised.txt",
+        context={"link": settings.SITE_URL + reverse("callers:concern", args=[concern_id])},
+        to=_managers_emails(),
     )
-    try:
-        send_mail("A concern about a caller has been raised", body, None, _managers_emails())
-    except OSError:
-        logger.exception("Could not email managers about concern %s", concern_id)
-        return retry_later(concern_notify, concern_id, attempt=attempt)
-    return "sent"
 
 
 def manager_alert_raise(*, by: User, token: uuid.UUID, call: Call | None = None) -> ManagerAlert:
@@ -102,38 +87,36 @@ def manager_alert_raise(*, by: User, token: uuid.UUID, call: Call | None = None)
                 user=by,
                 checks_in_database=True,  # a token used before fails here, once, in the database
             )
-            manager_alert_send.enqueue(alert.pk)  # queued with the record
+            manager_alert_email.enqueue(alert.pk)  # queued with the record
     except IntegrityError:
         return ManagerAlert.objects.get(token=token)
     return alert
 
 
 @task()
-def manager_alert_send(alert_id: int, attempt: int = 1) -> str:
+def manager_alert_email(alert_id: int, attempt: int = 1) -> str:
     """Background, at once: email managers that a handler needs one now. It names the member
     of staff and links the call if it is logged; nothing about the caller."""
     alert = ManagerAlert.objects.select_related("raised_by", "call").get(pk=alert_id)
     who = alert.raised_by.get_full_name() or alert.raised_by.username
-    body = render_to_string(
-        "callers/safeguarding/email/manager_needed.txt",
-        {
+    outcome = email_or_retry(
+        manager_alert_email,
+        alert_id,
+        attempt=attempt,
+        subject=f"Needed now: {who} is on a call about a risk to life",
+        template="callers/safeguarding/email/manager_needed.txt",
+        context={
             "who": who,
             "at": alert.raised_at,
             "the_call": f"The call: {settings.SITE_URL}{alert.call.get_absolute_url()}"
             if alert.call
             else "The call is not logged yet.",
-            "office_name": settings.OFFICE_NAME,
         },
+        to=_managers_emails(),
     )
-    try:
-        send_mail(
-            f"Needed now: {who} is on a call about a risk to life", body, None, _managers_emails()
-        )
-    except OSError:
-        logger.exception("Could not email managers about manager alert %s", alert_id)
-        return retry_later(manager_alert_send, alert_id, attempt=attempt)
-    ManagerAlert.objects.filter(pk=alert_id).update(emailed_at=timezone.now())
-    return "sent"
+    if outcome == SENT:
+        ManagerAlert.objects.filter(pk=alert_id).update(emailed_at=timezone.now())
+    return outcome
 
 
 @transaction.atomic
@@ -154,7 +137,7 @@ def concern_raise(
         return repeat
     concern = Concern(caller=caller, raised_by=by, kind=kind, noticed=noticed.strip(), call=call)
     save_with_history(concern, user=by)
-    concern_notify.enqueue(concern.pk)  # queued with the concern
+    concern_email.enqueue(concern.pk)  # queued with the concern
     return concern
 
 

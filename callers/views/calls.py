@@ -17,7 +17,6 @@ from callers.services import calls as services
 from callers.services.data_protection import sensitive_access_log
 from callers.views.safeguarding import risk_prompt
 from opcc_calls import phones
-from opcc_calls.concurrency import StaleEdit
 from opcc_calls.forms import RECORD_ID
 from opcc_calls.pagination import window
 from opcc_calls.permissions import requires
@@ -226,18 +225,9 @@ def caller_edit(request: HttpRequest, pk: int) -> HttpResponse:
     caller = get_object_or_404(Caller, pk=pk)
     form = CallerForm(request.POST or None, instance=caller)
     if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.caller_update(
-                caller=caller,
-                by=request.user,
-                version=data["version"],
-                phone_numbers=data["phone_numbers"],
-                details={name: data[name] for name in CallerForm.Meta.fields},
-            )
-        except StaleEdit:
-            messages.error(request, form.stale_message)
+        if form.run(request, services.caller_update, caller=caller, by=request.user):
+            messages.success(request, "Caller's details saved.")
+            return redirect(caller)
+        if form.stale:
             return redirect("callers:edit", caller.pk)
-        messages.success(request, "Caller's details saved.")
-        return redirect(caller)
     return render(request, "callers/calls/caller_edit.html", {"caller": caller, "form": form})

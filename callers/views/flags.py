@@ -25,7 +25,6 @@ from callers.selectors import flags as selectors
 from callers.selectors.calls import counts_for
 from callers.selectors.rules import candidates
 from callers.services import flags as services
-from opcc_calls.concurrency import StaleEdit
 from opcc_calls.exports import csv_response, when, xlsx_response
 from opcc_calls.history import record_changes
 from opcc_calls.pagination import PER_PAGE, window
@@ -123,20 +122,11 @@ def flag_change(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         initial={"version": flag.version, **{f: getattr(flag, f) for f in FLAG_FIELDS_SHOWN}},
     )
     if form.is_valid():
-        try:
-            service(flag=flag, by=request.user, **form.cleaned_data)
-        except StaleEdit:
-            messages.error(request, form.stale_message)
-        except ValidationError as error:
-            form.add_error(None, error)
-            return render(
-                request,
-                "callers/flags/flag_change.html",
-                {"flag": flag, "form": form, "action": action},
-            )
-        else:
+        if form.run(request, service, flag=flag, by=request.user):
             messages.success(request, done)
-        return redirect(flag)
+            return redirect(flag)
+        if form.stale:
+            return redirect(flag)
     return render(
         request, "callers/flags/flag_change.html", {"flag": flag, "form": form, "action": action}
     )

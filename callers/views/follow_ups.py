@@ -1,7 +1,7 @@
 """Pages for follow-ups: the queue, one follow-up, giving it to someone and marking it done."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -10,7 +10,6 @@ from callers.forms.follow_ups import FollowUpAssignForm, FollowUpDoneForm
 from callers.models import FollowUp
 from callers.selectors.follow_ups import follow_up_changes
 from callers.services import follow_ups as services
-from opcc_calls.concurrency import StaleEdit
 from opcc_calls.pagination import window
 from opcc_calls.permissions import SIGNED_IN, requires
 
@@ -95,16 +94,11 @@ def follow_up_assign(request: HttpRequest, pk: int) -> HttpResponse:
     follow_up = _follow_up(request, pk)
     form = FollowUpAssignForm(request.POST)
     if form.is_valid():
-        try:
-            services.follow_up_assign(follow_up=follow_up, by=request.user, **form.cleaned_data)
-        except StaleEdit:
-            messages.error(request, form.stale_message)
-        except ValidationError as error:
-            form.add_error(None, error)
-            return _follow_up_page(request, follow_up, assign_form=form, status=400)
-        else:
+        if form.run(request, services.follow_up_assign, follow_up=follow_up, by=request.user):
             messages.success(request, f"Given to {form.cleaned_data['owner']}.")
-        return redirect(follow_up)
+            return redirect(follow_up)
+        if form.stale:
+            return redirect(follow_up)
     return _follow_up_page(request, follow_up, assign_form=form, status=400)
 
 
@@ -115,14 +109,9 @@ def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
     follow_up = _follow_up(request, pk)
     form = FollowUpDoneForm(request.POST)
     if form.is_valid():
-        try:
-            services.follow_up_done(follow_up=follow_up, by=request.user, **form.cleaned_data)
-        except StaleEdit:
-            messages.error(request, form.stale_message)
-        except ValidationError as error:
-            form.add_error(None, error)
-            return _follow_up_page(request, follow_up, done_form=form, status=400)
-        else:
+        if form.run(request, services.follow_up_done, follow_up=follow_up, by=request.user):
             messages.success(request, "Marked done.")
-        return redirect(follow_up)
+            return redirect(follow_up)
+        if form.stale:
+            return redirect(follow_up)
     return _follow_up_page(request, follow_up, done_form=form, status=400)

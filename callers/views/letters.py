@@ -28,7 +28,6 @@ from callers.selectors.letters import (
     templates,
 )
 from callers.services import letters as services
-from opcc_calls.concurrency import StaleEdit
 from opcc_calls.documents import (
     DOCX,
     PDF,
@@ -107,16 +106,11 @@ def letter_sent(request: HttpRequest, pk: int) -> HttpResponse:
     letter = _letter(pk)
     form = LetterSentForm(request.POST)
     if form.is_valid():
-        try:
-            services.letter_sent(letter=letter, by=request.user, **form.cleaned_data)
-        except StaleEdit:
-            messages.error(request, form.stale_message)
-            return redirect(letter)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+        if form.run(request, services.letter_sent, letter=letter, by=request.user):
             messages.success(request, "Recorded as sent.")
             return redirect(letter.flag)
+        if form.stale:
+            return redirect(letter)
     return render(
         request,
         "callers/letters/letter.html",
@@ -170,16 +164,11 @@ def letter_template(request: HttpRequest, kind: str) -> HttpResponse:
         request.POST or None, initial=LetterTemplateForm.initial_for(template)
     )
     if form.is_valid():
-        try:
-            services.letter_template_save(kind=kind, by=request.user, **form.cleaned_data)
-        except StaleEdit:
-            messages.error(request, form.stale_message)
-            return redirect("callers:letter_template", kind=kind)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+        if form.run(request, services.letter_template_save, kind=kind, by=request.user):
             messages.success(request, f"Wording saved: {template.get_kind_display()}.")
             return redirect("callers:letter_templates")
+        if form.stale:
+            return redirect("callers:letter_template", kind=kind)
     return render(
         request,
         "callers/letters/letter_template.html",
@@ -270,16 +259,11 @@ def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("You made this flag: another manager must decide the appeal.")
     form = AppealDecisionForm(request.POST)
     if form.is_valid():
-        try:
-            services.appeal_decide(appeal=appeal, by=request.user, **form.cleaned_data)
-        except StaleEdit:
-            messages.error(request, form.stale_message)
-            return redirect(appeal)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+        if form.run(request, services.appeal_decide, appeal=appeal, by=request.user):
             messages.success(
                 request, "Appeal decided. The letter of outcome is written: download and send it."
             )
+            return redirect(appeal)
+        if form.stale:
             return redirect(appeal)
     return _appeal_page(request, appeal, form, status=400)

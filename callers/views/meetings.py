@@ -207,13 +207,11 @@ def meeting_record(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=pk)
     form = MeetingRecordForm(request.POST)
     if form.is_valid():
-        try:
-            services.meeting_record(meeting=meeting, by=request.user, **form.cleaned_data)
-        except StaleEdit:
-            messages.error(request, form.stale_message)
-        else:
+        if form.run(request, services.meeting_record, meeting=meeting, by=request.user):
             messages.success(request, "Meeting record saved.")
-        return redirect(f"{meeting.get_absolute_url()}#record")
+            return redirect(f"{meeting.get_absolute_url()}#record")
+        if form.stale:
+            return redirect(f"{meeting.get_absolute_url()}#record")
     return _meeting_page(request, meeting, record_form=form, status=400)
 
 

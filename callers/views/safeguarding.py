@@ -23,7 +23,6 @@ from callers.models import Call, Caller, Concern, Referral
 from callers.selectors import safeguarding as selectors
 from callers.services import safeguarding as services
 from callers.services.data_protection import sensitive_access_log
-from opcc_calls.concurrency import StaleEdit
 from opcc_calls.history import record_changes
 from opcc_calls.pagination import window
 from opcc_calls.permissions import requires
@@ -98,13 +97,11 @@ def _decision_page(
         if not request.user.has_perm(how.permission):
             raise PermissionDenied
         if form.is_valid():
-            try:
-                how.service(**{name: record}, by=request.user, **form.cleaned_data)
-            except StaleEdit:
-                messages.error(request, form.stale_message)
-            else:
+            if form.run(request, how.service, **{name: record}, by=request.user):
                 messages.success(request, how.done)
-            return redirect(record)
+                return redirect(record)
+            if form.stale:
+                return redirect(record)
     # Whenever the detail is shown: opened, or shown again beside a form's errors.
     sensitive_access_log(
         by=request.user, caller_ids=[record.caller_id], what=f"{name} #{record.pk}"

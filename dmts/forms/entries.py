@@ -81,6 +81,15 @@ class CorrectionForm(VersionForm, forms.ModelForm):
             "outcome": forms.Textarea(attrs={"rows": 2}),
         }
 
+    def service_arguments(self) -> dict[str, object]:
+        """`call_correct`'s: the reason, the version, and the fields as one change."""
+        data = self.cleaned_data
+        return {
+            "reason": data["reason"],
+            "version": data["version"],
+            "changes": {name: data[name] for name in CORRECTABLE_FIELDS},
+        }
+
 
 SESSION_KEY = "dmts_call_log_filters"
 KEPT = 20

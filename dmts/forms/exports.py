@@ -12,3 +12,12 @@ class ExportForm(forms.Form):
     format = forms.ChoiceField(choices=CallLogExport.Format.choices)
     filter = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
     submission_token = forms.UUIDField(widget=forms.HiddenInput)
+
+    @property
+    def button_label(self) -> str:
+        """What the button that asks for this format says."""
+        return (
+            "Export CSV"
+            if self.initial.get("format") == CallLogExport.Format.CSV
+            else "Export Excel"
+        )

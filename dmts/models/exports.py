@@ -56,6 +56,26 @@ class CallLogExport(models.Model):
         return reverse("dmts:export", args=[self.pk])
 
     @property
+    def is_queued(self) -> bool:
+        return self.status == self.Status.QUEUED
+
+    @property
+    def is_being_written(self) -> bool:
+        return self.status == self.Status.WRITING
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == self.Status.READY
+
+    @property
+    def has_failed(self) -> bool:
+        return self.status == self.Status.FAILED
+
+    @property
+    def is_csv(self) -> bool:
+        return self.format == self.Format.CSV
+
+    @property
     def in_hand(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.WRITING)
 

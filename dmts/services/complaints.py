@@ -7,10 +7,8 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tasks import task
 
@@ -20,7 +18,7 @@ from callers.services.follow_ups import (
     follow_ups_found,
 )
 from dmts.models import DmtsEntry
-from opcc_calls.background import retry_later
+from opcc_calls.background import SENT, email_or_retry
 from opcc_calls.concurrency import locked_for_edit
 from opcc_calls.history import save_with_history
 from opcc_calls.models import User
@@ -30,7 +28,7 @@ logger = logging.getLogger(__name__)
 
 
 @task()
-def complaint_handover_send(entry_id: int, attempt: int = 1) -> str:
+def complaint_handover_email(entry_id: int, attempt: int = 1) -> str:
     """Background: hand a complaint logged as a call to the complaints process (5.8c), by
     email to the office's complaints address with its DMTS reference, and record on the entry
     when and where it went. Tried again while the mail server will not take it; sent once."""
@@ -41,25 +39,21 @@ def complaint_handover_send(entry_id: int, attempt: int = 1) -> str:
     if not settings.COMPLAINTS_EMAIL:
         logger.warning("No COMPLAINTS_EMAIL: complaint entry %s not handed over", entry_id)
         return "no complaints address"
-    body = render_to_string(
-        "dmts/complaints/email/complaint_handover.txt",
-        {
+    outcome = email_or_retry(
+        complaint_handover_email,
+        entry_id,
+        attempt=attempt,
+        subject=f"Complaint {entry.reference} for the complaints process",
+        template="dmts/complaints/email/complaint_handover.txt",
+        context={
             "entry": entry,
             "call": call,
             "link": settings.SITE_URL + entry.get_absolute_url(),
-            "office_name": settings.OFFICE_NAME,
         },
+        to=[settings.COMPLAINTS_EMAIL],
     )
-    try:
-        send_mail(
-            f"Complaint {entry.reference} for the complaints process",
-            body,
-            None,
-            [settings.COMPLAINTS_EMAIL],
-        )
-    except OSError:
-        logger.exception("Could not email the complaints process about entry %s", entry_id)
-        return retry_later(complaint_handover_send, entry_id, attempt=attempt)
+    if outcome != SENT:
+        return outcome
     with transaction.atomic():
         entry = DmtsEntry.objects.select_for_update().get(pk=entry_id)
         entry.complaint_sent_at, entry.complaint_sent_to = timezone.now(), settings.COMPLAINTS_EMAIL
@@ -69,7 +63,7 @@ def complaint_handover_send(entry_id: int, attempt: int = 1) -> str:
             user=None,
             reason=f"Handed to the complaints process: emailed to {settings.COMPLAINTS_EMAIL}",
         )
-    return "sent"
+    return SENT
 
 
 @transaction.atomic

@@ -8,10 +8,8 @@ from datetime import datetime
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
@@ -23,11 +21,12 @@ from callers.services.follow_ups import (
     follow_ups_found,
 )
 from dmts.models import DmtsCounter, DmtsEntry
-from dmts.services.complaints import complaint_handover_send
-from opcc_calls.background import retry_later
+from dmts.services.complaints import complaint_handover_email
+from opcc_calls.background import email_or_retry
 from opcc_calls.concurrency import locked_for_edit
 from opcc_calls.history import history_user_set, save_with_history
 from opcc_calls.models import User
+from opcc_calls.permissions import staff_holding
 from opcc_calls.working_days import working_days_after
 
 logger = logging.getLogger(__name__)
@@ -55,7 +54,7 @@ def entry_for_logged_call(sender: type[Call], *, call: Call, **kwargs: object) -
     """Every call logged gets its DMTS entry (callers' `call_logged`, inside the call's
     transaction), and a complaint is handed to the complaints process once it commits."""
     if call.call_type == Call.Type.COMPLAINT:
-        complaint_handover_send.enqueue(call.pk)  # its entry shares the call's key
+        complaint_handover_email.enqueue(call.pk)  # its entry shares the call's key
     entry_create(call=call)  # last: the counter stays locked only until the commit
 
 
@@ -139,7 +138,7 @@ def call_correct(
     save_with_history(entry, user=by, reason=f"Correction: {reason.strip()}")
     caller_activity_refresh(call.caller_id)
     if call.call_type == Call.Type.COMPLAINT and not entry.complaint_sent_at:
-        complaint_handover_send.enqueue(entry.pk)  # corrected into a complaint: hand it over
+        complaint_handover_email.enqueue(entry.pk)  # corrected into a complaint: hand it over
     return entry
 
 
@@ -149,17 +148,7 @@ def review_digest_send() -> int:
     server will not take one. Returns how many were queued (none when nothing waits)."""
     if not DmtsEntry.objects.awaiting_review().exists():
         return 0
-    perm = Q(user_permissions__codename="review_dmtsentry") | Q(
-        groups__permissions__codename="review_dmtsentry"
-    )
-    reviewers = (
-        get_user_model()
-        .objects.filter(is_active=True)
-        .filter(perm | Q(is_superuser=True))
-        .exclude(email="")
-        .distinct()
-        .values_list("pk", flat=True)
-    )
+    reviewers = staff_holding("dmts.review_dmtsentry", superusers=True).values_list("pk", flat=True)
     queued = 0
     for reviewer_id in reviewers:
         review_digest_email.enqueue(reviewer_id)
@@ -178,23 +167,19 @@ def review_digest_email(reviewer_id: int, attempt: int = 1) -> str:
     count = waiting.count()
     if not count:
         return "nothing waiting"
-    context = {
-        "count": count,
-        "entries": list(waiting[:50]),
-        "queue_url": settings.SITE_URL + reverse("dmts:queue"),
-        "office_name": settings.OFFICE_NAME,
-    }
-    try:
-        send_mail(
-            subject=f"DMTS: {count} entr{'y' if count == 1 else 'ies'} awaiting review",
-            message=render_to_string("dmts/entries/email/review_digest.txt", context),
-            from_email=None,
-            recipient_list=[reviewer.email],
-        )
-    except OSError:
-        logger.exception("Could not send the review digest to user %s", reviewer_id)
-        return retry_later(review_digest_email, reviewer_id, attempt=attempt)
-    return "sent"
+    return email_or_retry(
+        review_digest_email,
+        reviewer_id,
+        attempt=attempt,
+        subject=f"DMTS: {count} entr{'y' if count == 1 else 'ies'} awaiting review",
+        template="dmts/entries/email/review_digest.txt",
+        context={
+            "count": count,
+            "entries": list(waiting[:50]),
+            "queue_url": settings.SITE_URL + reverse("dmts:queue"),
+        },
+        to=[reviewer.email],
+    )
 
 
 #: An entry marked "needs follow-up" is due this many working days after it was marked.

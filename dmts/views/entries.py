@@ -5,7 +5,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,7 +25,6 @@ from dmts.forms.exports import ExportForm
 from dmts.models import CallLogExport, DmtsEntry
 from dmts.selectors.entries import entry_changes, next_awaiting_review
 from dmts.services import entries as services
-from opcc_calls.concurrency import StaleEdit
 from opcc_calls.pagination import window
 from opcc_calls.permissions import requires
 
@@ -133,15 +132,13 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     """Save the review and go straight to the next entry waiting, oldest first."""
     entry = _entry(request, pk)
     form = ReviewForm(request.POST)
-    if not form.is_valid():
-        return _entry_page(request, entry, form)
-    try:
-        services.entry_review(entry=entry, by=request.user, **form.cleaned_data)
-    except StaleEdit:
-        messages.error(request, form.stale_message)
-        return redirect(entry)
-    messages.success(request, f"{entry.reference} saved.")
-    return redirect(next_awaiting_review(after=entry) or "dmts:queue")
+    if form.is_valid():
+        if form.run(request, services.entry_review, entry=entry, by=request.user):
+            messages.success(request, f"{entry.reference} saved.")
+            return redirect(next_awaiting_review(after=entry) or "dmts:queue")
+        if form.stale:
+            return redirect(entry)
+    return _entry_page(request, entry, form)
 
 
 @requires("dmts.view_dmtsentry")
@@ -154,23 +151,11 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, instance=entry.call, initial={"version": entry.version}
     )
     if form.is_valid():
-        changes = {name: form.cleaned_data[name] for name in services.CORRECTABLE_FIELDS}
-        try:
-            services.call_correct(
-                entry=entry,
-                by=request.user,
-                reason=form.cleaned_data["reason"],
-                version=form.cleaned_data["version"],
-                changes=changes,
-            )
-        except StaleEdit:
-            messages.error(request, form.stale_message)
-        except ValidationError as error:
-            form.add_error(None, error)
-            return render(request, "dmts/entries/correct.html", {"entry": entry, "form": form})
-        else:
+        if form.run(request, services.call_correct, entry=entry, by=request.user):
             messages.success(request, "Correction saved, with its reason, in the history.")
-        return redirect(entry)
+            return redirect(entry)
+        if form.stale:
+            return redirect(entry)
     return render(request, "dmts/entries/correct.html", {"entry": entry, "form": form})
 
 
@@ -180,11 +165,9 @@ def void(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _entry(request, pk)
     form = VoidForm(request.POST or None, initial={"version": entry.version})
     if form.is_valid():
-        try:
-            services.entry_void(entry=entry, by=request.user, **form.cleaned_data)
-        except StaleEdit:
-            messages.error(request, form.stale_message)
-        else:
+        if form.run(request, services.entry_void, entry=entry, by=request.user):
             messages.success(request, f"{entry.reference} is marked as logged in error.")
-        return redirect(entry)
+            return redirect(entry)
+        if form.stale:
+            return redirect(entry)
     return render(request, "dmts/entries/void.html", {"entry": entry, "form": form})

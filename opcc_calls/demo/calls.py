@@ -21,7 +21,7 @@ from callers.models import (
 from callers.services.calls import call_log
 from callers.services.contact_requests import contact_request_decide
 from dmts.models import DmtsEntry
-from dmts.services.complaints import complaint_handover_send, complaint_reference_record
+from dmts.services.complaints import complaint_handover_email, complaint_reference_record
 from opcc_calls.demo.words import (
     ABOUTS,
     FIRST_NAMES,
@@ -206,7 +206,7 @@ def seed_requests_and_complaints(*, handler, compliance) -> int:
         ).call
         logged += 1
         if call_type == Call.Type.COMPLAINT:
-            complaint_handover_send.call(call.pk)  # the worker's job, done here at once
+            complaint_handover_email.call(call.pk)  # the worker's job, done here at once
             if then:
                 entry = DmtsEntry.objects.get(pk=call.pk)
                 complaint_reference_record(

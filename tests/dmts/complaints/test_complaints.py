@@ -7,7 +7,7 @@ from django.core import mail
 from django.urls import reverse
 
 from dmts.models import DmtsEntry
-from dmts.services.complaints import complaint_handover_send
+from dmts.services.complaints import complaint_handover_email
 from dmts.services.entries import call_correct
 from tests.factories import CallerFactory
 from tests.helpers import log_call, run_background_tasks
@@ -43,7 +43,7 @@ def test_a_complaint_is_emailed_with_its_reference_and_recorded_once(handler_use
     assert entry.complaint_sent_at and entry.complaint_sent_to == COMPLAINTS
     handed = entry.history.filter(history_change_reason__startswith="Handed to the complaints")
     assert handed.count() == 1
-    complaint_handover_send.enqueue(entry.pk)  # asked again: already sent, not sent twice
+    complaint_handover_email.enqueue(entry.pk)  # asked again: already sent, not sent twice
     run_background_tasks()
     assert len(mail.outbox) == 1
 
