@@ -389,3 +389,58 @@ def test_templates_ask_the_model_not_compare_its_values():
         for match in ENUM_IN_TEMPLATE.finditer(path.read_text())
     ]
     assert not found, "\n".join(found)
+
+
+def _models_with_history() -> set[str]:
+    """The models a user can change, which keep their history (`history = HistoricalRecords`)."""
+    tracked = set()
+    for path in project_modules().values():
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, ast.ClassDef) and any(
+                isinstance(item, ast.Assign)
+                and any(getattr(target, "id", None) == "history" for target in item.targets)
+                for item in node.body
+            ):
+                tracked.add(node.name)
+    return tracked
+
+
+def _writes_without_history(source: str, tracked: set[str]) -> list[str]:
+    """Calls of QuerySet.update(), bulk_create() or bulk_update() on a tracked model's
+    manager: those paths write no history row."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in {"update", "bulk_create", "bulk_update"}
+        ):
+            continue
+        receiver = node.func.value
+        while isinstance(receiver, ast.Call | ast.Attribute):
+            receiver = receiver.func if isinstance(receiver, ast.Call) else receiver.value
+        if isinstance(receiver, ast.Name) and receiver.id in tracked:
+            found.append(f"line {node.lineno}: {receiver.id}….{node.func.attr}()")
+    return found
+
+
+def test_every_write_to_a_model_with_history_goes_through_the_history_helpers():
+    """save_with_history, or simple-history's *_with_history helpers: never a bare update."""
+    tracked = _models_with_history()
+    found = [
+        f"{name} {write}"
+        for name, path in project_modules().items()
+        for write in _writes_without_history(path.read_text(), tracked)
+    ]
+    assert not found, "\n".join(found)
+
+
+def test_the_history_check_finds_a_write_without_history():
+    tracked = _models_with_history()
+    assert {"Flag", "FollowUp", "ManagerAlert"} <= tracked
+    assert _writes_without_history(
+        "Flag.objects.filter(meeting=smt).update(flagged_at=x)\n"
+        "FollowUp.objects.bulk_create(rows, ignore_conflicts=True)\n"
+        "CallerActivity.objects.filter(pk=1).update(calls_total=2)\n",
+        tracked,
+    ) == ["line 1: Flag….update()", "line 2: FollowUp….bulk_create()"]

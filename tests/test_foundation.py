@@ -313,6 +313,16 @@ class TestSeedDemo:
         assert procedure.version == "1.0" and "SOP Ref. No.\t013/2015" in procedure.text
         assert procedure.acknowledgements.get().user.username == "compliance"
 
+    def test_the_demo_writes_what_it_changes_into_history(self, settings):
+        """Even the demo's records say in their history what they hold (a flag agreed three
+        weeks ago says so there, not only on the record)."""
+        settings.DEBUG = True
+        call_command("seed_demo")
+        flags = Flag.objects.all()
+        assert flags
+        for flag in flags:
+            assert flag.history.first().flagged_at == flag.flagged_at, flag
+
     def test_the_demo_shows_requests_complaints_and_contact_arrangements(self, settings):
         """A newcomer sees every feature: requests to speak to the Commissioner and to a named
         person with their decisions, a complaint handed to the complaints process with the

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -95,11 +95,22 @@ def follow_up_done(*, follow_up: FollowUp, by: User, note: str, version: int) ->
     return save_with_history(follow_up, user=by, reason="Done")
 
 
+#: Why a follow-up found by the daily run is there, in its history.
+FOUND = "Found waiting too long"
+
+
 def follow_ups_found(rows: list[FollowUp]) -> int:
-    """Record follow-ups just found; one already found (by an earlier run, or one at the same
-    moment) is left as it is. Returns how many are new."""
-    created = FollowUp.objects.bulk_create(rows, ignore_conflicts=True)
-    return len(created)
+    """Record follow-ups just found, each with its history; one already found (by a run at
+    the same moment) is left as it is. Returns how many are new. A day finds a few."""
+    found = 0
+    for row in rows:
+        try:
+            with transaction.atomic():
+                save_with_history(row, user=None, reason=FOUND, checks_in_database=True)
+        except IntegrityError:  # the same request or entry, found by another run meanwhile
+            continue
+        found += 1
+    return found
 
 
 def follow_ups_close(dealt_with: QuerySet[FollowUp], *, now: datetime) -> None:

@@ -115,7 +115,8 @@ def manager_alert_email(alert_id: int, attempt: int = 1) -> str:
         to=_managers_emails(),
     )
     if outcome == SENT:
-        ManagerAlert.objects.filter(pk=alert_id).update(emailed_at=timezone.now())
+        alert.emailed_at = timezone.now()
+        save_with_history(alert, user=None, reason="Emailed to every manager")
     return outcome
 
 

@@ -18,6 +18,7 @@ from callers.services.meetings import meeting_decide, meeting_open, meeting_reco
 from callers.services.rules import matches_refresh
 from dmts.services.follow_ups import follow_ups_gather
 from opcc_calls.demo.words import AGREED_RESPONSES
+from opcc_calls.history import save_with_history
 
 
 def seed_flags_and_meetings(manager) -> int:
@@ -59,7 +60,9 @@ def seed_flags_and_meetings(manager) -> int:
             review_date=today - timedelta(days=17),
         )
         flagged += 1
-    Flag.objects.filter(meeting=smt).update(flagged_at=timezone.now() - timedelta(days=21))
+    for agreed in Flag.objects.filter(meeting=smt):  # at the SMT meeting three weeks ago
+        agreed.flagged_at = timezone.now() - timedelta(days=21)
+        save_with_history(agreed, user=None, reason="Demo: agreed at the SMT meeting")
     # The last fortnightly Silver meeting; today's is left for the demo user to open.
     meeting_open(kind=Meeting.Kind.SILVER, day=today - timedelta(weeks=2), by=manager)
     return flagged

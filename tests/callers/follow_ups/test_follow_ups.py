@@ -12,7 +12,7 @@ from django.utils.html import escape
 
 from callers.models import Call, ContactRequest, FollowUp
 from callers.services.contact_requests import contact_request_decide
-from callers.services.follow_ups import follow_up_add, follow_up_digest_send, follow_up_done
+from callers.services.follow_ups import FOUND, follow_up_add, follow_up_digest_send, follow_up_done
 from dmts.models import DmtsEntry
 from dmts.services.complaints import complaint_reference_record
 from dmts.services.entries import entry_review
@@ -63,6 +63,9 @@ def test_a_request_left_undecided_appears_after_two_working_days(handler_user):
     assert follow_up.due_on == at(2).date()
     assert "Private Person" not in follow_up.what
     assert follow_ups_gather(now=at(3)) == 0  # found once
+    # Found is a write like any other: in the follow-up's history, with why.
+    [found] = follow_up.history.all()
+    assert (found.history_type, found.history_change_reason) == ("+", FOUND)
 
 
 def test_the_weekend_is_not_counted(handler_user):

@@ -328,6 +328,9 @@ class TestTellAManagerNow:
         assert "kill" not in message.body
         alert.refresh_from_db()
         assert alert.emailed_at is not None
+        emailed = alert.history.first()  # the record of it, too, like every write
+        assert emailed.history_change_reason == "Emailed to every manager"
+        assert emailed.emailed_at == alert.emailed_at
 
     def test_from_the_prompt_before_the_call_is_logged(self, handler_client):
         html = handler_client.post(
