@@ -2,7 +2,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
@@ -11,6 +10,7 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
+from hypothesis import settings as hypothesis_settings
 
 from callers.models import Concern, Referral
 from callers.services.calls import call_log
@@ -18,10 +18,15 @@ from callers.services.follow_ups import follow_up_add
 from callers.services.letters import appeal_record, letter_write
 from callers.services.meetings import meeting_open
 from dmts.services.exports import export_request
-from opcc_calls.middleware import SECOND_FACTOR_SESSION_KEY
 from opcc_calls.roles import Role
 from tests.factories import CallerFactory, StaffContactFactory, UserFactory
-from tests.helpers import flag, frequent_caller, run_background_tasks
+from tests.helpers import IN_CI, flag, frequent_caller, run_background_tasks, sign_in_fully
+
+# Hypothesis: in CI the same examples every run, so a rare one cannot fail one run and pass the
+# next (a failure there prints the example to reproduce); elsewhere new examples each run.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+hypothesis_settings.register_profile("dev")
+hypothesis_settings.load_profile("ci" if IN_CI else "dev")
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls our browser tests make
 # around it are ordinary synchronous code, which Django would otherwise refuse in that thread.
@@ -71,16 +76,6 @@ def manager_user(db):
 @pytest.fixture
 def roleless_user(db):
     return UserFactory(username="no-role-user")
-
-
-def sign_in_fully(client: Client, user) -> Client:
-    """Signed in as if through both steps, password and second factor (django-axes rejects
-    client.login() without a request, so the session is made directly)."""
-    client.force_login(user)
-    session = client.session
-    session[SECOND_FACTOR_SESSION_KEY] = True
-    session.save()
-    return client
 
 
 def _signed_in(user) -> Client:
@@ -243,12 +238,3 @@ def background_worker(transactional_db, tmp_path):
     for process in processes:
         process.terminate()
         process.wait(timeout=15)
-
-
-def wait_until(check, *, seconds: float = 30) -> None:
-    """Wait for something a background process does, failing after `seconds`."""
-    deadline = time.monotonic() + seconds
-    while not check():
-        if time.monotonic() > deadline:
-            pytest.fail(f"still waiting after {seconds} s for {check.__doc__ or check}")
-        time.sleep(0.1)

@@ -1,10 +1,16 @@
 """What many test modules do: log a call through the service, make a frequent caller and flag
 them, count the queries a page runs, and give someone an authenticator app."""
 
+import os
+import subprocess
+import sys
 import time
 import uuid
 from datetime import timedelta
+from pathlib import Path
 
+import lxml.html
+import pytest
 from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.totp.internal.auth import (
     TOTP,
@@ -13,6 +19,7 @@ from allauth.mfa.totp.internal.auth import (
     hotp_value,
 )
 from django.db import connection, transaction
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +30,7 @@ from callers.models import Call, Flag
 from callers.services.calls import call_log
 from callers.services.flags import flag_create
 from callers.services.rules import matches_refresh
+from opcc_calls.middleware import SECOND_FACTOR_SESSION_KEY
 from tests.factories import CallerFactory, CallFactory, StaffContactFactory, UserFactory
 
 
@@ -207,3 +215,116 @@ def exported(client, format: str = "csv", *, filter_key: str = "") -> bytes:
     download = client.get(reverse("dmts:export_download", args=[page.context["export"].pk]))
     assert download.status_code == 200
     return b"".join(download.streaming_content)
+
+
+def sign_in_fully(client: Client, user) -> Client:
+    """Signed in as if through both steps, password and second factor (django-axes rejects
+    client.login() without a request, so the session is made directly)."""
+    client.force_login(user)
+    session = client.session
+    session[SECOND_FACTOR_SESSION_KEY] = True
+    session.save()
+    return client
+
+
+def wait_until(check, *, seconds: float = 30) -> None:
+    """Wait for something a background process does, failing after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            pytest.fail(f"still waiting after {seconds} s for {check.__doc__ or check}")
+        time.sleep(0.1)
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def database_url() -> str:
+    """This test run's own database, for a fresh process to connect to."""
+    db = connection.settings_dict
+    if connection.vendor != "postgresql":
+        return ""
+    credentials = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{credentials}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
+def run_django(
+    code: str, env: dict[str, str], *, setup: bool = True
+) -> subprocess.CompletedProcess:
+    """Run code in a fresh Django process (not pytest's), with this environment."""
+    base = {k: v for k, v in os.environ.items() if k != "PYTEST_VERSION"}
+    return subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup()\n{code}" if setup else code],
+        cwd=ROOT,
+        env=base
+        | {"DJANGO_SETTINGS_MODULE": "opcc_calls.settings", "DJANGO_DEBUG": "true"}
+        | {"SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "x"}
+        | env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def ci_is_set(value: str | None) -> bool:
+    """CI services set CI to "true", "1", "yes" or the like: anything but empty or a clear no."""
+    return (value or "").strip().lower() not in {"", "0", "false", "no", "off"}
+
+
+#: Whether this run is CI's: a missing browser fails there, and hypothesis draws the same
+#: examples every run.
+IN_CI = ci_is_set(os.environ.get("CI"))
+
+
+def _tree(html: str):
+    return lxml.html.fromstring(html)
+
+
+def _read(element) -> str:
+    """An element's text as a reader hears it: its words, white space collapsed."""
+    return " ".join(element.text_content().split())
+
+
+def link_texts(html: str) -> list[str]:
+    """Every link on the page, as its words: "2 entries awaiting review"."""
+    return [_read(link) for link in _tree(html).iter("a")]
+
+
+def terms(html: str) -> dict[str, str]:
+    """Each term of the page's description lists and what it says: {"F1": "Frequent ..."}."""
+    found = {}
+    for listing in _tree(html).iter("dl"):
+        term = None
+        for child in listing:
+            if child.tag == "dt":
+                term = _read(child)
+            elif child.tag == "dd" and term is not None:
+                found[term] = _read(child)
+    return found
+
+
+def table_rows(html: str, caption: str = "") -> list[list[str]]:
+    """The rows of the table whose caption holds `caption` (the first table when none is
+    given), each as the words of its cells: what someone reading the table meets."""
+    for table in _tree(html).iter("table"):
+        captions = table.findall("caption")
+        if caption and not (captions and caption in _read(captions[0])):
+            continue
+        return [
+            [_read(cell) for cell in row if cell.tag in ("td", "th")]
+            for row in table.iter("tr")
+            if row.getparent().tag != "thead"
+        ]
+    raise AssertionError(f"no table captioned {caption!r}")
+
+
+def under_heading(html: str, heading: str) -> str:
+    """The words of the section a heading names (aria-labelledby), as a reader meets them."""
+    tree = _tree(html)
+    for section in tree.iter("section"):
+        labelled_by = section.get("aria-labelledby")
+        named = tree.get_element_by_id(labelled_by, None) if labelled_by else None
+        if named is not None and _read(named) == heading:
+            return _read(section)
+    raise AssertionError(f"no section headed {heading!r}")

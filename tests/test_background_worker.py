@@ -25,9 +25,8 @@ from callers.services.reports import dashboard_figures_request
 from callers.services.rules import matches_refresh_batch, rules_save
 from dmts.models import CallLogExport
 from dmts.services.exports import export_request
-from tests.conftest import wait_until
 from tests.factories import CallerFactory, StaffContactFactory, UserFactory
-from tests.helpers import frequent_caller, log_call
+from tests.helpers import frequent_caller, log_call, wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -13,16 +13,25 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from django.urls import reverse
+from hypothesis import settings as hypothesis_settings
 
 from callers.models import ContactRequest, Flag, FollowUp
-from dmts.models import DmtsEntry
+from dmts.models import CallLogExport, DmtsEntry
 from opcc_calls.models import Procedure, User
 from opcc_calls.roles import ROLE_PERMISSIONS, Role, sync_role_groups
 from opcc_calls.static import StaticFilesStorage
-from tests.conftest import sign_in_fully
-from tests.e2e.conftest import ci_is_set
 from tests.factories import PASSWORD, CallFactory, StaffContactFactory, UserFactory
+from tests.helpers import (
+    IN_CI,
+    ci_is_set,
+    database_url,
+    exported,
+    log_call,
+    run_django,
+    sign_in_fully,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -358,3 +367,70 @@ def test_home_lists_callers_waiting_for_this_persons_decision(handler_client, ha
     ContactRequest.objects.create(call=call, requested=me, reason="Wants a word")
     html = handler_client.get("/").content.decode()
     assert "Callers who asked to speak to you" in html and "Waiting Caller" in html
+
+
+class TestStatementTimeout:
+    """A runaway query (an OR of trigram searches over a long input) is cancelled in a
+    served page, never in a command."""
+
+    @pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL setting")
+    def test_served_pages_cancel_a_query_that_runs_past_the_limit(self):
+        """wsgi.py gives served pages a statement timeout (5 s; here 300 ms for speed)."""
+        result = run_django(
+            "from django.db import connection\n"
+            "cursor = connection.cursor()\n"
+            "try:\n"
+            "    cursor.execute('select pg_sleep(3)')\n"
+            "except Exception as error:\n"
+            "    print(type(error).__name__, error)\n",
+            {"DATABASE_STATEMENT_TIMEOUT_MS": "300", "DATABASE_URL": database_url()},
+        )
+        assert "canceling statement due to statement timeout" in result.stdout, result.stderr
+
+    def test_the_web_server_sets_the_timeout_and_commands_do_not(self):
+        shown = "from django.conf import settings\nprint(settings.DATABASES['default'])"
+        url = {"DATABASE_URL": "postgres://someone@db.example:5432/calls"}  # not connected to
+        served = run_django(f"import opcc_calls.wsgi\n{shown}", url, setup=False)
+        command = run_django(shown, url)
+        assert "statement_timeout=5000" in served.stdout, served.stderr
+        assert "statement_timeout" not in command.stdout, command.stderr
+
+
+class TestHeaders:
+    def test_personal_pages_and_downloads_are_never_stored(self, manager_client, manager_user):
+        call = log_call(manager_user)
+        exported(manager_client)
+        export = CallLogExport.objects.get()
+        for url in (
+            call.caller.get_absolute_url(),
+            reverse("callers:card", args=[call.caller_id]),
+            call.get_absolute_url(),
+            reverse("callers:subject_access", args=[call.caller_id]),
+            export.get_absolute_url(),
+            reverse("dmts:export_download", args=[export.pk]),
+            reverse("callers:frequent_log_csv"),
+            reverse("home"),
+        ):
+            response = manager_client.get(url)
+            assert "no-store" in response["Cache-Control"], url
+            assert "camera=()" in response["Permissions-Policy"], url
+
+    def test_security_keys_may_still_be_used_here(self, client):
+        policy = client.get(reverse("login"))["Permissions-Policy"]
+        assert "publickey-credentials-get=(self)" in policy
+
+
+class TestHealth:
+    def test_a_load_balancer_asks_without_signing_in_and_learns_nothing_else(self, client):
+        log_call()
+        response = client.get(reverse("health"), headers={"Accept": "application/json"})
+        assert response.status_code == 200
+        body = response.json()
+        assert set(body) == {"Database(alias='default')", "MigrationsApplied()"}, body
+        assert all(value == "OK" for value in body.values())
+
+
+def test_hypothesis_draws_the_same_examples_every_ci_run():
+    """In CI a rare example cannot fail one run and pass the next: the profile is derandomised."""
+    assert hypothesis_settings.get_profile("ci").derandomize
+    assert hypothesis_settings.default.derandomize is IN_CI

@@ -10,9 +10,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from opcc_calls.permissions import SIGNED_IN
-from tests.conftest import sign_in_fully
 from tests.factories import UserFactory
-from tests.helpers import world_args
+from tests.helpers import sign_in_fully, world_args
 
 pytestmark = pytest.mark.django_db
 

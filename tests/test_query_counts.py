@@ -7,9 +7,8 @@ from django.urls import reverse
 from callers.models import Concern
 from callers.services.flags import flag_change_response
 from opcc_calls.roles import Role
-from tests.conftest import sign_in_fully
 from tests.factories import UserFactory
-from tests.helpers import flag, frequent_caller, log_call, queries
+from tests.helpers import flag, frequent_caller, log_call, queries, sign_in_fully
 
 pytestmark = pytest.mark.django_db
 

@@ -13,9 +13,8 @@ from django.urls import reverse
 
 from opcc_calls.models import SecurityPolicy
 from opcc_calls.services import second_factor_reset, security_policy_set
-from tests.conftest import sign_in_fully
 from tests.factories import PASSWORD, UserFactory
-from tests.helpers import authenticator_app, totp_code
+from tests.helpers import authenticator_app, sign_in_fully, totp_code
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from opcc_calls.models import User
 from tests.factories import PASSWORD
-from tests.helpers import authenticator_app, totp_code
+from tests.helpers import IN_CI, authenticator_app, totp_code
 
 CHROMIUM_CANDIDATES = [
     os.environ.get("CHROMIUM_PATH", ""),
@@ -42,14 +42,6 @@ SKIP_REASON = (
     "browser tests skipped: Chromium not found; install Debian's chromium "
     "(sudo apt-get install chromium) or set CHROMIUM_PATH to run them"
 )
-
-
-def ci_is_set(value: str | None) -> bool:
-    """CI services set CI to "true", "1", "yes" or the like: anything but empty or a clear no."""
-    return (value or "").strip().lower() not in {"", "0", "false", "no", "off"}
-
-
-IN_CI = ci_is_set(os.environ.get("CI"))
 
 
 def pytest_collection_modifyitems(config, items):

@@ -7,9 +7,9 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from callers.models import Call, Caller, ContactRequest
-from tests.conftest import wait_until
 from tests.e2e.conftest import assert_accessible, sign_in
 from tests.factories import CallerPhoneFactory, CallFactory, StaffContactFactory
+from tests.helpers import wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -1,6 +1,7 @@
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from callers.selectors.calls import caller_changes, calls_per_day, find_callers, handling_card
@@ -106,6 +107,24 @@ class TestHandlingCard:
         CallFactory(caller=caller, received_at=now - timedelta(hours=24))
         assert handling_card(caller, now=now).counts["calls_24h"] == 0
 
+    @pytest.mark.parametrize(
+        ("window", "days", "counted"),
+        [("30d", 30, True), ("30d", 31, False), ("90d", 90, True), ("90d", 91, False)],
+    )
+    def test_a_call_on_the_last_office_day_of_a_window_counts_and_the_day_before_does_not(
+        self, window, days, counted
+    ):
+        """The card's 30 and 90 days are office days ending today: a call at 00:00 on the 30th
+        day back counts (as the chart of calls per day beside it does), one at 23:59 on the
+        31st does not."""
+        london = timezone.get_current_timezone()
+        now = datetime(2026, 6, 30, 9, 0, tzinfo=london)
+        caller = CallerFactory()
+        day = timezone.localdate(now) - timedelta(days=days - 1)
+        moment = datetime.combine(day, time(0, 0) if counted else time(23, 59), tzinfo=london)
+        CallFactory(caller=caller, received_at=moment)
+        assert handling_card(caller, now=now).counts[f"calls_{window}"] == int(counted)
+
     def test_last_five_calls_newest_first(self):
         caller = CallerFactory()
         now = timezone.now()
@@ -134,3 +153,17 @@ def test_caller_changes_show_field_changes_oldest_last():
     assert changes[0].what == "Details changed"
     assert ("Full name", "Jon Smith", "John Smith") in changes[0].fields
     assert changes[-1].what == "Caller created"
+
+
+class TestSearchesAreBounded:
+    """A 100 kB name took 9.8 s to search; a 1 MB one held a worker until it was killed."""
+
+    def test_a_name_longer_than_any_is_refused_beside_the_field(self, handler_client):
+        for field in ("full_name", "phone"):
+            response = handler_client.post(reverse("callers:matches"), {field: "x" * 100_000})
+            assert response.status_code == 200
+            assert "longer than any name or number" in response.content.decode()
+
+    def test_any_other_way_in_is_cut_to_a_name_s_length(self, django_assert_max_num_queries):
+        with django_assert_max_num_queries(3):
+            assert find_callers(name="Smith " * 200_000) == []

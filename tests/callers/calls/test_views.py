@@ -1,14 +1,20 @@
 import re
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from callers.models import Call, Caller, CallerActivity, start_of_day
-from dmts.services.entries import entry_void
-from tests.factories import CallerFactory, CallerPhoneFactory, CallFactory, StaffContactFactory
+from dmts.services.entries import call_correct, entry_void
+from tests.factories import (
+    CallerFactory,
+    CallerPhoneFactory,
+    CallFactory,
+    StaffContactFactory,
+)
 from tests.helpers import log_call, queries
 
 pytestmark = pytest.mark.django_db
@@ -321,3 +327,34 @@ class TestCallerPages:
 def test_a_tampered_form_is_never_a_server_error(handler_client, action):
     response = handler_client.post(LOG, form_data(action=action, caller="not-a-number"))
     assert response.status_code in (200, 404)
+
+
+class TestReceivedTimes:
+    """A call dated 0001-01-01 was accepted, then disposed of by the next retention run."""
+
+    def test_the_log_form_refuses_a_call_from_long_ago(self, handler_client):
+        response = handler_client.post(
+            reverse("callers:log"),
+            {
+                "action": "save",
+                "full_name": "Ann Example",
+                "call_type": "enquiry",
+                "about": "x",
+                "identity_check": "not_needed",
+                "received_at": "0001-01-01T09:00",
+                "submission_token": "00000000-0000-0000-0000-000000000001",
+            },
+        )
+        assert "Calls are logged as they happen" in response.content.decode()
+        assert not Call.objects.exists()
+
+    def test_no_service_or_correction_takes_a_year_before_2000(self, compliance_user):
+        call = log_call()
+        with pytest.raises(ValidationError):
+            call_correct(
+                entry=call.dmts_entry,
+                by=compliance_user,
+                reason="Typo",
+                version=1,
+                changes={"received_at": datetime(1999, 12, 31, 23, 0, tzinfo=UTC)},
+            )

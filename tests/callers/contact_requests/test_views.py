@@ -10,8 +10,8 @@ from django.utils.http import urlencode
 
 from callers.models import ContactRequest
 from callers.selectors.contact_requests import CONTACT_REQUEST_SALT, contact_request_token
-from tests.conftest import sign_in_fully
 from tests.factories import CallFactory, StaffContactFactory
+from tests.helpers import sign_in_fully
 
 pytestmark = pytest.mark.django_db
 

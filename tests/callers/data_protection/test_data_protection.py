@@ -59,7 +59,13 @@ from tests.factories import (
     StaffContactFactory,
     UserFactory,
 )
-from tests.helpers import flag, frequent_caller, log_call, queries, run_background_tasks
+from tests.helpers import (
+    flag,
+    frequent_caller,
+    log_call,
+    queries,
+    run_background_tasks,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -475,3 +481,15 @@ def test_concerns_queue_and_duplicates_run_fixedqueries(manager_client, manager_
                 concern_raise(caller=caller, by=manager_user, kind="other", noticed="x")
             counts.append(queries(manager_client, url))
         assert counts[0] == counts[1], url
+
+
+class TestMergingKeepsTheLegalHold:
+    def test_held_records_stay_held_on_the_record_kept(self, compliance_user):
+        survivor, held = CallerFactory(), CallerFactory(legal_hold=True)
+        callers_merge(survivor=survivor, merged=held, by=compliance_user)
+        survivor.refresh_from_db()
+        assert survivor.legal_hold
+        assert "legal_hold" in {
+            change.field
+            for change in survivor.history.first().diff_against(survivor.history.all()[1]).changes
+        }

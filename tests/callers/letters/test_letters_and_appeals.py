@@ -23,9 +23,8 @@ from callers.services.letters import (
 from callers.services.meetings import meeting_open
 from opcc_calls.concurrency import StaleEdit
 from opcc_calls.roles import Role
-from tests.conftest import sign_in_fully
 from tests.factories import CallerFactory, UserFactory
-from tests.helpers import flag, frequent_caller, queries
+from tests.helpers import flag, frequent_caller, queries, sign_in_fully
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from callers.models import Concern, Flag, Meeting
 from callers.services.follow_ups import follow_up_add
 from callers.services.meetings import meeting_decide, meeting_open, meetings_prepare
-from tests.helpers import flag, frequent_caller, queries, run_background_tasks
+from tests.helpers import flag, frequent_caller, queries, run_background_tasks, table_rows, terms
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +61,7 @@ class TestMeetings:
         assert 'aria-sort="ascending"' in page
         sentence = "Frequent caller: 3 or more calls within any 24 hours"
         assert page.count(sentence) == 1 + 2  # the legend once; the printed sections per caller
-        assert '<dt class="col-sm-1">F1</dt>' in page
+        assert terms(page)["F1"] == sentence
 
     def test_a_second_decision_for_one_caller_is_refused_and_said(
         self, manager_client, manager_user
@@ -77,7 +77,8 @@ class TestMeetings:
         )
         html = response.content.decode()
         assert response.status_code == 400
-        assert "already recorded “No action”" in html and "<strong>No action</strong>" in html
+        assert "already recorded “No action”" in html
+        assert any("No action" in " ".join(row) for row in table_rows(html, "The agenda"))
         item.refresh_from_db()
         assert (item.decision, item.decision_note) == ("no_action", "")
 

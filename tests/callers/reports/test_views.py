@@ -10,7 +10,7 @@ from callers.models import Flag
 from callers.selectors.reports import before_and_after
 from callers.services.reports import dashboard_figures_refresh
 from tests.factories import CallerFactory, CallFactory
-from tests.helpers import flag, frequent_caller, queries, run_background_tasks
+from tests.helpers import flag, frequent_caller, queries, run_background_tasks, under_heading
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,8 @@ class TestDashboard:
         assert run_background_tasks() == 1
         response = manager_client.get(reverse("callers:dashboard"))
         assert (response.context["flagged"], response.context["total"]) == (3, 6)
-        assert '<p class="display-5 mb-0 flagged-share">50%</p>' in response.content.decode()
+        share = under_heading(response.content.decode(), "Calls from flagged callers")
+        assert "Calls from flagged callers 50% of the last 90 days' calls (3 of 6)" in share
 
     def test_before_and_since_leaves_out_weeks_not_yet_come(self, manager_user):
         now = timezone.now()

@@ -201,3 +201,82 @@ def test_counting_each_new_call_finds_what_a_full_refresh_would():
             RuleMatch.objects.filter(caller=caller).values_list("rule", "last_fired_at")
         )
         assert counted == refreshed, n
+
+
+class TestTheProceduresEdgesExactly:
+    """Each rule's window holds its N-th call when it comes less than the window's length after
+    the first (SOP 5.2 and the ambulance services' criteria): a call on the 30th day of a
+    month counts towards the month, one on the 31st does not; the 90th day and the 91st; and a
+    day is 24 hours, to the second."""
+
+    @pytest.mark.parametrize(
+        ("last", "fires"),
+        [
+            (at(2026, 6, 30, 10, 0), True),  # the 30th day: 29 days on
+            (at(2026, 7, 1, 9, 59, 59), True),  # a second inside 30 days
+            (at(2026, 7, 1, 10, 0), False),  # the 31st day: 30 days on, outside
+        ],
+    )
+    def test_five_calls_the_fifth_on_the_30th_day_or_the_31st(self, last, fires):
+        caller, now = CallerFactory(), at(2026, 7, 2, 12, 0)  # no clock change in between
+        first = at(2026, 6, 1, 10, 0)
+        for moment in (first, at(2026, 6, 8, 10), at(2026, 6, 15, 10), at(2026, 6, 22, 10), last):
+            CallFactory(caller=caller, received_at=moment)
+        assert fired(caller, rule("regular", threshold=5, hours=720), now) is fires
+
+    @pytest.mark.parametrize(("days_on", "fires"), [(89, True), (90, False)])
+    def test_twelve_calls_the_twelfth_on_the_90th_day_or_the_91st(self, days_on, fires):
+        caller, now = CallerFactory(), at(2026, 9, 30, 12, 0)
+        first = at(2026, 5, 1, 10, 0)
+        for n in range(11):
+            CallFactory(caller=caller, received_at=first + timedelta(days=8 * n))
+        CallFactory(caller=caller, received_at=first + timedelta(days=days_on))
+        assert fired(caller, rule("regular", threshold=12, hours=2160), now) is fires
+
+    @pytest.mark.parametrize(
+        ("third", "fires"),
+        [(timedelta(hours=24) - timedelta(seconds=1), True), (timedelta(hours=24), False)],
+    )
+    def test_three_calls_the_third_a_second_inside_24_hours_or_on_it(self, third, fires):
+        caller, now = CallerFactory(), at(2026, 6, 12, 9, 0)
+        first = at(2026, 6, 10, 9, 0)
+        for moment in (first, first + timedelta(hours=5), first + third):
+            CallFactory(caller=caller, received_at=moment)
+        assert fired(caller, rule(), now) is fires
+
+    def test_different_staff_leaves_out_a_call_logged_in_error(self, compliance_user):
+        """The third member of staff was reached only by a call voided as logged in error."""
+        caller, staff = CallerFactory(), [UserFactory() for _ in range(3)]
+        calls = [
+            call_log(
+                by=handler,
+                submission_token=uuid.uuid4(),
+                caller=caller,
+                call_type="enquiry",
+                about="Again",
+                received_at=timezone.now() - timedelta(days=days),
+            ).call
+            for handler, days in zip(staff, (5, 3, 1), strict=True)
+        ]
+        staff_rule = rule(measure="staff", hours=168)
+        assert RuleMatch.objects.filter(caller=caller, rule=staff_rule).exists()
+        entry_void(entry=calls[2].dmts_entry, by=compliance_user, reason="Wrong caller", version=1)
+        assert not RuleMatch.objects.filter(caller=caller, rule=staff_rule).exists()
+
+    def test_different_staff_counts_sales_calls_apart(self):
+        """A member of staff reached only by a sales call is not a third for the public rule."""
+        caller, now = CallerFactory(), at(2026, 6, 20, 12, 0)
+        first, second, salesman_took = UserFactory(), UserFactory(), UserFactory()
+        CallFactory(caller=caller, handler=first, received_at=at(2026, 6, 15, 10))
+        CallFactory(caller=caller, handler=second, received_at=at(2026, 6, 16, 10))
+        CallFactory(
+            caller=caller,
+            handler=salesman_took,
+            call_type=Call.Type.SALES,
+            organisation="Acme",
+            selling="Toner",
+            received_at=at(2026, 6, 17, 10),
+        )
+        assert not fired(caller, rule(measure="staff", hours=168), now)
+        CallFactory(caller=caller, handler=salesman_took, received_at=at(2026, 6, 18, 10))
+        assert fired(caller, rule(measure="staff", hours=168), now)

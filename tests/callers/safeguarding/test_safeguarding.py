@@ -18,9 +18,8 @@ from callers.services.calls import call_log
 from callers.services.safeguarding import concern_decide, concern_raise
 from opcc_calls.concurrency import StaleEdit
 from opcc_calls.roles import Role
-from tests.conftest import sign_in_fully
 from tests.factories import CallerFactory, CallFactory, UserFactory
-from tests.helpers import run_background_tasks
+from tests.helpers import run_background_tasks, sign_in_fully
 
 pytestmark = pytest.mark.django_db
 NOTICED = "Said they had not eaten for days and sounded confused about the date."
@@ -356,3 +355,27 @@ class TestTellAManagerNow:
         assert response.status_code == 400
         assert "Go to a manager, or phone them, now." in response.content.decode()
         assert not ManagerAlert.objects.exists()
+
+
+class TestSensitiveAccessLog:
+    """The concerns queue (caller name and kind of concern) and a concern or referral shown
+    again after an invalid POST were not recorded."""
+
+    def test_the_concerns_queue_records_each_caller_shown(self, manager_client, manager_user):
+        concerns = [
+            Concern.objects.create(
+                caller=CallerFactory(), raised_by=manager_user, kind="other", noticed="x"
+            )
+            for _ in range(3)
+        ]
+        manager_client.get(reverse("callers:concerns"))
+        seen = set(SensitiveAccess.objects.values_list("caller_id", "what"))
+        assert seen == {(c.caller_id, "the concerns queue") for c in concerns}
+
+    def test_a_concern_shown_again_beside_errors_is_recorded(self, manager_client, manager_user):
+        concern = Concern.objects.create(
+            caller=CallerFactory(), raised_by=manager_user, kind="other", noticed="x"
+        )
+        response = manager_client.post(concern.get_absolute_url(), {"decision": "", "version": 1})
+        assert "Record what you decided." in response.content.decode()
+        assert SensitiveAccess.objects.filter(caller_id=concern.caller_id).exists()

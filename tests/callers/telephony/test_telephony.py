@@ -19,9 +19,8 @@ from django.utils import timezone
 from callers.models import Call, PhoneCall, TelephonyEvent
 from opcc_calls.roles import Role
 from opcc_calls.telephony import signed_headers
-from tests.conftest import sign_in_fully
 from tests.factories import CallerPhoneFactory, UserFactory
-from tests.helpers import log_call
+from tests.helpers import log_call, sign_in_fully
 
 pytestmark = pytest.mark.django_db
 SECRET = "a-secret-of-more-than-thirty-two-characters"

@@ -14,7 +14,7 @@ from callers.services.flags import flag_create
 from dmts.models import CallLogExport, DmtsEntry
 from dmts.services.entries import call_correct
 from tests.factories import CallerFactory
-from tests.helpers import exported, log_call, queries
+from tests.helpers import exported, link_texts, log_call, queries
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +41,7 @@ class TestReviewQueue:
         html = compliance_client.get(reverse("dmts:queue")).content.decode()
         assert html.index(older.reference) < html.index(newer.reference)
         home = compliance_client.get("/").content.decode()
-        assert '<strong class="awaiting-review">2</strong>' in home
+        assert "2 entries awaiting review" in link_texts(home)
 
     def test_saving_a_review_goes_straight_to_the_next_entry(self, compliance_client):
         first, second = entries(2)
@@ -261,3 +261,21 @@ def test_the_addresses_follow_ups_and_the_report_had_lead_where_they_are_now(
     """Bookmarks, and the links in digests sent before they moved from dmts to callers."""
     response = compliance_client.get(old)
     assert response.status_code == 301 and response.url == new
+
+
+class TestOneRuleForEntries:
+    """A handler could open another handler's DMTS entry by id though the call log hid it."""
+
+    def test_a_handler_opens_their_own_entries_only(self, handler_client, handler_user):
+        mine, theirs = log_call(handler_user), log_call()
+        for name in ("dmts:entry", "callers:logged"):
+            assert handler_client.get(reverse(name, args=[mine.pk])).status_code == 200
+            assert handler_client.get(reverse(name, args=[theirs.pk])).status_code == 404
+
+    def test_the_caller_page_links_only_the_entries_they_may_open(
+        self, handler_client, handler_user
+    ):
+        mine = log_call(handler_user)
+        theirs = log_call(caller=mine.caller)
+        html = handler_client.get(mine.caller.get_absolute_url()).content.decode()
+        assert mine.get_absolute_url() in html and theirs.get_absolute_url() not in html

@@ -17,9 +17,8 @@ from dmts.models import CallLogExport
 from dmts.services import exports
 from dmts.services.exports import export_request
 from opcc_calls.roles import Role
-from tests.conftest import sign_in_fully
 from tests.factories import UserFactory
-from tests.helpers import exported, log_call, queries, run_background_tasks
+from tests.helpers import exported, log_call, queries, run_background_tasks, sign_in_fully
 
 pytestmark = pytest.mark.django_db
 
