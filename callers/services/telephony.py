@@ -19,7 +19,7 @@ from opcc_calls.telephony import PhoneEvent
 PHONE_CALL_KEPT = timedelta(days=2)
 
 
-def phone_event_record(event: PhoneEvent) -> str:
+def telephony_event_record(event: PhoneEvent) -> str:
     """Take one signed event from the phone system (screen pop) and say what was done with it:
     the call for that extension is created or moved on (ringing, answered, ended) for the
     handler's screen to read. Each call's each event is taken once (a replay is refused, in

@@ -65,7 +65,7 @@ def _number(value: str | None) -> int | None:
     return int(value) if value and RECORD_ID.match(value) else None
 
 
-def _screen_pop(phone_call: PhoneCall) -> dict:
+def _from_phone_call(phone_call: PhoneCall) -> dict:
     """What a reported call puts in the log-a-call form: its number and itself."""
     shown = phones.as_national(phone_call.number) if phone_call.number else ""
     return {"phone": shown, "phone_call": phone_call.pk}
@@ -93,7 +93,7 @@ def log_call(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         answered = phone_call_for(request.user, _number(request.GET.get("phone_call")))
         if answered is not None:  # opened from screen pop's notice on another page
-            return _log_call_page(request, LogCallForm(initial=_screen_pop(answered)))
+            return _log_call_page(request, LogCallForm(initial=_from_phone_call(answered)))
         return _log_call_page(request, LogCallForm(), fresh=True)
     action = request.POST.get("action", "save")
     if action != "save":

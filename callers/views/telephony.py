@@ -35,7 +35,7 @@ def telephony_events(request: HttpRequest) -> JsonResponse:
     except telephony.Refused as refused:
         TelephonyEvent.objects.create(outcome=refused.outcome)
         return JsonResponse({"error": refused.message}, status=refused.status)
-    outcome = services.phone_event_record(event)
+    outcome = services.telephony_event_record(event)
     status = 409 if outcome == TelephonyEvent.Outcome.REPLAY else 202
     return JsonResponse({"outcome": outcome}, status=status)
 

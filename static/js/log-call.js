@@ -102,7 +102,7 @@
 
   // Highlighted once htmx has settled the new matches, when their buttons work: a quick
   // Enter never meets a button htmx has not wired yet (which would post the whole form).
-  // Screen pop (screen-pop.js): the phone system's answered call fills the number; when it
+  // Screen pop (telephony.js): the phone system's answered call fills the number; when it
   // belongs to one caller their card shows too, and the focus stays where the handler is.
   var phoneCall = form.querySelector("input[name=phone_call]");
   var popping = phoneCall && phoneCall.value ? phoneCall.value : "";  // opened from a notice
