@@ -444,3 +444,16 @@ def test_the_history_check_finds_a_write_without_history():
         "CallerActivity.objects.filter(pk=1).update(calls_total=2)\n",
         tracked,
     ) == ["line 1: Flag….update()", "line 2: FollowUp….bulk_create()"]
+
+
+def test_every_service_that_locks_a_row_runs_in_a_transaction():
+    """select_for_update() and locked_for_edit() hold their lock until the transaction ends,
+    and PostgreSQL refuses them outside one (SQLite does not mind, so tests there pass)."""
+    loose = []
+    for name, node in _service_functions():
+        source = ast.unparse(node)
+        locks = "select_for_update(" in source or "locked_for_edit(" in source
+        atomic = "transaction.atomic" in source
+        if locks and not atomic:
+            loose.append(name)
+    assert not loose, "\n".join(loose)

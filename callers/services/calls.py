@@ -143,7 +143,6 @@ def call_log(
     return LoggedCall(call, created=True)
 
 
-@transaction.atomic
 class CallerDetails(TypedDict, total=False):
     """What a caller's record holds that staff may change (any of it, in one change)."""
 
@@ -155,6 +154,7 @@ class CallerDetails(TypedDict, total=False):
     notes: str
 
 
+@transaction.atomic
 def caller_update(
     *, caller: Caller, by: User, version: int, phone_numbers: list[str], details: CallerDetails
 ) -> Caller:

@@ -153,3 +153,19 @@ def test_two_simultaneous_submissions_of_one_form_log_one_call():
     assert Call.objects.filter(submission_token=token).count() == 1
     assert sorted(r.created for r in results) == [False, True]
     assert CallerActivity.objects.get(caller=caller).calls_total == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_caller_is_changed_in_a_transaction_of_its_own():
+    """As a served page calls it, outside any transaction: the service locks the row it
+    changes, which needs one (PostgreSQL refuses the lock otherwise)."""
+    caller = CallerFactory(full_name="First")
+    caller_update(
+        caller=caller,
+        by=UserFactory(),
+        version=1,
+        phone_numbers=[],
+        details={"full_name": "Second"},
+    )
+    caller.refresh_from_db()
+    assert (caller.full_name, caller.version) == ("Second", 2)
