@@ -7,7 +7,6 @@ worked out in the background (reports.py), concerns, referrals and risk words
 
 from callers.models.calls import (
     EARLIEST_CALL,
-    WINDOWS,
     Call,
     Caller,
     CallerActivity,
@@ -16,8 +15,6 @@ from callers.models.calls import (
     CallQuerySet,
     Tally,
     entries_visible_to,
-    in_window,
-    start_of_day,
 )
 from callers.models.contact_requests import ContactRequest, ContactRequestOpening, StaffContact
 from callers.models.data_protection import (
@@ -41,7 +38,6 @@ __all__ = [
     "Appeal",
     "Letter",
     "LetterTemplate",
-    "WINDOWS",
     "Call",
     "CallQuerySet",
     "Caller",
@@ -74,6 +70,4 @@ __all__ = [
     "Tally",
     "TelephonyEvent",
     "entries_visible_to",
-    "in_window",
-    "start_of_day",
 ]

@@ -2,7 +2,8 @@
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,35 +15,7 @@ from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
 from opcc_calls.text import TypedText
-
-#: The windows the handling card, the lists and the charts count calls over, with the office
-#: days each spans: the last 24 hours is elapsed time; 7, 30 and 90 days are that many office
-#: days ending today, so a chart of calls per day adds up to the count beside it. Each is
-#: defined once, by `in_window`. (The frequent-caller rules count over ANY period of their own
-#: length instead: see `Rule`.)
-WINDOWS = {"24h": None, "7d": 7, "30d": 30, "90d": 90}
-
-
-def start_of_day(day) -> datetime:
-    """Midnight at the start of an office day (Europe/London)."""
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
-def window_start(window: str, *, now: datetime) -> tuple[str, datetime]:
-    """Where one of the WINDOWS starts as it stands at `now`, and whether a call received at
-    that moment is in it ("gt": exactly 24 hours ago is not) or not ("gte": from midnight at
-    the start of the window's first office day)."""
-    days = WINDOWS[window]
-    if days is None:
-        return "gt", now - timedelta(hours=24)
-    return "gte", start_of_day(timezone.localdate(now) - timedelta(days=days - 1))
-
-
-def in_window(window: str, *, now: datetime, field: str = "received_at") -> Q:
-    """Calls received within one of the WINDOWS as it stands at `now` (never after it)."""
-    lookup, start = window_start(window, now=now)
-    return Q(**{f"{field}__{lookup}": start, f"{field}__lte": now})
-
+from opcc_calls.windows import WINDOWS, in_window, window_start
 
 #: Before this, no call this office logs was received (and a year like 0001 would be
 #: disposed of by the next retention run).
@@ -169,18 +142,21 @@ class CallerActivity(models.Model):
 
 
 class CallQuerySet(models.QuerySet):
+    #: The records of calls logged in error, each keyed by its `call`, which no count
+    #: includes. Voiding is the DMTS call log's: dmts, which builds on callers, names its
+    #: voided entries here as it loads (`counted_leaves_out`); callers never names dmts.
+    logged_in_error: ClassVar[models.QuerySet | None] = None
+
     def for_caller(self, caller: Caller) -> "CallQuerySet":
         return self.filter(caller=caller)
 
     def counted(self) -> "CallQuerySet":
-        """Calls that count towards a caller's totals: not voided as logged in error. Voiding
-        is the DMTS call log's (dmts, which builds on callers, adds `Call.dmts_entry`): asked
-        through that relation as NOT EXISTS against the few voided entries (a partial index),
-        not by joining every call to its entry."""
-        voided = self.model._default_manager.filter(
-            pk=models.OuterRef("pk"), dmts_entry__voided=True
-        )
-        return self.exclude(Exists(voided))
+        """Calls that count towards a caller's totals: not logged in error. Asked as NOT
+        EXISTS against the few voided entries (a partial index), not by joining every call to
+        its entry."""
+        if self.logged_in_error is None:
+            return self
+        return self.exclude(Exists(self.logged_in_error.filter(call=models.OuterRef("pk"))))
 
     def visible_to(self, user) -> "CallQuerySet":
         """Calls whose DMTS entry this person may open (entries_visible_to)."""
@@ -231,6 +207,12 @@ class CallQuerySet(models.QuerySet):
             wanted[f"calls_{name}"] = Tally(after=start, inclusive=inclusive)
             wanted[f"handlers_{name}"] = Tally(after=start, inclusive=inclusive, staff=True)
         return self.counted().in_window("90d", now=now).tallies(wanted)
+
+
+def counted_leaves_out(logged_in_error: models.QuerySet) -> None:
+    """Every count of calls leaves these out from now on: the records (keyed by `call`) of
+    calls logged in error. The app that records voiding calls this as it loads."""
+    CallQuerySet.logged_in_error = logged_in_error
 
 
 @dataclass(frozen=True)

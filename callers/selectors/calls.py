@@ -14,19 +14,11 @@ from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.utils import timezone
 
 from callers.charts import BarChart, daily_bars
-from callers.models import (
-    WINDOWS,
-    Call,
-    Caller,
-    CallerPhone,
-    CallerQuerySet,
-    Flag,
-    in_window,
-    start_of_day,
-)
+from callers.models import Call, Caller, CallerPhone, CallerQuerySet, Flag
 from callers.selectors.safeguarding import safeguarding_summary
 from opcc_calls import phones
 from opcc_calls.history import Change, merged, record_changes, who
+from opcc_calls.windows import WINDOWS, in_window, start_of_day
 
 MATCH_LIMIT = 10
 

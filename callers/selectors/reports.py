@@ -20,8 +20,8 @@ from callers.models import (
     FollowUp,
     Letter,
     Referral,
-    start_of_day,
 )
+from opcc_calls.windows import start_of_day
 
 #: The dashboard's year-long figures are worked out again in the background when older.
 DASHBOARD_FRESH_FOR = timedelta(minutes=15)

@@ -14,13 +14,14 @@ from django.utils import timezone
 from django_tasks import task
 from simple_history.utils import bulk_update_with_history
 
-from callers.models import Call, Caller, ContactRequest, FollowUp, start_of_day
+from callers.models import Call, Caller, ContactRequest, FollowUp
 from callers.models.meetings import Meeting
 from opcc_calls.background import email_or_retry
 from opcc_calls.concurrency import locked_for_edit
 from opcc_calls.history import save_with_history
 from opcc_calls.models import User
 from opcc_calls.permissions import staff_holding
+from opcc_calls.windows import start_of_day
 from opcc_calls.working_days import working_days_before
 
 #: A request to speak to a named person nobody decided within this many working days is chased.

@@ -11,13 +11,7 @@ from django.utils import timezone
 from django_tasks import task
 from simple_history.utils import bulk_create_with_history
 
-from callers.models import (
-    Flag,
-    Meeting,
-    MeetingCycle,
-    MeetingItem,
-    start_of_day,
-)
+from callers.models import Flag, Meeting, MeetingCycle, MeetingItem
 from callers.models.flags import default_review_date
 from callers.selectors.calls import calls_between, counts_for
 from callers.selectors.meetings import silver_proposed
@@ -35,6 +29,7 @@ from opcc_calls.concurrency import locked_for_edit
 from opcc_calls.history import save_with_history
 from opcc_calls.models import User
 from opcc_calls.permissions import permission_check, staff_holding
+from opcc_calls.windows import start_of_day
 
 
 @transaction.atomic

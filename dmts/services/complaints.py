@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
-from callers.models import Call, FollowUp, start_of_day
+from callers.models import Call, FollowUp
 from callers.services.follow_ups import (
     follow_ups_close,
     follow_ups_found,
@@ -22,6 +22,7 @@ from opcc_calls.background import SENT, email_or_retry
 from opcc_calls.concurrency import locked_for_edit
 from opcc_calls.history import save_with_history
 from opcc_calls.models import User
+from opcc_calls.windows import start_of_day
 from opcc_calls.working_days import working_days_before
 
 logger = logging.getLogger(__name__)

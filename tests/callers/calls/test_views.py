@@ -7,8 +7,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from callers.models import Call, Caller, CallerActivity, start_of_day
+from callers.models import Call, Caller, CallerActivity
 from dmts.services.entries import call_correct, entry_void
+from opcc_calls.windows import start_of_day
 from tests.factories import (
     CallerFactory,
     CallerPhoneFactory,
