@@ -26,7 +26,7 @@ NO_ACCOUNT = (
 class AccountAdapter(DefaultAccountAdapter):
     error_messages = DefaultAccountAdapter.error_messages | {
         "username_password_mismatch": (
-            "Please enter a correct username and password. Both are case-sensitive."
+            "Please enter a correct username and password. The password is case-sensitive."
         ),
         "too_many_login_attempts": (
             "There have been too many failed attempts to sign in to this account, so it is "

@@ -16,7 +16,7 @@ from django.forms.models import ModelChoiceIterator
 from django.http import HttpRequest
 
 from opcc_calls.concurrency import StaleEdit
-from opcc_calls.models import Procedure, SecurityPolicy
+from opcc_calls.models import Procedure, SecurityPolicy, User
 
 T = TypeVar("T")
 
@@ -46,6 +46,16 @@ class SignInForm(LoginForm):
         self.fields["password"].widget.attrs.update(
             {"autocomplete": "current-password", "placeholder": ""}
         )
+
+
+def account_username(request: HttpRequest, credentials: dict | None = None) -> str:
+    """What django-axes counts failed sign-ins against: the account, not the string typed.
+    Sign-in finds an account whatever the case of its username, so LOCKTEST is locktest's
+    lock too; a name no account has is counted in lower case, however it is typed."""
+    typed = (credentials or {}).get("username") or request.POST.get("login") or ""
+    typed = str(typed)[:USERNAME_MAX_LENGTH]
+    account = User.objects.filter(username__iexact=typed).values_list("username", flat=True)
+    return account.first() or typed.lower()
 
 
 class SecondFactorForm(AuthenticateForm):

@@ -266,6 +266,8 @@ SOCIALACCOUNT_PROVIDERS = {
 # and wrong second-factor codes alike (opcc_calls.forms.SecondFactorForm).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_LOCKOUT_PARAMETERS = ["username"]
+# The account, however its username is typed (sign-in finds it whatever the case).
+AXES_USERNAME_CALLABLE = "opcc_calls.forms.account_username"
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 60))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"

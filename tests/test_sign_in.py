@@ -145,3 +145,31 @@ class TestPassword:
     def test_nobody_signs_up(self, client):
         response = client.get(reverse("account_signup"))
         assert "closed" in response.content.decode().lower()
+
+
+class TestLockoutIsOfTheAccount:
+    """The lockout counts against the account, however its username is typed: allauth finds
+    the account whatever the case, so the lock must too (issue 20, a regression)."""
+
+    def guess(self, client: Client, typed: str, password: str):
+        return client.post(reverse("login"), {"login": typed, "password": password})
+
+    def test_five_wrong_guesses_lock_every_way_of_typing_it(self, client):
+        UserFactory(username="locktest")
+        for _ in range(5):
+            self.guess(client, "locktest", "wrong")
+        for typed in ("LOCKTEST", "LockTest", "locktest"):
+            response = self.guess(Client(), typed, PASSWORD)
+            assert response.status_code == 429, typed
+            assert "_auth_user_id" not in Client().session
+
+    def test_guesses_in_different_cases_count_together(self, client):
+        UserFactory(username="locktest")
+        for typed in ("locktest", "LOCKTEST", "LockTest", "lOcKtEsT", "LOCKtest"):
+            self.guess(client, typed, "wrong")
+        assert self.guess(Client(), "locktest", PASSWORD).status_code == 429
+
+    def test_the_message_says_only_the_password_is_case_sensitive(self, client):
+        UserFactory(username="locktest")
+        html = self.guess(client, "locktest", "wrong").content.decode()
+        assert "password is case-sensitive" in html and "Both are case-sensitive" not in html
