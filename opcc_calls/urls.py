@@ -71,3 +71,6 @@ urlpatterns = [
     path("dmts/", include("dmts.urls")),
     path("admin/", admin.site.urls),
 ]
+
+#: Django's own 400 page reads the unreadable form again (its CSRF check) and answers 500.
+handler400 = "opcc_calls.views.bad_request"

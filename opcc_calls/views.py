@@ -1,7 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 from health_check.views import HealthCheckView
@@ -123,3 +124,13 @@ def moved(request: HttpRequest, rest: str) -> HttpResponse:
     return redirect(
         reverse("callers:search") + rest + (f"?{query}" if query else ""), permanent=True
     )
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """A request that could not be read (a form in a charset its bytes are not): 400, from a
+    page that reads nothing of the request. Django's own reads the form again for its CSRF
+    check, which fails again, and answers 500."""
+    return HttpResponseBadRequest(render_to_string("400.html"))
+
+
+bad_request.required_permission = "none: answers any request that could not be read"

