@@ -10,6 +10,7 @@ the command, the examples and the endpoint all sign and check with these functio
 import hashlib
 import hmac
 import json
+import re
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,6 +30,10 @@ MIN_SECRET_LENGTH = 32
 #: No event is longer than this; anything longer is not one.
 MAX_BODY_BYTES = 4096
 WITHHELD = {"", "anonymous", "withheld", "private", "unknown", "restricted"}
+TIMESTAMP = re.compile(r"[0-9]{1,12}")
+#: No event's field holds a control character (NUL, which PostgreSQL refuses in text, among
+#: them) or a bidirectional override.
+UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 
 
 class Refused(Exception):
@@ -80,7 +85,8 @@ def verify(headers, body: bytes, secret: str, *, now: float | None = None) -> No
     """Raise Refused unless the body is signed with the secret, recently."""
     stamp = headers.get(TIMESTAMP_HEADER, "")
     given = headers.get(SIGNATURE_HEADER, "")
-    if not stamp.isdigit() or not hmac.compare_digest(
+    # Unix seconds in ASCII digits: not "²" (a digit to str.isdigit) nor 5,000 of them.
+    if not TIMESTAMP.fullmatch(stamp) or not hmac.compare_digest(
         given.encode(), signature(secret, stamp, body).encode()
     ):
         raise Refused("bad_signature", 401, "The signature does not match.")
@@ -95,6 +101,10 @@ def parse(body: bytes) -> PhoneEvent:
         raise malformed
     try:
         data = json.loads(body)
+        if not isinstance(data, dict) or any(
+            isinstance(value, str) and UNPRINTABLE.search(value) for value in data.values()
+        ):
+            raise malformed
         event = PhoneEvent(
             event=str(data["event"]),
             call_id=str(data["call_id"]).strip(),
@@ -102,7 +112,7 @@ def parse(body: bytes) -> PhoneEvent:
             extension=str(data["extension"]).strip(),
             at=datetime.fromisoformat(str(data["at"])),
         )
-    except (ValueError, KeyError, TypeError) as error:
+    except (ValueError, KeyError, TypeError, RecursionError) as error:  # JSON nested deep
         raise malformed from error
     if (
         event.event not in EVENTS

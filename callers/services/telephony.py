@@ -1,6 +1,9 @@
 """Writes for screen pop: each signed event from the office's phone system moves its call on
 (ringing, answered, ended) for the handler's screen to read."""
 
+import logging
+import time
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
@@ -14,6 +17,8 @@ from opcc_calls import phones
 from opcc_calls.history import save_with_history
 from opcc_calls.models import User
 from opcc_calls.telephony import PhoneEvent
+
+logger = logging.getLogger(__name__)
 
 #: A reported call (with the caller's number) is screen data, not a record: it goes after this.
 PHONE_CALL_KEPT = timedelta(days=2)
@@ -67,3 +72,36 @@ def _phone_call_move_on(event: PhoneEvent, handler: User) -> PhoneCall:
         logged.ended_at = event.at
         save_with_history(logged, user=None, reason="Ended time from the phone system")
     return phone_call
+
+
+#: Refused events each server process records a minute: enough to show that something is
+#: sending them, too few for an unsigned sender to fill the database (the rest are counted
+#: in the log, once a minute).
+REFUSED_KEPT_PER_MINUTE = 10
+
+
+@dataclass
+class RefusedThisMinute:
+    minute: int = 0
+    count: int = 0
+
+
+refused_this_minute = RefusedThisMinute()
+
+
+def telephony_refused_record(outcome: str) -> bool:
+    """Record an event refused before it was read (no body: it may hold anything), up to
+    REFUSED_KEPT_PER_MINUTE a minute; returns whether it was recorded."""
+    minute = int(time.time() // 60)
+    if refused_this_minute.minute != minute:
+        refused_this_minute.minute, refused_this_minute.count = minute, 0
+    refused_this_minute.count += 1
+    if refused_this_minute.count > REFUSED_KEPT_PER_MINUTE:
+        if refused_this_minute.count == REFUSED_KEPT_PER_MINUTE + 1:
+            logger.warning(
+                "More than %s telephony events refused this minute: no more are recorded",
+                REFUSED_KEPT_PER_MINUTE,
+            )
+        return False
+    TelephonyEvent.objects.create(outcome=outcome)
+    return True

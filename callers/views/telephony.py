@@ -33,7 +33,7 @@ def telephony_events(request: HttpRequest) -> JsonResponse:
         telephony.verify(request.headers, request.body, secret)
         event = telephony.parse(request.body)
     except telephony.Refused as refused:
-        TelephonyEvent.objects.create(outcome=refused.outcome)
+        services.telephony_refused_record(refused.outcome)
         return JsonResponse({"error": refused.message}, status=refused.status)
     outcome = services.telephony_event_record(event)
     status = 409 if outcome == TelephonyEvent.Outcome.REPLAY else 202

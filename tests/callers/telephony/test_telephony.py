@@ -17,8 +17,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from callers.models import Call, PhoneCall, TelephonyEvent
+from callers.services import telephony as telephony_services
+from callers.services.telephony import RefusedThisMinute
 from opcc_calls.roles import Role
-from opcc_calls.telephony import signed_headers
+from opcc_calls.telephony import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature, signed_headers
 from tests.factories import CallerPhoneFactory, UserFactory
 from tests.helpers import log_call, sign_in_fully
 
@@ -28,8 +30,10 @@ URL = "/telephony/events/"
 
 
 @pytest.fixture(autouse=True)
-def secret(settings):
+def secret(settings, monkeypatch):
     settings.TELEPHONY_WEBHOOK_SECRET = SECRET
+    # Each test starts a minute of its own for refused events (a process counts them).
+    monkeypatch.setattr(telephony_services, "refused_this_minute", RefusedThisMinute())
 
 
 @pytest.fixture
@@ -240,3 +244,40 @@ class TestConnectingAPhoneSystem:
         dialplan = (ROOT / "telephony" / "asterisk" / "extensions.conf").read_text()
         for event in ("ringing", "answered", "ended"):
             assert f"send_event.py {event} " in dialplan
+
+
+def signed_with_stamp(raw: bytes, stamp: str):
+    """A body signed as the phone system signs it, with whatever timestamp header is given."""
+    return Client().post(
+        URL,
+        raw,
+        content_type="application/json",
+        headers={TIMESTAMP_HEADER: stamp, SIGNATURE_HEADER: signature(SECRET, stamp, raw)},
+    )
+
+
+class TestWhatAnAttackerMaySend:
+    """Signed or not, no event makes a server error, and an unsigned sender cannot make the
+    database write a row a request (issue 20, sign-in 3 and 4)."""
+
+    @pytest.mark.parametrize("stamp", ["²", "1" * 5000, "-1", "١٢٣"])
+    def test_a_timestamp_that_is_not_one_is_refused(self, on_201, stamp):
+        assert signed_with_stamp(body(), stamp).status_code in (400, 401)
+
+    def test_json_nested_deeper_than_any_event_is_not_one(self, on_201):
+        deep = b"[" * 2000 + b"]" * 2000
+        assert send(deep).status_code == 400
+
+    @pytest.mark.parametrize("field", ["call_id", "extension", "caller_number"])
+    def test_a_nul_in_any_field_is_not_an_event(self, on_201, field):
+        data = json.loads(body())
+        data[field] = "20\x001"
+        response = send(json.dumps(data).encode())
+        assert response.status_code == 400
+        assert not PhoneCall.objects.exists()
+
+    def test_unsigned_requests_cannot_fill_the_database(self, on_201):
+        before = TelephonyEvent.objects.count()
+        for _ in range(200):
+            Client().post(URL, body(), content_type="application/json")
+        assert TelephonyEvent.objects.count() - before <= 10
