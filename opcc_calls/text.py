@@ -1,13 +1,18 @@
 """Text as people type it, or paste it from Word: control characters (a vertical tab, an
-escape) carry no meaning here and break spreadsheets, so they never reach the database."""
+escape) carry no meaning here and break spreadsheets, and bidirectional overrides reverse
+what follows them, so they never reach the database (and are taken out of exports and
+letters made from what was saved before)."""
 
 import re
 from typing import TYPE_CHECKING
 
 from django.db import models
 
-#: ASCII control characters other than tab, line feed and carriage return, and DEL.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: ASCII control characters other than tab, line feed and carriage return, and DEL; and the
+#: bidirectional overrides and isolates (U+202A-202E, U+2066-2069), which reverse the text
+#: after them on a page or in a letter. Other format characters stay: a Persian or Arabic
+#: name needs its zero-width non-joiner.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 
 
 def without_control_characters(text: str) -> str:
