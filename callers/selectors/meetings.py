@@ -231,16 +231,16 @@ def _pack_section(row: AgendaRow, open_concerns: int) -> tuple[str, list[str]]:
 PACK_PDF_CALLERS = 200
 
 
-def meeting_pack(meeting: Meeting, *, sort: str, concerns: bool) -> PackParts:
-    """The meeting pack as a document: the summary first, then a short section per caller.
-    Open concerns are counted only when `concerns` (a manager printing it: they are
-    staff-only)."""
+def meeting_pack(meeting: Meeting, *, sort: str, concerns: bool) -> tuple[PackParts, list[int]]:
+    """The meeting pack as a document: the summary first, then a short section per caller;
+    and the callers whose open concerns it counts (for the sensitive access log). Open
+    concerns are counted only when `concerns` (a manager printing it: they are staff-only)."""
     size = agenda_totals(meeting)["size"]
     ids = agenda_page_ids(meeting, sort=sort, first=0, size=PACK_PDF_CALLERS)
     legend = agenda_legend(list(MeetingItem.objects.filter(pk__in=ids)))
     rows = agenda_rows(ids, legend=legend)
     open_concerns = open_concerns_for([row.item.caller_id for row in rows]) if concerns else {}
-    return PackParts(
+    pack = PackParts(
         title=str(meeting),
         notes=[
             *(f"{label}: {sentence}" for sentence, label in legend.items()),
@@ -267,3 +267,4 @@ def meeting_pack(meeting: Meeting, *, sort: str, concerns: bool) -> PackParts:
         ],
         sections=[_pack_section(row, open_concerns.get(row.item.caller_id, 0)) for row in rows],
     )
+    return pack, list(open_concerns)

@@ -24,6 +24,7 @@ from callers.selectors.follow_ups import meeting_actions
 from callers.selectors.letters import appeals_waiting
 from callers.selectors.safeguarding import open_concerns_for
 from callers.services import meetings as services
+from callers.services.data_protection import sensitive_access_log
 from callers.services.follow_ups import follow_up_add
 from callers.views.flags import STALE_FLAG
 from opcc_calls.concurrency import StaleEdit
@@ -112,6 +113,18 @@ def _decision_form(request: HttpRequest, item: MeetingItem | None, form) -> Deci
     return form
 
 
+def _open_concerns(request: HttpRequest, meeting: Meeting, caller_ids: list[int]) -> dict | None:
+    """How many open concerns each caller on the page has: staff-only, so for a manager, and
+    each showing of them is in the sensitive access log."""
+    if not request.user.has_perm("callers.view_concern"):
+        return None
+    concerns = open_concerns_for(caller_ids)
+    sensitive_access_log(
+        by=request.user, caller_ids=list(concerns), what=f"{meeting}: open concerns"
+    )
+    return concerns
+
+
 def _meeting_page(
     request: HttpRequest,
     meeting: Meeting,
@@ -147,10 +160,9 @@ def _meeting_page(
         "actions": agreed,
         "action_form": action_form
         or ActionForm(callers=Caller.objects.filter(pk__in=agenda.caller_ids)),
-        "appeals": appeals_waiting() if meeting.kind == Meeting.Kind.SILVER else [],
+        "appeals": appeals_waiting() if meeting.is_silver else [],
+        "concerns": _open_concerns(request, meeting, agenda.caller_ids),
     }
-    if request.user.has_perm("callers.view_concern"):  # staff-only, in the manager's pack
-        context["concerns"] = open_concerns_for(agenda.caller_ids)
     return render(request, "callers/meetings/meeting.html", context, status=status)
 
 
@@ -239,11 +251,12 @@ def meeting_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The meeting pack as a PDF: the summary first, then a short section per caller; open
     concerns are counted only when a manager prints it (they are staff-only)."""
     meeting = get_object_or_404(Meeting, pk=pk)
-    pack = selectors.meeting_pack(
+    pack, counted = selectors.meeting_pack(
         meeting,
         sort=selectors.agenda_sort(request.GET.get("sort", "")),
         concerns=request.user.has_perm("callers.view_concern"),
     )
+    sensitive_access_log(by=request.user, caller_ids=counted, what=f"{meeting} pack: open concerns")
     response = HttpResponse(pack_pdf(pack), content_type=PDF)
     name = filename(f"meeting-pack-{meeting.pk}", "pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}"'

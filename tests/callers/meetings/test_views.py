@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from callers.models import Concern, Flag, Meeting
+from callers.models import Concern, Flag, Meeting, SensitiveAccess
 from callers.services.follow_ups import follow_up_add
 from callers.services.meetings import meeting_decide, meeting_open, meetings_prepare
 from tests.helpers import flag, frequent_caller, queries, run_background_tasks, table_rows, terms
@@ -225,3 +225,21 @@ def test_deciding_opens_the_next_caller_on_its_own_page(manager_client, manager_
     assert response.url == f"{meeting.get_absolute_url()}?sort=7d&page=2&item={third.pk}#decide"
     page = manager_client.get(response.url).content.decode()
     assert f"Decision for {callers[2].full_name}" in page
+
+
+def test_open_concerns_counted_in_the_meeting_and_its_pack_are_in_the_access_log(
+    manager_client, manager_user
+):
+    """A manager sees "Open concerns: 1" beside a caller on the meeting page and in the pack:
+    each showing is recorded, as every opening of sensitive detail is (issue 20, sign-in 6)."""
+    caller = frequent_caller()
+    Concern.objects.create(caller=caller, raised_by=manager_user, kind="other", noticed="x")
+    meeting = meeting_open(kind="smt", day=timezone.localdate(), by=manager_user)
+    page = manager_client.get(meeting.get_absolute_url()).content.decode()
+    assert "Open concerns about vulnerability: 1" in page
+    assert manager_client.get(reverse("callers:meeting_pdf", args=[meeting.pk])).status_code == 200
+    seen = set(SensitiveAccess.objects.filter(user=manager_user).values_list("caller_id", "what"))
+    assert seen == {
+        (caller.pk, f"{meeting}: open concerns"),
+        (caller.pk, f"{meeting} pack: open concerns"),
+    }
