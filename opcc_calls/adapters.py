@@ -7,14 +7,16 @@ import time
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import get_authentication_records
-from allauth.core import context
+from allauth.core import context as allauth_context
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.contrib import messages
+from django.contrib.sites.shortcuts import get_current_site
 from django.db.models import Q
 from django.shortcuts import redirect
 
+from opcc_calls.background import account_email
 from opcc_calls.models import User
 
 NO_ACCOUNT = (
@@ -37,13 +39,35 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
         return False
 
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """Account emails (a password reset) go through the background worker like every
+        other: a mail server that will not take one breaks no page, and it is tried again."""
+        request = allauth_context.request
+        message = self.render_mail(
+            template_prefix,
+            email,
+            {"request": request, "email": email, "current_site": get_current_site(request)}
+            | context,
+        )
+        html = next(
+            (
+                content
+                for content, kind in getattr(message, "alternatives", [])
+                if kind == "text/html"
+            ),
+            "",
+        )
+        if message.content_subtype == "html":  # an HTML message with no text part
+            message.body, html = "", message.body
+        account_email.enqueue(message.subject, message.body, list(message.to), html)
+
     def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
         """Confirm the password again before changing a second factor, unless this session
         signed in within the last few minutes (setting one up straight after a first sign-in
         should not ask for the password twice)."""
         if not super().is_reauthentication_required(app=app, **kwargs):
             return False
-        request = context.request
+        request = allauth_context.request
         if request is None or not request.user.is_authenticated:
             return True
         since = time.time() - account_settings.REAUTHENTICATION_TIMEOUT

@@ -10,9 +10,10 @@ from collections.abc import Mapping, Sequence
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMultiAlternatives, send_mail
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django_tasks import task
 from django_tasks.base import Task
 
 logger = logging.getLogger(__name__)
@@ -55,4 +56,19 @@ def email_or_retry(
     except OSError:
         logger.exception("Could not send %s%s (attempt %s)", task.name, args, attempt)
         return retry_later(task, *args, attempt=attempt)
+    return SENT
+
+
+@task()
+def account_email(subject: str, body: str, to: list[str], html: str = "", attempt: int = 1) -> str:
+    """Background: an email about someone's account (a password reset), rendered when it was
+    asked for, sent here and tried again while the mail server will not take it."""
+    message = EmailMultiAlternatives(subject, body, None, to)
+    if html:
+        message.attach_alternative(html, "text/html")
+    try:
+        message.send()
+    except OSError:
+        logger.exception("Could not send %s (attempt %s)", account_email.name, attempt)
+        return retry_later(account_email, subject, body, to, html, attempt=attempt)
     return SENT
