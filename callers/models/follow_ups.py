@@ -134,6 +134,15 @@ class FollowUp(TypedText, models.Model):
         return reverse("callers:follow_up", args=[self.pk])
 
     @property
+    def summary(self) -> str:
+        """What it is, in words that never name a caller (for an email): what the daily run
+        wrote for it (a DMTS reference, a member of staff), or for an action the meeting that
+        agreed it (what a manager typed may name the caller: its page says it)."""
+        if self.kind == self.Kind.ACTION:
+            return f"Action agreed at the {self.meeting}" if self.meeting_id else "Action"
+        return self.what
+
+    @property
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN
 

@@ -223,7 +223,12 @@ def follow_up_digest_email(person_id: int, attempt: int = 1) -> str:
             "mine": mine,
             "others": others,
             "today": today,
-            "queue_url": settings.SITE_URL + reverse("callers:follow_ups"),
+            "site_url": settings.SITE_URL,
+            # Only for those who may open the queue; the rest find theirs on their home page.
+            "queue_url": settings.SITE_URL + reverse("callers:follow_ups")
+            if person.has_perm("callers.view_followup")
+            else "",
+            "home_url": settings.SITE_URL + reverse("home"),
         },
         to=[person.email],
     )

@@ -1,6 +1,7 @@
 """Follow-ups that belong to someone: found when something has waited too long, given an owner
 and a due date, chased by the daily digest, closed when dealt with."""
 
+import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -13,6 +14,7 @@ from django.utils.html import escape
 from callers.models import Call, ContactRequest, FollowUp
 from callers.services.contact_requests import contact_request_decide
 from callers.services.follow_ups import FOUND, follow_up_add, follow_up_digest_send, follow_up_done
+from callers.services.meetings import meeting_open
 from dmts.models import DmtsEntry
 from dmts.services.complaints import complaint_reference_record
 from dmts.services.entries import entry_review
@@ -182,3 +184,32 @@ def test_the_queue_runs_a_fixed_number_of_queries(handler_user, manager_client):
             )
         )
     assert counts[0] == counts[1]
+
+
+def test_every_link_in_a_handlers_digest_opens_for_them_and_says_what_each_is(
+    handler_user, handler_client, manager_user, smtp_server, settings
+):
+    """A handler's digest linked to the Follow-ups queue (403 for them) and listed "#1 due 6
+    Dec 2026 Action from a meeting" without saying what (issue 20, links)."""
+    settings.EMAIL_PORT = smtp_server.port
+    meeting = meeting_open(kind="silver", day=timezone.localdate(), by=manager_user)
+    action = follow_up_add(
+        by=manager_user,
+        what="Ring Private Person back",  # typed by a manager: it may name the caller
+        owner=handler_user,
+        due_on=timezone.localdate(),
+        meeting=meeting,
+    )
+    request_on(handler_user, at(0))
+    follow_ups_gather(now=at(2))
+    follow_up_digest_send()
+    run_background_tasks()
+    [mine] = [m for m in smtp_server.messages if m["To"] == handler_user.email]
+    text = mine.get_content()
+    assert f"Action agreed at the {meeting}" in text
+    assert "Private Person" not in text
+    links = re.findall(r"https?://\S+", text)
+    assert settings.SITE_URL + action.get_absolute_url() in links
+    for link in links:
+        response = handler_client.get(link.removeprefix(settings.SITE_URL))
+        assert response.status_code == 200, link
