@@ -21,6 +21,11 @@ urlpatterns = [
     path("log/", calls.log_call, name="log"),
     path("log/matches/", calls.log_call_matches, name="matches"),
     path("log/phone-call/", telephony.phone_call_current, name="phone_call"),
+    path(
+        "log/phone-call/<int:pk>/dismiss/",
+        telephony.phone_call_dismiss,
+        name="phone_call_dismiss",
+    ),
     path("<int:pk>/", calls.caller_detail, name="detail"),
     path("<int:pk>/card/", calls.caller_card, name="card"),
     path("<int:pk>/edit/", calls.caller_edit, name="edit"),

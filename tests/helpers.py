@@ -159,6 +159,7 @@ def world_args(name: str, world: dict):
         "dmts:complaint_reference": world["call"],
         "dmts:export": world["export"],
         "dmts:export_download": world["export"],
+        "callers:phone_call_dismiss": None,  # only ever the handler's own (tested there)
         "mfa_edit_webauthn": None,
         "mfa_remove_webauthn": None,
     }
@@ -328,3 +329,20 @@ def under_heading(html: str, heading: str) -> str:
         if named is not None and _read(named) == heading:
             return _read(section)
     raise AssertionError(f"no section headed {heading!r}")
+
+
+def log_call_data(**overrides) -> dict:
+    """A whole "Log a call" form as a handler sends it: an enquiry received now."""
+    data = {
+        "submission_token": str(uuid.uuid4()),
+        "phone": "01234 567890",
+        "full_name": "John Smith",
+        "call_type": "enquiry",
+        "about": "Asked about the Police and Crime Plan.",
+        "outcome": "Told them where to find it.",
+        "identity_check": "not_needed",
+        "received_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "action": "save",
+    }
+    data.update(overrides)
+    return data

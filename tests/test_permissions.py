@@ -89,6 +89,7 @@ EXPECTED = {
     "callers:log": (LOGIN, 403, 200, 200, 200),
     "callers:matches": (LOGIN, 403, 405, 405, 405),
     "callers:phone_call": (LOGIN, 403, 200, 200, 200),
+    "callers:phone_call_dismiss": (LOGIN, 403, 405, 405, 405),
     "callers:risk_check": (LOGIN, 403, 405, 405, 405),
     "callers:tell_manager": (LOGIN, 403, 405, 405, 405),
     "callers:logged": (LOGIN, 403, 200, 200, 200),

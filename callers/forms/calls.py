@@ -174,6 +174,23 @@ class LogCallForm(forms.Form):
             moment = timezone.make_aware(datetime.combine(local.date() + timedelta(days=1), value))
         return moment
 
+    def _check_length(self, received_at: datetime | None, name: str) -> datetime | None:
+        """The time in field `name` on the call's day, or early the next morning for a call
+        that ran past midnight; a time that would make the call last more than
+        Call.LONGEST is refused beside its field, never read as a day later."""
+        value = self.cleaned_data.get(name)
+        moment = self._after_received(received_at, value)
+        if moment is None or moment - received_at <= Call.LONGEST:
+            return moment
+        received = timezone.localtime(received_at)
+        if value < received.time().replace(second=0, microsecond=0):
+            self.add_error(
+                name, f"That is before the call was received ({received:%H:%M}): check the time."
+            )
+        else:
+            self.add_error(name, "That makes the call last more than 12 hours: check the time.")
+        return None
+
     def clean(self):
         data = super().clean()
         call_type = data.get("call_type")
@@ -210,15 +227,15 @@ class LogCallForm(forms.Form):
                 f"Calls are logged as they happen: this is more than {LATE_LOGGING_DAYS} days "
                 "ago. Check the date, or ask the Compliance Officer to add an older call.",
             )
-        data["ended_at"] = self._after_received(received_at, data.get("ended_time"))
+        data["ended_at"] = self._check_length(received_at, "ended_time")
         if data.get("abusive"):
             for name in ("warning_time", "terminated_time"):
                 if not data.get(name) and name not in self.errors:
                     self.add_error(name, "Give the time, for the record of an abusive call.")
         if data.get("concern_kind") and not data.get("concern_noticed", "").strip():
             self.add_error("concern_noticed", "Say what you noticed, for the manager.")
-        data["warning_given_at"] = self._after_received(received_at, data.get("warning_time"))
-        data["terminated_at"] = self._after_received(received_at, data.get("terminated_time"))
+        data["warning_given_at"] = self._check_length(received_at, "warning_time")
+        data["terminated_at"] = self._check_length(received_at, "terminated_time")
         return data
 
     def service_arguments(self) -> dict:

@@ -2,7 +2,7 @@
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import ClassVar
 
 from django.conf import settings
@@ -323,6 +323,10 @@ class Call(TypedText, models.Model):
             ),
         ]
 
+    #: No call lasts longer: a later end (or an end "before" the receipt read as the next day)
+    #: is a mistake to correct, not a call to save.
+    LONGEST = timedelta(hours=12)
+
     #: What each type of call must record besides the basics (policy 5.8c, 5.9).
     FIELDS_NEEDED: dict[str, list[str]] = {
         Type.COMPLAINT: ["complaint_status"],
@@ -342,6 +346,8 @@ class Call(TypedText, models.Model):
             for name in self.FIELDS_NEEDED.get(self.call_type, [])
             if not getattr(self, name)
         }
+        if self.received_at and self.ended_at and self.ended_at - self.received_at > self.LONGEST:
+            errors["ended_at"] = "A call does not last more than 12 hours: check when it ended."
         if self.received_at and self.received_at < EARLIEST_CALL:
             errors["received_at"] = "Check the date: no call here was received before 2000."
         if self.abusive:

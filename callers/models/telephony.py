@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 
 from callers.models.calls import Call
+from opcc_calls import phones
+from opcc_calls.telephony import WITHHELD
 
 
 class PhoneCall(models.Model):
@@ -30,6 +32,8 @@ class PhoneCall(models.Model):
     answered_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
+    # The handler closed its notice without logging it (it is shown no more).
+    dismissed_at = models.DateTimeField(null=True, blank=True)
     logged_as = models.OneToOneField(
         Call, on_delete=models.SET_NULL, null=True, blank=True, related_name="phone_call"
     )
@@ -46,7 +50,15 @@ class PhoneCall(models.Model):
 
     @property
     def withheld(self) -> bool:
-        return not self.number
+        """What the phone system sent says the number is withheld (a number that is not a
+        valid one, like Ofcom's drama range, is not withheld: it is shown as sent)."""
+        return self.caller_number.strip().lower() in WITHHELD
+
+    @property
+    def number_shown(self) -> str:
+        """The number as the handler reads it: national when it is a valid number, else as
+        the phone system sent it."""
+        return phones.as_national(self.number) if self.number else self.caller_number.strip()
 
 
 class TelephonyEvent(models.Model):

@@ -10,16 +10,18 @@ from callers.models import (
 from opcc_calls.models import User
 
 #: A call the phone system reported stays on the handler's screen this long unless logged.
-PHONE_CALL_SHOWN = timedelta(hours=2)
+PHONE_CALL_SHOWN = timedelta(hours=1)
 
 
 def phone_call_current(user: User) -> PhoneCall | None:
     """The call on this person's extension that their screen should show: the latest, still
-    to be logged, reported in the last two hours (one indexed query)."""
+    to be logged and not dismissed, whose last event came in the last hour (one indexed
+    query)."""
     return (
         PhoneCall.objects.filter(
             handler=user,
             logged_as=None,
+            dismissed_at=None,
             updated_at__gte=timezone.now() - PHONE_CALL_SHOWN,
         )
         .order_by("-updated_at", "-pk")

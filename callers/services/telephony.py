@@ -6,6 +6,7 @@ import time
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -105,3 +106,13 @@ def telephony_refused_record(outcome: str) -> bool:
         return False
     TelephonyEvent.objects.create(outcome=outcome)
     return True
+
+
+def phone_call_dismiss(*, phone_call: PhoneCall, by: User) -> PhoneCall:
+    """Close a popped call's notice without logging it (a reported call is screen data, not a
+    record: no history)."""
+    if phone_call.handler_id != by.pk:
+        raise PermissionDenied
+    phone_call.dismissed_at = timezone.now()
+    phone_call.save(update_fields=["dismissed_at"])
+    return phone_call

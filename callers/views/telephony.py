@@ -2,16 +2,18 @@
 screen polls for the call on their extension."""
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from callers.models import TelephonyEvent
+from callers.models.telephony import PhoneCall
 from callers.selectors import telephony as selectors
 from callers.services import telephony as services
-from opcc_calls import phones, telephony
+from opcc_calls import telephony
 from opcc_calls.permissions import requires
 
 
@@ -62,9 +64,22 @@ def phone_call_current(request: HttpRequest) -> JsonResponse:
         {
             "id": phone_call.pk,
             "state": phone_call.state,
-            "number": phones.as_national(phone_call.number) if phone_call.number else "",
+            "number": phone_call.number_shown,
+            # Only a valid number goes into the log-a-call form; any other is shown as sent.
+            "valid": bool(phone_call.number),
             "withheld": phone_call.withheld,
+            "dismiss": reverse("callers:phone_call_dismiss", args=[phone_call.pk]),
             "open": f"{reverse('callers:log')}?phone_call={phone_call.pk}",
             **local,
         }
     )
+
+
+@requires("callers.add_call")
+@require_POST
+def phone_call_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
+    """The handler closes a popped call's notice without logging it: it is shown no more."""
+    services.phone_call_dismiss(
+        phone_call=get_object_or_404(PhoneCall, pk=pk, handler=request.user), by=request.user
+    )
+    return HttpResponse(status=204)

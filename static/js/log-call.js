@@ -112,19 +112,26 @@
     window.htmx.ajax("GET", button.getAttribute("hx-get"), { source: button, target: panel });
   }
 
+  // A popped call's number, id and times go only into the form that holds that call: a
+  // form already holding another call, or a number typed by hand, takes none of them (the
+  // notice then offers a fresh "Log a call" for it instead).
   document.addEventListener("screenpop:call", function (event) {
     var call = event.detail;
     if (!phoneCall) { return; }
-    if (call.state === "answered" && phoneCall.value !== String(call.id)) {
+    var phone = document.getElementById("id_phone");
+    if (call.state === "answered" && !phoneCall.value && !(phone && phone.value.trim())) {
       phoneCall.value = call.id;
-      if (call.withheld) { return; }  // the form stays as it is: ask who is calling
-      var phone = document.getElementById("id_phone");
+      call.taken = true;
+      // Withheld, or a number that is not a valid one: the phone stays empty, ask who is calling.
+      if (!call.valid || !phone) { return; }
       phone.value = call.number;
       popping = String(call.id);
       if (finder && window.htmx) {  // at once: no wait for more typing
         window.htmx.ajax("POST", finder.getAttribute("hx-post"), { source: finder, target: "#matches" });
       }
     }
+    if (phoneCall.value !== String(call.id)) { return; }
+    call.taken = true;
     if (call.ended_at) {
       var ended = document.getElementById("id_ended_time");
       if (ended && !ended.value) { ended.value = call.ended_at; }

@@ -1,7 +1,8 @@
 // Screen pop: asks every three quarters of a second what the phone system says about the call on this person's
 // extension (the answer comes from the database, so any app server gives it) and tells the
-// page. On "Log a call" the form fills itself (log-call.js); on any other page a notice
-// offers to open "Log a call" with that call. Never takes the focus.
+// page. On "Log a call" the form fills itself (log-call.js) unless it already holds another
+// call; otherwise a notice offers to open "Log a call" with that call, or to dismiss it (it
+// also goes once the call is logged or an hour after its last event). Never takes the focus.
 (function () {
   "use strict";
   // One indexed query a poll: twenty handlers make about 27 light requests a second.
@@ -9,10 +10,40 @@
   var box = document.getElementById("screen-pop");
   if (!box || !window.fetch) { return; }
   var url = box.getAttribute("data-url");
-  var onLogPage = Boolean(document.getElementById("log-call-form"));
   var told = {};
 
-  function say(text, link) {
+  function csrfToken() {
+    try {
+      return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || "";
+    } catch (error) {
+      return "";
+    }
+  }
+
+  // The handler closes a notice they will not log (the server shows that call no more).
+  function dismissButton(call) {
+    var close = document.createElement("button");
+    close.type = "button";
+    close.className = "btn btn-sm btn-outline-dark";
+    close.textContent = "Dismiss this notice";
+    close.addEventListener("click", function () {
+      close.disabled = true;
+      fetch(call.dismiss, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "X-CSRFToken": csrfToken() }
+      }).then(function (response) {
+        if (response.ok) {
+          box.textContent = "";
+        } else {
+          close.disabled = false;
+        }
+      }).catch(function () { close.disabled = false; });
+    });
+    return close;
+  }
+
+  function say(text, link, call) {
     box.textContent = "";
     var note = document.createElement("div");
     note.className = "alert alert-primary py-2 d-flex flex-wrap gap-2 align-items-center";
@@ -24,6 +55,7 @@
       open.textContent = "Open Log a call with this call";
       note.appendChild(open);
     }
+    if (call) { note.appendChild(dismissButton(call)); }
     box.appendChild(note);
   }
 
@@ -40,16 +72,17 @@
     if (told[key]) { return; }
     told[key] = true;
     document.dispatchEvent(new CustomEvent("screenpop:call", { detail: call }));
+    // call.taken: the log-a-call form on this page holds this call (log-call.js).
     if (call.state === "ringing") {
       say("Incoming call from " + from(call) + ".");
-    } else if (call.state === "answered" && onLogPage) {
+    } else if (call.state === "answered" && call.taken) {
       say(call.withheld ?
         "Answered: the number is withheld. Ask who is calling." :
         "Answered: call from " + call.number + " (" + call.answered_at + ").");
     } else if (call.state === "answered") {
-      say("You answered a call from " + from(call) + ".", call.open);
-    } else if (call.state === "ended" && !onLogPage) {
-      say("The call from " + from(call) + " ended at " + call.ended_at + ".", call.open);
+      say("You answered a call from " + from(call) + ".", call.open, call);
+    } else if (call.state === "ended" && !call.taken) {
+      say("The call from " + from(call) + " ended at " + call.ended_at + ".", call.open, call);
     }
   }
 

@@ -108,3 +108,46 @@ def test_an_unknown_number_starts_a_new_caller(page: Page, phone_system, handler
     phone_system("answered", "pbx-new", number="020 7946 0555")
     expect(page.get_by_label("Phone number")).to_have_value("020 7946 0555")
     expect(page.get_by_text("No caller matches")).to_be_visible()
+
+
+def test_a_popped_call_left_unlogged_never_fills_a_call_typed_by_hand(
+    page: Page, phone_system, handler_user
+):
+    """The popped call ended and was not logged: its notice stays on offer, and the next call,
+    typed by hand, takes neither its id nor its end."""
+    sign_in(page, handler_user.username)
+    page.goto("/callers/")
+    phone_system("answered", "pbx-stale")
+    phone_system("ended", "pbx-stale")
+    notice = page.locator("#screen-pop")
+    expect(notice).to_contain_text("The call from 01234 567890 ended at")
+    page.goto("/callers/log/")
+    expect(notice).to_contain_text("The call from 01234 567890 ended at")
+    assert_accessible(page)
+    page.get_by_label("Phone number").fill("020 7946 0999")
+    page.get_by_label("Full name").fill("Typed By Hand")
+    page.get_by_label("Enquiry", exact=True).check()
+    page.get_by_label("What the call is about").fill("Asked about the precept.")
+    page.get_by_label("Checked before anything about them was discussed").check()
+    page.wait_for_timeout(1500)  # two polls: the stale call is told to the page again
+    expect(page.locator("#id_phone_call")).to_have_value("")
+    expect(page.locator("#id_ended_time")).to_have_value("")
+    page.get_by_role("button", name="Log call").click()
+    expect(page.get_by_role("heading", name="Call logged")).to_be_visible()
+    call = Call.objects.get()
+    assert (call.phone_call_id, call.ended_at) == ("", None)
+
+
+def test_the_notice_is_dismissed_by_keyboard_and_stays_gone(page: Page, phone_system, handler_user):
+    sign_in(page, handler_user.username)
+    page.goto("/callers/")
+    phone_system("answered", "pbx-dismissed", number="01632 960123")
+    notice = page.locator("#screen-pop")
+    expect(notice).to_contain_text("You answered a call from 01632 960123")  # as it was sent
+    dismiss = notice.get_by_role("button", name="Dismiss this notice")
+    dismiss.focus()
+    page.keyboard.press("Enter")
+    expect(notice).to_be_empty()
+    page.reload()
+    page.wait_for_timeout(1500)
+    expect(notice).to_be_empty()

@@ -1,5 +1,4 @@
 import re
-import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -16,27 +15,11 @@ from tests.factories import (
     CallFactory,
     StaffContactFactory,
 )
-from tests.helpers import log_call, queries
+from tests.helpers import log_call, log_call_data, queries
 
 pytestmark = pytest.mark.django_db
 
 LOG = reverse("callers:log")
-
-
-def form_data(**overrides):
-    data = {
-        "submission_token": str(uuid.uuid4()),
-        "phone": "01234 567890",
-        "full_name": "John Smith",
-        "call_type": "enquiry",
-        "about": "Asked about the Police and Crime Plan.",
-        "outcome": "Told them where to find it.",
-        "identity_check": "not_needed",
-        "received_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
-        "action": "save",
-    }
-    data.update(overrides)
-    return data
 
 
 class TestLogCall:
@@ -56,7 +39,7 @@ class TestLogCall:
             assert words in html, words
 
     def test_saving_logs_the_call_and_shows_its_reference(self, handler_client, handler_user):
-        response = handler_client.post(LOG, form_data(), follow=True)
+        response = handler_client.post(LOG, log_call_data(), follow=True)
         call = Call.objects.get()
         assert call.handler == handler_user and call.caller.full_name == "John Smith"
         assert str(call.caller.phones.get().number) == "+441234567890"
@@ -64,7 +47,7 @@ class TestLogCall:
         assert call.reference in html and call.caller.get_absolute_url() in html
 
     def test_a_resubmitted_form_logs_one_call(self, handler_client):
-        data = form_data()
+        data = log_call_data()
         handler_client.post(LOG, data)
         response = handler_client.post(LOG, data, follow=True)
         assert Call.objects.count() == 1
@@ -88,7 +71,7 @@ class TestLogCall:
     def test_bad_input_is_explained_beside_the_field_and_saves_nothing(
         self, handler_client, overrides, field, message
     ):
-        response = handler_client.post(LOG, form_data(**overrides))
+        response = handler_client.post(LOG, log_call_data(**overrides))
         assert response.status_code == 200
         html = response.content.decode()
         beside_field = html.split(f'id="error_1_id_{field}"', 1)
@@ -98,7 +81,7 @@ class TestLogCall:
 
     def test_without_javascript_find_caller_lists_matches_without_errors(self, handler_client):
         CallerPhoneFactory(number="+441234567890", caller__full_name="John Smith")
-        response = handler_client.post(LOG, form_data(action="search", call_type="", about=""))
+        response = handler_client.post(LOG, log_call_data(action="search", call_type="", about=""))
         html = response.content.decode()
         assert response.status_code == 200
         assert "1 matching caller" in html and "John Smith" in html
@@ -115,7 +98,7 @@ class TestLogCall:
         token = re.compile(r'name="submission_token" value="([0-9a-f-]+)"')
         assert token.search(first).group(1) != token.search(second).group(1)
         typed = handler_client.post(
-            LOG, form_data(action="clear", full_name="Ann Typed", about="Typed before clearing")
+            LOG, log_call_data(action="clear", full_name="Ann Typed", about="Typed before clearing")
         ).content.decode()
         assert 'value="Ann Typed"' in typed and "Typed before clearing" in typed
         assert 'value="Ann Typed"' not in handler_client.get(LOG).content.decode()
@@ -123,11 +106,11 @@ class TestLogCall:
     def test_without_javascript_choosing_a_caller_shows_their_card_then_saves(self, handler_client):
         caller = CallerPhoneFactory(number="+441234567890").caller
         CallFactory(caller=caller, about="An earlier call about speeding.")
-        data = form_data(action=f"choose:{caller.pk}", phone="0044 1234 567890")
+        data = log_call_data(action=f"choose:{caller.pk}", phone="0044 1234 567890")
         html = handler_client.post(LOG, data).content.decode()
         assert "Handling card" in html and "An earlier call about speeding." in html
         assert f'name="caller" value="{caller.pk}"' in html
-        handler_client.post(LOG, form_data(caller=caller.pk, phone="0044 1234 567890"))
+        handler_client.post(LOG, log_call_data(caller=caller.pk, phone="0044 1234 567890"))
         assert Caller.objects.count() == 1
         assert CallerActivity.objects.get(caller=caller).calls_total == 1
         assert caller.calls.count() == 2
@@ -139,7 +122,7 @@ class TestLogCall:
         identity = re.findall(r'<input[^>]*name="identity_check"[^>]*>', html)
         assert len(identity) == 3
         assert not any(re.search(r"\schecked[\s>=]", field) for field in identity)
-        response = handler_client.post(LOG, form_data(identity_check=""))
+        response = handler_client.post(LOG, log_call_data(identity_check=""))
         beside = response.content.decode().split('id="error_1_id_identity_check"', 1)
         assert len(beside) == 2 and "Say whether you checked who the caller is." in beside[1]
         assert Call.objects.count() == 0
@@ -172,7 +155,7 @@ class TestLogCall:
         assert "<details" in html and "<details open" not in html and " open>" not in html
         assert "Received at " + timezone.localtime().strftime("%d/%m/%Y") in html
         kept = handler_client.post(
-            LOG, form_data(abusive="on", concern_kind="mental_health", about="")
+            LOG, log_call_data(abusive="on", concern_kind="mental_health", about="")
         ).content.decode()
         assert kept.count(" open>") == 2  # what holds something, or an error, is shown
 
@@ -198,7 +181,7 @@ class TestLogCall:
     def test_commissioner_requests_go_to_the_commissioner(self, handler_client):
         commissioner = StaffContactFactory(is_commissioner=True)
         handler_client.post(
-            LOG, form_data(call_type="commissioner", request_reason="About speeding")
+            LOG, log_call_data(call_type="commissioner", request_reason="About speeding")
         )
         assert Call.objects.get().contact_request.requested == commissioner
 
@@ -240,7 +223,7 @@ def test_log_page_with_a_chosen_caller_runs_the_same_queries_for_3_calls_and_300
         caller = _caller_with_calls(n)
         counts.append(
             queries(
-                handler_client, LOG, method="post", data=form_data(action=f"choose:{caller.pk}")
+                handler_client, LOG, method="post", data=log_call_data(action=f"choose:{caller.pk}")
             )
         )
     assert counts[0] == counts[1]
@@ -326,7 +309,7 @@ class TestCallerPages:
 
 @pytest.mark.parametrize("action", ["choose:abc", "choose:999999", "search"])
 def test_a_tampered_form_is_never_a_server_error(handler_client, action):
-    response = handler_client.post(LOG, form_data(action=action, caller="not-a-number"))
+    response = handler_client.post(LOG, log_call_data(action=action, caller="not-a-number"))
     assert response.status_code in (200, 404)
 
 

@@ -22,7 +22,7 @@ from callers.services.telephony import RefusedThisMinute
 from opcc_calls.roles import Role
 from opcc_calls.telephony import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature, signed_headers
 from tests.factories import CallerPhoneFactory, UserFactory
-from tests.helpers import log_call, sign_in_fully
+from tests.helpers import log_call, log_call_data, sign_in_fully
 
 pytestmark = pytest.mark.django_db
 SECRET = "a-secret-of-more-than-thirty-two-characters"
@@ -281,3 +281,66 @@ class TestWhatAnAttackerMaySend:
         for _ in range(200):
             Client().post(URL, body(), content_type="application/json")
         assert TelephonyEvent.objects.count() - before <= 10
+
+
+class TestScreenPopNeverMixesTwoCalls:
+    """A popped call that ended unlogged filled the end time of the next call typed by hand,
+    and the server read an end before the receipt as the next day: calls lasting 23 h 59 min
+    (issue 20, screen pop)."""
+
+    def log(self, client, received: str, **times):
+        data = log_call_data(received_at=received, **times)
+        return client.post(reverse("callers:log"), data)
+
+    def test_an_end_before_the_receipt_is_refused_not_read_as_the_next_day(self, handler_client):
+        day = timezone.localdate().strftime("%d/%m/%Y")
+        response = self.log(handler_client, f"{day} 22:21", ended_time="22:20")
+        assert response.status_code == 200
+        assert "That is before the call was received (22:21)" in response.content.decode()
+        assert not Call.objects.exists()
+
+    def test_a_call_that_ran_past_midnight_is_kept(self, handler_client):
+        yesterday = (timezone.localdate() - timedelta(days=1)).strftime("%d/%m/%Y")
+        self.log(handler_client, f"{yesterday} 23:50", ended_time="00:10")
+        call = Call.objects.get()
+        assert call.ended_at - call.received_at == timedelta(minutes=20)
+
+    def test_a_call_lasting_more_than_12_hours_is_refused(self, handler_client):
+        day = (timezone.localdate() - timedelta(days=1)).strftime("%d/%m/%Y")
+        response = self.log(handler_client, f"{day} 08:00", ended_time="21:00")
+        assert "more than 12 hours" in response.content.decode()
+        assert not Call.objects.exists()
+
+    def test_a_number_that_is_not_valid_is_shown_as_it_was_sent(self, on_201, handler_client):
+        send(body(number="01632 960123"))  # Ofcom's drama range: never a real number
+        shown = handler_client.get(reverse("callers:phone_call")).json()
+        assert (shown["number"], shown["withheld"]) == ("01632 960123", False)
+        assert not PhoneCall.objects.get().withheld
+
+    def test_the_notice_can_be_dismissed(self, on_201, handler_client):
+        send(body())
+        phone_call = PhoneCall.objects.get()
+        url = reverse("callers:phone_call_dismiss", args=[phone_call.pk])
+        assert handler_client.post(url).status_code == 204
+        assert handler_client.get(reverse("callers:phone_call")).json() == {}
+
+    def test_nobody_dismisses_another_handlers_call(self, on_201, compliance_client):
+        send(body())
+        url = reverse("callers:phone_call_dismiss", args=[PhoneCall.objects.get().pk])
+        assert compliance_client.post(url).status_code == 404
+
+    def test_the_notice_goes_an_hour_after_the_last_event(self, on_201, handler_client):
+        send(body())
+        PhoneCall.objects.update(updated_at=timezone.now() - timedelta(minutes=61))
+        assert handler_client.get(reverse("callers:phone_call")).json() == {}
+
+    def test_calls_already_saved_with_such_lengths_are_listed_to_correct(self, handler_user):
+        long_ago = timezone.now() - timedelta(days=3)
+        bad = log_call(handler_user, received_at=long_ago)
+        Call.objects.filter(pk=bad.pk).update(ended_at=long_ago + timedelta(hours=23, minutes=59))
+        log_call(handler_user, received_at=long_ago)  # no end: fine
+        out = io.StringIO()
+        call_command("calls_too_long", stdout=out)
+        listed = out.getvalue()
+        assert bad.reference in listed and "23 h 59 min" in listed
+        assert listed.count("DMTS-") == 1
