@@ -142,13 +142,21 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(_typed("dd/mm/yyyy hh:mm", attrs), format=DATETIME_FORMAT)
 
 
+class HiddenInput(forms.HiddenInput):
+    """A value the page carries back (a version, a token): no id, as no label points at it,
+    so a page with several forms keeps every id its own."""
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        super().__init__({"id": False, **(attrs or {})})
+
+
 class VersionForm(forms.Form):
     """A form for a record two people may edit at once. It carries the version the record had
     when the form was opened; the service refuses the save (`StaleEdit`) if someone saved in
     between, and the page says so with `stale_message` instead of overwriting their change.
     Works as the first base of a ModelForm too, taking the version from the instance."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=HiddenInput)
     record_name = "record"
 
     def __init__(self, *args, **kwargs) -> None:

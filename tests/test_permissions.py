@@ -5,6 +5,7 @@ the permission it needs."""
 
 import re
 
+import lxml.html
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -216,3 +217,18 @@ def test_each_role_gets_what_the_table_says(name, world, role_clients):
         else:
             got.append(response.status_code)
     assert tuple(got) == EXPECTED[name], dict(zip(ROLES, got, strict=True))
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_no_page_repeats_an_id(name, world, role_clients):
+    """Every id on a page is its own (a label, a skip link or an htmx target finds the one it
+    means): each page as every role that may open it sees it."""
+    args = world_args(name, world)
+    url = reverse(name, kwargs=args) if isinstance(args, dict) else reverse(name, args=args)
+    for role in ROLES:
+        response = role_clients[role].get(url)
+        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+            continue
+        ids = [e.get("id") for e in lxml.html.fromstring(response.content).iter() if e.get("id")]
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        assert not repeated, f"{role}: {repeated}"

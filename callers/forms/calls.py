@@ -9,7 +9,14 @@ from django.utils import timezone
 
 from callers.models import Call, Caller, Concern, StaffContact
 from opcc_calls import phones
-from opcc_calls.forms import DateTimeInput, ModelChoiceField, RadioSelect, TimeInput, VersionForm
+from opcc_calls.forms import (
+    DateTimeInput,
+    HiddenInput,
+    ModelChoiceField,
+    RadioSelect,
+    TimeInput,
+    VersionForm,
+)
 
 NEEDED_FOR_TYPE = "Needed for this type of call."
 
@@ -52,7 +59,7 @@ class LogCallForm(forms.Form):
         help_text="Ask if they have contacted the office before (5.7c).",
     )
     caller = forms.ModelChoiceField(
-        queryset=Caller.objects.current(), required=False, widget=forms.HiddenInput
+        queryset=Caller.objects.current(), required=False, widget=HiddenInput
     )
     call_type = forms.ChoiceField(
         label="Type of call",
@@ -137,9 +144,9 @@ class LogCallForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    submission_token = forms.UUIDField(widget=forms.HiddenInput)
+    submission_token = forms.UUIDField(widget=HiddenInput)
     # The call the phone system reported (screen pop): its id and times go with the call.
-    phone_call = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    phone_call = forms.IntegerField(required=False, min_value=1, widget=HiddenInput)
 
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("initial", {})

@@ -3,7 +3,7 @@
 from django import forms
 
 from callers.models import Concern, Referral
-from opcc_calls.forms import DateInput, RadioSelect, VersionForm
+from opcc_calls.forms import DateInput, HiddenInput, RadioSelect, VersionForm
 
 
 class ConcernForm(forms.ModelForm):
@@ -81,5 +81,5 @@ class ReferralOutcomeForm(VersionForm):
 class ManagerAlertForm(forms.Form):
     """ "Tell a manager now": the click's own token, and the call if it is logged."""
 
-    token = forms.UUIDField(widget=forms.HiddenInput)
-    call = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    token = forms.UUIDField(widget=HiddenInput)
+    call = forms.IntegerField(required=False, min_value=1, widget=HiddenInput)

@@ -3,6 +3,7 @@
 from django import forms
 
 from dmts.models import CallLogExport
+from opcc_calls.forms import HiddenInput
 
 
 class ExportForm(forms.Form):
@@ -10,8 +11,8 @@ class ExportForm(forms.Form):
     the session (as on the call log page), never spelt out in the form or the address."""
 
     format = forms.ChoiceField(choices=CallLogExport.Format.choices)
-    filter = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
-    submission_token = forms.UUIDField(widget=forms.HiddenInput)
+    filter = forms.CharField(required=False, max_length=20, widget=HiddenInput)
+    submission_token = forms.UUIDField(widget=HiddenInput)
 
     @property
     def button_label(self) -> str:

@@ -63,7 +63,8 @@ def call_log(request: HttpRequest) -> HttpResponse:
             # One form per format, each with its own token: a double click asks once.
             "export_forms": [
                 ExportForm(
-                    initial={"format": value, "filter": key, "submission_token": uuid.uuid4()}
+                    initial={"format": value, "filter": key, "submission_token": uuid.uuid4()},
+                    auto_id=False,  # all hidden, several on the page: no ids to repeat
                 )
                 for value in CallLogExport.Format.values
             ]

@@ -130,7 +130,7 @@ def test_a_popped_call_left_unlogged_never_fills_a_call_typed_by_hand(
     page.get_by_label("What the call is about").fill("Asked about the precept.")
     page.get_by_label("Checked before anything about them was discussed").check()
     page.wait_for_timeout(1500)  # two polls: the stale call is told to the page again
-    expect(page.locator("#id_phone_call")).to_have_value("")
+    expect(page.locator("input[name=phone_call]")).to_have_value("")
     expect(page.locator("#id_ended_time")).to_have_value("")
     page.get_by_role("button", name="Log call").click()
     expect(page.get_by_role("heading", name="Call logged")).to_be_visible()

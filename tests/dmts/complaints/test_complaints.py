@@ -2,6 +2,8 @@
 office's complaints address with the DMTS reference, recorded on the entry, and the
 complaints team's own reference added later."""
 
+import re
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -97,6 +99,19 @@ class TestTheComplaintsTeamsReference:
         assert entry.complaint_reference == "CMP/2026/0042"
         assert entry.history.first().history_change_reason == "Complaints team's reference recorded"
         assert "CMP/2026/0042" in compliance_client.get(entry.get_absolute_url()).content.decode()
+
+    def test_its_form_and_the_review_form_keep_their_ids_their_own(
+        self, handler_user, compliance_client
+    ):
+        """Both forms on the entry page carry a version: no id appears twice (the Nu HTML
+        checker found id_version twice)."""
+        call = complaint(handler_user)
+        run_background_tasks()
+        page = compliance_client.get(DmtsEntry.objects.get(pk=call.pk).get_absolute_url())
+        html = page.content.decode()
+        assert 'name="reference"' in html and 'name="status"' in html  # both forms shown
+        ids = re.findall(r'\sid="([^"]+)"', html)
+        assert sorted({i for i in ids if ids.count(i) > 1}) == []
 
     def test_an_empty_reference_is_explained_beside_the_field(
         self, handler_user, compliance_client
