@@ -59,6 +59,7 @@ urlpatterns += [
     path("letters/<int:pk>.docx", letters.letter_document, {"kind": "docx"}, name="letter_docx"),
     path("letters/<int:pk>.pdf", letters.letter_document, {"kind": "pdf"}, name="letter_pdf"),
     path("letter-templates/", letters.letter_templates, name="letter_templates"),
+    path("letter-templates/letterhead/", letters.letterhead, name="letterhead"),
     path("letter-templates/<slug:kind>/", letters.letter_template, name="letter_template"),
     path("appeals/<int:pk>/", letters.appeal_detail, name="appeal"),
     path("appeals/<int:pk>/decide/", letters.appeal_decide, name="appeal_decide"),

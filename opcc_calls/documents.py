@@ -1,16 +1,20 @@
-"""Letters as documents: an editable Word document (python-docx) and a PDF (fpdf2), from the
-same parts, made in memory. The PDF embeds the DejaVu Sans font shipped here (its licence
-beside it), so any name prints as typed, accents and all, on an office with no internet."""
+"""Documents that leave the office, made in memory. A letter: an editable Word document
+(python-docx) and a tagged PDF (WeasyPrint, PDF/UA-1), from the same parts, in standard or
+large print. Reports and meeting packs: PDFs from fpdf2. Every PDF embeds the DejaVu Sans font
+shipped here (its licence beside it), so any name prints as typed, accents and all, on an
+office with no internet."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time
 from io import BytesIO
 from pathlib import Path
 
+from django.template.loader import render_to_string
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 from fpdf import FPDF
+from weasyprint import HTML
 
 from opcc_calls.text import without_control_characters
 
@@ -21,11 +25,21 @@ PDF = "application/pdf"
 
 @dataclass(frozen=True)
 class LetterParts:
-    letterhead: str
+    letterhead: str  # the office's name, address and how to get in touch, one line each
     recipient: list[str]  # the name, then the address lines
     dated: date
     subject: str
     paragraphs: list[str]  # a line break inside one is kept
+    office: str  # who the document is from, in its metadata
+    reference: str = ""  # the caller's, to quote
+    large: bool = False  # large print: 16 point and up
+
+    @property
+    def sizes(self) -> dict[str, float]:
+        """Point sizes: standard, or large print (16 point and up, for a reader's eyesight)."""
+        if self.large:
+            return {"body": 16, "small": 16, "heading": 20}
+        return {"body": 11, "small": 10, "heading": 13}
 
 
 def _clean(text: str) -> str:
@@ -37,17 +51,31 @@ def _dated(day: date) -> str:
 
 
 def docx_bytes(letter: LetterParts) -> bytes:
+    """The letter as a Word document the office can still edit; its properties name the
+    office (not the library) as author, and the letter as title and subject."""
     document = Document()
-    document.core_properties.title = _clean(letter.subject)
-    document.core_properties.language = "en-GB"
+    properties = document.core_properties
+    properties.title = properties.subject = _clean(letter.subject)
+    properties.author = properties.last_modified_by = _clean(letter.office)
+    properties.comments = properties.keywords = properties.category = ""
+    properties.language = "en-GB"
+    properties.created = properties.modified = datetime.combine(letter.dated, time(), tzinfo=UTC)
+    properties.revision = 1
+    sizes = letter.sizes
     style = document.styles["Normal"]
     style.font.name = "Arial"
-    style.font.size = Pt(11)
+    style.font.size = Pt(sizes["body"])
+    heading = document.styles["Heading 1"]
+    heading.font.size = Pt(sizes["heading"])
+    heading.font.name = "Arial"
+    heading.font.color.rgb = None
     head = document.add_paragraph()
     head.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     _lines(head, _clean(letter.letterhead))
     _lines(document.add_paragraph(), "\n".join(_clean(line) for line in letter.recipient))
     document.add_paragraph(_dated(letter.dated))
+    if letter.reference:
+        document.add_paragraph(f"Your reference: {letter.reference} (please quote it)")
     document.add_heading(_clean(letter.subject), level=1)
     for paragraph in letter.paragraphs:
         _lines(document.add_paragraph(), _clean(paragraph))
@@ -66,30 +94,25 @@ def _lines(paragraph, text: str) -> None:
 
 
 def pdf_bytes(letter: LetterParts) -> bytes:
-    pdf = FPDF(format="A4")
-    pdf.set_lang("en-GB")
-    pdf.set_title(_clean(letter.subject))
-    pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
-    pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
-    pdf.set_margins(20, 20, 20)
-    pdf.add_page()
-    pdf.set_font("DejaVu", size=10)
-    pdf.multi_cell(0, 5, _clean(letter.letterhead), align="R", new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(8)
-    pdf.set_font("DejaVu", size=11)
-    recipient = "\n".join(_clean(line) for line in letter.recipient)
-    pdf.multi_cell(0, 5.5, recipient, align="L", new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(8)
-    pdf.multi_cell(0, 5.5, _dated(letter.dated), align="L", new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(6)
-    pdf.set_font("DejaVu", "B", 13)
-    pdf.multi_cell(0, 7, _clean(letter.subject), align="L", new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(3)
-    pdf.set_font("DejaVu", size=11)
-    for paragraph in letter.paragraphs:
-        pdf.multi_cell(0, 5.5, _clean(paragraph), align="L", new_x="LMARGIN", new_y="NEXT")
-        pdf.ln(3)
-    return bytes(pdf.output())
+    """The letter as a tagged PDF (PDF/UA-1: title shown, language, a heading, paragraphs in
+    reading order) from HTML through WeasyPrint, with the DejaVu fonts shipped here."""
+    html = render_to_string(
+        "documents/letter.html",
+        {
+            "letter": {
+                "letterhead": _clean(letter.letterhead).split("\n"),
+                "recipient": [_clean(line) for line in letter.recipient if _clean(line)],
+                "dated_text": _dated(letter.dated),
+                "reference": letter.reference,
+                "subject": _clean(letter.subject),
+                "paragraphs": [_clean(p).split("\n") for p in letter.paragraphs],
+                "office": _clean(letter.office),
+            },
+            "size": letter.sizes,
+            "fonts": FONTS.as_uri(),
+        },
+    )
+    return HTML(string=html, base_url=FONTS.as_uri()).write_pdf(pdf_variant="pdf/ua-1")
 
 
 def figures_pdf(title: str, note: str, sections: list[tuple[str, list[tuple[str, str]]]]) -> bytes:

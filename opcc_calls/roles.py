@@ -65,6 +65,8 @@ _BUSINESS_AND_COMPLIANCE_MANAGER = [
     "callers.write_letter",
     "callers.view_lettertemplate",
     "callers.change_lettertemplate",
+    "callers.view_letterhead",
+    "callers.change_letterhead",
     # Heard by a manager who did not make the flag (enforced when deciding).
     "callers.decide_appeal",
     "callers.add_followup",

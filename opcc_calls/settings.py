@@ -446,5 +446,7 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         # Subsetting a letter's font logs the glyphs used: the letters of a caller's name.
         "fontTools": {"level": "WARNING"},
+        # WeasyPrint logs each step of a letter's PDF, and text it cannot lay out.
+        "weasyprint": {"level": "WARNING"},
     },
 }

@@ -20,7 +20,14 @@ from callers.services.meetings import meeting_open
 from dmts.services.exports import export_request
 from opcc_calls.roles import Role
 from tests.factories import CallerFactory, StaffContactFactory, UserFactory
-from tests.helpers import IN_CI, flag, frequent_caller, run_background_tasks, sign_in_fully
+from tests.helpers import (
+    IN_CI,
+    flag,
+    frequent_caller,
+    office_letterhead,
+    run_background_tasks,
+    sign_in_fully,
+)
 
 # Hypothesis: in CI the same examples every run, so a rare one cannot fail one run and pass the
 # next (a failure there prints the example to reproduce); elsewhere new examples each run.
@@ -165,6 +172,7 @@ def world(handler_user, compliance_user, manager_user):
     )
     made.written_contact_only = True
     made.save()
+    office_letterhead()
     letter = letter_write(flag=made, by=manager_user, kind="notice", reason="Many calls.")
     appeal = appeal_record(
         flag=made,

@@ -26,7 +26,7 @@ from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
-from callers.models import Call, Flag
+from callers.models import Call, Flag, Letterhead
 from callers.services.calls import call_log
 from callers.services.flags import flag_create
 from callers.services.rules import matches_refresh
@@ -91,6 +91,18 @@ def flag(caller, manager_user, **overrides) -> Flag:
     }
     arguments.update(overrides)
     return flag_create(caller=caller, by=manager_user, **arguments)
+
+
+def office_letterhead() -> Letterhead:
+    """The office's letterhead, complete, as a manager sets it before any letter is written."""
+    return Letterhead.objects.create(
+        name="Office of the Police and Crime Commissioner",
+        name_in_sentence="the Office of the Police and Crime Commissioner",
+        address="Police Headquarters\n1 Example Way\nAnytown\nAN1 2CD",
+        telephone="+443001234567",
+        email="opcc@example.org",
+        web="https://opcc.example.org",
+    )
 
 
 def queries(client, url: str, *, method: str = "get", data: dict | None = None) -> int:
@@ -285,6 +297,14 @@ def _tree(html: str):
 def _read(element) -> str:
     """An element's text as a reader hears it: its words, white space collapsed."""
     return " ".join(element.text_content().split())
+
+
+def page_text(response) -> str:
+    """The words of a page as a reader meets them (a line break reads as a space)."""
+    tree = _tree(response.content.decode())
+    for br in tree.iter("br"):
+        br.tail = " " + (br.tail or "")
+    return _read(tree)
 
 
 def link_texts(html: str) -> list[str]:

@@ -15,9 +15,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import settings as hypothesis_settings
 
-from callers.models import ContactRequest, Flag, FollowUp
+from callers.models import ContactRequest, Flag, FollowUp, Letterhead
+from callers.selectors.letters import long_date
 from dmts.models import CallLogExport, DmtsEntry
 from opcc_calls.models import Procedure, User
 from opcc_calls.roles import ROLE_PERMISSIONS, Role, sync_role_groups
@@ -347,16 +349,16 @@ class TestSeedDemo:
             complaint_sent_at=None
         )
         assert complaints.exclude(complaint_reference="").exists()
-        assert (
-            Flag.objects.active()
-            .exclude(single_point_of_contact=None)
-            .filter(written_contact_only=True)
-            .exclude(contact_times="")
-            .exists()
-        )
+        arranged = Flag.objects.active().exclude(single_point_of_contact=None)
+        assert arranged.filter(written_contact_only=True).exists()  # one person, in writing
+        assert arranged.exclude(contact_times="").exists()  # one person, at set times
         told = Flag.objects.active().exclude(told_on=None).get()
-        assert told.letters.get().sent_how == "post"
+        letter = told.letters.get()
+        assert letter.sent_how == "post" and told.review_date > timezone.localdate()
+        assert long_date(told.review_date) in letter.body  # a date still to come
         assert told.appeals.get().is_waiting
+        assert told.caller.large_print  # their letters offered in large print first
+        assert Letterhead.objects.get().is_complete
         action = FollowUp.objects.get(kind="action")
         assert action.owner.username == "handler" and action.meeting.attendees
 

@@ -128,6 +128,7 @@ EXPECTED = {
     "callers:letter_docx": (LOGIN, 403, 403, 200, 200),
     "callers:letter_pdf": (LOGIN, 403, 403, 200, 200),
     "callers:letter_sent": (LOGIN, 403, 403, 403, 405),
+    "callers:letterhead": (LOGIN, 403, 403, 403, 200),
     "callers:letter_templates": (LOGIN, 403, 403, 403, 200),
     "callers:letter_template": (LOGIN, 403, 403, 403, 200),
     "callers:appeal_new": (LOGIN, 403, 403, 200, 200),

@@ -69,6 +69,7 @@ class TestBidirectionalOverrides:
         assert "\u202e".encode() not in exported(compliance_client, "csv")
         parts = LetterParts(
             letterhead="OPCC",
+            office="OPCC",
             recipient=[self.NAME],
             dated=date(2026, 12, 4),
             subject="How you may contact us",

@@ -323,6 +323,7 @@ class CallerForm(VersionForm, forms.ModelForm):
             "email",
             "postal_address",
             "reasonable_adjustments",
+            "large_print",
             "notes",
         ]
         widgets = {

@@ -94,6 +94,20 @@ class ArrangementsFields(forms.Form):
         if people is not None:  # read once for a page of many forms (a meeting's agenda)
             field.choices = people
 
+    def arrangements_chosen(self, data: dict) -> bool:
+        """Whether this form sets the arrangements (a meeting's decision or an appeal's
+        outcome may leave them as they are)."""
+        return True
+
+    def clean(self):
+        data = super().clean()
+        if self.arrangements_chosen(data) and Flag.arrangements_contradict(
+            contact_times=data.get("contact_times") or "",
+            written_contact_only=bool(data.get("written_contact_only")),
+        ):
+            self.add_error("written_contact_only", Flag.CONTRADICTORY_ARRANGEMENTS)
+        return data
+
 
 def staff_choices() -> list[tuple[object, str]]:
     """The single point of contact's choices, read once for every form on a page."""

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from callers.forms.flags import ArrangementsFields
 from callers.models import Appeal, Letter
-from callers.models.letters import LetterTemplate
+from callers.models.letters import Letterhead, LetterTemplate
 from callers.selectors.letters import unknown_placeholders
 from opcc_calls.forms import DateInput, RadioSelect, VersionForm
 
@@ -20,6 +20,29 @@ class NoticeForm(forms.Form):
     )
 
 
+class LetterheadForm(VersionForm, forms.ModelForm):
+    """The office's letterhead: its name, address, telephone, email and website."""
+
+    record_name = "letterhead"
+
+    web = forms.URLField(label="Website", required=False, max_length=200, assume_scheme="https")
+
+    reason = forms.CharField(
+        label="Why it is changing",
+        max_length=500,
+        error_messages={"required": "Say why, for the record."},
+    )
+
+    class Meta:
+        model = Letterhead
+        fields = ["name", "name_in_sentence", "address", "telephone", "email", "web"]
+        widgets = {"address": forms.Textarea(attrs={"rows": 4})}
+
+    def service_arguments(self) -> dict[str, object]:
+        data = self.cleaned_data
+        return {name: data[name] for name in [*self.Meta.fields, "version", "reason"]}
+
+
 class LetterSentForm(VersionForm):
     record_name = "letter"
 
@@ -30,12 +53,6 @@ class LetterSentForm(VersionForm):
 class LetterTemplateForm(VersionForm):
     record_name = "letter template"
 
-    letterhead = forms.CharField(
-        label="Letterhead",
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="The office's name and address, one line each.",
-    )
     subject = forms.CharField(label="Heading", max_length=200)
     body = forms.CharField(
         label="Wording",
@@ -67,7 +84,6 @@ class LetterTemplateForm(VersionForm):
         """The wording as it stands, and the version it was read at."""
         return {
             "version": template.version,
-            "letterhead": template.letterhead,
             "subject": template.subject,
             "body": template.body,
         }
@@ -104,3 +120,6 @@ class AppealDecisionForm(VersionForm, ArrangementsFields):
         help_text="The letter of outcome gives these reasons to the caller.",
         error_messages={"required": "Give the reasons for the decision."},
     )
+
+    def arrangements_chosen(self, data: dict) -> bool:
+        return data.get("outcome") == Appeal.Outcome.UPHELD_CHANGE

@@ -59,6 +59,10 @@ class DecisionForm(ArrangementsFields):
             }
         return cls(prefix=f"item-{item.pk}", initial=initial, people=people)
 
+    def arrangements_chosen(self, data: dict) -> bool:
+        Decision = MeetingItem.Decision
+        return data.get("decision") in (Decision.FLAG, Decision.CHANGE_ARRANGEMENTS)
+
     def clean(self):
         data = super().clean()
         decision = data.get("decision") or ""

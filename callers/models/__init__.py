@@ -26,7 +26,7 @@ from callers.models.data_protection import (
 )
 from callers.models.flags import Flag, FlagReview
 from callers.models.follow_ups import FollowUp
-from callers.models.letters import Appeal, Letter, LetterTemplate
+from callers.models.letters import Appeal, Letter, Letterhead, LetterTemplate
 from callers.models.meetings import Meeting, MeetingCycle, MeetingItem
 from callers.models.reports import DashboardFigure
 from callers.models.rules import MatchesRefresh, Rule, RuleMatch
@@ -38,6 +38,7 @@ __all__ = [
     "Appeal",
     "Letter",
     "LetterTemplate",
+    "Letterhead",
     "Call",
     "CallQuerySet",
     "Caller",

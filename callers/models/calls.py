@@ -1,5 +1,6 @@
 """Callers and the calls they make (policy 5.4-5.9)."""
 
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -57,6 +58,11 @@ class Caller(TypedText, models.Model):
         help_text="How to communicate with this caller, for example: speak slowly, "
         "prefers written contact, uses a relay service.",
     )
+    large_print = models.BooleanField(
+        "Letters in large print",
+        default=False,
+        help_text="Their letters are offered in large print (16 point) first.",
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     # Bumped on every edit: a stale form (someone else saved first) is refused, not overwritten.
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -94,6 +100,13 @@ class Caller(TypedText, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("callers:detail", args=[self.pk])
+
+    #: The caller's reference, which letters give them to quote; the callers' search finds it.
+    REFERENCE = re.compile(r"\s*C-?0*([0-9]{1,9})\s*", re.IGNORECASE)
+
+    @property
+    def reference(self) -> str:
+        return f"C-{self.pk:06d}"
 
     @property
     def last_contact(self):

@@ -5,6 +5,7 @@ agreed response every handler follows and any contact arrangements, renewed at r
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -135,6 +136,22 @@ class Flag(TypedText, models.Model):
     def is_overdue(self) -> bool:
         """Past its review date without being renewed: shown as overdue everywhere."""
         return self.is_active and self.review_date < timezone.localdate()
+
+    #: Set times to telephone and writing only cannot both be told to a caller.
+    CONTRADICTORY_ARRANGEMENTS = (
+        "Choose one: contact at set times (by telephone) and written contact only (never by "
+        "telephone) contradict each other."
+    )
+
+    @classmethod
+    def arrangements_contradict(cls, *, contact_times: str, written_contact_only: bool) -> bool:
+        return bool(contact_times.strip()) and written_contact_only
+
+    def clean(self) -> None:
+        if self.arrangements_contradict(
+            contact_times=self.contact_times, written_contact_only=self.written_contact_only
+        ):
+            raise ValidationError({"written_contact_only": self.CONTRADICTORY_ARRANGEMENTS})
 
     @property
     def has_arrangements(self) -> bool:

@@ -5,10 +5,70 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
 from callers.models.flags import Flag
+from opcc_calls import phones
 from opcc_calls.text import TypedText
+
+
+class Letterhead(TypedText, models.Model):
+    """The office as every letter names it and how a caller reaches it: set once by a manager
+    (one row), with history. Each letter keeps the letterhead it was written with."""
+
+    name = models.CharField(
+        "The office's name",
+        max_length=200,
+        help_text="As it heads a letter, e.g. Office of the Police and Crime Commissioner.",
+    )
+    name_in_sentence = models.CharField(
+        "The name in a sentence",
+        max_length=210,
+        help_text='As a sentence says it, with "the" where one belongs: "your contact with the '
+        'Office of the Police and Crime Commissioner".',
+    )
+    address = models.TextField(
+        "Postal address", max_length=1000, help_text="One line each, with the postcode."
+    )
+    telephone = PhoneNumberField("Telephone")
+    email = models.EmailField("Email address")
+    web = models.URLField("Website", blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "letterhead"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.pk = 1  # one row
+        super().save(*args, **kwargs)
+
+    @property
+    def is_complete(self) -> bool:
+        """Whether a caller can write, telephone and email the office from it."""
+        return bool(
+            self.pk and self.name and self.address.strip() and self.telephone and self.email
+        )
+
+    @property
+    def address_lines(self) -> list[str]:
+        return [line.strip() for line in self.address.splitlines() if line.strip()]
+
+    @property
+    def lines(self) -> list[str]:
+        """The letterhead as printed: the name, the address, then how to get in touch."""
+        lines = [self.name, *self.address_lines]
+        if self.telephone:
+            lines.append(f"Telephone: {phones.as_national(str(self.telephone))}")
+        lines.append(f"Email: {self.email}")
+        if self.web:
+            lines.append(f"Web: {self.web}")
+        return lines
 
 
 class LetterTemplate(TypedText, models.Model):
@@ -21,11 +81,6 @@ class LetterTemplate(TypedText, models.Model):
         APPEAL_NOT_UPHELD = "appeal_not_upheld", "Appeal not upheld"
 
     kind = models.CharField(max_length=20, choices=Kind, unique=True, editable=False)
-    letterhead = models.TextField(
-        "Letterhead",
-        max_length=1000,
-        help_text="The office's name and address, one line each, at the top of the letter.",
-    )
     subject = models.CharField("Heading", max_length=200)
     body = models.TextField(
         "Wording",
@@ -40,7 +95,13 @@ class LetterTemplate(TypedText, models.Model):
     #: referrals, which are for staff only.
     PLACEHOLDERS = {
         "name": "the caller's name",
-        "office": "the office's name",
+        "reference": "the caller's reference, to quote",
+        "office": 'the office\'s name as a sentence says it ("the Office of …"; "The …" to start '
+        "a sentence or line)",
+        "office_name": "the office's name on its own, as it heads the letter and signs it",
+        "address": "the office's postal address, on one line",
+        "telephone": "the office's telephone number",
+        "email": "the office's email address",
         "date": "the date of the letter",
         "arrangements": "the contact arrangements, in plain words",
         "reason": "why, as the manager writes it for the caller",
@@ -129,6 +190,7 @@ class Letter(TypedText, models.Model):
     )
     kind = models.CharField(max_length=20, choices=Kind)
     letterhead = models.TextField(max_length=1000)
+    reference = models.CharField("The caller's reference", max_length=20, blank=True)
     subject = models.CharField(max_length=200)
     body = models.TextField(max_length=20_000)
     arrangements = models.TextField("The arrangements it tells of", max_length=2000, blank=True)

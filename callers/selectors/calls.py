@@ -141,6 +141,9 @@ def find_callers(*, name: str = "", phone: str = "") -> list[Caller]:
     best first, each annotated with calls in the last 30 days and their last contact."""
     # Forms bound every search; this bounds any other way in (no search may hold a server).
     name, phone = name[:NAME_LIMIT].strip(), phone[:PHONE_LIMIT].strip()
+    reference = Caller.REFERENCE.fullmatch(name or phone)
+    if reference:  # the reference a letter gave them, quoted back
+        return list(_with_recent_activity(Caller.objects.current().filter(pk=reference[1])))
     if phone and not phones.looks_like_phone(phone) and not name:
         name, phone = phone, ""  # a name typed into the one search box
     ids: list[int] = []

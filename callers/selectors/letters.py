@@ -7,19 +7,28 @@ never says the agreed response, staff notes, concerns or referrals: those are fo
 
 import re
 from collections.abc import Mapping
+from datetime import date
 
 from django.conf import settings
+from django.utils import timezone
 
 from callers.models import (
     Appeal,
     Flag,
+    Letterhead,
     LetterTemplate,
 )
 from opcc_calls.history import Change, record_changes
 
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
-SIGN_OFF = "Yours sincerely\n\nBusiness and Compliance Manager\n{office}"
+SIGN_OFF = "Yours sincerely\n\nBusiness and Compliance Manager\n{office_name}"
+
+#: How to appeal, as the notice says it (the letterhead repeats the address and telephone).
+APPEAL_HOW = (
+    "Write to us at {address}, or email us at {email}, within 28 days of this letter, "
+    "quoting your reference {reference} and saying why."
+)
 
 DEFAULT_WORDING: dict[str, tuple[str, str]] = {
     LetterTemplate.Kind.NOTICE: (
@@ -33,8 +42,9 @@ DEFAULT_WORDING: dict[str, tuple[str, str]] = {
         "deal with it. If you need us to make a reasonable adjustment so that you can contact "
         "us, please tell us.\n\n"
         "We will review these arrangements by {review_date} and write to you if they change.\n\n"
-        "If you disagree with them, you can appeal. Write to us or email us within 28 days of "
-        "this letter, saying why. A manager who was not involved in the decision will consider "
+        "If you disagree with them, you can appeal. "
+        + APPEAL_HOW
+        + " A manager who was not involved in the decision will consider "
         "what you say and write to you with the outcome.\n\n" + SIGN_OFF,
     ),
     LetterTemplate.Kind.APPEAL_UPHELD: (
@@ -64,7 +74,25 @@ def template_for(kind: str) -> LetterTemplate:
     if saved:
         return saved
     subject, body = DEFAULT_WORDING[kind]
-    return LetterTemplate(kind=kind, letterhead=settings.OFFICE_NAME, subject=subject, body=body)
+    return LetterTemplate(kind=kind, subject=subject, body=body)
+
+
+def in_a_sentence(name: str) -> str:
+    """An office's name as a sentence says it: "the Office of …" (a name that brings its own
+    article, or reads without one, is set on the letterhead page)."""
+    name = name.strip()
+    return name if name[:4].lower() == "the " else f"the {name}"
+
+
+def letterhead_current() -> Letterhead:
+    """The office's letterhead as a manager set it, or as it starts (the office's name only,
+    unsaved and incomplete: no letter is written until a manager completes it)."""
+    saved = Letterhead.objects.filter(pk=1).first()
+    if saved:
+        return saved
+    return Letterhead(
+        name=settings.OFFICE_NAME, name_in_sentence=in_a_sentence(settings.OFFICE_NAME)
+    )
 
 
 def templates() -> list[LetterTemplate]:
@@ -73,14 +101,70 @@ def templates() -> list[LetterTemplate]:
     return [saved.get(kind) or template_for(kind) for kind in LetterTemplate.Kind.values]
 
 
+def long_date(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def letter_problems(
+    flag: Flag, kind: str, template: LetterTemplate, letterhead: Letterhead
+) -> list[str]:
+    """Why this letter cannot be written now, in words for the manager (none: it can). A
+    letter gives the caller a way to reach the office and appeal, arrangements they can
+    follow and, when it names one, a review date still to come."""
+    problems = []
+    if not letterhead.is_complete:
+        problems.append(
+            "The office's letterhead is not complete: a manager sets the office's address, "
+            "telephone and email (Letters, Letterhead) before any letter is written."
+        )
+    if kind == LetterTemplate.Kind.NOTICE:
+        if not flag.is_active:
+            problems.append("This flag has ended: there are no arrangements to tell of.")
+        elif not flag.has_arrangements:
+            problems.append(
+                "This flag has no contact arrangements to tell the caller of: set them first."
+            )
+        elif Flag.arrangements_contradict(
+            contact_times=flag.contact_times, written_contact_only=flag.written_contact_only
+        ):
+            problems.append(
+                "This flag's arrangements ask for contact at set times by telephone and for "
+                "written contact only: change them so the caller can follow them, then write."
+            )
+    says_review_date = "{review_date}" in template.subject + template.body
+    if flag.is_active and says_review_date and flag.review_date <= timezone.localdate():
+        problems.append(
+            f"The flag's review date, {long_date(flag.review_date)}, has come: review it first "
+            "(renew it with a new review date, or end it), so the letter gives the caller a "
+            "date still to come."
+        )
+    return problems
+
+
 def unknown_placeholders(text: str) -> list[str]:
     return sorted({name for name in PLACEHOLDER.findall(text)} - set(LetterTemplate.PLACEHOLDERS))
+
+
+#: Placeholders whose value starts with a lower-case article ("the Office of …"): a capital
+#: where a sentence or a line begins.
+SENTENCE_CASED = {"office"}
 
 
 def fill(text: str, values: Mapping[str, str]) -> str:
     """The text with each known placeholder replaced; anything else in braces stays as typed
     (never Python formatting, which could reach into the objects behind the values)."""
-    return PLACEHOLDER.sub(lambda found: values.get(found.group(1), found.group(0)), text)
+
+    def value(found: re.Match) -> str:
+        name = found.group(1)
+        if name not in values:
+            return found.group(0)
+        filled = values[name]
+        before = text[: found.start()].rstrip(" ")
+        if name in SENTENCE_CASED and (not before or before[-1] in ".!?\n"):
+            filled = filled[:1].upper() + filled[1:]
+        return filled
+
+    return PLACEHOLDER.sub(value, text)
 
 
 def arrangements_text(flag: Flag) -> str:
@@ -94,9 +178,12 @@ def arrangements_text(flag: Flag) -> str:
     if flag.single_point_of_contact_id:
         contact = flag.single_point_of_contact
         assert contact is not None
+        name = contact.get_full_name() or contact.get_username()
         lines.append(
-            f"{contact.get_full_name() or contact.get_username()} is your single point of "
-            "contact: please ask for them when you contact us."
+            f"{name} is your single point of contact: please address your letters and emails "
+            "to them."
+            if flag.written_contact_only
+            else f"{name} is your single point of contact: please ask for them when you contact us."
         )
     if flag.contact_times:
         lines.append(f"Please telephone us only at these times: {flag.contact_times}.")

@@ -151,6 +151,7 @@ class CallerDetails(TypedDict, total=False):
     email: str
     postal_address: str
     reasonable_adjustments: str
+    large_print: bool
     notes: str
 
 

@@ -208,6 +208,7 @@ ANONYMISED_CALLER = {
     "postal_address": "",
     "notes": "",
     "reasonable_adjustments": "",
+    "large_print": False,
 }
 
 

@@ -130,6 +130,15 @@ def flag_change_response(
     )
 
 
+def _arrangements_check(contact_times: str, written_contact_only: bool) -> None:
+    """Refuse arrangements a caller could not follow (told to telephone at set times and to
+    contact the office in writing only)."""
+    if Flag.arrangements_contradict(
+        contact_times=contact_times, written_contact_only=written_contact_only
+    ):
+        raise ValidationError({"written_contact_only": Flag.CONTRADICTORY_ARRANGEMENTS})
+
+
 @transaction.atomic
 def flag_change_arrangements(
     *,
@@ -146,6 +155,7 @@ def flag_change_arrangements(
     permission_check(by, FLAG_CALLER)
     if not reason.strip():
         raise ValidationError({"reason": "Say why the arrangements are changing."})
+    _arrangements_check(contact_times, written_contact_only)
     flag = _locked(flag, version)
     flag.single_point_of_contact = single_point_of_contact
     flag.contact_times = contact_times.strip()

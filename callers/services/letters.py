@@ -3,7 +3,6 @@ and recorded as sent, and the caller's appeal, decided by a manager who did not 
 
 from datetime import date
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -12,23 +11,61 @@ from callers.models import (
     Appeal,
     Flag,
     Letter,
+    Letterhead,
     LetterTemplate,
 )
-from callers.selectors.letters import arrangements_text, fill, template_for, unknown_placeholders
+from callers.selectors.letters import (
+    arrangements_text,
+    fill,
+    letter_problems,
+    letterhead_current,
+    long_date,
+    template_for,
+    unknown_placeholders,
+)
 from callers.services.flags import flag_change_arrangements, flag_end
+from opcc_calls import phones
 from opcc_calls.concurrency import StaleEdit, locked_for_edit
 from opcc_calls.history import save_with_history
 from opcc_calls.models import User
 from opcc_calls.permissions import permission_check
 
 
-def _long_date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
+@transaction.atomic
+def letterhead_save(
+    *,
+    by: User,
+    name: str,
+    name_in_sentence: str,
+    address: str,
+    telephone: str,
+    email: str,
+    web: str,
+    version: int,
+    reason: str,
+) -> Letterhead:
+    """Set the office's letterhead, which every letter written from now on carries (the first
+    save makes it). Letters already written keep theirs."""
+    permission_check(by, "callers.change_letterhead")
+    saved = Letterhead.objects.select_for_update().filter(pk=1).first()
+    letterhead = saved or letterhead_current()
+    if letterhead.version != version:
+        raise StaleEdit
+    letterhead.name, letterhead.name_in_sentence = name.strip(), name_in_sentence.strip()
+    letterhead.address, letterhead.telephone = address.strip(), telephone
+    letterhead.email, letterhead.web = email.strip(), web.strip()
+    letterhead.version = version + 1
+    letterhead.full_clean()
+    try:
+        with transaction.atomic():
+            return save_with_history(letterhead, user=by, reason=reason.strip())
+    except IntegrityError as error:  # two first saves at once
+        raise StaleEdit from error
 
 
 @transaction.atomic
 def letter_template_save(
-    *, kind: str, by: User, letterhead: str, subject: str, body: str, version: int, reason: str
+    *, kind: str, by: User, subject: str, body: str, version: int, reason: str
 ) -> LetterTemplate:
     """Save the office's wording for one kind of letter (the first save makes it)."""
     permission_check(by, "callers.change_lettertemplate")
@@ -48,7 +85,7 @@ def letter_template_save(
         raise StaleEdit
     else:  # the first save: a form opened on the starting wording is now out of date
         template.version = version + 1
-    template.letterhead, template.subject, template.body = letterhead, subject, body
+    template.subject, template.body = subject, body
     try:
         with transaction.atomic():
             return save_with_history(template, user=by, reason=reason.strip())
@@ -65,24 +102,27 @@ def letter_write(
     or any note, concern or referral). Kept as written."""
     permission_check(by, "callers.write_letter")
     flag = Flag.objects.select_related("caller", "single_point_of_contact").get(pk=flag.pk)
-    if kind == Letter.Kind.NOTICE:
-        if not flag.is_active:
-            raise ValidationError("This flag has ended: there are no arrangements to tell of.")
-        if not flag.has_arrangements:
-            raise ValidationError(
-                "This flag has no contact arrangements to tell the caller of: set them first."
-            )
-        if not reason.strip():
-            raise ValidationError({"reason": "Say why, in words for the caller."})
     template = template_for(kind)
+    letterhead = letterhead_current()
+    problems = letter_problems(flag, kind, template, letterhead)
+    if problems:
+        raise ValidationError(problems)
+    if kind == Letter.Kind.NOTICE and not reason.strip():
+        raise ValidationError({"reason": "Say why, in words for the caller."})
+    caller = flag.caller
     values = {
-        "name": flag.caller.full_name,
-        "office": settings.OFFICE_NAME,
-        "date": _long_date(timezone.localdate()),
+        "name": caller.full_name,
+        "reference": caller.reference,
+        "office": letterhead.name_in_sentence,
+        "office_name": letterhead.name,
+        "address": ", ".join(letterhead.address_lines),
+        "telephone": phones.as_national(str(letterhead.telephone)),
+        "email": letterhead.email,
+        "date": long_date(timezone.localdate()),
         "arrangements": arrangements_text(flag),
         "reason": reason.strip(),
-        "review_date": _long_date(flag.review_date),
-        "appeal_received": _long_date(appeal.received_on) if appeal else "",
+        "review_date": long_date(flag.review_date),
+        "appeal_received": long_date(appeal.received_on) if appeal else "",
         "outcome_reasons": appeal.reasons if appeal else "",
     }
     letter = Letter(
@@ -90,7 +130,8 @@ def letter_write(
         appeal=appeal,
         kind=kind,
         arrangements=values["arrangements"],
-        letterhead=template.letterhead,
+        letterhead="\n".join(letterhead.lines),
+        reference=caller.reference,
         subject=fill(template.subject, values),
         body=fill(template.body, values),
         written_by=by,
@@ -110,6 +151,21 @@ def letter_sent(*, letter: Letter, by: User, sent_on: date, sent_how: str, versi
         raise ValidationError({"sent_on": "The date it was sent cannot be in the future."})
     if sent_on < timezone.localdate(letter.written_at):
         raise ValidationError({"sent_on": "It cannot have been sent before it was written."})
+    caller = letter.flag.caller
+    if sent_how == Letter.Sent.POST and not caller.postal_address.strip():
+        raise ValidationError(
+            {
+                "sent_how": "There is no postal address on the caller's record: add it first "
+                "(the letter is addressed from it), or send the letter by email."
+            }
+        )
+    if sent_how == Letter.Sent.EMAIL and not caller.email:
+        raise ValidationError(
+            {
+                "sent_how": "There is no email address on the caller's record: add it first, "
+                "or send the letter by post."
+            }
+        )
     letter.sent_on, letter.sent_how, letter.sent_by = sent_on, sent_how, by
     save_with_history(letter, user=by, reason="Recorded as sent")
     flag = (
@@ -128,7 +184,7 @@ def letter_sent(*, letter: Letter, by: User, sent_on: date, sent_how: str, versi
     save_with_history(
         flag,
         user=by,
-        reason=f"{letter.get_kind_display()} sent {how} on {_long_date(sent_on)}",
+        reason=f"{letter.get_kind_display()} sent {how} on {long_date(sent_on)}",
     )
     return letter
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from callers.forms.letters import (
     AppealDecisionForm,
     AppealForm,
+    LetterheadForm,
     LetterSentForm,
     LetterTemplateForm,
     NoticeForm,
@@ -19,11 +20,14 @@ from callers.models import (
     Appeal,
     Flag,
     Letter,
+    Letterhead,
     LetterTemplate,
 )
 from callers.selectors.letters import (
     arrangements_text,
+    letter_problems,
     letter_template_changes,
+    letterhead_current,
     template_for,
     templates,
 )
@@ -48,9 +52,12 @@ def notice_new(request: HttpRequest, pk: int) -> HttpResponse:
     flag = get_object_or_404(
         Flag.objects.active().select_related("caller", "single_point_of_contact"), pk=pk
     )
-    posted = request.POST if request.method == "POST" else None
-    form = NoticeForm(posted, initial={"reason": flag.reason})
-    if form.is_valid():
+    # "Why" starts empty: the flag's own reason is for staff, and never reaches a caller.
+    form = NoticeForm(request.POST if request.method == "POST" else None)
+    problems = letter_problems(
+        flag, Letter.Kind.NOTICE, template_for(Letter.Kind.NOTICE), letterhead_current()
+    )
+    if form.is_valid() and not problems:
         try:
             letter = services.letter_write(
                 flag=flag,
@@ -69,12 +76,13 @@ def notice_new(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "flag": flag,
             "form": form,
-            "template": template_for(Letter.Kind.NOTICE),
+            "problems": problems,
             "arrangements": arrangements_text(flag),
         },
     )
 
 
+LETTERHEAD_CHANGES = {"+": "Letterhead set", "~": "Letterhead changed", "-": "Letterhead deleted"}
 LETTER_CHANGES = {"+": "Letter written", "~": "Letter changed", "-": "Letter deleted"}
 
 
@@ -126,19 +134,24 @@ def letter_sent(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("callers.view_letter")
 @require_GET
 def letter_document(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
-    """The letter as a Word document the office can still edit, or as a PDF."""
+    """The letter as a Word document the office can still edit, or as a tagged PDF; in large
+    print when asked (`?print=large`), or by default when the caller's adjustments ask."""
     letter = _letter(pk)
     caller = letter.flag.caller
+    large = request.GET.get("print", "large" if caller.large_print else "standard") == "large"
     parts = LetterParts(
         letterhead=letter.letterhead,
         recipient=[caller.full_name, *caller.postal_address.splitlines()],
         dated=timezone.localdate(letter.written_at),
         subject=letter.subject,
         paragraphs=letter.paragraphs,
+        office=letter.letterhead.split("\n", 1)[0],
+        reference=letter.reference,
+        large=large,
     )
     content, content_type = (docx_bytes(parts), DOCX) if kind == "docx" else (pdf_bytes(parts), PDF)
     response = HttpResponse(content, content_type=content_type)
-    name = filename(f"letter-{letter.pk}", kind, letter.written_at)
+    name = filename(f"letter-{letter.pk}{'-large-print' if large else ''}", kind, letter.written_at)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
@@ -146,11 +159,44 @@ def letter_document(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 @requires("callers.change_lettertemplate")
 @require_GET
 def letter_templates(request: HttpRequest) -> HttpResponse:
-    """The office's wording for each letter to a flagged caller."""
+    """The office's wording for each letter to a flagged caller, and its letterhead."""
     return render(
         request,
         "callers/letters/letter_templates.html",
-        {"templates": templates(), "placeholders": LetterTemplate.PLACEHOLDERS},
+        {
+            "templates": templates(),
+            "placeholders": LetterTemplate.PLACEHOLDERS,
+            "letterhead": letterhead_current(),
+        },
+    )
+
+
+@requires("callers.change_letterhead")
+@require_http_methods(["GET", "POST"])
+def letterhead(request: HttpRequest) -> HttpResponse:
+    """The office's name, address, telephone, email and website, as every letter gives them."""
+    current = letterhead_current()
+    form = LetterheadForm(
+        request.POST or None, instance=current, initial={"version": current.version}
+    )
+    if form.is_valid():
+        if form.run(request, services.letterhead_save, by=request.user):
+            messages.success(request, "Letterhead saved: every letter written from now on has it.")
+            return redirect("callers:letter_templates")
+        if form.stale:
+            return redirect("callers:letterhead")
+    return render(
+        request,
+        "callers/letters/letterhead.html",
+        {
+            "form": form,
+            "letterhead": current,
+            "changes": record_changes(
+                current.history.all(), Letterhead, limit=20, what=LETTERHEAD_CHANGES
+            )
+            if current.pk
+            else [],
+        },
     )
 
 
@@ -219,6 +265,15 @@ def _appeal_page(request: HttpRequest, appeal: Appeal, form=None, status: int = 
             "appeal": appeal,
             "form": form,
             "may_decide": may_decide,
+            # Said before the manager decides: the letter of outcome goes with the decision.
+            "before_deciding": letter_problems(
+                appeal.flag,
+                Letter.Kind.APPEAL_NOT_UPHELD,
+                template_for(Letter.Kind.APPEAL_NOT_UPHELD),
+                letterhead_current(),
+            )
+            if form is not None
+            else [],
             "letters": appeal.letters.all(),
             "changes": record_changes(
                 appeal.history.all(),

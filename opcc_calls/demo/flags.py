@@ -2,19 +2,28 @@
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.utils import timezone
 
 from callers.models import (
+    Call,
     Caller,
     Flag,
     Letter,
+    Letterhead,
     Meeting,
 )
+from callers.selectors.letters import in_a_sentence
 from callers.selectors.rules import candidate_ids
-from callers.services.flags import flag_create
+from callers.services.flags import flag_change_arrangements, flag_create
 from callers.services.follow_ups import follow_up_add
-from callers.services.letters import appeal_record, letter_sent, letter_write
-from callers.services.meetings import meeting_decide, meeting_open, meeting_record
+from callers.services.letters import appeal_record, letter_sent, letter_write, letterhead_save
+from callers.services.meetings import (
+    meeting_decide,
+    meeting_open,
+    meeting_record,
+    meetings_prepare,
+)
 from callers.services.rules import matches_refresh
 from dmts.services.follow_ups import follow_ups_gather
 from opcc_calls.demo.words import AGREED_RESPONSES
@@ -28,8 +37,25 @@ def seed_flags_and_meetings(manager) -> int:
         return 0
     matches_refresh()
     today = timezone.localdate()
-    smt = meeting_open(kind=Meeting.Kind.SMT, day=today - timedelta(days=21), by=manager)
+    # One flag agreed long ago, before the office used the system and so before the SMT
+    # meeting below (which therefore does not list her as a candidate): overdue for review.
     flagged = 0
+    older = [pk for pk in candidate_ids() if not Flag.objects.filter(caller_id=pk).exists()]
+    if older:
+        flag_create(
+            caller=Caller.objects.get(pk=older[0]),
+            by=manager,
+            kind="regular",
+            reason="Agreed before the system was in use",
+            agreed_response=AGREED_RESPONSES[2],
+            # Contact arrangements (5.6): one person, in writing.
+            single_point_of_contact=manager,
+            written_contact_only=True,
+            flagged_at=timezone.now() - timedelta(days=150),
+            review_date=today - timedelta(days=17),
+        )
+        flagged += 1
+    smt = meeting_open(kind=Meeting.Kind.SMT, day=today - timedelta(days=21), by=manager)
     for item, response in zip(
         smt.items.order_by("-counts__calls_90d", "pk")[:4], AGREED_RESPONSES, strict=False
     ):
@@ -43,45 +69,62 @@ def seed_flags_and_meetings(manager) -> int:
             note="Agreed at SMT",
         )
         flagged += 1
-    # One flag agreed long ago, now overdue for review.
-    older = [pk for pk in candidate_ids() if not Flag.objects.filter(caller_id=pk).exists()]
-    if older:
-        flag_create(
-            caller=Caller.objects.get(pk=older[0]),
-            by=manager,
-            kind="regular",
-            reason="Agreed before the system was in use",
-            agreed_response=AGREED_RESPONSES[2],
-            # Contact arrangements (5.6): one person, set times, in writing.
-            single_point_of_contact=manager,
-            contact_times="Tuesdays and Thursdays, 10:00 to 12:00",
-            written_contact_only=True,
-            flagged_at=timezone.now() - timedelta(days=200),
-            review_date=today - timedelta(days=17),
-        )
-        flagged += 1
     for agreed in Flag.objects.filter(meeting=smt):  # at the SMT meeting three weeks ago
         agreed.flagged_at = timezone.now() - timedelta(days=21)
+        # The calls that led to it as they stood then, not as they stand now.
+        agreed.counts_at_flag = Call.objects.for_caller(agreed.caller).window_counts(
+            now=agreed.flagged_at
+        )
         save_with_history(agreed, user=None, reason="Demo: agreed at the SMT meeting")
-    # The last fortnightly Silver meeting; today's is left for the demo user to open.
-    meeting_open(kind=Meeting.Kind.SILVER, day=today - timedelta(weeks=2), by=manager)
+    # The last fortnightly Silver meeting, thirteen days ago; the next, tomorrow, is opened
+    # as the daily `prepare_meetings` opens it, with its agenda and the managers reminded.
+    meeting_open(kind=Meeting.Kind.SILVER, day=today - timedelta(days=13), by=manager)
+    meetings_prepare(today=today)
     return flagged
 
 
 def seed_letters_and_appeals(*, manager, compliance) -> None:
-    """The flag with contact arrangements: the notice sent to the caller by post, and the
-    caller's appeal waiting for a manager other than the one who flagged them."""
-    restricted = Flag.objects.active().filter(written_contact_only=True).first()
-    if restricted is None or restricted.letters.exists():
+    """The office's letterhead; a flag agreed at the SMT meeting given contact arrangements
+    (one person, set times), the notice of them sent to the caller by post, and the caller's
+    appeal waiting for a manager other than the one who flagged them. Their eyesight asks for
+    large print, which their letters are offered in first."""
+    if not Letterhead.objects.exists():
+        letterhead_save(
+            by=manager,
+            name=settings.OFFICE_NAME,
+            name_in_sentence=in_a_sentence(settings.OFFICE_NAME),
+            address="Police Headquarters\n1 Example Way\nAnytown\nAN1 2CD",
+            telephone="+443001234567",
+            email="opcc@example.org",
+            web="https://opcc.example.org",
+            version=1,
+            reason="Demo: the office's letterhead",
+        )
+    agreed = Flag.objects.active().filter(meeting__isnull=False).order_by("pk").first()
+    if agreed is None or agreed.letters.exists():
         return
+    restricted = flag_change_arrangements(
+        flag=agreed,
+        by=manager,
+        single_point_of_contact=manager,
+        contact_times="Tuesdays and Thursdays, 10:00 to 12:00",
+        written_contact_only=False,
+        reason="Agreed at the SMT meeting: one person, at set times",
+        version=agreed.version,
+    )
+    caller = restricted.caller
+    caller.postal_address = caller.postal_address or "12 Sample Road\nAnytown\nAN3 4EF"
+    caller.reasonable_adjustments = "Sight loss: letters in large print, read back on request."
+    caller.large_print = True
+    save_with_history(caller, user=manager, reason="Demo: their address and adjustments")
     letter = letter_write(
         flag=restricted,
         by=manager,
         kind=Letter.Kind.NOTICE,
         reason=(
             "You have telephoned us many times a week about the same matter, and each time "
-            "reached a different member of staff. One person answering you in writing means "
-            "you get one consistent answer."
+            "reached a different member of staff. One person answering you, at set times, "
+            "means you get one consistent answer."
         ),
     )
     letter_sent(
@@ -96,8 +139,8 @@ def seed_letters_and_appeals(*, manager, compliance) -> None:
         by=compliance,
         received_on=timezone.localdate(),
         grounds=(
-            "Letter received: they say written contact is hard for them because of their "
-            "eyesight, and ask to be able to telephone at the set times."
+            "Letter received: they say the set times are hard for them because of their "
+            "hospital appointments, and ask to be able to telephone on Fridays as well."
         ),
     )
 

@@ -99,6 +99,12 @@ def test_a_manager_changes_the_contact_arrangements_after_flagging(page: Page, m
     page.get_by_label("Written contact only").check()
     page.get_by_label("Why they are changing").fill("Agreed at the Silver meeting")
     page.get_by_role("button", name="Save").click()
+    # Set times by telephone and writing only: a caller could not follow both.
+    expect(page.get_by_text("contradict each other").first).to_be_visible()
+    expect(page.get_by_label("Contact at set times")).to_have_value("Tuesdays 10:00 to 12:00")
+    assert_accessible(page)
+    page.get_by_label("Written contact only").uncheck()
+    page.get_by_role("button", name="Save").click()
     notice = page.locator(".flag-notice")
     expect(notice).to_contain_text("Contact at set times: Tuesdays 10:00 to 12:00")
-    expect(notice).to_contain_text("Written contact only")
+    expect(notice).not_to_contain_text("Written contact only")

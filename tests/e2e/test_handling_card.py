@@ -35,7 +35,6 @@ def test_the_first_screen_answers_who_how_and_how_often(open_page, handler_user,
         agreed_response="Log the call, be polite, and say that the single point of contact "
         "will reply in writing within five working days.",
         single_point_of_contact=manager_user,
-        contact_times="Tuesdays 10:00 to 12:00",
         written_contact_only=True,
     )
     Concern.objects.create(caller=caller, raised_by=manager_user, kind="other", noticed="x")

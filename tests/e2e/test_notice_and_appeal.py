@@ -22,7 +22,7 @@ STAFF_NOTE = "Staff only: the caller's neighbour says they are unwell."
 
 def _download(page: Page, link: str) -> bytes:
     with page.expect_download() as info:
-        page.get_by_role("link", name=link).click()
+        page.get_by_role("link", name=link, exact=True).click()
     return Path(info.value.path()).read_bytes()
 
 
@@ -34,8 +34,19 @@ def test_notice_sent_appeal_heard_by_another_manager_and_upheld(
     caller.save()
     other = UserFactory(username="olu", roles=[Role.BUSINESS_AND_COMPLIANCE_MANAGER])
 
-    # The manager flags them with written contact only, a staff-only note beside it.
+    # The manager sets the office's letterhead, which every letter carries.
     sign_in(page, manager_user.username)
+    page.goto("/callers/letter-templates/")
+    page.get_by_role("link", name="Set the letterhead").click()
+    assert_accessible(page)
+    page.get_by_label("Postal address").fill("Police Headquarters\n1 Example Way\nAN1 2CD")
+    page.get_by_label("Telephone").fill("0300 123 4567")
+    page.get_by_label("Email address").fill("opcc@example.org")
+    page.get_by_label("Why it is changing").fill("Our address for letters")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Telephone: 0300 123 4567")).to_be_visible()
+
+    # The manager flags them with written contact only, a staff-only note beside it.
     page.goto(f"/callers/{caller.pk}/flag/")
     page.get_by_label("Frequent caller").check()
     page.get_by_label("Agreed response").fill("Take details; the contact writes back.")
@@ -47,17 +58,23 @@ def test_notice_sent_appeal_heard_by_another_manager_and_upheld(
     # The notice: written from the office's wording, downloaded both ways.
     page.get_by_role("link", name="Write the notice to the caller").click()
     assert_accessible(page)
-    page.get_by_label("Why, in words for the caller").fill("You called us 40 times in a week.")
+    why = page.get_by_label("Why, in words for the caller")
+    expect(why).to_have_value("")  # the flag's own reason is for staff
+    why.fill("You called us 40 times in a week.")
     page.get_by_role("button", name="Write the notice").click()
     expect(page.get_by_role("heading", name="How you may contact us")).to_be_visible()
     assert_accessible(page)
-    word = docx.Document(io.BytesIO(_download(page, "Download as a Word document")))
+    word = docx.Document(io.BytesIO(_download(page, "Word document (editable)")))
     word_text = "\n".join(paragraph.text for paragraph in word.paragraphs)
-    pdf = PdfReader(io.BytesIO(_download(page, "Download as a PDF")))
+    pdf = PdfReader(io.BytesIO(_download(page, "PDF")))
     pdf_text = "\n".join(p.extract_text() for p in pdf.pages)
+    large = PdfReader(io.BytesIO(_download(page, "PDF, large print (16 point)")))
+    assert large.trailer["/Root"]["/MarkInfo"]["/Marked"]  # tagged, for a screen reader
     for text in (word_text, pdf_text):
         assert "Zoë Example" in text
         assert "Please contact us in writing only" in text
+        assert "Telephone: 0300 123 4567" in text
+        assert f"Your reference: {caller.reference}" in text
         assert STAFF_NOTE not in text
         assert "Take details" not in text
 

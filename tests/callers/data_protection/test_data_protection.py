@@ -63,6 +63,7 @@ from tests.helpers import (
     flag,
     frequent_caller,
     log_call,
+    office_letterhead,
     queries,
     run_background_tasks,
 )
@@ -312,10 +313,11 @@ class TestNothingOfADisposedCallerIsLeft:
             by=manager_user,
             single_point_of_contact=None,
             contact_times=next(words),
-            written_contact_only=True,
+            written_contact_only=False,
             reason=next(words),
             version=3,
         )
+        office_letterhead()
         letter = letter_write(flag=made, by=manager_user, kind="notice", reason=next(words))
         letter_sent(
             letter=letter,
@@ -411,6 +413,7 @@ class TestSubjectAccess:
             agreed_response="Written replies only, agreed in May.",
             written_contact_only=True,
         )
+        office_letterhead()
         letter_write(flag=made, by=manager_user, kind="notice", reason="Forty calls.")
         appeal_record(
             flag=made,

@@ -93,13 +93,12 @@ class TestChangingTheContactArrangements:
                 "version": made.version,
                 "single_point_of_contact": manager_user.pk,
                 "contact_times": "Tuesdays 10:00 to 12:00",
-                "written_contact_only": "on",
                 "reason": "Agreed at the Silver meeting",
             },
         )
         assert response.status_code == 302
         made.refresh_from_db()
-        assert made.single_point_of_contact == manager_user and made.written_contact_only
+        assert made.single_point_of_contact == manager_user and not made.written_contact_only
         assert made.contact_times == "Tuesdays 10:00 to 12:00"
         assert made.history.first().history_change_reason == (
             "Contact arrangements changed: Agreed at the Silver meeting"

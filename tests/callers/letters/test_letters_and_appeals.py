@@ -24,7 +24,7 @@ from callers.services.meetings import meeting_open
 from opcc_calls.concurrency import StaleEdit
 from opcc_calls.roles import Role
 from tests.factories import CallerFactory, UserFactory
-from tests.helpers import flag, frequent_caller, queries, sign_in_fully
+from tests.helpers import flag, frequent_caller, office_letterhead, queries, sign_in_fully
 
 pytestmark = pytest.mark.django_db
 
@@ -47,18 +47,25 @@ def other_manager_client(client, other_manager):
     return sign_in_fully(client, other_manager)
 
 
+@pytest.fixture(autouse=True)
+def letterhead(db):
+    return office_letterhead()
+
+
 @pytest.fixture
 def restricted(manager_user):
-    """A caller flagged with written contact only and set times, with staff-only notes."""
+    """A caller flagged with written contact only to one person, with staff-only notes."""
     caller = CallerFactory(
-        full_name="Zoë O'Brien", postal_address="2 Low Road\nTownsville\nAB1 2CD"
+        full_name="Zoë O'Brien",
+        postal_address="2 Low Road\nTownsville\nAB1 2CD",
+        email="zoe@example.org",
     )
     return flag(
         caller,
         manager_user,
         agreed_response=AGREED,
         written_contact_only=True,
-        contact_times="Tuesdays 10:00 to 11:00",
+        single_point_of_contact=manager_user,
         adjustments_note=STAFF_NOTE,
     )
 
@@ -77,7 +84,7 @@ def test_the_notice_tells_the_arrangements_why_and_how_to_appeal_and_nothing_sta
     letter = notice(restricted, manager_user)
     assert "Dear Zoë O'Brien" in letter.body
     assert "Please contact us in writing only" in letter.body
-    assert "Tuesdays 10:00 to 11:00" in letter.body
+    assert "is your single point of contact: please address your letters and emails" in letter.body
     assert "You called 40 times in a week." in letter.body
     assert f"{restricted.review_date.day} {restricted.review_date:%B %Y}" in letter.body
     assert "appeal" in letter.body
@@ -172,8 +179,8 @@ def test_changed_arrangements_need_telling_again_and_an_old_notice_does_not_coun
         flag=restricted,
         by=manager_user,
         single_point_of_contact=manager_user,
-        contact_times="",
-        written_contact_only=True,
+        contact_times="Mondays 09:00 to 10:00",
+        written_contact_only=False,
         reason="Agreed at Silver",
         version=restricted.version,
     )
@@ -188,7 +195,7 @@ def test_changed_arrangements_need_telling_again_and_an_old_notice_does_not_coun
     restricted.refresh_from_db()
     assert restricted.told_on is None  # it told of arrangements no longer in force
     new = notice(restricted, manager_user)
-    assert "your single point of contact" in new.body
+    assert "Please telephone us only at these times: Mondays 09:00 to 10:00." in new.body
     letter_sent(
         letter=new,
         by=manager_user,
@@ -211,7 +218,6 @@ def test_the_office_edits_the_wording_and_letters_already_written_keep_theirs(
         url,
         {
             "version": 1,
-            "letterhead": "OPCC\n1 High Street",
             "subject": "Contact",
             "body": "Dear {name}\n\n{agreed_response} {name.__class__}",
             "reason": "New wording",
@@ -223,7 +229,6 @@ def test_the_office_edits_the_wording_and_letters_already_written_keep_theirs(
         url,
         {
             "version": 1,
-            "letterhead": "OPCC\n1 High Street",
             "subject": "Your contact with us",
             "body": "Dear {name}\n\nFrom today:\n{arrangements}\n\nAppeal within 14 days.",
             "reason": "Plainer wording",
@@ -234,7 +239,7 @@ def test_the_office_edits_the_wording_and_letters_already_written_keep_theirs(
     assert template.history.get().history_change_reason == "Plainer wording"
     after = notice(restricted, manager_user)
     assert after.subject == "Your contact with us"
-    assert after.letterhead == "OPCC\n1 High Street"
+    assert after.letterhead.startswith("Office of the Police and Crime Commissioner\nPolice")
     assert "Appeal within 14 days." in after.body
     before.refresh_from_db()
     assert "Appeal within 14 days." not in before.body
@@ -244,7 +249,6 @@ def test_two_managers_saving_the_wording_at_once_do_not_overwrite_each_other(man
     arguments = {
         "kind": "notice",
         "by": manager_user,
-        "letterhead": "OPCC",
         "subject": "S",
         "body": "Dear {name}",
         "reason": "r",

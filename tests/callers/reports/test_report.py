@@ -19,7 +19,7 @@ from callers.selectors.reports import dashboard_figures
 from callers.services.letters import appeal_record, letter_sent, letter_write
 from callers.services.reports import dashboard_figures_refresh, report_compute
 from tests.factories import CallerFactory, CallFactory
-from tests.helpers import flag, queries, run_background_tasks
+from tests.helpers import flag, office_letterhead, queries, run_background_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -47,10 +47,11 @@ def test_its_totals_equal_the_dashboards_for_the_same_period(manager_user):
 
 def test_it_counts_flags_letters_appeals_concerns_and_follow_ups(manager_user, compliance_user):
     today = timezone.localdate()
-    caller = CallerFactory()
+    caller = CallerFactory(postal_address="2 Low Road\nAB1 2CD")
     made = flag(caller, manager_user, written_contact_only=True)
     CallFactory(caller=caller, received_at=timezone.now())  # while flagged
     CallFactory(received_at=timezone.now())
+    office_letterhead()
     letter = letter_write(flag=made, by=manager_user, kind="notice", reason="r")
     letter_sent(letter=letter, by=manager_user, sent_on=today, sent_how="post", version=1)
     appeal_record(flag=made, by=compliance_user, received_on=today, grounds="g")
