@@ -18,8 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 from hypothesis import settings as hypothesis_settings
 
-from callers.models import ContactRequest, Flag, FollowUp, Letterhead
+from callers.models import Call, ContactRequest, Flag, FollowUp, Letterhead, Meeting
 from callers.selectors.letters import long_date
+from callers.selectors.meetings import silver_proposed
 from dmts.models import CallLogExport, DmtsEntry
 from opcc_calls.models import Procedure, User
 from opcc_calls.roles import ROLE_PERMISSIONS, Role, sync_role_groups
@@ -333,6 +334,21 @@ class TestSeedDemo:
         assert flags
         for flag in flags:
             assert flag.history.first().flagged_at == flag.flagged_at, flag
+
+    def test_the_demo_tells_the_truth(self, settings, manager_user, client):
+        """No flagged caller on an SMT agenda as "Not flagged", no flag whose calls when
+        flagged are simply the calls now, and no Silver meeting proposed that is not open."""
+        settings.DEBUG = True
+        call_command("seed_demo")
+        smt = Meeting.objects.get(kind=Meeting.Kind.SMT)
+        flagged = set(Flag.objects.active().values_list("caller_id", flat=True))
+        undecided = smt.items.filter(decision="", caller_id__in=flagged)
+        assert not undecided.exists(), "a flagged caller offered for a decision"
+        for made in Flag.objects.active():
+            now = Call.objects.for_caller(made.caller).window_counts()
+            assert made.counts_at_flag != now, f"{made}: counts at flag are the counts now"
+        proposed = silver_proposed()
+        assert Meeting.objects.filter(kind=Meeting.Kind.SILVER, date=proposed).exists()
 
     def test_the_demo_shows_requests_complaints_and_contact_arrangements(self, settings):
         """A newcomer sees every feature: requests to speak to the Commissioner and to a named

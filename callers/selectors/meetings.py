@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from callers.models import (
+    Flag,
     Meeting,
     MeetingCycle,
     MeetingItem,
@@ -62,6 +63,9 @@ class AgendaRow:
     labels: list[str]
     counts: dict
     trend: str
+    #: A candidate flagged since the agenda was built (or flagged otherwise, as an imported
+    #: flag is): nothing left to decide, and never shown as "Not flagged".
+    flagged_since: Flag | None = None
 
 
 #: How the meeting's summary table can be sorted: the ordering, most first for counts.
@@ -115,6 +119,12 @@ def agenda_rows(ids: list[int], *, legend: dict[str, str]) -> list[AgendaRow]:
     items = [found[pk] for pk in ids if pk in found]
     missing = [i.caller_id for i in items if not all(k in i.counts for k in COUNT_KEYS)]
     live = counts_for(missing) if missing else {}
+    unflagged = [i.caller_id for i in items if i.flag_id is None and not i.decision]
+    flagged_now = (
+        {f.caller_id: f for f in Flag.objects.active().filter(caller_id__in=unflagged)}
+        if unflagged
+        else {}
+    )
     rows = []
     for item in items:
         counts = {**dict.fromkeys(COUNT_KEYS, 0), **live.get(item.caller_id, {}), **item.counts}
@@ -124,6 +134,7 @@ def agenda_rows(ids: list[int], *, legend: dict[str, str]) -> list[AgendaRow]:
                 labels=[legend.get(reason, "") for reason in item.reasons],
                 counts=counts,
                 trend=trend(counts),
+                flagged_since=flagged_now.get(item.caller_id) if not item.flag_id else None,
             )
         )
     return rows
@@ -206,6 +217,9 @@ def agenda_page(meeting: Meeting, *, sort: str, number: int, per_page: int) -> A
 
 def _flag_status(row: AgendaRow) -> str:
     flag = row.item.flag
+    if row.flagged_since:
+        since = row.flagged_since
+        return f"{since.get_kind_display()} since {timezone.localdate(since.flagged_at):%-d %b %Y}"
     if not flag:
         return "Not flagged"
     return flag.get_kind_display() + (" (review due)" if row.item.due_for_review else "")

@@ -61,7 +61,10 @@ def flag_create(
         raise ValidationError(already)
     if not agreed_response.strip():
         raise ValidationError({"agreed_response": "Write the agreed response handlers follow."})
-    counts = Call.objects.for_caller(caller).window_counts()
+    _arrangements_check(contact_times or "", written_contact_only)
+    # The calls that led to it as they stood when it was agreed (a flag agreed before the
+    # office used the system counts the calls up to then, not those since).
+    counts = Call.objects.for_caller(caller).window_counts(now=flagged_at)
     flag = Flag(
         caller=caller,
         flagged_by=by,

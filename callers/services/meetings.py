@@ -215,10 +215,12 @@ def meeting_cycle_set(
 
 def meetings_prepare(*, today: date | None = None) -> Meeting | None:
     """Daily: the day before the next Silver meeting, open it (its agenda built as things
-    stand) and remind every manager by email. Returns the meeting opened, if one was."""
+    stand) and remind every manager by email; on the day itself when the day before was
+    missed (the server was down, the command first ran that morning), so a meeting the
+    Meetings page proposes is never left unopened. Returns the meeting opened, if one was."""
     today = today or timezone.localdate()
     day = silver_proposed(today=today)
-    if day != today + timedelta(days=1):
+    if day not in (today, today + timedelta(days=1)):
         return None
     try:
         meeting = meeting_open(kind=Meeting.Kind.SILVER, day=day, by=None)

@@ -5,8 +5,8 @@ from callers.services.meetings import meetings_prepare
 
 class Command(BaseCommand):
     help = (
-        "Daily: the day before the next Silver meeting, open it with its agenda and remind "
-        "the managers by email."
+        "Daily: the day before the next Silver meeting (or on the day, if that run was "
+        "missed), open it with its agenda and remind the managers by email."
     )
 
     def handle(self, *args, **options) -> None:

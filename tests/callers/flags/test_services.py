@@ -23,6 +23,12 @@ class TestFlags:
         assert made.history.get().history_user == manager_user
         assert caller.pk not in candidate_ids()
 
+    def test_a_flag_agreed_before_counts_the_calls_as_they_stood_then(self, manager_user):
+        caller = frequent_caller()  # three calls today
+        agreed = timezone.now() - timedelta(days=100)
+        made = flag(caller, manager_user, flagged_at=agreed)
+        assert made.counts_at_flag["calls_90d"] == 0  # none then: all three came since
+
     def test_only_those_with_the_permission_may_flag(self, compliance_user, handler_user):
         for user in (compliance_user, handler_user):
             with pytest.raises(PermissionDenied):

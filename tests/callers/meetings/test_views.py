@@ -146,6 +146,29 @@ class TestMeetings:
         assert reminder["To"] == manager_user.email
         assert opened.get_absolute_url() in reminder.get_content()
 
+    def test_a_meeting_proposed_for_today_is_opened_when_the_day_before_was_missed(
+        self, manager_client, manager_user
+    ):
+        today = timezone.localdate()
+        meeting_open(kind="silver", day=today - timedelta(days=14), by=manager_user)
+        page = manager_client.get(reverse("callers:meetings")).content.decode()
+        assert f"{today.day} {today:%B %Y}" in page  # proposed for today
+        opened = meetings_prepare(today=today)
+        assert opened is not None and opened.date == today
+        assert meetings_prepare(today=today) is None  # once
+
+    def test_a_candidate_flagged_since_the_agenda_was_built_is_not_shown_unflagged(
+        self, manager_client, manager_user
+    ):
+        caller = frequent_caller()
+        meeting = meeting_open(kind="smt", day=timezone.localdate(), by=manager_user)
+        made = flag(caller, manager_user)
+        page = manager_client.get(meeting.get_absolute_url()).content.decode()
+        [row] = table_rows(page, "agenda")
+        assert f"Frequent caller since {timezone.localdate():%-d %b %Y}" in row
+        assert "Not flagged" not in row and "Decide" not in " ".join(row)
+        assert made.get_absolute_url() in page
+
     def test_the_meeting_pack_runs_fixed_queries(self, manager_client, manager_user):
         counts = []
         for n in (1, 10):
