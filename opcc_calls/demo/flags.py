@@ -13,6 +13,7 @@ from callers.models import (
     Letterhead,
     Meeting,
 )
+from callers.models.flags import default_review_date
 from callers.selectors.letters import in_a_sentence
 from callers.selectors.rules import candidate_ids
 from callers.services.flags import flag_change_arrangements, flag_create
@@ -71,6 +72,7 @@ def seed_flags_and_meetings(manager) -> int:
         flagged += 1
     for agreed in Flag.objects.filter(meeting=smt):  # at the SMT meeting three weeks ago
         agreed.flagged_at = timezone.now() - timedelta(days=21)
+        agreed.review_date = default_review_date() - timedelta(days=21)  # six months on
         # The calls that led to it as they stood then, not as they stand now.
         agreed.counts_at_flag = Call.objects.for_caller(agreed.caller).window_counts(
             now=agreed.flagged_at
