@@ -1,10 +1,16 @@
 """Middleware for every response: no personal data left in caches, browser features we do not
-use turned off, and a second factor before anything else when the office requires one."""
+use turned off, a second factor before anything else when the office requires one, and what a
+page's script needs to keep what was typed (a saved form said so, an ended session said so)."""
 
 from allauth.account.internal.flows.login import get_authentication_records
 from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.contrib import messages
-from django.shortcuts import redirect
+from django.contrib.auth.middleware import (
+    LoginRequiredMiddleware as DjangoLoginRequiredMiddleware,
+)
+from django.http import JsonResponse
+from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 
@@ -94,3 +100,55 @@ class SecondFactorRequiredMiddleware:
             )
             return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
+
+
+def wants_json(request) -> bool:
+    """A page's script sending a form itself (the log-a-call page's retries): it reads the
+    answer, so the answer says what happened rather than leading somewhere."""
+    return request.headers.get("Accept", "").startswith("application/json")
+
+
+class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
+    """Django's, except that a script sending a form whose session has ended is told so (401,
+    with where to sign in) rather than led to the sign-in page: the page keeps the form, asks
+    the person to sign in again beside it, and sends it once they have."""
+
+    def handle_no_permission(self, request, view_func):
+        if wants_json(request):
+            return JsonResponse({"sign_in": resolve_url(settings.LOGIN_URL)}, status=401)
+        return super().handle_no_permission(request, view_func)
+
+
+#: The cookie that tells the next page which form's draft to forget: that form was saved.
+SAVED_FORM_COOKIE = "opcc_saved_form"
+#: Where a POST is led when it was not handled: its form's draft is kept.
+NOT_HANDLED = ("/sign-in/", "/accounts/2fa/", "/accounts/login/")
+
+
+class SavedFormMiddleware:
+    """A form sent and answered with a redirect (the way every page here says "saved") names
+    its address in a short-lived cookie, so the page's script (drafts.js) forgets what it kept
+    of that form in the tab. A form answered with its errors, an error page or a sign-in page
+    is kept, and its text comes back when the page is opened again. Only the address (numbers,
+    never a name) is in the cookie."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            request.method == "POST"
+            and response.status_code in (302, 303)
+            and getattr(request, "user", None) is not None
+            and request.user.is_authenticated
+            and not response.get("Location", "").startswith(NOT_HANDLED)
+        ):
+            response.set_cookie(
+                SAVED_FORM_COOKIE,
+                request.path,
+                max_age=120,
+                secure=settings.SESSION_COOKIE_SECURE,
+                samesite="Lax",
+            )
+        return response

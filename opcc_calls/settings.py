@@ -103,9 +103,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Django's, but a script sending a form is told its session ended (401), not redirected.
+    "opcc_calls.middleware.LoginRequiredMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "opcc_calls.middleware.PrivateResponseMiddleware",
+    "opcc_calls.middleware.SavedFormMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "opcc_calls.middleware.SecondFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

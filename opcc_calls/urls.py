@@ -60,6 +60,7 @@ urlpatterns = [
     path("password/", account_views.password_change, name="password_change"),
     path("password/", account_views.password_change, name="account_change_password"),
     path("accounts/", include(accounts)),
+    path("signed-in/", views.signed_in, name="signed_in"),
     path("sign-in-policy/", views.security_policy, name="security_policy"),
     path("procedure/", views.procedure, name="procedure"),
     path("procedure/publish/", views.procedure_publish, name="procedure_publish"),
@@ -74,3 +75,5 @@ urlpatterns = [
 
 #: Django's own 400 page reads the unreadable form again (its CSRF check) and answers 500.
 handler400 = "opcc_calls.views.bad_request"
+#: The database out of reach is a 503 with Retry-After, never a 500.
+handler500 = "opcc_calls.views.server_error"

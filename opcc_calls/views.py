@@ -1,6 +1,9 @@
+import sys
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -21,6 +24,15 @@ from opcc_calls.services import procedure_publish as procedure_publish_service
 def home(request: HttpRequest) -> HttpResponse:
     """Each role's starting point; sections show by permission, so one person may see several."""
     return render(request, "opcc_calls/home.html", home_sections(request.user))
+
+
+@requires(SIGNED_IN)
+@require_GET
+def signed_in(request: HttpRequest) -> HttpResponse:
+    """Where signing in again beside a form ends (the log-a-call page opens sign-in in a
+    window of its own when a session ends mid-call): it tells that page, which sends the call,
+    and closes."""
+    return render(request, "opcc_calls/signed_in.html")
 
 
 @requires("opcc_calls.change_securitypolicy")
@@ -104,10 +116,22 @@ def procedure_readers(request: HttpRequest) -> HttpResponse:
     )
 
 
+class Readiness(HealthCheckView):
+    """Not ready (the database out of reach, migrations waiting) is 503 with Retry-After, as a
+    load balancer reads it, rather than django-health-check's 500."""
+
+    async def get(self, request, *args, **kwargs):
+        response = await super().get(request, *args, **kwargs)
+        if response.status_code == 500:
+            response.status_code = 503
+            response["Retry-After"] = RETRY_AFTER_SECONDS
+        return response
+
+
 #: For load balancers, which do not sign in: the database reachable, migrations applied, and
 #: nothing else said (no personal data, no versions).
 health = login_not_required(
-    HealthCheckView.as_view(
+    Readiness.as_view(
         checks=["health_check.checks.Database", "opcc_calls.health.MigrationsApplied"]
     )
 )
@@ -134,3 +158,25 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 
 bad_request.required_permission = "none: answers any request that could not be read"
+
+#: How long a browser (the log-a-call page's retries) or a proxy waits before asking again while
+#: the database is out of reach: a restart of PostgreSQL takes a few seconds.
+RETRY_AFTER_SECONDS = "5"
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Anything a view did not expect. The database out of reach (restarting, a failover, a
+    query cancelled at its time limit, SQLite busy past its timeout) is not a fault of the
+    request: 503 with Retry-After, on a page that reads nothing from the database, so the
+    log-a-call page sends the call again by itself and a proxy may retry. Anything else: 500."""
+    exception = sys.exc_info()[1]
+    if isinstance(exception, OperationalError | InterfaceError):
+        return HttpResponse(
+            render_to_string("503.html"),
+            status=503,
+            headers={"Retry-After": RETRY_AFTER_SECONDS, "Cache-Control": "no-store, private"},
+        )
+    return HttpResponseServerError(render_to_string("500.html"))
+
+
+server_error.required_permission = "none: answers whatever a view did not expect"

@@ -4,8 +4,9 @@ page and edits, and the signed link for a request to speak to someone (policy 5.
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import F
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from callers import charts
@@ -18,6 +19,7 @@ from callers.services.data_protection import sensitive_access_log
 from callers.views.safeguarding import risk_prompt
 from opcc_calls import phones
 from opcc_calls.forms import RECORD_ID
+from opcc_calls.middleware import wants_json
 from opcc_calls.pagination import window
 from opcc_calls.permissions import requires
 
@@ -119,6 +121,10 @@ def log_call(request: HttpRequest) -> HttpResponse:
         phone_call=phone_call_for(request.user, form.cleaned_data["phone_call"]),
         **form.service_arguments(),
     )
+    if wants_json(request):
+        # The page sent it itself and will send it again, with the same token, until it has
+        # this answer (after an outage, a timeout, signing in again): logged once whatever.
+        return JsonResponse({"logged": reverse("callers:logged", args=[logged.call.pk])})
     if not logged.created:
         messages.info(request, "That call had already been logged: it has not been logged twice.")
     return redirect("callers:logged", logged.call.pk)

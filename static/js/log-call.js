@@ -180,6 +180,162 @@
     if (!button || !panel.contains(button)) { return; }
     event.preventDefault();
     panel.innerHTML = "";
+    keep();
     if (finderFields.length) { finderFields[0].focus(); }
+  });
+
+  // --- What was typed is kept until the server has it (drafts.js keeps it in the tab). ---
+  var drafts = window.opccDrafts;
+  function keep() { if (drafts) { drafts.save(form); } }
+  // The chosen caller sits beside the form: kept when the card comes, and brought back with
+  // the rest of a kept call.
+  document.body.addEventListener("htmx:afterSwap", function (event) {
+    if (event.detail.target === panel) { keep(); }
+  });
+  var restoredCaller = form.restoredValues && form.restoredValues.caller;
+  if (restoredCaller && /^[0-9]+$/.test(restoredCaller) && window.htmx) {
+    keepFocus = true;
+    window.htmx.ajax("GET", form.getAttribute("data-card-url").replace("/0/", "/" + restoredCaller + "/"),
+      { target: panel }).then(keep);
+  }
+
+  // "Log call" sends the form from here, and sends it again with the same submission token
+  // (which the server logs once) until the server has it: through a restart, a timeout, the
+  // network gone for a while, or a session that ended. The handler never meets an error page.
+  var sending = document.getElementById("log-call-sending");
+  var inFlight = false;
+  var attempts = 0;
+  var firstTried = 0;
+  var retryTimer = null;
+  var WAITS = [1, 2, 4, 8, 15];  // seconds between tries, then every 15 s for as long as it takes
+  var TIMEOUT_MS = 15000;
+
+  function say(text, kind, button) {
+    sending.className = "log-call-sending alert mt-3 mb-0 alert-" + kind;
+    sending.textContent = text + " ";
+    if (button) { sending.appendChild(button); }
+  }
+
+  function actionButton(label, onClick) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "btn btn-sm btn-outline-dark ms-1";
+    button.textContent = label;
+    button.addEventListener("click", onClick);
+    return button;
+  }
+
+  function tryAgainSoon(why) {
+    var wait = WAITS[Math.min(attempts - 1, WAITS.length - 1)];
+    var longWait = Date.now() - firstTried > 120000;
+    say(why + " The call is not logged yet; what you typed is kept, and it is sent again " +
+        "by itself in " + wait + " s." + (longWait ? " Keep this tab open." : ""), "warning",
+        actionButton("Send it now", sendNow));
+    retryTimer = window.setTimeout(send, wait * 1000);
+  }
+
+  function sendNow() {
+    window.clearTimeout(retryTimer);
+    send();
+  }
+
+  function logged(answer) {
+    inFlight = false;
+    window.removeEventListener("beforeunload", holdPage);
+    if (drafts) { drafts.drop(form); }
+    say("Call logged.", "success");
+    window.location.assign(answer.logged);
+  }
+
+  // The server's own page for this form (its errors beside the fields): sent the usual way.
+  function showAnswer() {
+    inFlight = false;
+    window.removeEventListener("beforeunload", holdPage);
+    var action = document.createElement("input");
+    action.type = "hidden";
+    action.name = "action";
+    action.value = "save";
+    form.appendChild(action);
+    var token = drafts && drafts.readCookie("csrftoken");
+    var field = form.querySelector("input[name=csrfmiddlewaretoken]");
+    if (token && field) { field.value = token; }
+    form.submit();
+  }
+
+  function sessionEnded(signInUrl) {
+    inFlight = false;
+    say("Your session has ended. Sign in again to log this call: what you typed stays here, " +
+        "and it is sent as soon as you have signed in.", "warning",
+        actionButton("Sign in again", function () {
+          drafts.signInAgain(signInUrl, function () { sendNow(); });
+        }));
+  }
+
+  function send() {
+    if (inFlight) { return; }
+    inFlight = true;
+    attempts += 1;
+    if (!firstTried) { firstTried = Date.now(); }
+    keep();
+    var data = new FormData(form);
+    data.set("action", "save");
+    var token = drafts && drafts.readCookie("csrftoken");
+    if (token) { data.set("csrfmiddlewaretoken", token); }  // the one in force after signing in again
+    var controller = new AbortController();
+    var timer = window.setTimeout(function () { controller.abort(); }, TIMEOUT_MS);
+    var slow = window.setTimeout(function () { say("Logging the call…", "info"); }, 1000);
+    if (attempts > 1) { say("Sending the call again…", "info"); }
+    window.fetch(form.getAttribute("action"), {
+      method: "POST",
+      body: data,
+      credentials: "same-origin",
+      headers: { Accept: "application/json" },
+      signal: controller.signal,
+    }).then(function (response) {
+      window.clearTimeout(timer);
+      window.clearTimeout(slow);
+      var type = response.headers.get("Content-Type") || "";
+      if (response.ok && type.indexOf("application/json") === 0) {
+        return response.json().then(logged);
+      }
+      if (response.status === 401) {
+        return response.json().then(function (answer) { sessionEnded(answer.sign_in); });
+      }
+      inFlight = false;
+      if ([502, 503, 504].indexOf(response.status) !== -1) {
+        return tryAgainSoon("The server is busy or restarting.");
+      }
+      if (response.ok) { return showAnswer(); }
+      say("The call could not be logged (the server answered " + response.status + "). What " +
+          "you typed is kept: try again, or tell your system administrator.", "danger",
+          actionButton("Try again", sendNow));
+    }).catch(function () {
+      window.clearTimeout(timer);
+      window.clearTimeout(slow);
+      inFlight = false;
+      tryAgainSoon("The server could not be reached.");
+    });
+  }
+
+  // The network back: send at once rather than at the next try.
+  window.addEventListener("online", function () {
+    if (retryTimer && !inFlight && attempts) { sendNow(); }
+  });
+
+  // While a call is being sent, leaving the page asks first: the call is not logged yet.
+  function holdPage(event) {
+    event.preventDefault();
+    event.returnValue = "";
+  }
+
+  form.addEventListener("submit", function (event) {
+    var submitter = event.submitter;
+    if (!window.fetch || !window.AbortController || (submitter && submitter !== save)) {
+      return;  // Find caller, Choose, Not this caller: the form goes back to the server as it is
+    }
+    event.preventDefault();
+    if (inFlight) { return; }  // one call, sent once: a second press waits for the first
+    window.addEventListener("beforeunload", holdPage);
+    sendNow();
   });
 })();

@@ -80,12 +80,25 @@ def open_page(browser: Browser, live_server) -> Iterator[Callable[..., Page]]:
         origin = message.location.get("url", "") if message.location else ""
         return message.type == "error" and origin.startswith(live_server.url)
 
-    def opened(**options) -> Page:
+    def opened(*, network_fails: bool = False, **options) -> Page:
+        """`network_fails`: the test cuts the network or answers 503 on purpose, so the
+        browser's "Failed to load resource" and htmx's failed requests are expected (script
+        errors are not)."""
         context = browser.new_context(**{"base_url": live_server.url} | CONTEXT | options)
         context.set_default_timeout(10_000)
         contexts.append(context)
         page = context.new_page()
-        page.on("console", lambda m: errors.append(m.text) if ours(m) else None)
+
+        def heard(message) -> None:
+            if ours(message) and not (
+                network_fails
+                and message.text.startswith(
+                    ("Failed to load resource", "htmx:sendError", "htmx:afterRequest")
+                )
+            ):
+                errors.append(message.text)
+
+        page.on("console", heard)
         page.on("pageerror", lambda e: errors.append(str(e)))
         return page
 
