@@ -345,6 +345,9 @@ EXPORTS_ROOT = Path(
     )
 )
 EXPORT_KEEP_HOURS = env_int("EXPORT_KEEP_HOURS", 24)
+# Where `manage.py backup` writes its dumps and `manage.py restore_drill` finds the latest
+# (README: Backups): a folder the backup system copies off the machine.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "var/backups"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "exports": {
