@@ -3,16 +3,20 @@ processes of their own, on a port of loopback, against the database named. For t
 restart, reload or cut what is behind the app: no stand-in for any of it."""
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
+#: The served app's and its commands' key: sessions made by one are good in the other.
+SECRET_KEY = "served-in-tests-" + "0" * 40
 
 
 def free_port() -> int:
@@ -33,7 +37,7 @@ class Served:
             cwd=ROOT,
             env=os.environ
             | {"GUNICORN_BIND": f"127.0.0.1:{self.port}", "GUNICORN_WORKERS": str(workers)}
-            | {"ALLOWED_HOSTS": "127.0.0.1", "SECRET_KEY": "served-in-tests-" + "0" * 40}
+            | {"ALLOWED_HOSTS": "127.0.0.1", "SECRET_KEY": SECRET_KEY}
             | database,
             stdout=log.open("w"),
             stderr=subprocess.STDOUT,
@@ -71,3 +75,66 @@ def database_of(connection) -> dict:
             "DATABASE_URL": f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
         }
     return {"DATABASE_URL": "", "SQLITE_PATH": db["NAME"]}
+
+
+class PrivatePostgres:
+    """A PostgreSQL server of the test's own (initdb in a folder of its own, on a free port of
+    loopback), so that a test may restart it under a served app without touching the server
+    the rest of the suite uses."""
+
+    def __init__(self) -> None:
+        found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+        if not found:
+            raise RuntimeError("PostgreSQL's server programs are not installed")
+        self.bin = found[-1].parent
+        self.folder = Path(tempfile.mkdtemp(prefix="opcc-calls-pg-"))
+        self.data = self.folder / "data"
+        self.port = free_port()
+        self.url = f"postgres://postgres@127.0.0.1:{self.port}/opcc_calls"
+        if os.geteuid() == 0:  # PostgreSQL will not run as root: as its own user
+            shutil.chown(self.folder, "postgres", "postgres")
+        self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8")
+        self._pg_ctl(
+            "start", "-o", f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1"
+        )
+        self._run(
+            "createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "opcc_calls"
+        )
+
+    def _run(self, program: str, *arguments: str) -> None:
+        command = [str(self.bin / program), *arguments]
+        if os.geteuid() == 0:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        subprocess.run(command, check=True, capture_output=True, timeout=120)
+
+    def _pg_ctl(self, action: str, *options: str) -> None:
+        """pg_ctl, waiting until it is done; the log is named each time, or a restarted server
+        writes to (and holds open) our pipe."""
+        log = str(self.folder / "server.log")
+        self._run("pg_ctl", "-D", str(self.data), "-l", log, *options, "-w", action)
+
+    def restart(self) -> None:
+        """As an administrator restarts it (fast: open connections are ended)."""
+        self._pg_ctl("restart", "-m", "fast")
+
+    def stop(self) -> None:
+        self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def manage(*arguments: str, database: dict, timeout: float = 300, cwd: Path = ROOT) -> str:
+    """`manage.py` as an administrator runs it, against the database named (from another
+    release's code, with `cwd`)."""
+    done = subprocess.run(
+        [sys.executable, "manage.py", *arguments],
+        cwd=cwd,
+        env={k: v for k, v in os.environ.items() if k != "PYTEST_VERSION"}
+        | {"DJANGO_DEBUG": "true", "SECRET_KEY": SECRET_KEY}
+        | database,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    if done.returncode:
+        raise RuntimeError(f"manage.py {' '.join(arguments)} failed: {done.stderr[-3000:]}")
+    return done.stdout
