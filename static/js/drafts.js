@@ -34,6 +34,13 @@
 
   function dropAll() { keys().forEach(function (key) { store.removeItem(key); }); }
 
+  // Someone else signed in on this tab: what the last person typed is not theirs to see.
+  if (user) {
+    keys().forEach(function (key) {
+      if (key.indexOf(PREFIX + user + ":") !== 0) { store.removeItem(key); }
+    });
+  }
+
   // The server said this address's form was saved (SavedFormMiddleware): its draft goes.
   var saved = readCookie("opcc_saved_form");
   if (saved) {
@@ -139,14 +146,17 @@
     // A form the server sent back with its errors already holds what was typed: keep that.
     var answered = form.querySelector(".is-invalid, .invalid-feedback, .errorlist") ||
       form.getAttribute("data-draft") === "server";
-    if (draft && !answered) {
+    if (answered) {
+      save(form);
+    } else if (draft) {
       var values = JSON.parse(draft).values;
       if (JSON.stringify(values) !== JSON.stringify(read(form))) {
         restore(form, values);
         showRestored(form);
       }
     }
-    save(form);
+    // Kept once the person types: a form only looked at keeps nothing (and never comes back
+    // over a record that has changed since, with the version it was opened at).
     form.addEventListener("input", function () { save(form); });
     form.addEventListener("change", function () { save(form); });
     form.addEventListener("submit", function () {
