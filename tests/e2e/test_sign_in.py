@@ -96,6 +96,7 @@ def test_a_security_key_as_the_second_factor(page: Page, handler_user):
             }
         },
     )
+    page.get_by_role("button", name="Account").click()
     page.get_by_role("link", name="Second factor").click()
     page.goto("/accounts/2fa/webauthn/add/")
     assert_accessible(page)
