@@ -29,6 +29,22 @@ class TestHandlingCard:
         html = handler_client.get(reverse("callers:card", args=[caller.pk])).content.decode()
         assert "overdue since" in html
 
+    def test_from_the_caller_a_manager_opens_their_flag(self, manager_client, manager_user):
+        caller = frequent_caller()
+        made = flag(caller, manager_user)
+        html = manager_client.get(reverse("callers:detail", args=[caller.pk])).content.decode()
+        assert f'href="{reverse("callers:flag", args=[made.pk])}">Open the flag' in html
+        on_its_page = manager_client.get(reverse("callers:flag", args=[made.pk])).content
+        assert b"Open the flag" not in on_its_page
+
+    def test_a_handler_who_may_not_open_flags_is_not_offered_the_link(
+        self, handler_client, manager_user
+    ):
+        caller = frequent_caller()
+        flag(caller, manager_user)
+        html = handler_client.get(reverse("callers:card", args=[caller.pk])).content.decode()
+        assert "Open the flag" not in html
+
 
 class TestFrequentCallsLog:
     def test_lists_flags_with_activity_and_filters_overdue(self, compliance_client, manager_user):
