@@ -19,6 +19,13 @@ class Bar:
 
 
 @dataclass(frozen=True)
+class Tick:
+    x: float
+    y: float
+    label: str
+
+
+@dataclass(frozen=True)
 class BarChart:
     bars: list[Bar]
     width: int
@@ -27,6 +34,12 @@ class BarChart:
     total: int
     first: str
     last: str
+    busiest: str = ""  # the (latest) busiest day, "Tue 3 Nov"
+    weeks: tuple[tuple[str, int], ...] = ()  # the text equivalent: calls in each week shown
+    left: int = 0  # with axes: where the plot starts and where the bars stand
+    baseline: float = 0
+    y_ticks: tuple[Tick, ...] = ()
+    x_ticks: tuple[Tick, ...] = ()
 
     @property
     def rects(self) -> str:
@@ -40,22 +53,70 @@ class BarChart:
         )
 
 
-def daily_bars(per_day: list[tuple[date, int]], *, width: int = 720, height: int = 120) -> BarChart:
-    """One bar a day, scaled to the busiest day."""
+#: Room for the axes' labels around the plot (on the right, for a month named on its last day).
+LEFT, BOTTOM, TOP, RIGHT = 48, 34, 10, 32
+
+
+def _y_ticks(maximum: int) -> list[int]:
+    """Round numbers of calls for the vertical axis: 0, about half the busiest, and it."""
+    if not maximum:
+        return [0]
+    half = maximum / 2
+    step = 10 ** max(len(str(int(half))) - 1, 0)
+    return sorted({0, max(round(half / step) * step, 1), maximum})
+
+
+def _weeks(per_day: list[tuple[date, int]]) -> tuple[tuple[str, int], ...]:
+    """Calls in each run of seven days, oldest first, the last ending on the last day shown."""
+    weeks = []
+    for end in range(len(per_day), 0, -7):
+        days = per_day[max(end - 7, 0) : end]
+        start, finish = days[0][0], days[-1][0]
+        label = f"{start:%-d %b} to {finish:%-d %b %Y}" if start != finish else f"{start:%-d %b %Y}"
+        weeks.append((label, sum(n for _, n in days)))
+    return tuple(reversed(weeks))
+
+
+def daily_bars(
+    per_day: list[tuple[date, int]], *, width: int = 720, height: int = 120, axes: bool = False
+) -> BarChart:
+    """One bar a day, scaled to the busiest day. With `axes`, a calls axis (round numbers) and
+    a days axis (the first of each month named) around the plot, and the weeks' totals as the
+    chart's text equivalent."""
     maximum = max((n for _, n in per_day), default=0)
-    slot = width / max(len(per_day), 1)
+    left, top, bottom, right = (LEFT, TOP, BOTTOM, RIGHT) if axes else (0, 4, 0, 0)
+    plot_width, plot_height = width - left - right, height - top - bottom
+    baseline = float(top + plot_height)
+    slot = plot_width / max(len(per_day), 1)
     bars = []
     for i, (day, n) in enumerate(per_day):
-        bar_height = (n / maximum) * (height - 4) if maximum else 0
+        bar_height = (n / maximum) * plot_height if maximum else 0
         bars.append(
             Bar(
-                x=round(i * slot + 1, 2),
-                y=round(height - bar_height, 2),
+                x=round(left + i * slot + 1, 2),
+                y=round(baseline - bar_height, 2),
                 width=round(max(slot - 2, 1), 2),
                 height=round(bar_height, 2),
                 label=day.strftime("%a %-d %b"),
                 value=n,
             )
+        )
+    busiest = next((day for day, n in reversed(per_day) if n and n == maximum), None)
+    y_ticks: tuple[Tick, ...] = ()
+    x_ticks: tuple[Tick, ...] = ()
+    if axes:
+        y_ticks = tuple(
+            Tick(
+                x=left - 6,
+                y=round(baseline - (v / maximum * plot_height if maximum else 0), 2),
+                label=str(v),
+            )
+            for v in _y_ticks(maximum)
+        )
+        x_ticks = tuple(
+            Tick(x=round(left + (i + 0.5) * slot, 2), y=baseline + 16, label=f"{day:%-d %b}")
+            for i, (day, _) in enumerate(per_day)
+            if day.day == 1 or i == 0
         )
     return BarChart(
         bars=bars,
@@ -65,6 +126,12 @@ def daily_bars(per_day: list[tuple[date, int]], *, width: int = 720, height: int
         total=sum(n for _, n in per_day),
         first=per_day[0][0].strftime("%-d %b %Y") if per_day else "",
         last=per_day[-1][0].strftime("%-d %b %Y") if per_day else "",
+        busiest=f"{busiest:%a %-d %b}" if busiest else "",
+        weeks=_weeks(per_day) if axes else (),
+        left=left,
+        baseline=baseline,
+        y_ticks=y_ticks,
+        x_ticks=x_ticks,
     )
 
 
@@ -76,13 +143,6 @@ class Segment:
     height: float
     css: str
     title: str
-
-
-@dataclass(frozen=True)
-class Tick:
-    x: float
-    y: float
-    label: str
 
 
 @dataclass(frozen=True)
@@ -98,19 +158,6 @@ class StackedChart:
     baseline: float  # where the bars stand: the weeks axis and its labels sit below it
     y_ticks: list[Tick]
     x_ticks: list[Tick]
-
-
-#: Room for the axes' labels around the plot.
-LEFT, BOTTOM, TOP = 48, 34, 10
-
-
-def _y_ticks(maximum: int) -> list[int]:
-    """Round numbers of calls for the vertical axis: 0, about half the busiest week, and it."""
-    if not maximum:
-        return [0]
-    half = maximum / 2
-    step = 10 ** max(len(str(int(half))) - 1, 0)
-    return sorted({0, max(round(half / step) * step, 1), maximum})
 
 
 def stacked_weeks(

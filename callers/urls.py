@@ -103,6 +103,7 @@ urlpatterns += [
 urlpatterns += [
     path("duplicates/", data_protection.duplicates, name="duplicates"),
     path("merge/<int:first>/<int:second>/", data_protection.merge, name="merge"),
+    path("<int:pk>/merge/", data_protection.merge_with, name="merge_with"),
     path("<int:pk>/legal-hold/", data_protection.legal_hold, name="legal_hold"),
     path("<int:pk>/subject-access/", data_protection.subject_access_export, name="subject_access"),
     path("import/", flags.import_flags, name="import"),

@@ -139,6 +139,7 @@ def world_args(name: str, world: dict):
         "callers:flag_new": world["caller"],
         "callers:legal_hold": world["caller"],
         "callers:subject_access": world["caller"],
+        "callers:merge_with": world["caller"],
         "callers:flag": world["flag"],
         "callers:flag_renew": world["flag"],
         "callers:flag_response": world["flag"],

@@ -166,6 +166,7 @@ EXPECTED = {
     # Data protection
     "callers:duplicates": (LOGIN, 403, 403, 200, 200),
     "callers:merge": (LOGIN, 403, 403, 200, 200),
+    "callers:merge_with": (LOGIN, 403, 403, 200, 200),
     "callers:legal_hold": (LOGIN, 403, 403, 403, 405),
     "callers:subject_access": (LOGIN, 403, 403, 403, 200),
     "callers:import": (LOGIN, 403, 403, 403, 200),

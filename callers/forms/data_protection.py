@@ -2,6 +2,7 @@
 
 from django import forms
 
+from callers.models import Caller
 from opcc_calls.forms import RadioSelect
 
 
@@ -20,5 +21,31 @@ class MergeForm(forms.Form):
     def __init__(self, *args, first=None, second=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["keep"].choices = [
-            (str(c.pk), f"{c.full_name} (caller #{c.pk})") for c in (first, second)
+            (str(c.pk), f"{c.full_name} ({c.reference})") for c in (first, second)
         ]
+
+
+class MergeWithForm(forms.Form):
+    """From a caller's page: the reference of the record to compare it with (C-000123)."""
+
+    other = forms.CharField(
+        label="Reference of the other record",
+        max_length=20,
+        help_text="As shown on their page, for example C-000123.",
+        error_messages={"required": "Give the other record's reference."},
+    )
+
+    def __init__(self, *args, caller: Caller, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.caller = caller
+
+    def clean_other(self) -> Caller:
+        found = Caller.REFERENCE.fullmatch(self.cleaned_data["other"])
+        other = Caller.objects.current().filter(pk=int(found[1])).first() if found else None
+        if other is None:
+            raise forms.ValidationError(
+                "No current caller has that reference: check it on their page (C-000123)."
+            )
+        if other.pk == self.caller.pk:
+            raise forms.ValidationError("That is this record: give the other one's reference.")
+        return other

@@ -53,24 +53,59 @@ class CandidateFilterForm(forms.Form):
 
 
 class RuleForm(forms.ModelForm):
+    """A rule, its period given in days where it is days ("7 days", not "168 hours")."""
+
+    period = forms.IntegerField(
+        label="Within",
+        min_value=1,
+        max_value=366 * 24,
+        help_text="Any period of this length.",
+        error_messages={"required": "Give the period the calls fall within."},
+    )
+    period_unit = forms.ChoiceField(
+        label="Hours or days",
+        choices=[("days", "days"), ("hours", "hours")],
+        initial="days",
+    )
+
     class Meta:
         model = Rule
         fields = [
             "kind",
             "measure",
             "threshold",
-            "window_hours",
             "call_group",
             "lookback_days",
             "why",
             "is_active",
         ]
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        hours = self.instance.window_hours
+        if hours:
+            in_days = hours % 24 == 0
+            self.initial["period"] = hours // 24 if in_days else hours
+            self.initial["period_unit"] = "days" if in_days else "hours"
+        # In the order the sentence reads: 3 or more calls within any 24 hours.
+        self.order_fields(["kind", "measure", "threshold", "period", "period_unit"])
+
     def clean_threshold(self):
         value = self.cleaned_data["threshold"]
         if value < 2:
             raise forms.ValidationError("A rule needs at least 2.")
         return value
+
+    def clean(self):
+        data = super().clean()
+        period, unit = data.get("period"), data.get("period_unit")
+        if period is not None and unit:
+            hours = period * 24 if unit == "days" else period
+            if hours > 366 * 24:
+                self.add_error("period", "A rule looks at most a year back: 366 days.")
+            else:
+                self.instance.window_hours = hours
+        return data
 
 
 RuleFormSet = forms.modelformset_factory(Rule, form=RuleForm, extra=1, can_delete=False)

@@ -104,7 +104,7 @@ def callers_merge(*, survivor: Caller, merged: Caller, by: User) -> CallerMerge:
     survivor, merged = (Caller.objects.select_for_update().get(pk=c.pk) for c in (survivor, merged))
     if survivor.merged_into_id or merged.merged_into_id:
         raise ValidationError("One of these callers has already been merged.")
-    reason = f"Merged caller #{merged.pk} into #{survivor.pk}"
+    reason = f"Merged caller {merged.reference} into {survivor.reference}"
     moved = {"calls": _move(Call.objects.filter(caller=merged), "caller", survivor, reason, by)}
     held = set(survivor.phones.values_list("number", flat=True))
     merged_phones = list(merged.phones.all())
@@ -120,7 +120,7 @@ def callers_merge(*, survivor: Caller, merged: Caller, by: User) -> CallerMerge:
     for flag in Flag.objects.active().filter(caller=merged):
         if survivor_flag:  # one flag in force per caller: the survivor's stands
             flag.ended_at, flag.ended_by = timezone.now(), by
-            flag.end_reason = f"Ended when merged into caller #{survivor.pk}"
+            flag.end_reason = f"Ended when merged into caller {survivor.reference}"
             save_with_history(flag, user=by, reason=reason)
     moved["flags"] = _move(Flag.objects.filter(caller=merged), "caller", survivor, reason, by)
     moved["concerns"] = _move(Concern.objects.filter(caller=merged), "caller", survivor, reason, by)
@@ -146,9 +146,9 @@ def callers_merge(*, survivor: Caller, merged: Caller, by: User) -> CallerMerge:
     survivor.legal_hold = survivor.legal_hold or merged.legal_hold
     survivor.version += 1
     # Reasons name records by number only: history outlives either record's retention.
-    save_with_history(survivor, user=by, reason=f"Merged in caller #{merged.pk}")
+    save_with_history(survivor, user=by, reason=f"Merged in caller {merged.reference}")
     merged.merged_into = survivor
-    save_with_history(merged, user=by, reason=f"Merged into caller #{survivor.pk}")
+    save_with_history(merged, user=by, reason=f"Merged into caller {survivor.reference}")
     callers_recount.enqueue([survivor.pk, merged.pk])  # in the background, with the merge
     return CallerMerge.objects.create(survivor=survivor, merged=merged, merged_by=by, moved=moved)
 

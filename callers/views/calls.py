@@ -210,7 +210,9 @@ def caller_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "caller": caller,
         "card": selectors.handling_card(caller),
         "calls": calls,
-        "chart": charts.daily_bars(selectors.calls_per_day(caller)),
+        "chart": charts.daily_bars(
+            selectors.calls_per_day(caller), width=760, height=200, axes=True
+        ),
         "changes": selectors.caller_changes(caller, limit=HISTORY_SHOWN),
     }
     if request.user.has_perm("callers.view_concern"):

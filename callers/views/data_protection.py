@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from callers.forms.data_protection import LegalHoldForm, MergeForm
+from callers.forms.data_protection import LegalHoldForm, MergeForm, MergeWithForm
 from callers.models import Caller
 from callers.selectors import data_protection as selectors
 from callers.services import data_protection as services
@@ -21,6 +21,19 @@ def duplicates(request: HttpRequest) -> HttpResponse:
         request,
         "callers/data_protection/duplicates.html",
         {"suggestions": selectors.duplicate_suggestions()},
+    )
+
+
+@requires("callers.merge_caller")
+@require_GET
+def merge_with(request: HttpRequest, pk: int) -> HttpResponse:
+    """From a caller's page to the comparison with the record whose reference is given."""
+    caller = get_object_or_404(Caller.objects.current(), pk=pk)
+    form = MergeWithForm(request.GET if "other" in request.GET else None, caller=caller)
+    if form.is_valid():
+        return redirect("callers:merge", caller.pk, form.cleaned_data["other"].pk)
+    return render(
+        request, "callers/data_protection/merge_with.html", {"caller": caller, "form": form}
     )
 
 

@@ -84,15 +84,35 @@ def test_merging_two_records_keeps_every_call_and_shows_in_history(page: Page, c
     page.goto("/callers/duplicates/")
     assert_accessible(page)
     page.get_by_role("link", name="Compare and merge Pat Jones and Patricia Jones").click()
-    page.get_by_label(f"Pat Jones (caller #{first.pk})").check()
+    page.get_by_label(f"Pat Jones ({first.reference})").check()
     assert_accessible(page)
     page.get_by_role("button", name="Merge the records").click()
     expect(page.get_by_text("The two records are now one.")).to_be_visible()
-    expect(page.locator(".change-history")).to_contain_text(f"Merged in caller #{second.pk}")
+    expect(page.locator(".change-history")).to_contain_text(f"Merged in caller {second.reference}")
     assert Call.objects.filter(caller=first).count() == 5
     page.goto(second.get_absolute_url())
     expect(page.get_by_text("This record was merged into")).to_be_visible()
-    expect(page.locator(".change-history")).to_contain_text(f"Merged into caller #{first.pk}")
+    expect(page.locator(".change-history")).to_contain_text(f"Merged into caller {first.reference}")
+
+
+def test_from_a_callers_page_to_merging_by_reference(page: Page, compliance_user):
+    first = CallerFactory(full_name="Chris Doe")
+    second = CallerFactory(full_name="Christopher Doe")
+    sign_in(page, compliance_user.username)
+    page.goto(first.get_absolute_url())
+    record_keeping = page.get_by_role("complementary", name="Record keeping")
+    record_keeping.get_by_role("link", name="Merge with another record").click()
+    assert_accessible(page)
+    page.get_by_label("Reference of the other record").fill(first.reference)
+    page.get_by_role("button", name="Compare the two records").click()
+    expect(page.locator("#id_other").locator("..")).to_contain_text("That is this record")
+    page.get_by_label("Reference of the other record").fill(second.reference.lower())
+    page.get_by_role("button", name="Compare the two records").click()
+    expect(page.get_by_role("heading", name="Merge two callers")).to_be_visible()
+    page.get_by_label(f"Christopher Doe ({second.reference})").check()
+    page.get_by_role("button", name="Merge the records").click()
+    expect(page.get_by_text("The two records are now one.")).to_be_visible()
+    assert page.url.endswith(second.get_absolute_url())
 
 
 def test_the_subject_access_export_holds_this_callers_records_only(page: Page, manager_user):

@@ -15,7 +15,7 @@ from tests.factories import (
     CallFactory,
     StaffContactFactory,
 )
-from tests.helpers import log_call, log_call_data, queries
+from tests.helpers import flag, log_call, log_call_data, queries, sign_in_fully
 
 pytestmark = pytest.mark.django_db
 
@@ -274,6 +274,32 @@ class TestCallerPages:
         assert "Calls per day, last 90 days" in html and "<svg" in html
         assert "Showing 1 to 25" in html and "page=2#calls" in html
         assert "Caller created" in html
+
+    def test_caller_page_reads_as_a_record(self, client, manager_user):
+        """The details and the flag first, the record-keeping controls aside, the chart with its
+        axes and its text equivalent, then every call on one line a date."""
+        caller = _caller_with_calls(3)
+        flag(caller, manager_user)
+        sign_in_fully(client, manager_user)
+        html = client.get(reverse("callers:detail", args=[caller.pk])).content.decode()
+        order = [
+            html.index("flag-notice"),
+            html.index('id="details-heading"'),
+            html.index('aria-labelledby="record-keeping-heading"'),
+            html.index('id="chart-heading"'),
+            html.index('id="calls-heading"'),
+        ]
+        assert order == sorted(order)
+        aside = html[html.index("<aside") : html.index("</aside>")]
+        for control in ("Put on legal hold", "Subject access export", "Merge with another record"):
+            assert control in aside
+        assert 'class="axis-title">Calls a day' in html and "The chart as a table" in html
+        assert '<td class="text-nowrap"><a href=' in html
+
+    def test_a_handler_sees_no_record_keeping_aside(self, handler_client):
+        caller = _caller_with_calls(1)
+        html = handler_client.get(reverse("callers:detail", args=[caller.pk])).content.decode()
+        assert "<aside" not in html and "Merge with another record" not in html
 
     def test_edit_saves_with_history_and_refuses_a_stale_form(self, handler_client, handler_user):
         caller = CallerFactory(full_name="Jon Smith")

@@ -105,10 +105,10 @@ class TestDuplicates:
         assert merged.merged_into == survivor
         assert merged.full_name in Caller.objects.get(pk=survivor.pk).other_names
         assert survivor.history.first().history_change_reason.startswith(
-            f"Merged in caller #{merged.pk}"
+            f"Merged in caller {merged.reference}"
         )
         assert merged.history.first().history_change_reason.startswith(
-            f"Merged into caller #{survivor.pk}"
+            f"Merged into caller {survivor.reference}"
         )
         assert CallerActivity.objects.get(caller=survivor).calls_total == 5
         assert (

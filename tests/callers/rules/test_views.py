@@ -1,5 +1,6 @@
 """The candidates pages and the rules page, as the roles that use them."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -7,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
+from callers.forms.rules import RuleForm
 from callers.models import Flag, Meeting, Rule, RuleMatch
 from callers.services.meetings import meeting_open
 from tests.helpers import (
@@ -30,6 +32,8 @@ class TestCandidates:
         assert escape(candidate.full_name) in html and escape(flagged.full_name) not in html
         assert "Frequent caller: 3 or more calls within any 24 hours" in html
         assert 'class="sparkline"' in html
+        # The sparkline has no axes: its figures are written beside it.
+        assert re.search(r"3 in 90 days, up to [23] a day", html)
 
     def test_fixed_queries_however_many_candidates(self, manager_client):
         counts = []
@@ -145,13 +149,15 @@ class TestRules:
                 "kind",
                 "measure",
                 "threshold",
-                "window_hours",
                 "call_group",
                 "lookback_days",
                 "why",
             ):
                 data[f"form-{i}-{name}"] = getattr(rule, name)
             data[f"form-{i}-id"] = rule.pk
+            in_days = rule.window_hours % 24 == 0
+            data[f"form-{i}-period"] = rule.window_hours // 24 if in_days else rule.window_hours
+            data[f"form-{i}-period_unit"] = "days" if in_days else "hours"
             if rule.is_active:
                 data[f"form-{i}-is_active"] = "on"
             if rule.measure == "calls" and rule.window_hours == 24:
@@ -162,6 +168,7 @@ class TestRules:
             extra + "lookback_days": 90,
             extra + "is_active": "on",
             extra + "call_group": "public",
+            extra + "period_unit": "days",
         }
         response = manager_client.post(reverse("callers:rules"), data)
         assert response.status_code == 302, response.context["formset"].errors
@@ -185,3 +192,50 @@ class TestRules:
         html = compliance_client.get(reverse("callers:rules")).content.decode()
         assert "Frequent caller: 3 or more calls within any 24 hours" in html
         assert compliance_client.post(reverse("callers:rules"), {}).status_code == 403
+
+
+class TestRulePeriods:
+    """A rule's period reads in days where it is days: "7 days", not "168 hours"."""
+
+    def test_the_form_gives_days_where_the_period_is_whole_days(self):
+        week = RuleForm(instance=Rule(window_hours=168))
+        odd = RuleForm(instance=Rule(window_hours=36))
+        assert (week.initial["period"], week.initial["period_unit"]) == (7, "days")
+        assert (odd.initial["period"], odd.initial["period_unit"]) == (36, "hours")
+        assert list(week.fields)[:5] == ["kind", "measure", "threshold", "period", "period_unit"]
+
+    @pytest.mark.parametrize(
+        ("period", "unit", "hours"), [("2", "days", 48), ("36", "hours", 36), ("366", "days", 8784)]
+    )
+    def test_a_period_in_days_or_hours_is_kept_in_hours(self, period, unit, hours):
+        form = RuleForm(data=self._rule(period=period, period_unit=unit), instance=Rule())
+        assert form.is_valid(), form.errors
+        assert form.save(commit=False).window_hours == hours
+
+    @pytest.mark.parametrize(
+        ("period", "unit", "message"),
+        [
+            ("", "days", "Give the period the calls fall within."),
+            ("0", "days", "greater than or equal to 1"),
+            ("367", "days", "at most a year back"),
+            ("seven", "days", "Enter a whole number."),
+            ("7", "weeks", "Select a valid choice."),
+        ],
+    )
+    def test_a_period_that_cannot_be_is_explained(self, period, unit, message):
+        form = RuleForm(data=self._rule(period=period, period_unit=unit), instance=Rule())
+        assert not form.is_valid()
+        field = "period_unit" if unit == "weeks" else "period"
+        assert any(message in error for error in form.errors[field])
+
+    @staticmethod
+    def _rule(**period) -> dict:
+        return {
+            "kind": "frequent",
+            "measure": "calls",
+            "threshold": 3,
+            "call_group": "public",
+            "lookback_days": 90,
+            "is_active": "on",
+            **period,
+        }
