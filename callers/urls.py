@@ -11,6 +11,7 @@ from callers.views import (
     reports,
     rules,
     safeguarding,
+    subject_access,
     telephony,
 )
 
@@ -105,7 +106,7 @@ urlpatterns += [
     path("merge/<int:first>/<int:second>/", data_protection.merge, name="merge"),
     path("<int:pk>/merge/", data_protection.merge_with, name="merge_with"),
     path("<int:pk>/legal-hold/", data_protection.legal_hold, name="legal_hold"),
-    path("<int:pk>/subject-access/", data_protection.subject_access_export, name="subject_access"),
+    path("<int:pk>/subject-access/", subject_access.subject_access_export, name="subject_access"),
     path("import/", flags.import_flags, name="import"),
 ]
 

@@ -1,5 +1,4 @@
-"""Pages for data protection: duplicate callers and merging them, legal hold, the subject
-access export."""
+"""Pages for data protection: duplicate callers and merging them, legal hold."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -79,21 +78,3 @@ def legal_hold(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, "Give the reason for changing the legal hold, for the record.")
     return redirect(caller)
-
-
-@requires("callers.export_subject_access")
-@require_GET
-def subject_access_export(request: HttpRequest, pk: int) -> HttpResponse:
-    """Everything held about one caller, as one document to print or save."""
-    caller = get_object_or_404(Caller.objects.current(), pk=pk)
-    services.sensitive_access_log(
-        by=request.user, caller_ids=[caller.pk], what="subject access export"
-    )
-    return render(
-        request,
-        "callers/data_protection/subject_access.html",
-        {
-            "record": selectors.subject_access(caller),
-            "merges": selectors.merges_for(caller),
-        },
-    )
