@@ -106,7 +106,33 @@ urlpatterns += [
     path("merge/<int:first>/<int:second>/", data_protection.merge, name="merge"),
     path("<int:pk>/merge/", data_protection.merge_with, name="merge_with"),
     path("<int:pk>/legal-hold/", data_protection.legal_hold, name="legal_hold"),
-    path("<int:pk>/subject-access/", subject_access.subject_access_export, name="subject_access"),
+    path("<int:pk>/subject-access/", subject_access.subject_access, name="subject_access"),
+    path("subject-access/", subject_access.subject_access_requests, name="subject_access_requests"),
+    path(
+        "subject-access/<int:pk>/",
+        subject_access.subject_access_request,
+        name="subject_access_request",
+    ),
+    path(
+        "subject-access/<int:pk>/response/",
+        subject_access.subject_access_build,
+        name="subject_access_build",
+    ),
+    path(
+        "subject-access/<int:pk>/<slug:step>/",
+        subject_access.subject_access_step,
+        name="subject_access_step",
+    ),
+    path(
+        "subject-access/responses/<int:pk>/",
+        subject_access.subject_access_response,
+        name="subject_access_response",
+    ),
+    path(
+        "subject-access/responses/<int:pk>/<slug:part>/",
+        subject_access.subject_access_download,
+        name="subject_access_download",
+    ),
     path("import/", flags.import_flags, name="import"),
 ]
 

@@ -115,6 +115,13 @@ def pdf_bytes(letter: LetterParts) -> bytes:
     return HTML(string=html, base_url=FONTS.as_uri()).write_pdf(pdf_variant="pdf/ua-1")
 
 
+def document_pdf(template: str, context: dict) -> bytes:
+    """A longer document (a subject access response) as a tagged PDF from an HTML template:
+    its headings become the PDF's bookmarks, the fonts shipped here are at `fonts`."""
+    html = render_to_string(template, {**context, "fonts": FONTS.as_uri()})
+    return HTML(string=html, base_url=FONTS.as_uri()).write_pdf(pdf_variant="pdf/ua-1")
+
+
 def figures_pdf(title: str, note: str, sections: list[tuple[str, list[tuple[str, str]]]]) -> bytes:
     """A report of figures as a PDF: a title, a note on what it counts, then each section's
     figures as a two-column table."""

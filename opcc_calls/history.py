@@ -72,6 +72,8 @@ def _display(field: models.Field, value, users: dict) -> str:
         return "Yes" if value else "No"
     if isinstance(field, models.DateTimeField):
         return timezone.localtime(value).strftime("%-d %b %Y, %H:%M")
+    if isinstance(field, models.DateField):
+        return value.strftime("%-d %b %Y")
     return str(value)
 
 
@@ -106,6 +108,8 @@ def _changes(
         for change in delta.changes if delta else []:
             field = model._meta.get_field(change.field)
             assert isinstance(field, models.Field)  # history diffs concrete fields only
+            if isinstance(field, models.JSONField):
+                continue  # figures kept for the app (counts when flagged), not for reading
             fields.append(
                 (
                     str(field.verbose_name).capitalize(),

@@ -7,6 +7,7 @@ from django.utils import timezone
 from callers.models import Call, Concern, ContactRequest, Flag, FollowUp
 from callers.selectors.letters import appeals_waiting
 from callers.selectors.rules import CANDIDATES_COUNTED, candidates_counted
+from callers.selectors.subject_access import subject_access_due_soon
 from dmts.models import DmtsEntry
 from opcc_calls.selectors import procedure_current
 
@@ -48,4 +49,6 @@ def home_sections(user) -> dict[str, object]:
         sections["procedure"] = procedure_current()
     if user.has_perm("callers.decide_appeal"):
         sections["appeals_waiting"] = appeals_waiting()
+    if user.has_perm("callers.export_subject_access"):
+        sections["subject_access_due"] = subject_access_due_soon()
     return sections

@@ -1,3 +1,4 @@
+from datetime import datetime, timedelta
 from typing import cast
 
 from django.conf import settings
@@ -140,3 +141,48 @@ class ProcedureAcknowledgement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} read version {self.procedure.version}"
+
+
+class WrittenStatus(models.TextChoices):
+    """Where a file the background worker writes for one person has got to."""
+
+    QUEUED = "queued", "Queued"
+    WRITING = "writing", "Being written"
+    READY = "ready", "Ready to download"
+    FAILED = "failed", "Could not be written"
+    EXPIRED = "expired", "Removed"
+
+
+class WrittenByWorker:
+    """What a record of a file written by the background worker for one person answers (a
+    call-log export, a subject access response): its `status` (WrittenStatus) and, once done,
+    when its files go, `EXPORT_KEEP_HOURS` after `finished_at`."""
+
+    status: str
+    finished_at: datetime | None
+
+    @property
+    def is_queued(self) -> bool:
+        return self.status == WrittenStatus.QUEUED
+
+    @property
+    def is_being_written(self) -> bool:
+        return self.status == WrittenStatus.WRITING
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == WrittenStatus.READY
+
+    @property
+    def has_failed(self) -> bool:
+        return self.status == WrittenStatus.FAILED
+
+    @property
+    def in_hand(self) -> bool:
+        return self.status in (WrittenStatus.QUEUED, WrittenStatus.WRITING)
+
+    @property
+    def expires_at(self) -> datetime | None:
+        if self.finished_at is None:
+            return None
+        return self.finished_at + timedelta(hours=settings.EXPORT_KEEP_HOURS)

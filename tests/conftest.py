@@ -17,6 +17,10 @@ from callers.services.calls import call_log
 from callers.services.follow_ups import follow_up_add
 from callers.services.letters import appeal_record, letter_write
 from callers.services.meetings import meeting_open
+from callers.services.subject_access import (
+    subject_access_request_log,
+    subject_access_response_request,
+)
 from dmts.services.exports import export_request
 from opcc_calls.roles import Role
 from tests.factories import CallerFactory, StaffContactFactory, UserFactory
@@ -187,8 +191,15 @@ def world(handler_user, compliance_user, manager_user):
         due_on=timezone.localdate(),
         meeting=meeting,
     )
+    sar = subject_access_request_log(
+        caller=caller, by=manager_user, received_on=timezone.localdate(), requester="caller"
+    )
+    another_manager = UserFactory(roles=[Role.BUSINESS_AND_COMPLIANCE_MANAGER])
+    sar_response = subject_access_response_request(sar=sar, by=another_manager)
     run_background_tasks()
     return {
+        "sar": sar,
+        "sar_response": sar_response,
         "follow_up": action,
         "letter": letter,
         "appeal": appeal,

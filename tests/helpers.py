@@ -170,6 +170,8 @@ def world_args(name: str, world: dict):
         "dmts:review": world["call"],
         "dmts:void": world["call"],
         "dmts:complaint_reference": world["call"],
+        "callers:subject_access_request": world["sar"],
+        "callers:subject_access_response": world["sar_response"],
         "dmts:export": world["export"],
         "dmts:export_download": world["export"],
         "callers:phone_call_dismiss": None,  # only ever the handler's own (tested there)
@@ -181,6 +183,9 @@ def world_args(name: str, world: dict):
         return [record.pk if record else 999999]
     return {
         "callers:merge": [world["caller"].pk, world["other"].pk],
+        "callers:subject_access_step": [world["sar"].pk, "identity"],
+        "callers:subject_access_build": [world["sar"].pk],
+        "callers:subject_access_download": [world["sar_response"].pk, "pdf"],
         "callers:letter_template": ["notice"],
         "moved": {"rest": "follow-ups/"},
         "account_reset_password_from_key": {"uidb36": "1", "key": "not-a-key"},

@@ -30,7 +30,7 @@ CONCERNS = {
         "follow_ups": ALL,
         "safeguarding": ALL,
         "data_protection": ALL,
-        "subject_access": ALL - {"models", "services", "forms"},
+        "subject_access": ALL,
     },
     "dmts": {
         "entries": ALL,

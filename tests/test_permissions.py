@@ -168,7 +168,15 @@ EXPECTED = {
     "callers:merge": (LOGIN, 403, 403, 200, 200),
     "callers:merge_with": (LOGIN, 403, 403, 200, 200),
     "callers:legal_hold": (LOGIN, 403, 403, 403, 405),
+    # Subject access: the register and the responses hold concerns, so managers only (V14)
     "callers:subject_access": (LOGIN, 403, 403, 403, 200),
+    "callers:subject_access_requests": (LOGIN, 403, 403, 403, 200),
+    "callers:subject_access_request": (LOGIN, 403, 403, 403, 200),
+    "callers:subject_access_step": (LOGIN, 403, 403, 403, 405),
+    "callers:subject_access_build": (LOGIN, 403, 403, 403, 405),
+    # Only whoever asked for a response may see or download it.
+    "callers:subject_access_response": (LOGIN, 403, 403, 403, 404),
+    "callers:subject_access_download": (LOGIN, 403, 403, 403, 404),
     "callers:import": (LOGIN, 403, 403, 403, 200),
 }
 

@@ -31,6 +31,7 @@ from callers.models.meetings import Meeting, MeetingCycle, MeetingItem
 from callers.models.reports import DashboardFigure
 from callers.models.rules import MatchesRefresh, Rule, RuleMatch
 from callers.models.safeguarding import Concern, ManagerAlert, Referral, RiskWord
+from callers.models.subject_access import SubjectAccessRequest, SubjectAccessResponse
 from callers.models.telephony import PhoneCall, TelephonyEvent
 
 __all__ = [
@@ -66,6 +67,8 @@ __all__ = [
     "Rule",
     "RuleMatch",
     "SensitiveAccess",
+    "SubjectAccessRequest",
+    "SubjectAccessResponse",
     "EARLIEST_CALL",
     "StaffContact",
     "Tally",

@@ -28,6 +28,8 @@ from callers.models import (
     RetentionRule,
     RuleMatch,
     SensitiveAccess,
+    SubjectAccessRequest,
+    SubjectAccessResponse,
 )
 from callers.selectors.data_protection import RETENTION_KINDS, Action, Step
 from callers.services.activity import callers_recount
@@ -221,6 +223,7 @@ def _dispose_of_callers(step: Step) -> None:
     CallerPhone.objects.filter(caller_id__in=step.ids).delete()
     _purge_history(CallerPhone, phones)
     RuleMatch.objects.filter(caller_id__in=step.ids).delete()
+    _subject_access_dispose(step.ids)
     callers = Caller.objects.filter(pk__in=step.ids)
     kept = set(
         callers.filter(
@@ -240,6 +243,21 @@ def _dispose_of_callers(step: Step) -> None:
         _purge_history(Caller, removable)
     anonymise = [pk for pk in step.ids if pk in kept or step.rule.action == Action.ANONYMISE]
     _anonymise(Caller, anonymise, ANONYMISED_CALLER | {"anonymised_at": timezone.now()})
+
+
+def _subject_access_dispose(caller_ids: list[int]) -> None:
+    """A caller's subject access requests name who asked for them: they go with the caller's
+    details, responses' files and history too."""
+    requests = SubjectAccessRequest.objects.filter(caller_id__in=caller_ids)
+    ids = list(
+        SubjectAccessRequest.history.filter(caller_id__in=caller_ids)
+        .values_list("id", flat=True)
+        .distinct()
+    )
+    for response in SubjectAccessResponse.objects.filter(sar__in=requests):
+        response.files_remove()
+    requests.delete()
+    _purge_history(SubjectAccessRequest, ids)
 
 
 @transaction.atomic

@@ -1,12 +1,12 @@
 """Copies of the call log as filtered, written by the background worker for one person."""
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+
+from opcc_calls.models import WrittenByWorker, WrittenStatus
 
 
 def _exports_storage():
@@ -15,7 +15,7 @@ def _exports_storage():
     return storages["exports"]
 
 
-class CallLogExport(models.Model):
+class CallLogExport(WrittenByWorker, models.Model):
     """A CSV or Excel copy of the call log, as filtered, asked for by one person and written
     by the background worker: a hundred thousand rows take longer than a request may. Only
     the person who asked may download it, and the file is removed after `EXPORT_KEEP_HOURS`;
@@ -25,12 +25,7 @@ class CallLogExport(models.Model):
         CSV = "csv", "CSV"
         XLSX = "xlsx", "Excel workbook"
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        WRITING = "writing", "Being written"
-        READY = "ready", "Ready to download"
-        FAILED = "failed", "Could not be written"
-        EXPIRED = "expired", "Removed"
+    Status = WrittenStatus
 
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="call_log_exports"
@@ -56,31 +51,5 @@ class CallLogExport(models.Model):
         return reverse("dmts:export", args=[self.pk])
 
     @property
-    def is_queued(self) -> bool:
-        return self.status == self.Status.QUEUED
-
-    @property
-    def is_being_written(self) -> bool:
-        return self.status == self.Status.WRITING
-
-    @property
-    def is_ready(self) -> bool:
-        return self.status == self.Status.READY
-
-    @property
-    def has_failed(self) -> bool:
-        return self.status == self.Status.FAILED
-
-    @property
     def is_csv(self) -> bool:
         return self.format == self.Format.CSV
-
-    @property
-    def in_hand(self) -> bool:
-        return self.status in (self.Status.QUEUED, self.Status.WRITING)
-
-    @property
-    def expires_at(self):
-        if self.finished_at is None:
-            return None
-        return self.finished_at + timedelta(hours=settings.EXPORT_KEEP_HOURS)

@@ -2,8 +2,8 @@
 referral; merging two records of one person; a subject access export (policy 5.3b, 5.8i)."""
 
 import pytest
-from django.utils.html import escape
 from playwright.sync_api import Page, expect
+from pypdf import PdfReader
 
 from callers.models import Call, Concern, ManagerAlert, Referral
 from tests.e2e.conftest import assert_accessible, sign_in
@@ -115,16 +115,41 @@ def test_from_a_callers_page_to_merging_by_reference(page: Page, compliance_user
     assert page.url.endswith(second.get_absolute_url())
 
 
-def test_the_subject_access_export_holds_this_callers_records_only(page: Page, manager_user):
+def test_a_subject_access_request_from_log_to_the_document_for_the_caller(
+    page: Page, manager_user, background_worker
+):
+    """Logged from the caller's page with its deadline, identity recorded, the response
+    written by the worker and downloaded by whoever asked: the caller's records only."""
     caller = CallerFactory(full_name="Sam Subject", notes="Prefers letters")
     calls = CallFactory.create_batch(3, caller=caller, about="Asked about CCTV near home")
     other = CallFactory(about="Another person's complaint about noise")
     sign_in(page, manager_user.username)
     page.goto(caller.get_absolute_url())
-    page.get_by_role("link", name="Subject access export").click()
-    expect(page.get_by_role("heading", name="Everything held about Sam Subject")).to_be_visible()
+    record_keeping = page.get_by_role("complementary", name="Record keeping")
+    record_keeping.get_by_role("link", name="Log a subject access request").click()
     assert_accessible(page)
-    html = page.content()
-    assert html.count("Asked about CCTV near home") == len(calls)
-    assert "Prefers letters" in html and "Staff note: review before release" in html
-    assert "Another person" not in html and escape(other.caller.full_name) not in html
+    page.get_by_label("Someone acting for them").check()
+    page.get_by_role("button", name="Log the request").click()
+    expect(page.locator("#error-summary")).to_contain_text("Say who is acting for the caller")
+    page.get_by_label("Who is acting for them").fill("Jo Advocate, Citizens Advice")
+    page.get_by_role("button", name="Log the request").click()
+    expect(page.get_by_text("logged: due")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("How it was verified").fill("Signed authority and address matched")
+    page.get_by_role("button", name="Record the check").click()
+    expect(page.get_by_text("Identity recorded.")).to_be_visible()
+    page.get_by_role("button", name="Write the response").click()
+    expect(page.locator(".response-status")).to_contain_text("background worker")
+    background_worker()
+    link = page.get_by_role("link", name="Download the document (PDF)")
+    expect(link).to_be_visible(timeout=30_000)  # the page asks until the worker is done
+    assert_accessible(page)
+    with page.expect_download() as info:
+        link.click()
+    reader = PdfReader(info.value.path())
+    text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+    assert text.count("Asked about CCTV near home") == len(calls)
+    assert "Prefers letters" in text and "Staff note" in text and "Contents" in text
+    assert "Another person" not in text and other.caller.full_name not in text
+    page.goto("/")
+    expect(page.locator(".sar-due-soon")).to_have_count(0)  # due in a month, not this week

@@ -18,6 +18,7 @@ from opcc_calls.demo.flags import (
     seed_meeting_record,
 )
 from opcc_calls.demo.safeguarding import seed_safeguarding
+from opcc_calls.demo.subject_access import seed_subject_access
 from opcc_calls.history import save_with_history
 from opcc_calls.models import Procedure, SecurityPolicy, User
 from opcc_calls.roles import Role, sync_role_groups
@@ -101,6 +102,7 @@ class Command(BaseCommand):
                 manager=User.objects.get(username="manager"),
                 handler=User.objects.get(username="handler"),
             )
+            seed_subject_access(User.objects.get(username="manager"))
         # Nor are they news later: the emails their making queued are dropped, not sent.
         DBTaskResult.objects.filter(enqueued_at__gte=started).delete()
         self._procedure()

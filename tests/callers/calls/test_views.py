@@ -291,7 +291,11 @@ class TestCallerPages:
         ]
         assert order == sorted(order)
         aside = html[html.index("<aside") : html.index("</aside>")]
-        for control in ("Put on legal hold", "Subject access export", "Merge with another record"):
+        for control in (
+            "Put on legal hold",
+            "Log a subject access request",
+            "Merge with another record",
+        ):
             assert control in aside
         assert 'class="axis-title">Calls a day' in html and "The chart as a table" in html
         assert '<td class="text-nowrap"><a href=' in html

@@ -3,6 +3,7 @@
 import io
 import json
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -27,6 +28,7 @@ from callers.models import (
     Letter,
     Referral,
     RetentionRule,
+    SubjectAccessResponse,
 )
 from callers.selectors.data_protection import duplicate_suggestions, retention_plan
 from callers.services.activity import caller_activity_refresh
@@ -47,6 +49,11 @@ from callers.services.safeguarding import (
     concern_raise,
     referral_outcome,
     referral_record,
+)
+from callers.services.subject_access import (
+    subject_access_extend,
+    subject_access_request_log,
+    subject_access_response_request,
 )
 from dmts.services.entries import call_correct, entry_review, entry_void
 from opcc_calls.roles import Role
@@ -363,6 +370,18 @@ class TestNothingOfADisposedCallerIsLeft:
             their_reference=next(words),
             version=1,
         )
+        sar = subject_access_request_log(
+            caller=caller,
+            by=manager_user,
+            received_on=timezone.localdate(),
+            requester="representative",
+            representative=next(words),
+            identity_verified_on=timezone.localdate(),
+            identity_note=next(words),
+        )
+        subject_access_extend(sar=sar, by=manager_user, reason=next(words), version=1)
+        subject_access_response_request(sar=sar, by=manager_user)
+        run_background_tasks()
         # Seven years on: every call long ago (the records about them stay as they were made).
         Call.objects.filter(caller=caller).update(received_at=F("received_at") - (now - long_ago))
         caller_activity_refresh(caller.pk)
@@ -386,8 +405,11 @@ class TestNothingOfADisposedCallerIsLeft:
         bystander = log_call(handler_user, about="Nothing to do with them")
         assert len(self.where_they_are(words)) > 30  # the search finds them to begin with
         RetentionRule.objects.exclude(kind="callers").update(action=action)
+        written = SubjectAccessResponse.objects.get()
+        files = [Path(written.pdf.path), Path(written.data.path)]
         retention_apply(retention_plan())
         assert self.where_they_are(words) == []
+        assert not any(path.exists() for path in files)  # the response held them too
         assert Call.objects.get(pk=bystander.pk).about == "Nothing to do with them"
         assert retention_plan() and not any(s.ids for s in retention_plan())  # done once
 
