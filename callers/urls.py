@@ -106,6 +106,7 @@ urlpatterns += [
     path("merge/<int:first>/<int:second>/", data_protection.merge, name="merge"),
     path("<int:pk>/merge/", data_protection.merge_with, name="merge_with"),
     path("<int:pk>/legal-hold/", data_protection.legal_hold, name="legal_hold"),
+    path("retention/", data_protection.retention, name="retention"),
     path("<int:pk>/subject-access/", subject_access.subject_access, name="subject_access"),
     path("subject-access/", subject_access.subject_access_requests, name="subject_access_requests"),
     path(

@@ -84,6 +84,8 @@ _BUSINESS_AND_COMPLIANCE_MANAGER = [
     "callers.change_riskword",
     "callers.view_retentionrule",
     "callers.change_retentionrule",
+    "callers.apply_retention",
+    "callers.view_disposallog",
     "callers.view_sensitiveaccess",
     # Subject access: everything held about a caller, concerns and referrals included, so
     # only for those who may already read that detail (README: Roles).

@@ -168,6 +168,7 @@ EXPECTED = {
     "callers:merge": (LOGIN, 403, 403, 200, 200),
     "callers:merge_with": (LOGIN, 403, 403, 200, 200),
     "callers:legal_hold": (LOGIN, 403, 403, 403, 405),
+    "callers:retention": (LOGIN, 403, 403, 403, 200),
     # Subject access: the register and the responses hold concerns, so managers only (V14)
     "callers:subject_access": (LOGIN, 403, 403, 403, 200),
     "callers:subject_access_requests": (LOGIN, 403, 403, 403, 200),

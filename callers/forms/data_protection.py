@@ -49,3 +49,18 @@ class MergeWithForm(forms.Form):
         if other.pk == self.caller.pk:
             raise forms.ValidationError("That is this record: give the other one's reference.")
         return other
+
+
+class RetentionApplyForm(forms.Form):
+    """Applying the retention schedule: confirmed, with the reason for the record."""
+
+    confirm = forms.BooleanField(
+        label="I have checked what is due: anonymise or delete it as the schedule says",
+        error_messages={"required": "Tick to confirm: what is removed cannot be brought back."},
+    )
+    reason = forms.CharField(
+        label="Why now",
+        max_length=500,
+        help_text="Kept with the run in the disposal log, for example: the monthly review.",
+        error_messages={"required": "Say why the schedule is applied now, for the record."},
+    )

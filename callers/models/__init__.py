@@ -22,6 +22,7 @@ from callers.models.data_protection import (
     CallerMerge,
     DisposalLog,
     RetentionRule,
+    RetentionRun,
     SensitiveAccess,
 )
 from callers.models.flags import Flag, FlagReview
@@ -63,6 +64,7 @@ __all__ = [
     "PhoneCall",
     "Referral",
     "RetentionRule",
+    "RetentionRun",
     "RiskWord",
     "Rule",
     "RuleMatch",

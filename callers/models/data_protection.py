@@ -68,6 +68,7 @@ class RetentionRule(TypedText, models.Model):
 
     class Meta:
         ordering = ["kind"]
+        permissions = [("apply_retention", "Can apply the retention schedule")]
 
     def __str__(self) -> str:
         return (
@@ -76,9 +77,38 @@ class RetentionRule(TypedText, models.Model):
         )
 
 
+class RetentionRun(models.Model):
+    """The retention schedule applied from its page: who asked and why, carried out by the
+    background worker (all of it or nothing), and what it came to. Never personal data."""
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    reason = models.CharField("Why now", max_length=500)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    records = models.PositiveIntegerField(default=0)
+    failed = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return f"Retention run {self.pk}"
+
+    @property
+    def in_hand(self) -> bool:
+        return self.finished_at is None
+
+
 class DisposalLog(models.Model):
     """What a retention run removed: kinds, counts and record numbers, never personal data."""
 
+    run = models.ForeignKey(
+        RetentionRun, on_delete=models.PROTECT, null=True, blank=True, related_name="logs"
+    )
     rule_kind = models.CharField(max_length=20)
     action = models.CharField(max_length=20)
     record_type = models.CharField(max_length=50)
@@ -92,3 +122,11 @@ class DisposalLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.count} {self.record_type} ({self.rule_kind})"
+
+    @property
+    def kind_label(self) -> str:
+        return dict(RetentionRule.Kind.choices).get(self.record_type, self.record_type)
+
+    @property
+    def done(self) -> str:
+        return "Deleted" if self.action == RetentionRule.Action.DELETE else "Anonymised"

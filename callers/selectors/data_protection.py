@@ -1,11 +1,12 @@
 """Reads for data protection: likely duplicate callers, what the retention schedule would
-dispose of now."""
+dispose of now, the callers on legal hold and the disposal log."""
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import models
-from django.db.models import Count, Exists, Min, OuterRef, Q
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
@@ -18,6 +19,7 @@ from callers.models import (
     CallerQuerySet,
     Concern,
     ContactRequest,
+    DisposalLog,
     Flag,
     FlagReview,
     FollowUp,
@@ -26,8 +28,13 @@ from callers.models import (
     Referral,
     RetentionRule,
 )
+from opcc_calls.history import who
 
 SUGGESTIONS = 50
+#: Callers on legal hold listed on the retention page (the rest are counted).
+HOLDS_SHOWN = 100
+#: How `legal_hold_set` begins the reason it keeps in the caller's history.
+HOLD_APPLIED = "Legal hold applied"
 
 Kind, Action = RetentionRule.Kind, RetentionRule.Action
 
@@ -223,3 +230,75 @@ def retention_plan(*, now: datetime | None = None) -> list[Step]:
             )
         )
     return sorted(steps, key=lambda step: step.record_type == Kind.CALLERS)
+
+
+@dataclass(frozen=True)
+class Due:
+    """What one retention rule disposes of now, for its page: counts and record numbers."""
+
+    step: Step
+    before: datetime  # last contact before this
+
+    #: Record numbers listed on the page; the rest are counted.
+    SHOWN = 30
+
+    @property
+    def shown(self) -> list[int]:
+        return self.step.ids[: self.SHOWN]
+
+    @property
+    def more(self) -> int:
+        return max(len(self.step.ids) - self.SHOWN, 0)
+
+
+def retention_due(*, now: datetime | None = None) -> list[Due]:
+    """The plan, rule by rule, with the last-contact date each rule reaches back to."""
+    now = now or timezone.now()
+    return [
+        Due(step, now - timedelta(days=round(step.rule.keep_years * 365.25)))
+        for step in retention_plan(now=now)
+    ]
+
+
+@dataclass(frozen=True)
+class Hold:
+    caller: Caller
+    since: datetime | None
+    by: str
+    reason: str
+
+
+def legal_holds(callers: list[Caller]) -> list[Hold]:
+    """Each held caller with when the hold was applied, by whom and why (from its history),
+    in one query for the page."""
+    applied: dict[int, Any] = {}  # a caller's history record, as simple_history makes it
+    for record in (
+        Caller.history.filter(
+            id__in=[c.pk for c in callers], history_change_reason__startswith=HOLD_APPLIED
+        )
+        .select_related("history_user")
+        .order_by("id", "-history_date")
+    ):
+        applied.setdefault(record.id, record)
+    holds = []
+    for caller in callers:
+        record = applied.get(caller.pk)
+        holds.append(
+            Hold(
+                caller,
+                record.history_date if record else None,
+                who(record) if record else "",
+                record.history_change_reason.removeprefix(HOLD_APPLIED).lstrip(": ")
+                if record
+                else "",
+            )
+        )
+    return holds
+
+
+def held_callers() -> CallerQuerySet:
+    return Caller.objects.filter(legal_hold=True).order_by("pk")
+
+
+def disposals() -> QuerySet[DisposalLog]:
+    return DisposalLog.objects.select_related("run__requested_by").order_by("-disposed_at", "-pk")

@@ -7,12 +7,14 @@ run writes a disposal log that holds record numbers, never personal data. The dr
 real run share `retention_plan()` (selectors), so they always agree.
 """
 
+import logging
 from collections.abc import Mapping
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django_tasks import task
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from callers.models import (
@@ -26,15 +28,25 @@ from callers.models import (
     MeetingItem,
     Referral,
     RetentionRule,
+    RetentionRun,
     RuleMatch,
     SensitiveAccess,
     SubjectAccessRequest,
     SubjectAccessResponse,
 )
-from callers.selectors.data_protection import RETENTION_KINDS, Action, Step
+from callers.selectors.data_protection import (
+    HOLD_APPLIED,
+    RETENTION_KINDS,
+    Action,
+    Step,
+    retention_plan,
+)
 from callers.services.activity import callers_recount
 from opcc_calls.history import history_of, history_user_set, save_with_history
 from opcc_calls.models import User
+from opcc_calls.permissions import permission_check
+
+logger = logging.getLogger(__name__)
 
 
 def retention_schedule_install() -> None:
@@ -79,7 +91,7 @@ def legal_hold_set(*, caller: Caller, by: User, on_hold: bool, reason: str) -> C
     return save_with_history(
         caller,
         user=by,
-        reason=f"{'Legal hold applied' if on_hold else 'Legal hold lifted'}: {reason.strip()}",
+        reason=f"{HOLD_APPLIED if on_hold else 'Legal hold lifted'}: {reason.strip()}",
     )
 
 
@@ -261,8 +273,9 @@ def _subject_access_dispose(caller_ids: list[int]) -> None:
 
 
 @transaction.atomic
-def retention_apply(steps: list[Step]) -> list[DisposalLog]:
-    """Do what the plan says, all of it or nothing, and log it (record numbers only)."""
+def retention_apply(steps: list[Step], *, run: RetentionRun | None = None) -> list[DisposalLog]:
+    """Do what the plan says, all of it or nothing, and log it (record numbers only), under
+    `run` when applied from the retention page (who asked and why)."""
     logs = []
     for step in steps:
         if not step.ids:
@@ -273,6 +286,7 @@ def retention_apply(steps: list[Step]) -> list[DisposalLog]:
             _dispose(step)
         logs.append(
             DisposalLog.objects.create(
+                run=run,
                 rule_kind=step.rule.kind,
                 action=step.rule.action,
                 record_type=step.record_type,
@@ -281,3 +295,44 @@ def retention_apply(steps: list[Step]) -> list[DisposalLog]:
             )
         )
     return logs
+
+
+APPLY_RETENTION = "callers.apply_retention"
+
+
+def retention_run_request(*, by: User, reason: str) -> RetentionRun:
+    """Ask the background worker to apply the schedule as it stands when it runs. While one
+    run waits or runs, asking again (a second click, a second manager) gives that run."""
+    permission_check(by, APPLY_RETENTION)
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the schedule is applied now, for the record."})
+    with transaction.atomic():
+        list(RetentionRule.objects.select_for_update())  # one asker at a time
+        waiting = RetentionRun.objects.filter(finished_at__isnull=True).first()
+        if waiting:
+            return waiting
+        run = RetentionRun.objects.create(requested_by=by, reason=reason.strip())
+        retention_run_carry_out.enqueue(run.pk)  # queued with the run
+    return run
+
+
+@task()
+def retention_run_carry_out(run_id: int) -> str:
+    """Background: apply the schedule (all of it or nothing) and say what it came to. Record
+    numbers and counts only reach the log."""
+    with transaction.atomic():
+        run = RetentionRun.objects.select_for_update().get(pk=run_id)
+        if run.started_at:
+            return "already started"
+        run.started_at = timezone.now()
+        run.save(update_fields=["started_at"])
+    try:
+        logs = retention_apply(retention_plan(), run=run)
+    except Exception:
+        logger.exception("Retention run %s could not be carried out", run.pk)
+        run.failed = True
+    else:
+        run.records = sum(log.count for log in logs)
+    run.finished_at = timezone.now()
+    run.save(update_fields=["failed", "records", "finished_at"])
+    return f"{run.records} records"

@@ -6,10 +6,16 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from callers.forms.data_protection import LegalHoldForm, MergeForm, MergeWithForm
-from callers.models import Caller
+from callers.forms.data_protection import (
+    LegalHoldForm,
+    MergeForm,
+    MergeWithForm,
+    RetentionApplyForm,
+)
+from callers.models import Caller, RetentionRule, RetentionRun
 from callers.selectors import data_protection as selectors
 from callers.services import data_protection as services
+from opcc_calls.pagination import window
 from opcc_calls.permissions import requires
 
 
@@ -78,3 +84,34 @@ def legal_hold(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, "Give the reason for changing the legal hold, for the record.")
     return redirect(caller)
+
+
+@requires("callers.apply_retention")
+@require_http_methods(["GET", "POST"])
+def retention(request: HttpRequest) -> HttpResponse:
+    """The retention schedule in the interface: what is due and why (kinds, counts and record
+    numbers, no names), the callers on legal hold, the disposal log; applying it asks for
+    confirmation and a reason, and the background worker carries it out."""
+    form = RetentionApplyForm(request.POST or None)
+    if form.is_valid():
+        run = services.retention_run_request(by=request.user, reason=form.cleaned_data["reason"])
+        messages.success(
+            request,
+            "The schedule is being applied in the background: the disposal log below will "
+            f"show what it removed (run {run.pk}).",
+        )
+        return redirect("callers:retention")
+    held = selectors.held_callers()
+    return render(
+        request,
+        "callers/data_protection/retention.html",
+        {
+            "form": form,
+            "rules": RetentionRule.objects.all(),
+            "due": selectors.retention_due(),
+            "held_count": held.count(),
+            "holds": selectors.legal_holds(list(held[: selectors.HOLDS_SHOWN])),
+            "log": window(selectors.disposals(), request.GET.get("page"), per_page=25),
+            "waiting": RetentionRun.objects.filter(finished_at__isnull=True).first(),
+        },
+    )
