@@ -1,8 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from callers.admin import ThroughTheServicesOnly
 from dmts.models import DmtsEntry
+from opcc_calls.admin import ThroughTheServicesOnly
 
 
 @admin.register(DmtsEntry)

@@ -4,8 +4,24 @@ from django.template.response import TemplateResponse
 from simple_history.admin import SimpleHistoryAdmin
 
 from opcc_calls.forms import ReasonForm
-from opcc_calls.models import SecurityPolicy, User
+from opcc_calls.models import Procedure, SecurityPolicy, User
 from opcc_calls.services import second_factor_reset
+
+
+class ThroughTheServicesOnly:
+    """Read-only in the admin, for everyone, with their history to read: these records change
+    only through the pages that call the services, which check what the procedure asks (a
+    call its DMTS entry, a reason with a correction, the version two people edit, the
+    background work a change starts) and keep the reason in the history."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # Nothing is deleted from the log (policy 5.5).
 
 
 @admin.register(User)
@@ -77,3 +93,11 @@ class SecurityPolicyAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(Procedure)
+class ProcedureAdmin(ThroughTheServicesOnly, SimpleHistoryAdmin):
+    """Published on the procedure's page, which tells every member of staff to read it."""
+
+    list_display = ["version", "published_at", "published_by", "review_date"]
+    list_select_related = ["published_by"]
