@@ -7,6 +7,7 @@ app_name = "dmts"
 urlpatterns = [
     path("", entries.call_log, name="log"),
     path("review/", entries.queue, name="queue"),
+    path("review/selected/", entries.review_selected, name="review_selected"),
     path("<int:pk>/", entries.entry_detail, name="entry"),
     path("<int:pk>/review/", entries.review, name="review"),
     path("<int:pk>/correct/", entries.correct, name="correct"),

@@ -107,6 +107,7 @@ EXPECTED = {
     "dmts:entry": (LOGIN, 403, 200, 200, 200),
     "dmts:correct": (LOGIN, 403, 200, 200, 200),
     "dmts:queue": (LOGIN, 403, 403, 200, 200),
+    "dmts:review_selected": (LOGIN, 403, 403, 405, 405),
     "dmts:review": (LOGIN, 403, 403, 405, 405),
     "dmts:void": (LOGIN, 403, 403, 200, 200),
     "dmts:complaint_reference": (LOGIN, 403, 403, 405, 405),

@@ -173,3 +173,31 @@ def filters_save(session, data: dict) -> str:
 
 def filters_load(session, key: str | None) -> dict:
     return dict(session.get(SESSION_KEY, {}).get(key or "", {}))
+
+
+class BulkReviewForm(forms.Form):
+    """The entries ticked in the review queue, each as "id:version" as the queue read it."""
+
+    entry = forms.CharField(widget=forms.MultipleHiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.chosen: list[tuple[int, int]] = []
+
+    def clean(self):
+        data = super().clean()
+        values = self.data.getlist("entry") if hasattr(self.data, "getlist") else []
+        for value in values[:BULK_MOST]:
+            pk, _, version = value.partition(":")
+            if not (pk.isdigit() and version.isdigit()):
+                raise forms.ValidationError(
+                    "The queue was not read right: reload it and tick again."
+                )
+            self.chosen.append((int(pk), int(version)))
+        if not self.chosen:
+            raise forms.ValidationError("Tick the entries to mark reviewed first.")
+        return data
+
+
+#: Entries one click may mark reviewed: a page of the queue.
+BULK_MOST = 50

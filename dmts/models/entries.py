@@ -106,6 +106,18 @@ class DmtsEntry(TypedText, models.Model):
     def get_absolute_url(self) -> str:
         return reverse("dmts:entry", args=[self.pk])
 
+    @property
+    def is_routine(self) -> bool:
+        """Awaiting review and nothing about the call to look at alone: may be marked
+        reviewed with others from the queue. Complaints (a reference to follow) and abusive
+        calls are reviewed one at a time."""
+        return (
+            self.status == self.Status.AWAITING_REVIEW
+            and not self.voided
+            and self.call.call_type != Call.Type.COMPLAINT
+            and not self.call.abusive
+        )
+
     def can_be_corrected_by(self, user) -> bool:
         """A handler may correct their own entry until it is reviewed; after that only the
         Compliance Officer and managers may (they hold the review permission)."""

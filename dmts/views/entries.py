@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from callers.models import Call
 from dmts.forms.complaints import ComplaintReferenceForm
 from dmts.forms.entries import (
+    BulkReviewForm,
     CallLogFilter,
     CorrectionForm,
     ReviewForm,
@@ -90,6 +91,35 @@ def queue(request: HttpRequest) -> HttpResponse:
             "waiting": waiting.count(),
         },
     )
+
+
+@requires("dmts.review_dmtsentry")
+@require_POST
+def review_selected(request: HttpRequest) -> HttpResponse:
+    """Mark the routine entries ticked in the queue reviewed, each with its own history row;
+    any changed meanwhile (or not routine) stay in the queue, and the page says so."""
+    form = BulkReviewForm(request.POST)
+    if not form.is_valid():
+        for error in form.non_field_errors():
+            messages.error(request, error)
+        return redirect("dmts:queue")
+    done = services.entries_review(chosen=form.chosen, by=request.user)
+    if done.reviewed:
+        n = len(done.reviewed)
+        messages.success(request, f"{n} entr{'y' if n == 1 else 'ies'} marked reviewed.")
+    if done.stale:
+        messages.warning(
+            request,
+            f"{len(done.stale)} changed since you opened the queue (someone reviewed or "
+            "corrected them): they are left as they were. Check them below.",
+        )
+    if done.not_routine:
+        messages.warning(
+            request,
+            f"{len(done.not_routine)} need a look one at a time (a complaint or an abusive "
+            "call): open each from the queue.",
+        )
+    return redirect("dmts:queue")
 
 
 def _entry_page(

@@ -96,3 +96,35 @@ def test_a_complaint_is_handed_to_the_complaints_process_and_its_reference_recor
     page.get_by_role("button", name="Record the reference").click()
     expect(page.locator(".complaint-reference")).to_have_text("CMP/2026/0042")
     assert DmtsEntry.objects.get(pk=call.pk).complaint_reference == "CMP/2026/0042"
+
+
+def test_routine_entries_reviewed_together_by_keyboard_alone(
+    page: Page, compliance_user, handler_user
+):
+    """j and x down the queue, r to mark them: each entry its own history row; a complaint
+    waits to be reviewed on its own."""
+    calls = [log_call(handler_user, about=f"Routine enquiry {i}") for i in range(4)]
+    complaint = log_call(handler_user, call_type="complaint", complaint_status="referred")
+    sign_in(page, compliance_user.username)
+    page.goto("/dmts/review/")
+    assert_accessible(page)
+    for _ in calls:
+        page.keyboard.press("j")
+        page.keyboard.press("x")
+    expect(page.locator("[data-ticked-count]")).to_have_text("4 entries ticked")
+    page.keyboard.press("j")  # the complaint: nothing to tick, its link has the focus
+    expect(page.get_by_role("link", name=complaint.dmts_entry.reference)).to_be_focused()
+    page.keyboard.press("x")
+    expect(page.locator("[data-ticked-count]")).to_have_text("4 entries ticked")
+    page.keyboard.press("r")
+    expect(page.get_by_text("4 entries marked reviewed.")).to_be_visible()
+    expect(page.locator(".queue-count")).to_have_text("1")
+    assert_accessible(page)
+    for call in calls:
+        entry = DmtsEntry.objects.get(pk=call.dmts_entry.pk)
+        assert entry.status == "reviewed" and entry.history.count() == 2
+    page.keyboard.press("j")
+    page.keyboard.press("o")
+    expect(
+        page.get_by_role("heading", name=f"DMTS entry {complaint.dmts_entry.reference}")
+    ).to_be_visible()
