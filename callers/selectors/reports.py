@@ -3,7 +3,7 @@ worked out (calls per week by type, the share of calls from flagged callers), ea
 caller's calls before and since their flag, and the quarterly report for the risk register
 and the Police and Crime Panel."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Exists, F, OuterRef, Q
@@ -104,87 +104,6 @@ def flagged_share(*, days: int = 90) -> tuple[int, int]:
     """The dashboard's share: the last `days` days, to now."""
     now = timezone.now()
     return flagged_share_between(now - timedelta(days=days), now + timedelta(seconds=1))
-
-
-@dataclass
-class Effect:
-    """A flagged caller's calls per week before the flag and each week since (only the weeks
-    that have come), and for an ended flag each week after it ended."""
-
-    flag: Flag
-    before: list[int]
-    since: list[int]
-    since_weeks: float  # the time since the flag counted, in weeks (the last may be partial)
-    after_end: list[int] = field(default_factory=list)
-
-    @property
-    def before_total(self) -> int:
-        return sum(self.before)
-
-    @property
-    def since_total(self) -> int:
-        return sum(self.since)
-
-    @property
-    def before_rate(self) -> float:
-        return self.before_total / len(self.before) if self.before else 0.0
-
-    @property
-    def since_rate(self) -> float:
-        return self.since_total / self.since_weeks if self.since_weeks else 0.0
-
-    @property
-    def change(self) -> int | None:
-        """The change in calls per week since the flag, as a percentage of the rate before."""
-        if not self.before_rate or not self.since_weeks:
-            return None
-        return round(100 * (self.since_rate - self.before_rate) / self.before_rate)
-
-
-def _weeks_come(start: datetime, until: datetime, weeks: int) -> tuple[int, float]:
-    """How many weekly slots from `start` have begun by `until` (at most `weeks`), and the
-    elapsed time they cover in weeks."""
-    elapsed = max((until - start) / timedelta(weeks=1), 0.0)
-    return min(weeks, int(-(-elapsed // 1))), min(elapsed, float(weeks))
-
-
-def before_and_after(
-    flags: list[Flag], *, weeks: int = 8, now: datetime | None = None
-) -> dict[int, Effect]:
-    """For each flag: calls per week in the `weeks` weeks before it, each week since that has
-    come (up to `weeks`, to its end if it ended), and for an ended flag each week after the
-    end that has come; from one query."""
-    if not flags:
-        return {}
-    now = now or timezone.now()
-    earliest = min(f.flagged_at for f in flags) - timedelta(weeks=weeks)
-    rows = (
-        Call.objects.counted()
-        .filter(caller_id__in=[f.caller_id for f in flags], received_at__gte=earliest)
-        .values_list("caller_id", "received_at")
-    )
-    by_caller: dict[int, list[datetime]] = {}
-    for caller_id, received_at in rows.iterator(chunk_size=5000):
-        by_caller.setdefault(caller_id, []).append(received_at)
-    week = timedelta(weeks=1)
-    result = {}
-    for flag in flags:
-        until = min(now, flag.ended_at) if flag.ended_at else now
-        since_slots, since_weeks = _weeks_come(flag.flagged_at, until, weeks)
-        after_slots = _weeks_come(flag.ended_at, now, weeks)[0] if flag.ended_at else 0
-        before, since, after = [0] * weeks, [0] * since_slots, [0] * after_slots
-        for moment in by_caller.get(flag.caller_id, []):
-            offset = (moment - flag.flagged_at) // week
-            if -weeks <= offset < 0:
-                before[offset + weeks] += 1
-            elif 0 <= offset < since_slots and moment < until:
-                since[offset] += 1
-            if flag.ended_at and moment >= flag.ended_at:
-                after_offset = (moment - flag.ended_at) // week
-                if after_offset < after_slots:
-                    after[after_offset] += 1
-        result[flag.pk] = Effect(flag, before, since, since_weeks, after)
-    return result
 
 
 @dataclass(frozen=True)

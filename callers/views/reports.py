@@ -16,6 +16,7 @@ from callers.models import (
     Flag,
 )
 from callers.selectors import reports as selectors
+from callers.selectors.flags import before_and_after
 from callers.services import reports as services
 from opcc_calls.documents import PDF, figures_pdf
 from opcc_calls.exports import xlsx_response
@@ -35,7 +36,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         services.dashboard_figures_request()  # worked out in the background, shown next time
     recent = Q(ended_at__isnull=True) | Q(ended_at__gte=timezone.now() - EFFECT_ENDED_WITHIN)
     flags = list(Flag.objects.filter(recent).select_related("caller").order_by("-flagged_at")[:50])
-    effects = selectors.before_and_after(flags)
+    effects = before_and_after(flags)
     context = {"figures": figures, "effects": [effects[flag.pk] for flag in flags]}
     if figures:
         context |= {

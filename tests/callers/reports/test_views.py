@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from callers.models import Flag
-from callers.selectors.reports import before_and_after
+from callers.selectors.flags import before_and_after
 from callers.services.reports import dashboard_figures_refresh
 from tests.factories import CallerFactory, CallFactory
 from tests.helpers import flag, frequent_caller, queries, run_background_tasks, under_heading
