@@ -70,7 +70,6 @@ from django_tasks_db.models import DBTaskResult  # noqa: E402
 
 from callers.models import Call, Caller, CallerPhone, DashboardFigure, Meeting, Rule  # noqa: E402
 from callers.selectors.calls import find_callers  # noqa: E402
-from callers.selectors.reports import last_quarters
 from callers.services.meetings import meeting_open  # noqa: E402
 from callers.services.reports import (
     dashboard_figures_request,  # noqa: E402
@@ -81,6 +80,7 @@ from dmts.services.follow_ups import follow_ups_gather
 from opcc_calls.middleware import SECOND_FACTOR_SESSION_KEY  # noqa: E402
 from opcc_calls.models import User  # noqa: E402
 from opcc_calls.roles import Role, sync_role_groups  # noqa: E402
+from opcc_calls.windows import last_quarters
 
 PYTHON = sys.executable
 BIN = Path(PYTHON).parent

@@ -36,6 +36,7 @@ class BarChart:
     last: str
     busiest: str = ""  # the (latest) busiest day, "Tue 3 Nov"
     weeks: tuple[tuple[str, int], ...] = ()  # the text equivalent: calls in each week shown
+    unit: str = "day"  # what each bar counts: a day's calls, or a week's
     left: int = 0  # with axes: where the plot starts and where the bars stand
     baseline: float = 0
     y_ticks: tuple[Tick, ...] = ()
@@ -78,11 +79,18 @@ def _weeks(per_day: list[tuple[date, int]]) -> tuple[tuple[str, int], ...]:
 
 
 def daily_bars(
-    per_day: list[tuple[date, int]], *, width: int = 720, height: int = 120, axes: bool = False
+    per_day: list[tuple[date, int]],
+    *,
+    width: int = 720,
+    height: int = 120,
+    axes: bool = False,
+    unit: str = "day",
 ) -> BarChart:
-    """One bar a day, scaled to the busiest day. With `axes`, a calls axis (round numbers) and
-    a days axis (the first of each month named) around the plot, and the weeks' totals as the
-    chart's text equivalent."""
+    """One bar a day (or a week, with `unit="week"`: each date the Monday it starts), scaled
+    to the busiest. With `axes`, a calls axis (round numbers) and a dates axis (each month's
+    first day, or first week, named) around the plot, and the weeks' totals as the chart's
+    text equivalent."""
+    weekly = unit == "week"
     maximum = max((n for _, n in per_day), default=0)
     left, top, bottom, right = (LEFT, TOP, BOTTOM, RIGHT) if axes else (0, 4, 0, 0)
     plot_width, plot_height = width - left - right, height - top - bottom
@@ -97,7 +105,7 @@ def daily_bars(
                 y=round(baseline - bar_height, 2),
                 width=round(max(slot - 2, 1), 2),
                 height=round(bar_height, 2),
-                label=day.strftime("%a %-d %b"),
+                label=f"Week of {day:%-d %b}" if weekly else day.strftime("%a %-d %b"),
                 value=n,
             )
         )
@@ -116,7 +124,7 @@ def daily_bars(
         x_ticks = tuple(
             Tick(x=round(left + (i + 0.5) * slot, 2), y=baseline + 16, label=f"{day:%-d %b}")
             for i, (day, _) in enumerate(per_day)
-            if day.day == 1 or i == 0
+            if ((day.day <= 7) if weekly else (day.day == 1 or i == 0))
         )
     return BarChart(
         bars=bars,
@@ -127,7 +135,14 @@ def daily_bars(
         first=per_day[0][0].strftime("%-d %b %Y") if per_day else "",
         last=per_day[-1][0].strftime("%-d %b %Y") if per_day else "",
         busiest=f"{busiest:%a %-d %b}" if busiest else "",
-        weeks=_weeks(per_day) if axes else (),
+        weeks=(
+            tuple((f"Week of {day:%-d %b %Y}", n) for day, n in per_day)
+            if weekly
+            else _weeks(per_day)
+        )
+        if axes
+        else (),
+        unit=unit,
         left=left,
         baseline=baseline,
         y_ticks=y_ticks,

@@ -1,6 +1,7 @@
 """Documents that leave the office, made in memory. A letter: an editable Word document
 (python-docx) and a tagged PDF (WeasyPrint, PDF/UA-1), from the same parts, in standard or
-large print. Reports and meeting packs: PDFs from fpdf2. Every PDF embeds the DejaVu Sans font
+large print. The quarterly report and subject access responses: tagged PDFs from HTML. Meeting
+packs: PDFs from fpdf2. Every PDF embeds the DejaVu Sans font
 shipped here (its licence beside it), so any name prints as typed, accents and all, on an
 office with no internet."""
 
@@ -116,38 +117,11 @@ def pdf_bytes(letter: LetterParts) -> bytes:
 
 
 def document_pdf(template: str, context: dict) -> bytes:
-    """A longer document (a subject access response) as a tagged PDF from an HTML template:
-    its headings become the PDF's bookmarks, the fonts shipped here are at `fonts`."""
+    """A longer document (the quarterly report, a subject access response) as a tagged PDF
+    from an HTML template: its headings become the PDF's bookmarks; the fonts shipped here
+    are at `fonts`."""
     html = render_to_string(template, {**context, "fonts": FONTS.as_uri()})
     return HTML(string=html, base_url=FONTS.as_uri()).write_pdf(pdf_variant="pdf/ua-1")
-
-
-def figures_pdf(title: str, note: str, sections: list[tuple[str, list[tuple[str, str]]]]) -> bytes:
-    """A report of figures as a PDF: a title, a note on what it counts, then each section's
-    figures as a two-column table."""
-    pdf = FPDF(format="A4")
-    pdf.set_lang("en-GB")
-    pdf.set_title(_clean(title))
-    pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
-    pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
-    pdf.set_margins(20, 20, 20)
-    pdf.add_page()
-    pdf.set_font("DejaVu", "B", 14)
-    pdf.multi_cell(0, 7, _clean(title), align="L", new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(2)
-    pdf.set_font("DejaVu", size=9)
-    pdf.multi_cell(0, 4.5, _clean(note), align="L", new_x="LMARGIN", new_y="NEXT")
-    for heading, rows in sections:
-        pdf.ln(4)
-        pdf.set_font("DejaVu", "B", 11)
-        pdf.multi_cell(0, 6, _clean(heading), align="L", new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("DejaVu", size=10)
-        with pdf.table(col_widths=(130, 40), text_align=("LEFT", "RIGHT")) as table:
-            for label, value in rows:
-                row = table.row()
-                row.cell(_clean(label))
-                row.cell(_clean(str(value)))
-    return bytes(pdf.output())
 
 
 @dataclass(frozen=True)

@@ -1,16 +1,23 @@
 """CSV and Excel files in flat memory: rows are produced one at a time, CSV goes out as it is
 written, and a workbook is written by openpyxl's write-only mode straight to a file. Small
 exports (the frequent calls log) are answered at once; the call log, which can run to
-hundreds of thousands of rows, is written to a file by the background worker (dmts)."""
+hundreds of thousands of rows, is written to a file by the background worker (dmts). A
+report's workbook (a few dozen figures) is made whole, with its title, office, period and
+definitions."""
 
 import csv
+import io
+import re
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import IO
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 from opcc_calls.text import without_control_characters
 
@@ -90,3 +97,71 @@ def xlsx_response(
     return FileResponse(
         target, as_attachment=True, filename=filename(stem, "xlsx"), content_type=XLSX
     )
+
+
+PERCENT = re.compile(r"^(\d+(?:\.\d+)?)%$")
+
+
+@dataclass(frozen=True)
+class WorkbookParts:
+    """A report as a workbook a reader can work with: who it is from and what it covers at
+    the top, numbers stored as numbers (a share as a percentage), columns sized to what they
+    hold, and a second sheet saying what each figure counts."""
+
+    title: str
+    author: str  # the office
+    about: list[tuple[str, str]]  # lines under the title: the period, when it was worked out
+    columns: list[str]
+    rows: list[list[object]]
+    widths: list[int]  # in characters
+    definitions: list[tuple[str, str]]
+
+
+def _figure(value: object) -> tuple[object, str | None]:
+    """A cell's value and number format: a count as a number, "14%" as 0.14 shown as 14%."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value, None
+    share = PERCENT.match(str(value))
+    if share:
+        return float(share[1]) / 100, "0%"
+    return safe(value), None
+
+
+def xlsx_document(book: WorkbookParts) -> bytes:
+    workbook = Workbook()
+    workbook.remove(workbook.worksheets[0])
+    properties = workbook.properties
+    properties.title = properties.subject = safe(book.title)
+    properties.creator = properties.lastModifiedBy = safe(book.author)
+    properties.language = "en-GB"
+    sheet = workbook.create_sheet("Report")
+    sheet.append([safe(book.title)])
+    sheet["A1"].font = Font(bold=True, size=14)
+    for label, value in [("From", book.author), *book.about]:
+        sheet.append([safe(label), safe(value)])
+    sheet.append([])
+    sheet.append([safe(column) for column in book.columns])
+    header = sheet.max_row
+    for cell in sheet[header]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = sheet.cell(row=header + 1, column=1)
+    for row in book.rows:
+        sheet.append([_figure(value)[0] for value in row])
+        for column, figure in enumerate(row, start=1):
+            number_format = _figure(figure)[1]
+            if number_format:
+                sheet.cell(row=sheet.max_row, column=column).number_format = number_format
+    for index, width in enumerate(book.widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    meanings = workbook.create_sheet("Definitions")
+    meanings.append(["Figure", "What it counts"])
+    for cell in meanings[1]:
+        cell.font = Font(bold=True)
+    for term, meaning in book.definitions:
+        meanings.append([safe(term), safe(meaning)])
+        meanings.cell(row=meanings.max_row, column=2).alignment = Alignment(wrap_text=True)
+    meanings.column_dimensions["A"].width = 60
+    meanings.column_dimensions["B"].width = 90
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -1,5 +1,6 @@
-"""The periods calls are counted over (the handling card, the lists, the charts), in office
-days (Europe/London): each is defined once, here."""
+"""The periods calls are counted over (the handling card, the lists, the charts, the
+quarterly report and what it is compared with), in office days (Europe/London): each is
+defined once, here."""
 
 from datetime import date, datetime, time, timedelta
 
@@ -32,3 +33,33 @@ def in_window(window: str, *, now: datetime, field: str = "received_at") -> Q:
     """Calls received within one of the WINDOWS as it stands at `now` (never after it)."""
     lookup, start = window_start(window, now=now)
     return Q(**{f"{field}__{lookup}": start, f"{field}__lte": now})
+
+
+def quarter_of(day: date) -> tuple[date, date]:
+    first = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    following = date(first.year + (first.month == 10), (first.month + 2) % 12 + 1, 1)
+    return first, following - timedelta(days=1)
+
+
+def last_quarters(count: int = 4, *, today: date | None = None) -> list[tuple[date, date]]:
+    """The last `count` complete quarters, the most recent first."""
+    start, _ = quarter_of(today or timezone.localdate())
+    quarters = []
+    for _ in range(count):
+        start, end = quarter_of(start - timedelta(days=1))
+        quarters.append((start, end))
+    return quarters
+
+
+def comparison_periods(start: date, end: date) -> tuple[tuple[date, date], tuple[date, date]]:
+    """The period before (the quarter before a quarter, else as many days just before) and the
+    same period a year before (29 February becomes the 28th)."""
+    if (start, end) == quarter_of(start):
+        previous = quarter_of(start - timedelta(days=1))
+    else:
+        previous = (start - (end - start) - timedelta(days=1), start - timedelta(days=1))
+
+    def year_before(day: date) -> date:
+        return day.replace(year=day.year - 1, day=min(day.day, 28 if day.month == 2 else day.day))
+
+    return previous, (year_before(start), year_before(end))

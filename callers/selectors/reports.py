@@ -3,7 +3,7 @@ worked out (calls per week by type, the share of calls from flagged callers), ea
 caller's calls before and since their flag, and the quarterly report for the risk register
 and the Police and Crime Panel."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Exists, F, OuterRef, Q
@@ -13,6 +13,7 @@ from django.utils import timezone
 from callers.models import (
     Appeal,
     Call,
+    Caller,
     Concern,
     DashboardFigure,
     Flag,
@@ -21,7 +22,7 @@ from callers.models import (
     Letter,
     Referral,
 )
-from opcc_calls.windows import start_of_day
+from opcc_calls.windows import comparison_periods, start_of_day
 
 #: The dashboard's year-long figures are worked out again in the background when older.
 DASHBOARD_FRESH_FOR = timedelta(minutes=15)
@@ -58,13 +59,27 @@ def dashboard_figures() -> DashboardFigures | None:
     )
 
 
-def calls_per_week_by_type(*, weeks: int = 52) -> tuple[list[date], dict[str, list[int]]]:
-    """Calls per week for each type over the last year, one grouped query."""
-    this_week = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
-    starts = [this_week - timedelta(weeks=weeks - 1 - i) for i in range(weeks)]
+def calls_per_week_by_type(
+    *, weeks: int = 52, start: date | None = None, end: date | None = None
+) -> tuple[list[date], dict[str, list[int]]]:
+    """Calls per week (from Monday) for each type, one grouped query: over the last `weeks`
+    weeks, or the weeks that the days from `start` to `end` touch (only those days counted)."""
+    if start and end:
+        first = start - timedelta(days=start.weekday())
+        weeks = (end - first).days // 7 + 1
+        days = Q(
+            received_at__gte=start_of_day(start),
+            received_at__lt=start_of_day(end + timedelta(days=1)),
+        )
+    else:
+        first = timezone.localdate() - timedelta(
+            days=timezone.localdate().weekday(), weeks=weeks - 1
+        )
+        days = Q(received_at__gte=start_of_day(first))
+    starts = [first + timedelta(weeks=i) for i in range(weeks)]
     rows = (
         Call.objects.counted()
-        .filter(received_at__gte=start_of_day(starts[0]))
+        .filter(days)
         .annotate(week=TruncWeek("received_at", tzinfo=timezone.get_current_timezone()))
         .values("week", "call_type")
         .annotate(n=Count("pk"))
@@ -77,6 +92,12 @@ def calls_per_week_by_type(*, weeks: int = 52) -> tuple[list[date], dict[str, li
         if day in index:
             series[call_type][index[day]] += n
     return starts, series
+
+
+def calls_per_week(start: date, end: date) -> list[tuple[date, int]]:
+    """All counted calls in each week the period touches (its own days only), zeros included."""
+    weeks, series = calls_per_week_by_type(start=start, end=end)
+    return [(week, sum(values[i] for values in series.values())) for i, week in enumerate(weeks)]
 
 
 def flagged_at_the_time() -> Exists:
@@ -111,6 +132,40 @@ class Figure:
     section: str
     label: str
     value: int | str
+    suppressed: bool = False  # a count of few people: shown as "fewer than 5" under 5
+
+    @property
+    def shown(self) -> int | str:
+        if self.suppressed and isinstance(self.value, int) and self.value < SUPPRESS_UNDER:
+            return f"fewer than {SUPPRESS_UNDER}"
+        return self.value
+
+    @property
+    def text(self) -> str:
+        """As a page or a document prints it: 1,733."""
+        shown = self.shown
+        return f"{shown:,}" if isinstance(shown, int) else shown
+
+
+#: Counts of people under this are not given (with so few, a reader could tell who they are).
+SUPPRESS_UNDER = 5
+
+
+@dataclass(frozen=True)
+class Row:
+    figure: Figure
+    previous: Figure | None
+    last_year: Figure | None
+
+    @property
+    def change(self) -> str:
+        """The change on the previous period, where both are counts that may be given."""
+        now, before = self.figure, self.previous
+        if before is None or not isinstance(now.value, int) or not isinstance(before.value, int):
+            return ""
+        if now.shown != now.value or before.shown != before.value or not before.value:
+            return ""
+        return f"{round(100 * (now.value - before.value) / before.value):+d}%"
 
 
 @dataclass(frozen=True)
@@ -119,6 +174,9 @@ class Report:
     end: date  # the last day included
     figures: list[Figure]
     computed_at: datetime | None = None
+    previous: list[Figure] = field(default_factory=list)  # the period before, as long
+    last_year: list[Figure] = field(default_factory=list)  # the same period a year before
+    weekly: list[tuple[date, int]] = field(default_factory=list)  # calls each week
 
     def value(self, label: str) -> int | str:
         return next(f.value for f in self.figures if f.label == label)
@@ -126,6 +184,51 @@ class Report:
     @property
     def title(self) -> str:
         return f"Frequent and regular callers: {_day(self.start)} to {_day(self.end)}"
+
+    @property
+    def periods(self) -> tuple[tuple[date, date], tuple[date, date]]:
+        return comparison_periods(self.start, self.end)
+
+    @property
+    def rows(self) -> list[Row]:
+        before = {f.label: f for f in self.previous}
+        a_year_ago = {f.label: f for f in self.last_year}
+        return [Row(f, before.get(f.label), a_year_ago.get(f.label)) for f in self.figures]
+
+    @property
+    def summary(self) -> str:
+        """What changed, in two sentences a Panel member reads first."""
+        rows = {row.figure.label: row for row in self.rows}
+        calls, share = rows["All calls"], rows["Their share of all calls"]
+        compared = [
+            f"none {when}"
+            if other.value == 0
+            else f"{_compared(calls.figure.value, other.value)} {when} ({other.value:,})"
+            for when, other in (
+                ("the period before", calls.previous),
+                ("a year before", calls.last_year),
+            )
+            if other is not None and isinstance(other.value, int)
+        ]
+        made = self.value("Flags made")
+        return (
+            f"{calls.figure.value:,} calls were logged"
+            + (f", {' and '.join(compared)}" if compared else "")
+            + f". Callers flagged when they called made {share.figure.value} of them"
+            + (f" ({share.previous.value} the period before)" if share.previous else "")
+            + f"; {made} flag{' was' if made == 1 else 's were'} made and "
+            + f"{self.value('Flags ended')} ended."
+        )
+
+
+def _compared(now: int | str, before: int | str) -> str:
+    if now == before:
+        return "the same as"
+    if not isinstance(now, int) or not isinstance(before, int):
+        return "against"
+    return (
+        f"{abs(round(100 * (now - before) / before))}% {'more' if now > before else 'fewer'} than"
+    )
 
 
 def _day(day: date) -> str:
@@ -146,22 +249,6 @@ def calls_by_type(start: date, end: date) -> dict[str, int]:
     )
     found = dict(rows)
     return {value: found.get(value, 0) for value in Call.Type.values}
-
-
-def quarter_of(day: date) -> tuple[date, date]:
-    first = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-    following = date(first.year + (first.month == 10), (first.month + 2) % 12 + 1, 1)
-    return first, following - timedelta(days=1)
-
-
-def last_quarters(count: int = 4, *, today: date | None = None) -> list[tuple[date, date]]:
-    """The last `count` complete quarters, the most recent first."""
-    start, _ = quarter_of(today or timezone.localdate())
-    quarters = []
-    for _ in range(count):
-        start, end = quarter_of(start - timedelta(days=1))
-        quarters.append((start, end))
-    return quarters
 
 
 def report(start: date, end: date, *, today: date | None = None) -> Report:
@@ -225,8 +312,51 @@ def report(start: date, end: date, *, today: date | None = None) -> Report:
         Figure("Vulnerability and safeguarding", "Safeguarding referrals made", referrals),
         Figure("Follow-ups", "Follow-ups due", follow_ups["due"]),
         Figure("Follow-ups", "Follow-ups done late or still overdue", follow_ups["late"]),
+        *fairness(start, end),
     ]
     return Report(start=start, end=end, figures=figures)
+
+
+FAIRNESS = "Fairness (SOP 6.1: avoid discrimination)"
+#: Concerns that record a possible disability or mental health condition.
+CONDITIONS = [
+    Concern.Kind.LEARNING_DISABILITY,
+    Concern.Kind.PHYSICAL_DISABILITY,
+    Concern.Kind.PERSONALITY_DISORDER,
+    Concern.Kind.MENTAL_HEALTH,
+    Concern.Kind.OTHER_CONDITION,
+]
+
+
+def fairness(start: date, end: date) -> list[Figure]:
+    """Of the callers flagged in the period: how many had a concern about a disability or
+    mental health condition recorded by its end, had reasonable adjustments (recorded for
+    them, or considered for the flag), were referred. Counts only, small ones not given."""
+    finish = start_of_day(end + timedelta(days=1))
+    flags = Flag.objects.filter(flagged_at__gte=start_of_day(start), flagged_at__lt=finish)
+    mine = {"caller": OuterRef("pk")}
+    conditions = Concern.objects.filter(**mine, kind__in=CONDITIONS, raised_at__lt=finish)
+    counts = Caller.objects.filter(pk__in=flags.values("caller_id")).aggregate(
+        flagged=Count("pk"),
+        condition=Count("pk", filter=Q(Exists(conditions))),
+        adjusted=Count(
+            "pk",
+            filter=~Q(reasonable_adjustments="")
+            | Q(Exists(flags.filter(**mine, adjustments_considered=True))),
+        ),
+        referred=Count(
+            "pk", filter=Q(Exists(Referral.objects.filter(**mine, referred_on__lte=end)))
+        ),
+    )
+    return [
+        Figure(FAIRNESS, label, counts[key], suppressed=True)
+        for key, label in (
+            ("flagged", "Callers flagged in the period"),
+            ("condition", "of whom a concern about a disability or mental health was recorded"),
+            ("adjusted", "of whom reasonable adjustments were recorded or considered"),
+            ("referred", "of whom a safeguarding referral was made"),
+        )
+    ]
 
 
 #: A stored report is shown at once; one older than this is worked out again meanwhile.
@@ -239,18 +369,38 @@ def report_key(start: date, end: date) -> str:
 
 def report_stored(start: date, end: date) -> Report | None:
     """The report for this period as the background worker last worked it out (a quarter
-    of two million calls takes longer than a page may), or None before the first time."""
+    of two million calls takes longer than a page may), or None before the first time (or
+    when it was stored before the comparisons were kept)."""
     stored = DashboardFigure.objects.filter(
         key=report_key(start, end), computed_at__isnull=False
     ).first()
-    if stored is None:
+    if stored is None or "previous" not in stored.value:
         return None
+    value = stored.value
     return Report(
         start=start,
         end=end,
-        figures=[Figure(*row) for row in stored.value["figures"]],
+        figures=[Figure(*row) for row in value["figures"]],
         computed_at=stored.computed_at,
+        previous=[Figure(*row) for row in value["previous"]],
+        last_year=[Figure(*row) for row in value["last_year"]],
+        weekly=[(date.fromisoformat(day), n) for day, n in value["weekly"]],
     )
+
+
+def report_value(start: date, end: date) -> dict:
+    """The period's report with its comparisons and its weeks, as stored for the page."""
+
+    def rows(made: Report) -> list[list]:
+        return [[f.section, f.label, f.value, f.suppressed] for f in made.figures]
+
+    previous, last_year = comparison_periods(start, end)
+    return {
+        "figures": rows(report(start, end)),
+        "previous": rows(report(*previous)),
+        "last_year": rows(report(*last_year)),
+        "weekly": [[week.isoformat(), n] for week, n in calls_per_week(start, end)],
+    }
 
 
 def is_stale(made: Report) -> bool:

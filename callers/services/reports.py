@@ -15,8 +15,8 @@ from callers.selectors.reports import (
     DASHBOARD_KEY,
     calls_per_week_by_type,
     flagged_share,
-    report,
     report_key,
+    report_value,
 )
 
 #: A request for fresh dashboard figures older than this is made again (the worker was down).
@@ -79,13 +79,13 @@ def report_request(*, start: date, end: date) -> None:
 
 @task()
 def report_compute(start: str, end: str) -> None:
-    """Background: the report for a period, stored for the page and its downloads."""
+    """Background: the report for a period beside the period before and the same period a
+    year before (three reads of the log), stored for the page and its downloads."""
     first, last = date.fromisoformat(start), date.fromisoformat(end)
-    made = report(first, last)
     DashboardFigure.objects.update_or_create(
         key=report_key(first, last),
         defaults={
-            "value": {"figures": [[f.section, f.label, f.value] for f in made.figures]},
+            "value": report_value(first, last),
             "computed_at": timezone.now(),
             "requested_at": None,
         },

@@ -3,6 +3,7 @@ the page, in Excel and as a PDF."""
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,9 +19,10 @@ from callers.models import (
 from callers.selectors import reports as selectors
 from callers.selectors.flags import before_and_after
 from callers.services import reports as services
-from opcc_calls.documents import PDF, figures_pdf
-from opcc_calls.exports import xlsx_response
+from opcc_calls.documents import PDF, document_pdf
+from opcc_calls.exports import XLSX, WorkbookParts, xlsx_document
 from opcc_calls.permissions import requires
+from opcc_calls.windows import last_quarters
 
 #: Ended flags stay on the dashboard this long, with the weeks after their end.
 EFFECT_ENDED_WITHIN = timedelta(weeks=26)
@@ -51,14 +53,40 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 REPORT_NOTE = (
     "Calls are counted as the dashboard counts them (voided entries left out). Calls from "
     "flagged callers are those made while the caller's flag was in force. Concerns and "
-    "referrals are counted, never described. Follow-ups are those due in the period."
+    "referrals are counted, never described. Follow-ups are those due in the period. Counts "
+    f'of people under {selectors.SUPPRESS_UNDER} are given as "fewer than '
+    f'{selectors.SUPPRESS_UNDER}", so no one can be told from them.'
 )
+
+#: What each figure counts, for the workbook's Definitions sheet and the PDF.
+DEFINITIONS = [
+    ("Calls by type", "Calls received in the period, by the type the handler chose."),
+    ("All calls", "Every call received in the period, voided DMTS entries left out."),
+    (
+        "Calls from callers flagged when they called",
+        "Calls received while the caller's frequent or regular caller flag was in force.",
+    ),
+    ("Flags made, reviewed and renewed, ended", "Flags whose date falls in the period."),
+    ("Flags in force at the end of the period", "Made by then and not yet ended."),
+    ("Notices, appeals", "Notices sent and appeals received or decided in the period."),
+    ("Concerns, referrals", "Raised or made in the period: counted, never described."),
+    ("Follow-ups", "Due in the period; late if done after the due date or still open."),
+    (
+        "Fairness (SOP 6.1)",
+        "Of the callers flagged in the period: a concern about a possible disability or "
+        "mental health condition recorded by the end of the period; reasonable adjustments "
+        "recorded for them or considered for the flag; a safeguarding referral made by the "
+        f"end of the period. Under {selectors.SUPPRESS_UNDER}: not given.",
+    ),
+    ("Period before", "The quarter before a quarter; else as many days just before."),
+    ("Same period a year before", "The same days a year earlier."),
+]
 
 
 def _report_period(request: HttpRequest):
     """The period asked for (the last complete quarter by default), the form, and the report
     as last worked out (None before the first time, or for a period not understood)."""
-    start, end = selectors.last_quarters(1)[0]
+    start, end = last_quarters(1)[0]
     form = ReportForm(request.GET or None, initial={"start": start, "end": end})
     if request.GET:
         if not form.is_valid():
@@ -81,13 +109,18 @@ def report(request: HttpRequest) -> HttpResponse:
             "form": form,
             "period": period,
             "report": figures,
+            "chart": _chart(figures) if figures else None,
             "stale": figures is not None and selectors.is_stale(figures),
-            "quarters": selectors.last_quarters(4),
+            "quarters": last_quarters(4),
             "note": REPORT_NOTE,
             "query": request.GET.urlencode(),
         },
         status=200 if period else 400,
     )
+
+
+def _chart(figures: selectors.Report) -> charts.BarChart:
+    return charts.daily_bars(figures.weekly, width=760, height=200, axes=True, unit="week")
 
 
 @requires("callers.produce_report")
@@ -98,17 +131,43 @@ def report_download(request: HttpRequest, kind: str) -> HttpResponse:
         return redirect(f"{reverse('callers:report')}?{request.GET.urlencode()}")
     stem = f"frequent-callers-report-{figures.start:%Y-%m-%d}-to-{figures.end:%Y-%m-%d}"
     if kind == "xlsx":
-        return xlsx_response(
-            stem,
-            "Report",
-            ["Section", "Figure", "Value"],
-            [(f.section, f.label, f.value) for f in figures.figures],
-        )
-    sections: dict[str, list[tuple[str, str]]] = {}
-    for figure in figures.figures:
-        sections.setdefault(figure.section, []).append((figure.label, str(figure.value)))
-    response = HttpResponse(
-        figures_pdf(figures.title, REPORT_NOTE, list(sections.items())), content_type=PDF
-    )
-    response["Content-Disposition"] = f'attachment; filename="{stem}.pdf"'
+        content, content_type = xlsx_document(_workbook(figures)), XLSX
+    else:
+        context = {"report": figures, "chart": _chart(figures), "note": REPORT_NOTE}
+        context |= {"definitions": DEFINITIONS, "office": settings.OFFICE_NAME}
+        content, content_type = document_pdf("documents/report.html", context), PDF
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{stem}.{kind}"'
     return response
+
+
+def _workbook(figures: selectors.Report) -> WorkbookParts:
+    (before, after), (then, until) = figures.periods
+    return WorkbookParts(
+        title=figures.title,
+        author=settings.OFFICE_NAME,
+        about=[
+            ("Period", f"{figures.start:%d/%m/%Y} to {figures.end:%d/%m/%Y}"),
+            (
+                "Compared with",
+                f"{before:%d/%m/%Y} to {after:%d/%m/%Y}, and {then:%d/%m/%Y} to {until:%d/%m/%Y}",
+            ),
+            ("Worked out", f"{timezone.localtime(figures.computed_at):%d/%m/%Y %H:%M}"),
+            ("What changed", figures.summary),
+            ("Note", REPORT_NOTE),
+        ],
+        columns=["Section", "Figure", "This period", "Period before", "A year before", "Change"],
+        rows=[
+            [
+                row.figure.section,
+                row.figure.label,
+                row.figure.shown,
+                row.previous.shown if row.previous else "",
+                row.last_year.shown if row.last_year else "",
+                row.change,
+            ]
+            for row in figures.rows
+        ],
+        widths=[34, 62, 14, 14, 14, 10],
+        definitions=DEFINITIONS,
+    )
