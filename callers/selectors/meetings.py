@@ -1,10 +1,12 @@
 """Reads for SMT and Silver meetings: the next Silver meeting's date, and the agenda's summary
 table a page at a time, sorted in the database."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Func, IntegerField, Q, QuerySet
 from django.utils import timezone
 
 from callers.models import (
@@ -78,7 +80,35 @@ AGENDA_SORTS = {
     "decision": ["decision", "pk"],
 }
 
-AGENDA_ORDER = ["section", "-due_for_review", "caller__full_name", "pk"]
+#: Unsorted, what matters most first: flags due for review, then the candidates who met the
+#: most rules, then the most calls in the last 24 hours (then 7 days), names last.
+AGENDA_ORDER = [
+    "section",
+    "-due_for_review",
+    "-rules_met",
+    "-counts__calls_24h",
+    "-counts__calls_7d",
+    "caller__full_name",
+    "pk",
+]
+
+
+class JSONArrayLength(Func):
+    """How many items a JSON list holds, in PostgreSQL and SQLite alike."""
+
+    function = "JSON_ARRAY_LENGTH"
+    output_field = IntegerField()
+
+    def as_postgresql(
+        self, compiler: Any, connection: Any, **extra_context: Any
+    ) -> tuple[str, Sequence[Any]]:
+        return self.as_sql(compiler, connection, function="JSONB_ARRAY_LENGTH", **extra_context)
+
+
+def _ordered(meeting: Meeting, sort: str) -> QuerySet[MeetingItem]:
+    items = meeting.items.annotate(rules_met=JSONArrayLength("reasons"))
+    return items.order_by(*_agenda_ordering(sort))
+
 
 COUNT_KEYS = ("calls_24h", "calls_7d", "calls_30d", "calls_90d")
 
@@ -97,13 +127,13 @@ def _agenda_ordering(sort: str) -> list[str]:
 def agenda_order(meeting: Meeting, *, sort: str = "") -> list[tuple[int, str]]:
     """Every item of the agenda as (id, decision), in the table's order: for finding the
     next caller without a decision once one is recorded."""
-    return list(meeting.items.order_by(*_agenda_ordering(sort)).values_list("pk", "decision"))
+    return list(_ordered(meeting, sort).values_list("pk", "decision"))
 
 
 def agenda_page_ids(meeting: Meeting, *, sort: str, first: int, size: int) -> list[int]:
     """One page of the agenda in the table's order, sorted in the database by the counts
     taken when the agenda was built: an SMT agenda can hold thousands of candidates."""
-    ordered = meeting.items.order_by(*_agenda_ordering(sort)).values_list("pk", flat=True)
+    ordered = _ordered(meeting, sort).values_list("pk", flat=True)
     return list(ordered[first : first + size])
 
 

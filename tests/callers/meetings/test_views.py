@@ -11,6 +11,8 @@ from pypdf import PdfReader
 from callers.models import Concern, Flag, Meeting, SensitiveAccess
 from callers.services.follow_ups import follow_up_add
 from callers.services.meetings import meeting_decide, meeting_open, meetings_prepare
+from callers.services.rules import matches_refresh
+from tests.factories import CallerFactory, CallFactory
 from tests.helpers import flag, frequent_caller, queries, run_background_tasks, table_rows, terms
 
 pytestmark = pytest.mark.django_db
@@ -62,6 +64,26 @@ class TestMeetings:
         sentence = "Frequent caller: 3 or more calls within any 24 hours"
         assert page.count(sentence) == 1 + 2  # the legend once; the printed sections per caller
         assert terms(page)["F1"] == sentence
+
+    def test_unsorted_the_agenda_opens_with_what_matters_most_not_by_name(
+        self, manager_client, manager_user
+    ):
+        """The most rules met first, then the most calls in 24 hours; never alphabetical."""
+        aaron = CallerFactory(full_name="Aaron Able")  # first by name, fewest calls
+        for hours in (30, 60, 90):
+            CallFactory(caller=aaron, received_at=timezone.now() - timedelta(hours=hours))
+        zoe = frequent_caller(8)
+        zoe.full_name = "Zoe Zed"
+        zoe.save()
+        mid = frequent_caller(4)
+        mid.full_name = "Mary Middle"
+        mid.save()
+        matches_refresh(caller_ids=[aaron.pk])
+        meeting = meeting_open(kind="smt", day=timezone.localdate(), by=manager_user)
+        items = {i.caller_id: i for i in meeting.items.all()}
+        assert len(items[zoe.pk].reasons) >= len(items[aaron.pk].reasons)
+        page = manager_client.get(meeting.get_absolute_url()).content.decode()
+        assert page.index("Zoe Zed") < page.index("Mary Middle") < page.index("Aaron Able")
 
     def test_a_second_decision_for_one_caller_is_refused_and_said(
         self, manager_client, manager_user
