@@ -79,6 +79,13 @@ class LogCallForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    recognised = forms.ChoiceField(
+        label="How you knew whether they had called before",
+        choices=Call.Recognised.choices,
+        widget=RadioSelect,
+        required=False,
+        help_text="5.7: one key, 1 to 5, while in these answers.",
+    )
     identity_check = forms.ChoiceField(
         label="Caller's identity",
         choices=Call.IdentityCheck.choices,
@@ -217,6 +224,14 @@ class LogCallForm(forms.Form):
                     "The staff directory has no Commissioner to email: "
                     "ask a manager to add one, and log this as a named person.",
                 )
+        if (
+            call_type == Call.Type.SALES
+            and data.get("requested")
+            and not data.get("request_reason")
+        ):
+            self.add_error(
+                "request_reason", "Say why they asked for this person: it is emailed to them."
+            )
         required = {
             **Call.FIELDS_NEEDED,
             Call.Type.COMMISSIONER: ["request_reason"],
@@ -258,6 +273,7 @@ class LogCallForm(forms.Form):
             "about": data["about"],
             "outcome": data["outcome"],
             "identity_check": data["identity_check"],
+            "recognised": data["recognised"],
             "received_at": data["received_at"],
             "ended_at": data["ended_at"],
             "abusive": data["abusive"],
@@ -277,6 +293,9 @@ class LogCallForm(forms.Form):
         if call_type == Call.Type.SALES:
             args["organisation"] = data["organisation"]
             args["selling"] = data["selling"]
+            if data["requested"]:  # 5.9(b): the request goes to them as any other does
+                args["requested"] = data["requested"]
+                args["request_reason"] = data["request_reason"]
         return args
 
 

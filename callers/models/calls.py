@@ -257,6 +257,15 @@ class Call(TypedText, models.Model):
         IN_PROGRESS = "in_progress", "Being dealt with under the complaints process"
         CLOSED = "closed", "Complaints process finished"
 
+    class Recognised(models.TextChoices):
+        """How the handler knew they had called before (5.7), or that they had not."""
+
+        REMEMBERED = "remembered", "I remembered them and their issues (5.7a)"
+        SAID = "said", "They said they had called before (5.7b)"
+        ASKED = "asked", "I asked whether they had called before (5.7c)"
+        FOUND = "found", "Found by their number or name"
+        NEW = "new", "A new caller: they had not called before"
+
     class IdentityCheck(models.TextChoices):
         CHECKED = "checked", "Checked before anything about them was discussed"
         NOT_NEEDED = "not_needed", "Not needed: nothing about them was discussed"
@@ -274,6 +283,14 @@ class Call(TypedText, models.Model):
     call_type = models.CharField("Type of call", max_length=20, choices=Type.choices)
     about = models.TextField("What the call is about", max_length=5000)
     outcome = models.TextField("Outcome", max_length=5000, blank=True)
+    recognised = models.CharField(
+        "How they were recognised",
+        max_length=20,
+        choices=Recognised.choices,
+        blank=True,
+        default="",
+        db_default="",  # the release before this one inserts calls without it
+    )
     identity_check = models.CharField(
         "Caller's identity",
         max_length=20,

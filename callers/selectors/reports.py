@@ -37,6 +37,7 @@ class DashboardFigures:
     flagged: int
     total: int
     computed_at: datetime
+    recognised: dict[str, int]  # how callers were recognised (5.7), calls in the last 90 days
 
     @property
     def is_stale(self) -> bool:
@@ -46,7 +47,7 @@ class DashboardFigures:
 def dashboard_figures() -> DashboardFigures | None:
     """The year's figures as last worked out (in the background), or None before the first."""
     stored = DashboardFigure.objects.filter(key=DASHBOARD_KEY, computed_at__isnull=False).first()
-    if stored is None:
+    if stored is None or "recognised" not in stored.value:
         return None
     value = stored.value
     assert stored.computed_at is not None  # asked for above
@@ -56,7 +57,21 @@ def dashboard_figures() -> DashboardFigures | None:
         flagged=value["flagged"],
         total=value["total"],
         computed_at=stored.computed_at,
+        recognised=value["recognised"],
     )
+
+
+def recognised_counts(*, days: int = 90) -> dict[str, int]:
+    """Calls in the last `days` days by how the caller was recognised (5.7), "" unrecorded."""
+    since = start_of_day(timezone.localdate() - timedelta(days=days - 1))
+    rows = dict(
+        Call.objects.counted()
+        .filter(received_at__gte=since)
+        .values("recognised")
+        .annotate(n=Count("pk"))
+        .values_list("recognised", "n")
+    )
+    return {value: rows.get(value, 0) for value in ["", *Call.Recognised.values]}
 
 
 def calls_per_week_by_type(

@@ -67,6 +67,7 @@ def call_log(
     received_at: datetime,
     outcome: str = "",
     identity_check: str = Call.IdentityCheck.NOT_NEEDED,
+    recognised: str = "",
     ended_at: datetime | None = None,
     complaint_status: str = "",
     police_department: str = "",
@@ -100,6 +101,7 @@ def call_log(
                 about=about,
                 outcome=outcome,
                 identity_check=identity_check,
+                recognised=recognised,
                 received_at=received_at,
                 ended_at=ended_at,
                 complaint_status=complaint_status,
@@ -114,7 +116,8 @@ def call_log(
             )
             # The log-a-call form checked what was typed; the database checks the rest.
             save_with_history(call, user=by, checks_in_database=True)
-            if call.call_type in (Call.Type.COMMISSIONER, Call.Type.NAMED_PERSON):
+            asked = call.call_type in (Call.Type.COMMISSIONER, Call.Type.NAMED_PERSON)
+            if asked or (call.call_type == Call.Type.SALES and requested):  # 5.9(b) too
                 contact_request = ContactRequest(
                     call=call, requested=requested, reason=request_reason
                 )

@@ -144,7 +144,7 @@ def request_follow_ups_gather(*, now: datetime) -> int:
         ContactRequest.objects.filter(
             decision=ContactRequest.Decision.PENDING,
             call__received_at__lt=cutoff,
-            call__call_type=Call.Type.NAMED_PERSON,
+            call__call_type__in=[Call.Type.NAMED_PERSON, Call.Type.SALES],
         )
         .exclude(follow_ups__kind=FollowUp.Kind.REQUEST)
         .select_related("requested", "call__dmts_entry", "call")

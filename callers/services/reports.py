@@ -15,6 +15,7 @@ from callers.selectors.reports import (
     DASHBOARD_KEY,
     calls_per_week_by_type,
     flagged_share,
+    recognised_counts,
     report_key,
     report_value,
 )
@@ -39,8 +40,8 @@ def dashboard_figures_request() -> None:
 
 @task()
 def dashboard_figures_refresh() -> None:
-    """Background: calls per week by type over the year, and the share from flagged callers
-    over 90 days (both read a year or a quarter of the log)."""
+    """Background: calls per week by type over the year, the share from flagged callers and
+    how callers were recognised over 90 days (each reads a year or a quarter of the log)."""
     weeks, series = calls_per_week_by_type()
     flagged, total = flagged_share()
     DashboardFigure.objects.update_or_create(
@@ -51,6 +52,7 @@ def dashboard_figures_refresh() -> None:
                 "series": series,
                 "flagged": flagged,
                 "total": total,
+                "recognised": recognised_counts(),
             },
             "computed_at": timezone.now(),
             "requested_at": None,

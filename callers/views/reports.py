@@ -13,9 +13,7 @@ from django.views.decorators.http import require_GET
 
 from callers import charts
 from callers.forms.reports import ReportForm
-from callers.models import (
-    Flag,
-)
+from callers.models import Call, Flag
 from callers.selectors import reports as selectors
 from callers.selectors.flags import before_and_after
 from callers.services import reports as services
@@ -46,6 +44,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "flagged": figures.flagged,
             "total": figures.total,
             "share": round(100 * figures.flagged / figures.total) if figures.total else 0,
+            "recognised": [
+                (label, figures.recognised.get(value, 0))
+                for value, label in [*Call.Recognised.choices, ("", "Not recorded")]
+            ],
         }
     return render(request, "callers/reports/dashboard.html", context)
 

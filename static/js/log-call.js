@@ -19,6 +19,20 @@
   });
   showTypeDetails();
 
+  // How the caller was recognised (5.7) in one key: 1 to 5 while in those answers.
+  form.querySelectorAll("[data-number-keys]").forEach(function (group) {
+    group.addEventListener("keydown", function (event) {
+      if (event.ctrlKey || event.metaKey || event.altKey) { return; }
+      var radios = group.querySelectorAll("input[type=radio]");
+      var n = parseInt(event.key, 10);
+      if (!(n >= 1 && n <= radios.length)) { return; }
+      radios[n - 1].checked = true;
+      radios[n - 1].focus();
+      radios[n - 1].dispatchEvent(new Event("change", { bubbles: true }));
+      event.preventDefault();
+    });
+  });
+
   var panel = document.getElementById("chosen-caller");
   var finder = form.querySelector("[data-caller-finder]");
   var finderFields = ["id_phone", "id_full_name"].map(function (id) {

@@ -168,7 +168,7 @@ def test_an_abusive_call(page: Page, handler_user):
 def test_a_sales_call_shows_only_what_it_needs(page: Page, handler_user):
     sign_in(page, handler_user.username)
     start_call(page)
-    sales = page.locator("[data-call-types=sales]")
+    sales = page.locator("fieldset[data-call-types=sales]")
     expect(sales).to_be_hidden()
     page.get_by_label("Full name").fill("Sam Seller")
     fill_call(page, "Sales or marketing", "Selling printer toner.")
@@ -179,6 +179,31 @@ def test_a_sales_call_shows_only_what_it_needs(page: Page, handler_user):
     save(page)
     call = Call.objects.get()
     assert (call.call_type, call.organisation) == ("sales", "Brightline Office Supplies")
+
+
+def test_how_they_were_recognised_in_one_key_and_a_sales_call_asking_for_someone(
+    page: Page, handler_user
+):
+    """5.7 with a number key in its answers; 5.9(b): a sales call asking for a named person
+    takes the person as any request does."""
+    person = StaffContactFactory(name="Dana Director")
+    sign_in(page, handler_user.username)
+    start_call(page)
+    page.get_by_label("Full name").fill("Sam Seller")
+    page.get_by_label("They said they had called before (5.7b)").focus()
+    page.keyboard.press("3")
+    expect(page.get_by_label("I asked whether they had called before (5.7c)")).to_be_checked()
+    fill_call(page, "Sales or marketing", "Selling printer toner; asked for Dana.")
+    page.get_by_label("Organisation").fill("Brightline Office Supplies")
+    page.get_by_label("What they were selling or promoting").fill("Printer toner")
+    page.get_by_label("Person asked for").select_option(value=str(person.pk))
+    page.get_by_role("button", name="Log call").click()
+    expect(page.locator("#error-summary")).to_contain_text("Say why they asked for this person")
+    page.get_by_label("Why they want to speak to them").fill("To offer a discount.")
+    save(page)
+    call = Call.objects.get()
+    assert (call.call_type, call.recognised) == ("sales", "asked")
+    assert call.contact_request.requested == person
 
 
 def test_a_double_click_logs_one_call(page: Page, handler_user):
