@@ -160,7 +160,8 @@ class RiskWord(TypedText, models.Model):
         unique=True,
         help_text="Whole words, any case. Write a phrase in the first person: it also matches "
         'any other person and the usual endings ("kill myself" finds "killing himself", '
-        '"self-harm" finds "self harm").',
+        '"self-harm" finds "self harm"), and short forms either way ("won\'t" finds "will '
+        'not"). A * stands for one to three words ("jump off * bridge").',
     )
     is_active = models.BooleanField("In use", default=True)
 

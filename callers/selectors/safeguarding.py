@@ -29,6 +29,18 @@ PERSON_WORDS = [
 ]
 #: Verbs whose other forms do not follow the usual endings.
 IRREGULAR = {"take": ("took", "taken"), "cut": ("cutting",), "die": ("dying",)}
+#: Short forms said either way: "won't be here" is also "will not be here".
+CONTRACTIONS = {
+    "won't": ("will not", "wont"),
+    "can't": ("cannot", "can not", "cant"),
+    "don't": ("do not", "dont"),
+    "isn't": ("is not",),
+    "i'm": ("i am",),
+    "i'll": ("i will",),
+}
+#: In a phrase, "*" stands for one to three words said between ("jump off * bridge" finds
+#: "jumping off the Severn bridge"); it never begins or ends a match by itself.
+ANY_WORDS = r"[\w'’]+(?:[\s-]+[\w'’]+){0,2}"
 VOWELS = "aeiou"
 
 
@@ -44,6 +56,10 @@ def open_concerns_for(caller_ids: list[int]) -> dict[int, int]:
 
 def _word_forms(word: str) -> list[str]:
     """The word as written, in any person, and with the usual verb and plural endings."""
+    word = word.replace("’", "'")
+    if word in CONTRACTIONS or "'" in word:
+        forms = {word, word.replace("'", "’"), *CONTRACTIONS.get(word, ())}
+        return sorted(forms, key=len, reverse=True)
     for group in PERSON_WORDS:
         if word in group:
             return sorted({w for g in PERSON_WORDS if word in g for w in g})
@@ -61,9 +77,13 @@ def _word_forms(word: str) -> list[str]:
 @functools.lru_cache(maxsize=512)
 def risk_pattern(phrase: str) -> re.Pattern:
     """A risk word or phrase as it may be said: whole words, any case, any person, the usual
-    endings, with a space, a hyphen or nothing between words ("self harm", "self-harm")."""
+    endings, short forms either way, with a space, a hyphen or nothing between words ("self
+    harm", "self-harm"), and "*" for a few words between."""
     words = [w for w in re.split(r"[\s-]+", phrase.lower()) if w]
-    parts = ["(?:" + "|".join(re.escape(f) for f in _word_forms(w)) + ")" for w in words]
+    parts = [
+        ANY_WORDS if w == "*" else "(?:" + "|".join(re.escape(f) for f in _word_forms(w)) + ")"
+        for w in words
+    ]
     return re.compile(r"(?<!\w)" + r"[\s-]*".join(parts) + r"(?!\w)", flags=re.IGNORECASE)
 
 

@@ -39,6 +39,18 @@ DEFAULT_RISK_WORDS = [
     "self-harm",
     "hurt myself",
     "harm myself",
+    # Said without saying it (5.3b: a risk to life is not always put plainly).
+    "won't be here tomorrow",
+    "won't be around much longer",
+    "no reason to live",
+    "better off without me",
+    "jump off * bridge",
+    "jump in front of * train",
+    # A risk to others.
+    "harm * children",
+    "hurt * children",
+    "kill him",
+    "hurt someone",
     "weapon",
     "knife",
     "gun",

@@ -240,11 +240,49 @@ class TestRiskWords:
         assert found in risk_words_in(said)
 
     @pytest.mark.parametrize(
+        ("said", "found"),
+        [
+            ("Said she will not be here tomorrow", "won't be here tomorrow"),
+            ("He won’t be around much longer, he says", "won't be around much longer"),
+            ("Talked about jumping off the Severn bridge", "jump off * bridge"),
+            ("Said he would jump in front of a train", "jump in front of * train"),
+            ("Threatened to harm the neighbour's children", "harm * children"),
+            ("Says he will kill them all", "kill him"),
+            ("Feels everyone is better off without her", "better off without me"),
+            ("Thinks he has no reason to live", "no reason to live"),
+        ],
+    )
+    def test_a_risk_said_without_saying_it_and_a_risk_to_others(self, said, found):
+        assert found in risk_words_in(said)
+
+    @pytest.mark.parametrize(
         "said",
-        ["I went to the end of it", "The end of my life insurance", "A gunnery club", "Kills time"],
+        [
+            "I went to the end of it",
+            "The end of my life insurance",
+            "A gunnery club",
+            "Kills time",
+            "Will be here tomorrow at ten",
+            "Jumped off the bus by the bridge",  # "the bus by the" is more than the gap
+            "Children's centre hours",
+        ],
     )
     def test_near_misses_do_not(self, said):
         assert risk_words_in(said) == []
+
+    def test_an_office_already_running_gets_the_indirect_phrases_once(self):
+        migration = importlib.import_module("callers.migrations.0028_risk_phrases_said_indirectly")
+        RiskWord.objects.filter(word__in=migration.ADDED).delete()
+        RiskWord.objects.filter(word="gun").update(is_active=False)
+        for _ in range(2):
+            migration.add_phrases(django_apps, None)
+        words = dict(RiskWord.objects.values_list("word", "is_active"))
+        assert all(words[word] for word in migration.ADDED) and words["gun"] is False
+        added = RiskWord.history.filter(word="harm * children", history_type="+")
+        assert [row.history_change_reason for row in added.order_by("history_date")][-1] == (
+            "Risk phrases said indirectly, and risk to others, added"
+        )
+        assert RiskWord.objects.filter(word="harm * children").count() == 1
 
     def test_an_office_already_running_gets_the_new_phrases_once(self):
         """Its own list stays as its managers left it; what is missing is added, with history."""
