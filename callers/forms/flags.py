@@ -139,7 +139,7 @@ class FlagEndForm(VersionForm):
 
 class ImportForm(forms.Form):
     spreadsheet = forms.FileField(
-        label="Frequent calls spreadsheet (CSV)",
+        label="Frequent calls spreadsheet (.xlsx or CSV)",
         help_text="Columns: Full name, Phone number, Kind, Agreed "
         "response, Review date (optional), Notes (optional).",
     )

@@ -5,11 +5,14 @@ is saved."""
 
 import csv
 import io
+import re
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from callers.models import (
     Call,
@@ -19,6 +22,7 @@ from callers.models import (
 )
 from callers.selectors.calls import counts_for
 from opcc_calls import phones
+from opcc_calls.text import without_control_characters
 
 
 def flags_with_activity(flags: list[Flag]) -> list[tuple[Flag, dict]]:
@@ -147,8 +151,12 @@ def _date(text: str) -> date | None:
 
 
 def import_rows(content: bytes) -> list[dict[str, str]]:
+    """The spreadsheet's rows by column name (in lower case), from CSV or an Excel workbook
+    (.xlsx, its first sheet), the same check either way."""
     if len(content) > IMPORT_MAX_BYTES:
         raise ValidationError("The file is larger than 1 MB: split it and import each part.")
+    if content.startswith(b"PK\x03\x04"):  # a workbook is a zip file
+        return _headed(_workbook_rows(content))
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -159,21 +167,81 @@ def import_rows(content: bytes) -> list[dict[str, str]]:
             "open it in the spreadsheet and save it as CSV (UTF-8) again."
         )
     # newline="": rows may end in CR LF, LF or (an old Mac export) CR alone.
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        headers = [h.strip().lower() for h in reader.fieldnames or []]
-        missing = [h for h in REQUIRED if h not in headers]
-        if missing:
-            raise ValidationError(f"The file has no column for: {', '.join(missing)}.")
-        return [
-            {k.strip().lower(): (v or "").strip() for k, v in row.items() if isinstance(k, str)}
-            for row in reader
-        ]
+        return _headed(list(reader))
     except csv.Error as error:
         raise ValidationError(
             f"Row {reader.line_num} could not be read ({error}): a cell may be far longer than "
             "any in a frequent calls log, or a quotation mark left open."
         ) from error
+
+
+def _headed(table: list[list[str]]) -> list[dict[str, str]]:
+    """Rows as dicts by the first row's column names, which must hold the required ones."""
+    headers = [h.strip().lower() for h in (table[0] if table else [])]
+    missing = [h for h in REQUIRED if h not in headers]
+    if missing:
+        raise ValidationError(f"The file has no column for: {', '.join(missing)}.")
+    return [
+        {name: (value or "").strip() for name, value in zip(headers, row, strict=False) if name}
+        for row in table[1:]
+        if row  # a blank line (a CSV's last, often)
+    ]
+
+
+#: Rows read from a workbook at most: a frequent calls log is hundreds, not a million.
+WORKBOOK_MOST_ROWS = 10_000
+
+
+def _workbook_rows(content: bytes) -> list[list[str]]:
+    """The first sheet's cells as text, as the office typed them: a date as 31/12/2026, a
+    whole number as itself (a phone number Excel kept as a number lost its leading 0: put back)."""
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise ValidationError(
+            "The file could not be read as an Excel workbook: open it in the spreadsheet and "
+            "save it again as .xlsx, or as CSV (UTF-8)."
+        ) from error
+    sheet = book.worksheets[0]
+    table: list[list[str]] = []
+    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        if number > WORKBOOK_MOST_ROWS:
+            raise ValidationError(
+                f"The sheet has more than {WORKBOOK_MOST_ROWS:,} rows: split it and import "
+                "each part."
+            )
+        cells = [_cell_text(value) for value in values]
+        if any(cells):  # a sheet's formatted but empty rows are no rows
+            table.append(cells)
+    book.close()
+    if table:
+        phone = next(
+            (i for i, h in enumerate(table[0]) if h.strip().lower() == "phone number"), None
+        )
+        for cells in table[1:]:
+            if (
+                phone is not None
+                and phone < len(cells)
+                and re.fullmatch(r"[1-9]\d{9}", cells[phone])
+            ):
+                cells[phone] = "0" + cells[phone]
+    return table
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):  # a datetime too: the cell's day
+        return f"{value:%d/%m/%Y}"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return without_control_characters(str(value))[:IMPORT_CELL_MOST]
+
+
+#: A cell longer than any a frequent calls log holds is cut here (the check then says why).
+IMPORT_CELL_MOST = 5000
 
 
 def import_check(rows: list[dict[str, str]]) -> list[Row]:

@@ -1,9 +1,13 @@
 """Importing an office's frequent calls spreadsheet (its frequent calls log, 5.8h)."""
 
+import io
+from datetime import date
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from openpyxl import Workbook
 
 from callers.models import (
     Caller,
@@ -47,3 +51,55 @@ class TestImport:
             reverse("callers:import"), {"spreadsheet": upload}
         ).content.decode()
         assert "The file has no column for" in html
+
+
+def _workbook(rows: list[list[object]]) -> bytes:
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+class TestImportFromExcel:
+    """The office's spreadsheet as it is (.xlsx), with the same check first."""
+
+    ROWS = [
+        ["Full name", "Phone number", "Kind", "Agreed response", "Review date", "Notes"],
+        ["Known Caller", "01234 567890", "frequent", "Written replies only", None, None],
+        # Excel kept this number as a number: its leading 0 went; a date is a date.
+        ["New Person", 2079460002, "regular", "Refer to victims' service", date(2099, 1, 1), None],
+        [None, None, None, None, None, None],  # formatted, empty
+        ["Bad Row", 123, "sometimes", None, None, None],
+    ]
+
+    def test_a_workbook_is_checked_as_a_csv_is(self):
+        CallerPhoneFactory(number="+441234567890", caller__full_name="Known Caller")
+        rows = import_check(import_rows(_workbook(self.ROWS)))
+        assert [r.action for r in rows] == ["match", "create", "reject"]
+        assert rows[1].values["phone"] == "+442079460002"
+        assert rows[1].values["review_date"] == date(2099, 1, 1)
+        assert "phone number is not valid" in rows[2].reason
+
+    def test_imported_from_the_page_all_or_nothing(self, manager_client):
+        upload = SimpleUploadedFile(
+            "log.xlsx", _workbook(self.ROWS[:3]), content_type="application/octet-stream"
+        )
+        page = manager_client.post(reverse("callers:import"), {"spreadsheet": upload})
+        assert "Import these 2 rows" in page.content.decode()
+        manager_client.post(reverse("callers:import"), {"confirm": "1"})
+        assert Flag.objects.count() == 2
+
+    @pytest.mark.parametrize(
+        ("content", "said"),
+        [
+            (b"PK\x03\x04 not a workbook at all", "could not be read as an Excel workbook"),
+            (_workbook([["Name", "Number"], ["A", 1]]), "The file has no column for"),
+        ],
+    )
+    def test_a_workbook_that_cannot_be_used_is_explained(self, manager_client, content, said):
+        upload = SimpleUploadedFile("log.xlsx", content)
+        response = manager_client.post(reverse("callers:import"), {"spreadsheet": upload})
+        assert response.status_code == 200 and said in response.content.decode()
+        assert not Flag.objects.exists()
