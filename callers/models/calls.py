@@ -2,13 +2,12 @@
 
 import re
 import uuid
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, models
+from django.db import models
 from django.db.models import Exists, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +15,7 @@ from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
 from opcc_calls.text import TypedText
-from opcc_calls.windows import WINDOWS, in_window, window_start
+from opcc_calls.windows import WINDOWS, Tally, in_window, tallies, window_start
 
 #: Before this, no call this office logs was received (and a year like 0001 would be
 #: disposed of by the next retention run).
@@ -187,28 +186,9 @@ class CallQuerySet(models.QuerySet):
     def in_window(self, window: str, *, now: datetime | None = None) -> "CallQuerySet":
         return self.filter(in_window(window, now=now or timezone.now()))
 
-    def tallies(self, wanted: dict[str, "Tally"]) -> dict[str, int]:
-        """Several counts over these calls in one query. The ORM selects the calls; each
-        count is a FILTER clause over them (SQL PostgreSQL and SQLite share), because
-        Django's own filtered aggregates took longer to build than the database took to
-        answer, on the handling card a handler waits for and on every call logged."""
-        inner, inner_params = (
-            self.order_by().values("received_at", "handler_id", "call_type").query.sql_with_params()
-        )
-        columns, params = [], []
-        for tally in wanted.values():
-            condition = f"received_at {'>=' if tally.inclusive else '>'} %s"
-            params.append(connection.ops.adapt_datetimefield_value(tally.after))
-            if tally.sales is not None:
-                condition += f" AND call_type {'=' if tally.sales else '<>'} %s"
-                params.append(Call.Type.SALES)
-            counted = "DISTINCT handler_id" if tally.staff else "*"
-            columns.append(f"COUNT({counted}) FILTER (WHERE {condition})")
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT {', '.join(columns)} FROM ({inner}) AS calls", [*params, *inner_params]
-            )
-            return dict(zip(wanted, cursor.fetchone(), strict=True))
+    def tallies(self, wanted: dict[str, Tally]) -> dict[str, int]:
+        """Several counts over these calls in one query (see `opcc_calls.windows.tallies`)."""
+        return tallies(self, wanted, sales=Call.Type.SALES)
 
     def window_counts(self, *, now=None) -> dict[str, int]:
         """Counted calls and different staff in each of the WINDOWS, in one query."""
@@ -226,18 +206,6 @@ def counted_leaves_out(logged_in_error: models.QuerySet) -> None:
     """Every count of calls leaves these out from now on: the records (keyed by `call`) of
     calls logged in error. The app that records voiding calls this as it loads."""
     CallQuerySet.logged_in_error = logged_in_error
-
-
-@dataclass(frozen=True)
-class Tally:
-    """One count for `CallQuerySet.tallies`: of the calls (or of the different staff who
-    took them) received after `after` (or from it, if `inclusive`), of sales calls only or
-    of all others when `sales` says which."""
-
-    after: datetime
-    inclusive: bool = False
-    staff: bool = False
-    sales: bool | None = None
 
 
 class Call(TypedText, models.Model):

@@ -13,7 +13,6 @@ from django.utils import timezone
 from callers.models import (
     Appeal,
     Call,
-    Caller,
     Concern,
     DashboardFigure,
     Flag,
@@ -22,6 +21,7 @@ from callers.models import (
     Letter,
     Referral,
 )
+from callers.selectors.safeguarding import flagged_fairness_counts
 from opcc_calls.windows import comparison_periods, start_of_day
 
 #: The dashboard's year-long figures are worked out again in the background when older.
@@ -333,36 +333,11 @@ def report(start: date, end: date, *, today: date | None = None) -> Report:
 
 
 FAIRNESS = "Fairness (SOP 6.1: avoid discrimination)"
-#: Concerns that record a possible disability or mental health condition.
-CONDITIONS = [
-    Concern.Kind.LEARNING_DISABILITY,
-    Concern.Kind.PHYSICAL_DISABILITY,
-    Concern.Kind.PERSONALITY_DISORDER,
-    Concern.Kind.MENTAL_HEALTH,
-    Concern.Kind.OTHER_CONDITION,
-]
 
 
 def fairness(start: date, end: date) -> list[Figure]:
-    """Of the callers flagged in the period: how many had a concern about a disability or
-    mental health condition recorded by its end, had reasonable adjustments (recorded for
-    them, or considered for the flag), were referred. Counts only, small ones not given."""
-    finish = start_of_day(end + timedelta(days=1))
-    flags = Flag.objects.filter(flagged_at__gte=start_of_day(start), flagged_at__lt=finish)
-    mine = {"caller": OuterRef("pk")}
-    conditions = Concern.objects.filter(**mine, kind__in=CONDITIONS, raised_at__lt=finish)
-    counts = Caller.objects.filter(pk__in=flags.values("caller_id")).aggregate(
-        flagged=Count("pk"),
-        condition=Count("pk", filter=Q(Exists(conditions))),
-        adjusted=Count(
-            "pk",
-            filter=~Q(reasonable_adjustments="")
-            | Q(Exists(flags.filter(**mine, adjustments_considered=True))),
-        ),
-        referred=Count(
-            "pk", filter=Q(Exists(Referral.objects.filter(**mine, referred_on__lte=end)))
-        ),
-    )
+    """Of the callers flagged in the period, counts only, small ones not given."""
+    counts = flagged_fairness_counts(start, end)
     return [
         Figure(FAIRNESS, label, counts[key], suppressed=True)
         for key, label in (

@@ -1,12 +1,15 @@
 """Reads for vulnerability and safeguarding (policy 5.3b, 5.8i, 5.8j): what the handling card
-may say about concerns and referrals, and which risk words a handler's text contains."""
+may say about concerns and referrals, which risk words a handler's text contains, and the
+counts the quarterly report's fairness section gives (SOP 6.1)."""
 
 import functools
 import re
+from datetime import date, timedelta
 
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef, Q
 
-from callers.models import Caller, Concern, RiskWord
+from callers.models import Caller, Concern, Flag, Referral, RiskWord
+from opcc_calls.windows import start_of_day
 
 
 def safeguarding_summary(caller: Caller) -> dict:
@@ -97,3 +100,36 @@ def risk_words_in(text: str) -> list[str]:
         for word in RiskWord.objects.filter(is_active=True).values_list("word", flat=True)
         if risk_pattern(word).search(text)
     ]
+
+
+#: Concerns that record a possible disability or mental health condition.
+CONDITIONS = [
+    Concern.Kind.LEARNING_DISABILITY,
+    Concern.Kind.PHYSICAL_DISABILITY,
+    Concern.Kind.PERSONALITY_DISORDER,
+    Concern.Kind.MENTAL_HEALTH,
+    Concern.Kind.OTHER_CONDITION,
+]
+
+
+def flagged_fairness_counts(start: date, end: date) -> dict[str, int]:
+    """For the quarterly report's fairness section (SOP 6.1), of the callers flagged from
+    `start` to `end`: how many there were, had a concern about a disability or mental health
+    condition recorded by the end, had reasonable adjustments (recorded for them, or
+    considered for the flag), were referred by the end. Counts, never the detail."""
+    finish = start_of_day(end + timedelta(days=1))
+    flags = Flag.objects.filter(flagged_at__gte=start_of_day(start), flagged_at__lt=finish)
+    mine = {"caller": OuterRef("pk")}
+    conditions = Concern.objects.filter(**mine, kind__in=CONDITIONS, raised_at__lt=finish)
+    return Caller.objects.filter(pk__in=flags.values("caller_id")).aggregate(
+        flagged=Count("pk"),
+        condition=Count("pk", filter=Q(Exists(conditions))),
+        adjusted=Count(
+            "pk",
+            filter=~Q(reasonable_adjustments="")
+            | Q(Exists(flags.filter(**mine, adjustments_considered=True))),
+        ),
+        referred=Count(
+            "pk", filter=Q(Exists(Referral.objects.filter(**mine, referred_on__lte=end)))
+        ),
+    )
