@@ -181,6 +181,18 @@ else:
         "TEST": {"NAME": str(BASE_DIR / "test-db.sqlite3")},
     }
 DATABASES = {"default": default_db}
+# Past one machine (README: Scaling past one machine): a PostgreSQL streaming replica for the
+# reads that may lag a second (opcc_calls.replica); every write and every other read stays on
+# the primary. Tests and migrations use only the primary.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL and DATABASE_URL:
+    replica_db = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=default_db.get("CONN_MAX_AGE", 0)
+    )
+    replica_db["OPTIONS"] = {k: v for k, v in default_db.get("OPTIONS", {}).items() if k != "pool"}
+    replica_db["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = replica_db
+DATABASE_ROUTERS = ["opcc_calls.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "opcc_calls.User"

@@ -19,6 +19,23 @@ ROOT = Path(__file__).resolve().parent.parent
 SECRET_KEY = "served-in-tests-" + "0" * 40
 
 
+#: For `manage.py shell -c`: `signed_in(user)` makes a session for them as if they had signed
+#: in with both factors, and gives its key (the served app's cookie).
+SIGNED_IN = """
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from opcc_calls.middleware import SECOND_FACTOR_SESSION_KEY
+def signed_in(user):
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "opcc_calls.permissions.CachedPermissionsBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session[SECOND_FACTOR_SESSION_KEY] = True
+    session.create()
+    return session.session_key
+"""
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -82,7 +99,9 @@ class PrivatePostgres:
     loopback), so that a test may restart it under a served app without touching the server
     the rest of the suite uses."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, replica_of: "PrivatePostgres | None" = None) -> None:
+        """A new server with an empty `opcc_calls` database; or, `replica_of` a running one,
+        its streaming replica (pg_basebackup, as a DBA makes one), read-only, following it."""
         found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
         if not found:
             raise RuntimeError("PostgreSQL's server programs are not installed")
@@ -93,13 +112,22 @@ class PrivatePostgres:
         self.url = f"postgres://postgres@127.0.0.1:{self.port}/opcc_calls"
         if os.geteuid() == 0:  # PostgreSQL will not run as root: as its own user
             shutil.chown(self.folder, "postgres", "postgres")
-        self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8")
+        if replica_of:
+            self._run(
+                "pg_basebackup", "-h", "127.0.0.1", "-p", str(replica_of.port), "-U", "postgres",
+                "-D", str(self.data), "-R", "-X", "stream", "-c", "fast",
+            )  # fmt: skip
+        else:
+            self._run(
+                "initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8"
+            )
         self._pg_ctl(
             "start", "-o", f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1"
         )
-        self._run(
-            "createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "opcc_calls"
-        )
+        if not replica_of:
+            self._run(
+                "createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "opcc_calls"
+            )
 
     def _run(self, program: str, *arguments: str) -> None:
         command = [str(self.bin / program), *arguments]

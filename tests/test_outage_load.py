@@ -16,7 +16,7 @@ import requests
 from django.db import connection
 
 from tests.helpers import log_call_data
-from tests.served import PrivatePostgres, Served, manage
+from tests.served import SIGNED_IN, PrivatePostgres, Served, manage
 
 HANDLERS = 4
 SECONDS = 60
@@ -24,26 +24,21 @@ RESTART_AT, RELOAD_AT = 20, 40
 WAITS = [1, 2, 4, 8, 15]  # log-call.js's
 CSRF = "c" * 32
 
-MAKE_HANDLERS = f"""
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+MAKE_HANDLERS = (
+    SIGNED_IN
+    + f"""
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.contrib.sessions.backends.db import SessionStore
-from opcc_calls.middleware import SECOND_FACTOR_SESSION_KEY
 from opcc_calls.roles import Role, sync_role_groups
 sync_role_groups()
 keys = []
 for i in range({HANDLERS}):
     user = get_user_model().objects.create_user(f"handler-{{i}}")
     user.groups.add(Group.objects.get(name=Role.CALL_HANDLER.value))
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "opcc_calls.permissions.CachedPermissionsBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session[SECOND_FACTOR_SESSION_KEY] = True
-    session.create()
-    keys.append(session.session_key)
+    keys.append(signed_in(user))
 print(",".join(keys))
 """
+)
 
 
 class Handler(threading.Thread):

@@ -19,6 +19,7 @@ from callers.selectors.reports import (
     report_key,
     report_value,
 )
+from opcc_calls.replica import replica_reads
 
 #: A request for fresh dashboard figures older than this is made again (the worker was down).
 FIGURES_REQUEST_LAPSES = timedelta(minutes=10)
@@ -42,8 +43,10 @@ def dashboard_figures_request() -> None:
 def dashboard_figures_refresh() -> None:
     """Background: calls per week by type over the year, the share from flagged callers and
     how callers were recognised over 90 days (each reads a year or a quarter of the log)."""
-    weeks, series = calls_per_week_by_type()
-    flagged, total = flagged_share()
+    with replica_reads():
+        weeks, series = calls_per_week_by_type()
+        flagged, total = flagged_share()
+        recognised = recognised_counts()
     DashboardFigure.objects.update_or_create(
         key=DASHBOARD_KEY,
         defaults={
@@ -52,7 +55,7 @@ def dashboard_figures_refresh() -> None:
                 "series": series,
                 "flagged": flagged,
                 "total": total,
-                "recognised": recognised_counts(),
+                "recognised": recognised,
             },
             "computed_at": timezone.now(),
             "requested_at": None,
@@ -84,10 +87,12 @@ def report_compute(start: str, end: str) -> None:
     """Background: the report for a period beside the period before and the same period a
     year before (three reads of the log), stored for the page and its downloads."""
     first, last = date.fromisoformat(start), date.fromisoformat(end)
+    with replica_reads():
+        value = report_value(first, last)
     DashboardFigure.objects.update_or_create(
         key=report_key(first, last),
         defaults={
-            "value": report_value(first, last),
+            "value": value,
             "computed_at": timezone.now(),
             "requested_at": None,
         },

@@ -32,6 +32,7 @@ from opcc_calls.exports import safe
 from opcc_calls.history import save_with_history
 from opcc_calls.models import User
 from opcc_calls.permissions import permission_check
+from opcc_calls.replica import replica_reads
 
 logger = logging.getLogger(__name__)
 
@@ -187,7 +188,8 @@ def subject_access_response_write(response_id: int) -> str:
     if not (staff.is_active and staff.has_perm(EXPORT)):
         return _response_finish(response, SubjectAccessResponse.Status.FAILED)
     try:
-        pdf, data = response_files(response)
+        with replica_reads():  # the record as it stood a second ago is the record
+            pdf, data = response_files(response)
         stem = f"subject-access-{response.sar.reference}"
         response.pdf.save(f"subject-access/{response.pk}/{stem}.pdf", ContentFile(pdf), save=False)
         response.data.save(

@@ -16,6 +16,7 @@ from callers.selectors import rules as selectors
 from callers.services import rules as services
 from opcc_calls.pagination import PER_PAGE
 from opcc_calls.permissions import requires
+from opcc_calls.replica import replica_reads
 
 
 @requires("callers.view_flag")
@@ -24,12 +25,14 @@ def candidates(request: HttpRequest) -> HttpResponse:
     """Callers a rule has fired for who are not yet flagged: the SMT meeting's list, which
     can be narrowed and sorted."""
     form = CandidateFilterForm(request.GET or None)
-    choice = form.choice() if form.is_valid() else selectors.CandidateFilter()
-    if choice.is_plain:
-        page = selectors.candidate_page(request.GET.get("page"), per_page=PER_PAGE)
-    else:
-        page = selectors.candidate_page_filtered(choice, request.GET.get("page"), per_page=PER_PAGE)
-    found = selectors.candidates(page.items)
+    with replica_reads():  # a list for a meeting: a second behind is fine
+        choice = form.choice() if form.is_valid() else selectors.CandidateFilter()
+        number = request.GET.get("page")
+        if choice.is_plain:
+            page = selectors.candidate_page(number, per_page=PER_PAGE)
+        else:
+            page = selectors.candidate_page_filtered(choice, number, per_page=PER_PAGE)
+        found = selectors.candidates(page.items)
     legend = selectors.reason_legend([candidate.reasons for candidate in found])
     query = request.GET.copy()
     query.pop("page", None)

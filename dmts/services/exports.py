@@ -18,6 +18,7 @@ from dmts.forms.entries import CallLogFilter
 from dmts.models import CallLogExport, DmtsEntry
 from opcc_calls.exports import csv_write, filename, when, xlsx_write
 from opcc_calls.models import User
+from opcc_calls.replica import replica_reads
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +67,8 @@ def call_log_export_write(export_id: int) -> str:
 
     try:
         with tempfile.TemporaryFile() as target:
-            export.rows = export_file_write(export, target, progress)
+            with replica_reads():  # an export may be a second behind the log
+                export.rows = export_file_write(export, target, progress)
             target.seek(0)
             name = filename(STEM, export.format, at=export.requested_at)
             export.file.save(f"{export.pk}/{name}", File(target), save=False)
