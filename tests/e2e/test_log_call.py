@@ -1,6 +1,7 @@
 """Journeys: a handler logs calls while on the phone (policy 5.4, 5.5, 5.7, 5.8, 5.9)."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -156,13 +157,15 @@ def test_an_abusive_call(page: Page, handler_user):
     page.get_by_role("button", name="Log call").click()
     expect(page.locator("#error_1_id_warning_time")).to_contain_text("Give the time")
     assert Call.objects.count() == 0
-    page.get_by_label("Warning given at").fill("10:02")
-    page.get_by_label("Call terminated at").fill("10:04")
+    # During the call: a minute and two after it was received (now, the form's default).
+    warned, ended = (f"{timezone.localtime() + timedelta(minutes=m):%H:%M}" for m in (1, 2))
+    page.get_by_label("Warning given at").fill(warned)
+    page.get_by_label("Call terminated at").fill(ended)
     save(page)
     call = Call.objects.get()
     assert call.abusive and call.warning_given_at and call.terminated_at
     page.get_by_role("link", name="View the call").click()
-    expect(page.get_by_text("warning given 10:02, call terminated 10:04")).to_be_visible()
+    expect(page.get_by_text(f"warning given {warned}, call terminated {ended}")).to_be_visible()
 
 
 def test_a_sales_call_shows_only_what_it_needs(page: Page, handler_user):
