@@ -86,7 +86,11 @@ class Caller(TypedText, models.Model):
 
     class Meta:
         ordering = ["full_name", "pk"]
-        indexes = [models.Index(fields=["full_name"], name="caller_full_name_idx")]
+        indexes = [
+            models.Index(fields=["full_name"], name="caller_full_name_idx"),
+            # Retention finds callers added long ago who never called without reading them all.
+            models.Index(fields=["created_at"], name="caller_created_idx"),
+        ]
         permissions = [
             ("merge_caller", "Can merge duplicate callers"),
             ("export_subject_access", "Can export everything held about a caller"),

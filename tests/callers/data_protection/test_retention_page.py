@@ -2,13 +2,18 @@
 on legal hold with who set it and why, the disposal log; applying it asks for confirmation and
 a reason, runs in the background worker and records who."""
 
+import re
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 from callers.models import Caller, DisposalLog, RetentionRun
 from callers.services.data_protection import legal_hold_set
 from tests.callers.data_protection.test_data_protection import aged_caller
+from tests.factories import CallerFactory
 from tests.helpers import queries, run_background_tasks
 
 pytestmark = pytest.mark.django_db
@@ -21,13 +26,34 @@ def test_what_is_due_is_counted_and_numbered_without_a_name(manager_client, mana
     held = aged_caller(8, full_name="Harry Heldman")
     legal_hold_set(caller=held, by=manager_user, on_hold=True, reason="Claim 2026/114")
     html = manager_client.get(URL).content.decode()
-    rows = html[html.index('class="table table-sm retention-due"') : html.index("</table>")]
     assert "Dora" not in html and "Duesworth" not in html and "Heldman" not in html
-    call = due.calls.get()
-    assert f"{call.pk}" in rows and "Calls and DMTS entries" in rows
+    numbers = due_numbers(html)
+    assert numbers["Calls and DMTS entries"] == [due.calls.get().pk]
+    assert numbers["Callers with no contact"] == [due.pk]  # the held caller left out
     holds = html[html.index('id="holds-heading"') :]
     assert held.reference in holds and "Claim 2026/114" in holds
     assert escape(manager_user.get_full_name()) in holds
+
+
+def due_numbers(html: str) -> dict[str, list[int]]:
+    """The record numbers the page lists for each kind of record."""
+    table = html[html.index('class="table table-sm retention-due"') :]
+    table = table[: table.index("</table>")]
+    rows = re.findall(r'<th scope="row">(.*?)</th>.*?<td class="small">(.*?)</td>', table, re.S)
+    return {
+        kind: [int(n) for n in re.findall(r"\d+", numbers.split(" and ")[0])]
+        for kind, numbers in rows
+    }
+
+
+def test_a_caller_added_long_ago_who_never_called_is_due(manager_client):
+    """Read from the callers' last contacts, a caller with no call counts from when they
+    were added; one added since the cutoff is not due."""
+    old = CallerFactory(created_at=timezone.now() - timedelta(days=365 * 7))
+    CallerFactory(created_at=timezone.now() - timedelta(days=365))
+    assert due_numbers(manager_client.get(URL).content.decode())["Callers with no contact"] == [
+        old.pk
+    ]
 
 
 def test_applying_asks_for_confirmation_and_a_reason(manager_client):
