@@ -68,8 +68,21 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django_tasks_db.models import DBTaskResult  # noqa: E402
 
-from callers.models import Call, Caller, CallerPhone, DashboardFigure, Meeting, Rule  # noqa: E402
+from bench.floor import COMMIT_TABLE  # noqa: E402
+from callers.models import (  # noqa: E402
+    Call,
+    Caller,
+    CallerPhone,
+    DashboardFigure,
+    Flag,
+    Letter,
+    Meeting,
+    Rule,
+)
 from callers.selectors.calls import find_callers  # noqa: E402
+from callers.selectors.letters import letterhead_current  # noqa: E402
+from callers.services.flags import flag_create  # noqa: E402
+from callers.services.letters import letter_write, letterhead_save  # noqa: E402
 from callers.services.meetings import meeting_open  # noqa: E402
 from callers.services.reports import (
     dashboard_figures_request,  # noqa: E402
@@ -316,13 +329,25 @@ class Endpoint:
     who: str
     requests: list  # (method, path, body)
     htmx: bool = False
-    target_p95_ms: float | None = None
-    #: Saturated throughput wanted, as a share of the base-layout floor's.
-    target_share: float | None = None
+    #: Which target the page's unloaded p95 is held to (TARGETS), beside the floors.
+    target: str | None = None
     unloaded: Load | None = None
     saturated: Load | None = None
     queries: int | None = None
+    #: In this process, without HTTP: the whole page and its wait for the database (ms).
+    split: dict = field(default_factory=dict)
     seq_scans: list = field(default_factory=list)
+
+
+#: The targets, each a limit on a page's unloaded p95 worked out from this run's floors: what a
+#: handler waits for within twice the base-layout floor, every page of the Compliance Officer
+#: and managers within five times it, a misspelt full name within the floor plus PostgreSQL's
+#: own trigram search over the same names (the bare query, timed in this run).
+TARGETS = {
+    "handler": ("≤ 2 × floor", lambda f: 2 * f["layout_p95_ms"]),
+    "office": ("≤ 5 × floor", lambda f: 5 * f["layout_p95_ms"]),
+    "misspelt": ("≤ floor + bare trigram", lambda f: f["layout_p95_ms"] + f["trigram_p95_ms"]),
+}
 
 
 # --- The data the requests are about ------------------------------------------------------
@@ -388,6 +413,35 @@ def recall(sample: Sample, rng: random.Random) -> dict:
     return {"found": found, "tried": tried}
 
 
+def bare_trigram(sample: Sample, rng: random.Random, rounds: int = 3) -> dict:
+    """PostgreSQL's own trigram search for the same misspelt full names, with nothing of the
+    app around it: the ten callers most like the name (`%` at the connection's threshold,
+    through the GIN index), timed in this process over the app's own connection."""
+    names = [misspelt(n, rng) for n in sample.names]
+    sql = (
+        "SELECT id FROM callers_caller WHERE full_name %% %s "
+        "ORDER BY similarity(full_name, %s) DESC, id LIMIT 10"
+    )
+    times = []
+    with connection.cursor() as cursor:
+        for name in names[:20]:  # warm
+            cursor.execute(sql, [name, name])
+            cursor.fetchall()
+        for _ in range(rounds):
+            for name in names:
+                started = time.perf_counter()
+                cursor.execute(sql, [name, name])
+                cursor.fetchall()
+                times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    return {
+        "queries": len(times),
+        "p50_ms": round(statistics.median(times), 2),
+        "p95_ms": round(times[int(0.95 * len(times)) - 1], 2),
+        "p99_ms": round(times[int(0.99 * len(times)) - 1], 2),
+    }
+
+
 # --- Query plans --------------------------------------------------------------------------
 
 
@@ -410,6 +464,32 @@ def seq_scans(plan: dict, large: dict[str, int]) -> list[str]:
     return found
 
 
+def time_split(send, times: int = 15) -> dict:
+    """Where the page's time goes, served in this process without HTTP (median of `times`):
+    all of it, and the part spent waiting for the database, so a page over its target says
+    whether its queries or its Python (forms, templates) cost it."""
+    totals, waits, waited = [], [], []
+
+    def timed(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            waited.append(time.perf_counter() - started)
+
+    with connection.execute_wrapper(timed):
+        for _ in range(times):
+            waited.clear()
+            started = time.perf_counter()
+            send()
+            totals.append(time.perf_counter() - started)
+            waits.append(sum(waited))
+    return {
+        "ms": round(1000 * statistics.median(totals), 1),
+        "database_ms": round(1000 * statistics.median(waits), 1),
+    }
+
+
 def explained(endpoint: Endpoint, who: User, large: dict[str, int], plans: list) -> None:
     """Run the endpoint's first request in this process, EXPLAIN every query it ran."""
     client = Client(headers={"HX-Request": "true"} if endpoint.htmx else {})
@@ -430,6 +510,7 @@ def explained(endpoint: Endpoint, who: User, large: dict[str, int], plans: list)
     if response.status_code != 200:
         raise SystemExit(f"{endpoint.label}: {path} answered {response.status_code}")
     endpoint.queries = len(captured)
+    endpoint.split = time_split(send)
     for query in captured.captured_queries:
         sql = query["sql"]
         if not sql.lstrip().upper().startswith(("SELECT", "WITH")):
@@ -447,6 +528,27 @@ def explained(endpoint: Endpoint, who: User, large: dict[str, int], plans: list)
 # --- Writes through the real form ----------------------------------------------------------
 
 
+def call_form(caller_ids: list, rng: random.Random) -> dict:
+    """The log-a-call form as a handler sends it, for one of these callers."""
+    return {
+        "submission_token": str(uuid.uuid4()),
+        "caller": rng.choice(caller_ids),
+        "phone": "",
+        "full_name": "",
+        "call_type": "enquiry",
+        "about": "Asked about "
+        + " ".join(rng.choices(["parking", "the plan", "a letter", "noise", "the precept"], k=2)),
+        "outcome": "Explained the options.",
+        "identity_check": "not_needed",
+        "received_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "action": "save",
+    }
+
+
+#: Where each kind of POST goes, and what its redirect says when it worked.
+POSTS = {"call": ("/callers/log/", "/logged/"), "commit floor": ("/bench/floor/commit/", "/tiny/")}
+
+
 def log_calls(
     port: int,
     who: Visitor,
@@ -455,37 +557,32 @@ def log_calls(
     rng: random.Random,
     latencies: list,
     failures: list,
+    kind: str,
 ) -> None:
     browser = Browser(port, who)
+    path, done = POSTS[kind]
     for _ in range(count):
-        data = {
-            "submission_token": str(uuid.uuid4()),
-            "caller": rng.choice(caller_ids),
-            "phone": "",
-            "full_name": "",
-            "call_type": "enquiry",
-            "about": "Asked about "
-            + " ".join(
-                rng.choices(["parking", "the plan", "a letter", "noise", "the precept"], k=2)
-            ),
-            "outcome": "Explained the options.",
-            "identity_check": "not_needed",
-            "received_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
-            "action": "save",
-        }
-        status, location, _, ms = browser.send("POST", "/callers/log/", data)
-        if status != 302 or "/logged/" not in location:
+        if kind == "call":
+            data = call_form(caller_ids, rng)
+        else:
+            data = {"submission_token": str(uuid.uuid4())}
+        status, location, _, ms = browser.send("POST", path, data)
+        if status != 302 or done not in location:
             failures.append(status)
         latencies.append(ms)
 
 
-def logging_calls(port: int, who: Visitor, caller_ids: list, *, clients: int, each: int) -> dict:
+def logging_calls(
+    port: int, who: Visitor, caller_ids: list, *, clients: int, each: int, kind: str = "call"
+) -> dict:
+    """`clients` at once each sending `each` POSTs one after another: calls through the
+    real form, or the commit floor's one row."""
     latencies, failures, threads = [], [], []
     started = time.perf_counter()
     for n in range(clients):
         thread = threading.Thread(
             target=log_calls,
-            args=(port, who, caller_ids, each, random.Random(n), latencies, failures),
+            args=(port, who, caller_ids, each, random.Random(n), latencies, failures, kind),
         )
         thread.start()
         threads.append(thread)
@@ -539,11 +636,11 @@ def rules_form(threshold_change: int) -> dict:
     for i, rule in enumerate(rules):
         prefix = f"form-{i}-"
         data[prefix + "id"] = rule.pk
+        data[prefix + "period"], data[prefix + "period_unit"] = rule.window_hours, "hours"
         for name in (
             "kind",
             "measure",
             "threshold",
-            "window_hours",
             "call_group",
             "lookback_days",
             "why",
@@ -589,20 +686,23 @@ def machine() -> dict:
     }
 
 
+def database_size() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
+        return cursor.fetchone()[0]
+
+
 def ratio(value: float, floor: float) -> str:
     return f"{100 * value / floor:.0f} %" if floor else "-"
 
 
-def verdict(endpoint: Endpoint, layout_rps: float) -> str:
-    parts = []
-    if endpoint.target_p95_ms is not None:
-        ok = endpoint.unloaded.p95_ms <= endpoint.target_p95_ms
-        parts.append(f"p95 ≤ {endpoint.target_p95_ms:g} ms: {'met' if ok else 'missed'}")
-    if endpoint.target_share is not None:
-        share = endpoint.saturated.per_second / layout_rps
-        ok = share >= endpoint.target_share
-        parts.append(f"≥ {endpoint.target_share:.0%} of layout floor: {'met' if ok else 'missed'}")
-    return "; ".join(parts)
+def verdict(endpoint: Endpoint, floors: dict) -> str:
+    """The page's target in words, its limit in this run and whether its p95 came within."""
+    if endpoint.target is None:
+        return ""
+    words, limit = TARGETS[endpoint.target]
+    ms = limit(floors)
+    return f"{words} ({ms:.1f} ms): {'met' if endpoint.unloaded.p95_ms <= ms else 'missed'}"
 
 
 def main() -> None:
@@ -648,6 +748,13 @@ def main() -> None:
     report_request(start=last_quarters(1)[0][0], end=last_quarters(1)[0][1])
     report_worker = worker_batch(log_dir, "report")
     print(f"quarterly report: worker {report_worker}", flush=True)
+    trigram = bare_trigram(sample, random.Random(7))
+    print(f"bare trigram search: {trigram}", flush=True)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DROP TABLE IF EXISTS {COMMIT_TABLE}; CREATE TABLE {COMMIT_TABLE} "
+            "(id bigserial PRIMARY KEY, token text NOT NULL, at timestamptz DEFAULT now())"
+        )
     server = Server(log_dir)
     try:
         results = measure(args, rng, server, visitors, users, sample, log_dir)
@@ -663,11 +770,45 @@ def main() -> None:
             "dashboard_figures_worker": figures,
             "report_worker": report_worker,
             "recall": recall(sample, rng),
+            "bare_trigram": trigram,
+            "database_size": database_size(),
             "wrk_seconds": args.seconds,
         }
     )
     write(results, args.out)
     print(f"Wrote {args.out.with_suffix('.md')} and .json (logs in {log_dir})")
+
+
+def bench_letter(manager: User, caller: Caller) -> Letter:
+    """A notice to the busiest caller, flagged with written contact only (the letterhead
+    completed first), as a manager writes one."""
+    flag = Flag.objects.active().filter(caller=caller).first()
+    if flag is None:
+        letterhead = letterhead_current()
+        if not letterhead.is_complete:
+            letterhead_save(
+                by=manager,
+                name=letterhead.name,
+                name_in_sentence=letterhead.name_in_sentence,
+                address="1 High Street\nTown\nAB1 2CD",
+                telephone="01234 567890",
+                email="office@example.org",
+                web="",
+                version=letterhead.version,
+                reason="The bench's office",
+            )
+        flag = flag_create(
+            caller=caller,
+            by=manager,
+            kind=Flag.Kind.FREQUENT,
+            reason="Calls several times a day.",
+            agreed_response="Take a message; the single point of contact replies in writing.",
+            written_contact_only=True,
+        )
+    found = Letter.objects.filter(flag=flag).first()
+    return found or letter_write(
+        flag=flag, by=manager, kind=Letter.Kind.NOTICE, reason="You call several times a day."
+    )
 
 
 def bench_meeting(manager) -> Meeting:
@@ -682,6 +823,7 @@ def measure(args, rng, server: Server, visitors, users, sample: Sample, log_dir:
     port = server.port
     compliance = Browser(port, visitors["compliance"])
     meeting = bench_meeting(users["manager"])
+    letter = bench_letter(users["manager"], sample.busiest)
 
     def filter_key(**filters) -> str:
         status, location, _, _ = compliance.send("POST", "/dmts/", filters)
@@ -709,11 +851,10 @@ def measure(args, rng, server: Server, visitors, users, sample: Sample, log_dir:
             "handler",
             get(f"/bench/floor/layout/{pk}/" for pk in ids),
         ),
-        Endpoint("home_handler", "Home, call handler", "handler", get(["/"])),
-        Endpoint("home_compliance", "Home, Compliance Officer", "compliance", get(["/"])),
-        Endpoint("home_manager", "Home, Business and Compliance Manager", "manager", get(["/"])),
+        # What a handler waits for, on the phone.
+        Endpoint("home_handler", "Home, call handler", "handler", get(["/"]), target="handler"),
         Endpoint(
-            "log_page", "Log-a-call page", "handler", get(["/callers/log/"]), target_share=0.7
+            "log_page", "Log-a-call page", "handler", get(["/callers/log/"]), target="handler"
         ),
         Endpoint(
             "match_number",
@@ -721,8 +862,7 @@ def measure(args, rng, server: Server, visitors, users, sample: Sample, log_dir:
             "handler",
             post("/callers/log/matches/", ({"phone": national(p)} for p in sample.phones)),
             htmx=True,
-            target_p95_ms=5,
-            target_share=0.7,
+            target="handler",
         ),
         Endpoint(
             "match_number_other",
@@ -732,17 +872,7 @@ def measure(args, rng, server: Server, visitors, users, sample: Sample, log_dir:
                 "/callers/log/matches/", ({"phone": spaced_international(p)} for p in sample.phones)
             ),
             htmx=True,
-            target_p95_ms=5,
-            target_share=0.7,
-        ),
-        Endpoint(
-            "match_misspelt",
-            "Live match: misspelt full name",
-            "handler",
-            post("/callers/log/matches/", ({"full_name": misspelt(n, rng)} for n in sample.names)),
-            htmx=True,
-            target_p95_ms=25,
-            target_share=0.7,
+            target="handler",
         ),
         Endpoint(
             "match_surname",
@@ -750,8 +880,15 @@ def measure(args, rng, server: Server, visitors, users, sample: Sample, log_dir:
             "handler",
             post("/callers/log/matches/", ({"full_name": s} for s in sample.surnames)),
             htmx=True,
-            target_p95_ms=25,
-            target_share=0.7,
+            target="handler",
+        ),
+        Endpoint(
+            "match_misspelt",
+            "Live match: misspelt full name",
+            "handler",
+            post("/callers/log/matches/", ({"full_name": misspelt(n, rng)} for n in sample.names)),
+            htmx=True,
+            target="misspelt",
         ),
         Endpoint(
             "card_random",
@@ -759,7 +896,7 @@ def measure(args, rng, server: Server, visitors, users, sample: Sample, log_dir:
             "handler",
             get(f"/callers/{pk}/card/" for pk in ids),
             htmx=True,
-            target_share=0.7,
+            target="handler",
         ),
         Endpoint(
             "card_busiest",
@@ -767,50 +904,111 @@ def measure(args, rng, server: Server, visitors, users, sample: Sample, log_dir:
             "handler",
             get([f"/callers/{sample.busiest.pk}/card/"]),
             htmx=True,
-            target_p95_ms=15,
-            target_share=0.7,
+            target="handler",
+        ),
+        Endpoint(
+            "caller_random",
+            "Caller page: random caller",
+            "handler",
+            get(f"/callers/{pk}/" for pk in ids),
+            target="handler",
         ),
         Endpoint(
             "caller_busiest",
             "Caller page: the busiest caller",
             "handler",
             get([f"/callers/{sample.busiest.pk}/"]),
-            target_p95_ms=15,
+            target="handler",
         ),
-        Endpoint("call_log", "Call log: first page", "compliance", get(["/dmts/"])),
+        # The Compliance Officer's and managers' pages.
+        Endpoint(
+            "home_compliance", "Home, Compliance Officer", "compliance", get(["/"]), target="office"
+        ),
+        Endpoint(
+            "home_manager",
+            "Home, Business and Compliance Manager",
+            "manager",
+            get(["/"]),
+            target="office",
+        ),
+        Endpoint(
+            "call_log", "Call log: first page", "compliance", get(["/dmts/"]), target="office"
+        ),
         Endpoint(
             "call_log_common",
             f"Call log: search for a common word ({common})",
             "compliance",
             get([f"/dmts/?filter={filter_key(q=common)}"]),
-            target_p95_ms=30,
+            target="office",
         ),
         Endpoint(
             "call_log_rare",
             "Call log: search for a rare word (zebedee)",
             "compliance",
             get([f"/dmts/?filter={filter_key(q='zebedee')}"]),
-            target_p95_ms=30,
-        ),
-        Endpoint("review_queue", "Review queue", "compliance", get(["/dmts/review/"])),
-        Endpoint(
-            "candidates", "Candidates", "manager", get(["/callers/candidates/"]), target_p95_ms=150
+            target="office",
         ),
         Endpoint(
-            "frequent_log", "Frequent calls log", "manager", get(["/callers/frequent-calls-log/"])
+            "review_queue", "Review queue", "compliance", get(["/dmts/review/"]), target="office"
         ),
         Endpoint(
-            "dashboard", "Dashboard (figures worked out)", "manager", get(["/callers/dashboard/"])
+            "candidates", "Candidates", "manager", get(["/callers/candidates/"]), target="office"
         ),
+        Endpoint(
+            "frequent_log",
+            "Frequent calls log",
+            "manager",
+            get(["/callers/frequent-calls-log/"]),
+            target="office",
+        ),
+        Endpoint("meetings", "Meetings", "manager", get(["/callers/meetings/"]), target="office"),
         Endpoint(
             "meeting",
-            f"SMT meeting: its summary table ({meeting.items.count()} callers)",
+            f"SMT meeting: its agenda ({meeting.items.count():,} callers)",
             "manager",
             get([meeting.get_absolute_url()]),
+            target="office",
         ),
-        Endpoint("follow_ups", "Follow-ups", "manager", get(["/callers/follow-ups/"])),
         Endpoint(
-            "report", "Quarterly report: the last quarter", "manager", get(["/callers/report/"])
+            "follow_ups", "Follow-ups", "manager", get(["/callers/follow-ups/"]), target="office"
+        ),
+        Endpoint(
+            "dashboard",
+            "Dashboard (figures worked out)",
+            "manager",
+            get(["/callers/dashboard/"]),
+            target="office",
+        ),
+        Endpoint(
+            "report",
+            "Quarterly report: the last quarter",
+            "manager",
+            get(["/callers/report/"]),
+            target="office",
+        ),
+        Endpoint(
+            "letter_wording",
+            "Letters: the office's wording",
+            "manager",
+            get(["/callers/letter-templates/"]),
+            target="office",
+        ),
+        Endpoint(
+            "letter",
+            "A letter (notice to the busiest caller)",
+            "manager",
+            get([letter.get_absolute_url()]),
+            target="office",
+        ),
+        Endpoint(
+            "subject_access",
+            "Subject access requests",
+            "manager",
+            get(["/callers/subject-access/"]),
+            target="office",
+        ),
+        Endpoint(
+            "retention", "Retention", "manager", get(["/callers/retention/"]), target="office"
         ),
     ]
     if args.only:
@@ -854,8 +1052,13 @@ def measure(args, rng, server: Server, visitors, users, sample: Sample, log_dir:
     dashboard_figures_request()
     worker_batch(log_dir, "dashboard-again")
 
-    # Logging calls through the real form.
+    # Logging calls through the real form, beside the floor of a POST that commits one row.
     tail = [c.pk for c in sample.callers] + [sample.busiest.pk]
+    logging_calls(port, visitors["handler"], tail, clients=1, each=50, kind="commit floor")
+    commit_floor = logging_calls(
+        port, visitors["handler"], tail, clients=1, each=args.calls, kind="commit floor"
+    )
+    print(f"commit floor, one client: {commit_floor}", flush=True)
     one = logging_calls(port, visitors["handler"], tail, clients=1, each=args.calls)
     print(f"logging calls, one client: {one}", flush=True)
     four = logging_calls(port, visitors["handler"], tail, clients=4, each=args.calls // 2)
@@ -907,6 +1110,7 @@ def measure(args, rng, server: Server, visitors, users, sample: Sample, log_dir:
         ],
         "layout_floor_per_second": layout,
         "dashboard_cold_ms": sorted(round(v, 1) for v in cold),
+        "commit_floor": commit_floor,
         "logging_one_client": one,
         "logging_four_clients": four,
         "rule_change": {"request_ms": round(rule_ms, 1), **rule_worker},
@@ -915,11 +1119,32 @@ def measure(args, rng, server: Server, visitors, users, sample: Sample, log_dir:
     }
 
 
+def floors_of(results: dict) -> dict:
+    """The figures the targets are worked out from, all from this run."""
+    return {
+        "layout_p95_ms": results["endpoints"][1]["unloaded"]["p95_ms"],
+        "trigram_p95_ms": results["bare_trigram"]["p95_ms"],
+    }
+
+
+def logging_verdict(one: dict, floor: dict, floors: dict) -> str:
+    """≥ 150 calls a second, or within 1.5 × the commit floor's rate when the disk's wait
+    for a commit makes 150 impossible; and the POST's p95 within twice the page floor."""
+    wanted = min(150.0, floor["calls_per_second"] / 1.5)
+    limit = 2 * floors["layout_p95_ms"]
+    return (
+        f"≥ {wanted:.0f} calls/s (150, or the commit floor's ÷ 1.5): "
+        f"{'met' if one['calls_per_second'] >= wanted else 'missed'}; "
+        f"p95 ≤ 2 × floor ({limit:.1f} ms): {'met' if one['p95_ms'] <= limit else 'missed'}"
+    )
+
+
 def write(results: dict, out: Path) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.with_suffix(".json").write_text(json.dumps(results, indent=2, default=str) + "\n")
     endpoints = results["endpoints"]
-    tiny, layout = endpoints[0]["per_second"], endpoints[1]["per_second"]
+    floors = floors_of(results)
+    layout_p95, layout = floors["layout_p95_ms"], endpoints[1]["per_second"]
     m, data = results["machine"], results["data"]
     lines = [
         f"# Bench: {data['calls']:,} calls, {data['callers']:,} callers",
@@ -929,13 +1154,18 @@ def write(results: dict, out: Path) -> None:
         f"{m['gunicorn']} (2 sync workers, persistent connections, DEBUG off), {m['wrk']}. "
         f"Load average before {results['load_average_before']}, after "
         f"{results['load_average_after']}. The busiest caller has "
-        f"{data['busiest_caller_calls']:,} calls. wrk runs {results['wrk_seconds']:g} s per "
+        f"{data['busiest_caller_calls']:,} calls; the database takes "
+        f"{results.get('database_size', '?')}. wrk runs {results['wrk_seconds']:g} s per "
         "measurement on the same machine as the server, after a 2 s warm-up; unloaded is one "
-        "connection, saturated sixteen. Every response was checked to be a 200.",
+        "connection, saturated sixteen. Every response was checked to be a 200. "
+        "“× floor” is the page's unloaded p95 over the base-layout floor's; each target is "
+        "worked out from this run's floors. “In process” serves the page's first request "
+        "inside the bench's own process without HTTP (median of 15): all its time, and the "
+        "part spent waiting for the database; the rest is Python (forms, templates).",
         "",
-        "| what | p50 ms | p95 ms | p99 ms | req/s (16 conns) | of tiny floor | of layout floor "
-        "| queries | target |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| what | p50 ms | p95 ms | p99 ms | × floor | req/s (16 conns) | of layout floor "
+        "| queries | in process: all / database ms | target |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for e in endpoints:
         endpoint = Endpoint(**{k: v for k, v in e.items() if k in Endpoint.__dataclass_fields__})
@@ -943,40 +1173,47 @@ def write(results: dict, out: Path) -> None:
         bad = e["unloaded"]["not_200"] + e["saturated"]["not_200"]
         lines.append(
             f"| {e['label']} | {e['unloaded']['p50_ms']:.1f} | {e['unloaded']['p95_ms']:.1f} "
-            f"| {e['unloaded']['p99_ms']:.1f} | {e['per_second']:.0f} | "
-            f"{ratio(e['per_second'], tiny)} | {ratio(e['per_second'], layout)} | "
-            f"{e['queries']} | {verdict(endpoint, layout)}"
-            + (f" **{bad} not 200**" if bad else "")
-            + " |"
+            f"| {e['unloaded']['p99_ms']:.1f} | {e['unloaded']['p95_ms'] / layout_p95:.1f} "
+            f"| {e['per_second']:.0f} | {ratio(e['per_second'], layout)} | "
+            f"{e['queries']} | {e['split']['ms']} / {e['split']['database_ms']} "
+            f"| {verdict(endpoint, floors)}" + (f" **{bad} not 200**" if bad else "") + " |"
         )
     one, four, rule = (
         results["logging_one_client"],
         results["logging_four_clients"],
         results["rule_change"],
     )
-    recall_ = results["recall"]
+    floor, trigram, recall_ = results["commit_floor"], results["bare_trigram"], results["recall"]
     lines += [
         "",
         "| what | measured | target |",
         "| --- | --- | --- |",
+        f"| PostgreSQL's own trigram search (the bare query, the ten most like a misspelt "
+        f"full name) | p50 {trigram['p50_ms']} ms, p95 {trigram['p95_ms']} ms, p99 "
+        f"{trigram['p99_ms']} ms ({trigram['queries']} queries) | part of the misspelt name's |",
+        f"| Floor: a POST that commits one row, one client | {floor['calls_per_second']} a "
+        f"second; p50 {floor['p50_ms']} ms, p95 {floor['p95_ms']} ms ({floor['calls']}, "
+        f"{floor['failed']} failed) | |",
         f"| Logging calls through the form, one client | {one['calls_per_second']} calls/s; "
         f"POST to redirect p50 {one['p50_ms']} ms, p95 {one['p95_ms']} ms "
-        f"({one['calls']} calls, {one['failed']} failed) | ≥ 150 calls/s: "
-        f"{'met' if one['calls_per_second'] >= 150 else 'missed'}; p95 ≤ 15 ms: "
-        f"{'met' if one['p95_ms'] <= 15 else 'missed'} |",
+        f"({one['calls']} calls, {one['failed']} failed) | {logging_verdict(one, floor, floors)} |",
         f"| Logging calls, four clients | {four['calls_per_second']} calls/s; p50 "
         f"{four['p50_ms']} ms, p95 {four['p95_ms']} ms ({four['calls']} calls, "
         f"{four['failed']} failed) | |",
         f"| A rule change | the manager's request {rule['request_ms']} ms; the worker works out "
-        f"everyone's matches in {rule['seconds']} s | the request does not wait: "
+        f"everyone's matches in {rule['seconds']} s, peak memory {rule['peak_over_idle_mb']} MB "
+        f"over idle | the request does not wait: "
         f"{'met' if rule['request_ms'] < 1000 else 'missed'} |",
         f"| Dashboard, figures out of date | the request {results['dashboard_cold_ms'][4]} ms "
         f"(median of 10; it asks the worker); the worker takes "
         f"{results['dashboard_figures_worker']['seconds']} s | |",
         f"| Quarterly report, the last quarter | the worker works it out in "
-        f"{results['report_worker']['seconds']} s; the page then shows it (above) | |",
+        f"{results['report_worker']['seconds']} s, peak memory "
+        f"{results['report_worker']['peak_over_idle_mb']} MB over idle; the page then shows it "
+        "(above) | |",
         f"| Misspelt full name: the right person in the first ten | {recall_['found']} of "
-        f"{recall_['tried']} | as often as before (86 of 100) |",
+        f"{recall_['tried']} | at least 89 of 100: "
+        f"{'met' if recall_['found'] >= 0.89 * recall_['tried'] else 'missed'} |",
     ]
     for format, e in results["exports"].items():
         lines.append(
@@ -989,7 +1226,7 @@ def write(results: dict, out: Path) -> None:
     lines += [
         "",
         "Query plans (every query of every endpoint above, through EXPLAIN: "
-        "`latest-plans.txt`): "
+        f"`{out.name}-plans.txt`): "
         + (
             "sequential scans of large tables in "
             + ", ".join(f"{e['label']} ({', '.join(sorted(set(e['seq_scans'])))})" for e in scans)
