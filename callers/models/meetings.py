@@ -130,6 +130,9 @@ class MeetingItem(TypedText, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    #: Its place in the agenda's order, what matters most first, given as the agenda is built:
+    #: an agenda of thousands is paged through an index, never sorted on every visit.
+    position = models.PositiveIntegerField(null=True, editable=False)
 
     history = HistoricalRecords()
 
@@ -138,6 +141,7 @@ class MeetingItem(TypedText, models.Model):
         constraints = [
             models.UniqueConstraint(fields=["meeting", "caller"], name="meetingitem_once"),
         ]
+        indexes = [models.Index(fields=["meeting", "position"], name="meetingitem_agenda_idx")]
 
     def __str__(self) -> str:
         return f"{self.meeting}: {self.caller}"

@@ -1,12 +1,10 @@
 """Reads for SMT and Silver meetings: the next Silver meeting's date, and the agenda's summary
 table a page at a time, sorted in the database."""
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
-from django.db.models import Count, Func, IntegerField, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from callers.models import (
@@ -80,34 +78,33 @@ AGENDA_SORTS = {
     "decision": ["decision", "pk"],
 }
 
-#: Unsorted, what matters most first: flags due for review, then the candidates who met the
-#: most rules, then the most calls in the last 24 hours (then 7 days), names last.
-AGENDA_ORDER = [
-    "section",
-    "-due_for_review",
-    "-rules_met",
-    "-counts__calls_24h",
-    "-counts__calls_7d",
-    "caller__full_name",
-    "pk",
-]
+#: Unsorted, the agenda's own order (`agenda_positions_give`), through its index.
+AGENDA_ORDER = ["position", "pk"]
 
 
-class JSONArrayLength(Func):
-    """How many items a JSON list holds, in PostgreSQL and SQLite alike."""
+def agenda_positions_give(items: list[MeetingItem], names: dict[int, str]) -> None:
+    """Number a new agenda's items in the order it is read unsorted, what matters most first:
+    flags due for review, then the candidates who met the most rules, then the most calls in
+    the last 24 hours (then 7 days), names (`names`, by caller) last."""
 
-    function = "JSON_ARRAY_LENGTH"
-    output_field = IntegerField()
+    def importance(numbered: tuple[int, MeetingItem]) -> tuple:
+        built, item = numbered
+        return (
+            item.section,
+            not item.due_for_review,
+            -len(item.reasons),
+            -item.counts.get("calls_24h", 0),
+            -item.counts.get("calls_7d", 0),
+            names.get(item.caller_id, ""),
+            built,
+        )
 
-    def as_postgresql(
-        self, compiler: Any, connection: Any, **extra_context: Any
-    ) -> tuple[str, Sequence[Any]]:
-        return self.as_sql(compiler, connection, function="JSONB_ARRAY_LENGTH", **extra_context)
+    for position, (_, item) in enumerate(sorted(enumerate(items), key=importance)):
+        item.position = position
 
 
 def _ordered(meeting: Meeting, sort: str) -> QuerySet[MeetingItem]:
-    items = meeting.items.annotate(rules_met=JSONArrayLength("reasons"))
-    return items.order_by(*_agenda_ordering(sort))
+    return meeting.items.order_by(*_agenda_ordering(sort))
 
 
 COUNT_KEYS = ("calls_24h", "calls_7d", "calls_30d", "calls_90d")

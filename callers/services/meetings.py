@@ -11,10 +11,10 @@ from django.utils import timezone
 from django_tasks import task
 from simple_history.utils import bulk_create_with_history
 
-from callers.models import Flag, Meeting, MeetingCycle, MeetingItem
+from callers.models import Caller, Flag, Meeting, MeetingCycle, MeetingItem
 from callers.models.flags import default_review_date
 from callers.selectors.calls import calls_between, counts_for
-from callers.selectors.meetings import silver_proposed
+from callers.selectors.meetings import agenda_positions_give, silver_proposed
 from callers.selectors.rules import unflagged_matches
 from callers.services.flags import (
     FLAG_CALLER,
@@ -96,6 +96,10 @@ def meeting_open(*, kind: str, day: date, by: User | None) -> Meeting:
             )
             for flag in flags
         ]
+    names = dict(
+        Caller.objects.filter(pk__in=[i.caller_id for i in items]).values_list("pk", "full_name")
+    )
+    agenda_positions_give(items, names)
     bulk_create_with_history(
         items,
         MeetingItem,

@@ -1,8 +1,10 @@
 """Opening SMT and Silver meetings and recording their decisions (SOP 5.6)."""
 
+import importlib
 from datetime import timedelta
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -139,3 +141,16 @@ def test_the_meeting_pack_reads_the_staff_list_once(manager_user, manager_client
         meeting = meeting_open(kind="silver", day=day, by=manager_user)
         counts.append(queries(manager_client, meeting.get_absolute_url()))
     assert counts[0] == counts[1]
+
+
+def test_an_agenda_is_numbered_in_its_order_as_it_is_built_and_one_built_before_is_too():
+    """The page reads an agenda of thousands in order through an index: each item's place
+    is given when the meeting opens, and the migration gives agendas built before theirs."""
+    quiet, busy = frequent_caller(3), frequent_caller(7)
+    meeting = meeting_open(kind="smt", day=timezone.localdate(), by=None)
+    placed = dict(meeting.items.values_list("caller_id", "position"))
+    assert placed == {busy.pk: 0, quiet.pk: 1}
+    meeting.items.update(position=None)  # as built before positions were kept
+    migration = importlib.import_module("callers.migrations.0030_meeting_agenda_positions")
+    migration.number_agendas(django_apps, None)
+    assert dict(meeting.items.values_list("caller_id", "position")) == placed
