@@ -62,7 +62,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 OFFICE_NAME = os.environ.get("OFFICE_NAME", "Office of the Police and Crime Commissioner")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "opcc_calls.admin_site.OfficeAdminConfig",  # django.contrib.admin, hostile input refused
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

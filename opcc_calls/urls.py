@@ -10,8 +10,6 @@ from callers.views import telephony as telephony_views
 from opcc_calls import views
 
 admin.site.site_header = f"{settings.OFFICE_NAME}: OPCC Calls administration"
-admin.site.site_title = "OPCC Calls administration"
-admin.site.index_title = "Records and staff"
 # The admin signs in through the same two steps as everything else, never a page of its own.
 admin.site.login = secure_admin_login(admin.site.login)
 
