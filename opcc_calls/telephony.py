@@ -13,7 +13,7 @@ import json
 import re
 import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 
@@ -23,6 +23,8 @@ EVENTS = ("ringing", "answered", "ended")
 #: An event older than this (or this far in the future) is refused: a captured one cannot be
 #: sent again later.
 MAX_AGE_SECONDS = 5 * 60
+#: The largest offset from UTC PostgreSQL keeps (Python reads up to a day).
+LARGEST_OFFSET = timedelta(hours=15, minutes=59)
 #: With DJANGO_DEBUG on and no secret set (make run), the secret is this, and make run says so.
 DEMO_SECRET = "opcc-demo-telephony"
 #: Served without DEBUG, events are refused unless the secret is at least this long.
@@ -105,20 +107,23 @@ def parse(body: bytes) -> PhoneEvent:
             isinstance(value, str) and UNPRINTABLE.search(value) for value in data.values()
         ):
             raise malformed
+        at = datetime.fromisoformat(str(data["at"]))
+        offset = at.utcoffset()
+        if offset is None or abs(offset) > LARGEST_OFFSET:
+            raise malformed
         event = PhoneEvent(
             event=str(data["event"]),
             call_id=str(data["call_id"]).strip(),
             caller_number=str(data.get("caller_number") or "")[:40],
             extension=str(data["extension"]).strip(),
-            at=datetime.fromisoformat(str(data["at"])),
+            at=at.astimezone(UTC),  # the moment it names, as the database keeps it
         )
-    except (ValueError, KeyError, TypeError, RecursionError) as error:  # JSON nested deep
-        raise malformed from error
+    except (ValueError, KeyError, TypeError, OverflowError, RecursionError) as error:
+        raise malformed from error  # (RecursionError: JSON nested deep)
     if (
         event.event not in EVENTS
         or not 0 < len(event.call_id) <= 100
         or not 0 < len(event.extension) <= 20
-        or event.at.tzinfo is None
     ):
         raise malformed
     return event

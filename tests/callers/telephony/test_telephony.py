@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -206,6 +206,23 @@ def test_the_time_is_iso_8601_with_an_offset(on_201):
         }  # fmt: skip
     ).encode()
     assert send(naive).status_code == 400
+
+
+@pytest.mark.parametrize(
+    "at", ["2026-11-30T10:00:00+23:59", "2026-11-30T10:00:00-16:00", "0001-01-01T00:00:00+01:00"]
+)
+def test_a_time_the_database_cannot_keep_is_refused_not_a_500(on_201, at):
+    """Python reads offsets up to a day; PostgreSQL keeps them to ±15:59, and nothing before
+    year 1 in UTC."""
+    event = {"event": "answered", "call_id": "x", "extension": "201", "at": at}
+    assert send(json.dumps(event).encode()).status_code == 400
+    assert not PhoneCall.objects.exists()
+
+
+def test_a_time_with_an_offset_is_kept_as_the_moment_it_names(on_201):
+    event = {"event": "answered", "call_id": "x", "extension": "201"}
+    send(json.dumps(event | {"at": "2026-11-30T10:00:00+14:00"}).encode())
+    assert PhoneCall.objects.get().answered_at == datetime(2026, 11, 29, 20, tzinfo=UTC)
 
 
 ROOT = Path(__file__).resolve().parents[3]
