@@ -7,7 +7,7 @@ class OpccCallsConfig(AppConfig):
     verbose_name = "Staff and roles"
 
     def ready(self) -> None:
-        from opcc_calls import lookups  # noqa: F401 (registers field__ilike)
+        from opcc_calls import checks, lookups  # noqa: F401 (registers them)
         from opcc_calls.permissions import connect_permission_signals
         from opcc_calls.roles import sync_role_groups_after_migrate
 

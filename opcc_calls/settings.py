@@ -144,6 +144,9 @@ TEMPLATES = [
 # PostgreSQL. Connections persist between requests (about 5x the throughput of reconnecting),
 # or, with DATABASE_POOL=true, come from psycopg's pool.
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
+#: Whether the database was asked for by name (opcc_calls.checks refuses one that was not
+#: when DEBUG is off: SQLite only by SQLITE_PATH).
+DATABASE_NAMED = bool(DATABASE_URL or os.environ.get("SQLITE_PATH"))
 if DATABASE_URL:
     DATABASE_POOL = env_bool("DATABASE_POOL", False)
     default_db = dj_database_url.parse(

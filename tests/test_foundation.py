@@ -88,6 +88,22 @@ class TestSettings:
         turned_on = _run_settings(required | {"DJANGO_DEBUG": "true"}, show_debug)
         assert turned_on.stdout.strip() == "True", turned_on.stderr
 
+    def test_with_debug_off_migrate_refuses_a_database_not_named(self, tmp_path):
+        """Without DATABASE_URL a server would keep its calls in an SQLite file beside the
+        code: every command that checks first (migrate) refuses; SQLITE_PATH asks for it."""
+        required = {"SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "example.org"}
+        env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SQLITE_PATH"}}
+        migrate = [sys.executable, "manage.py", "migrate", "--plan"]
+        refused = subprocess.run(
+            migrate, cwd=ROOT, env=env | required, capture_output=True, text=True, timeout=60
+        )
+        assert refused.returncode != 0 and "opcc_calls.E001" in refused.stderr
+        named = required | {"SQLITE_PATH": str(tmp_path / "calls.sqlite3")}
+        ran = subprocess.run(
+            migrate, cwd=ROOT, env=env | named, capture_output=True, text=True, timeout=60
+        )
+        assert ran.returncode == 0, ran.stderr
+
     def test_time_zone_and_language_are_british(self, settings):
         assert settings.TIME_ZONE == "Europe/London"
         assert settings.LANGUAGE_CODE == "en-gb"
