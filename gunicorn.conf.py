@@ -16,3 +16,9 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "")
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 # %(U)s is the path alone: %(r)s or %(q)s would put query strings (and so tokens) in the log.
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
+# gunicorn's control socket (`gunicornc`) would sit in the user's home, one path for every
+# instance that user runs (two offices on one server, or a release beside the old one): off,
+# unless an instance names a path of its own.
+control_socket_disable = not os.environ.get("GUNICORN_CONTROL_SOCKET")
+if not control_socket_disable:
+    control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]

@@ -45,7 +45,9 @@ def free_port() -> int:
 class Served:
     """gunicorn serving the app; `reload()` is a release's graceful reload (HUP)."""
 
-    def __init__(self, database: dict, log: Path, *, workers: int = 2) -> None:
+    def __init__(
+        self, database: dict, log: Path, *, workers: int = 2, environment: dict | None = None
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log
@@ -55,7 +57,8 @@ class Served:
             env=os.environ
             | {"GUNICORN_BIND": f"127.0.0.1:{self.port}", "GUNICORN_WORKERS": str(workers)}
             | {"ALLOWED_HOSTS": "127.0.0.1", "SECRET_KEY": SECRET_KEY}
-            | database,
+            | database
+            | (environment or {}),
             stdout=log.open("w"),
             stderr=subprocess.STDOUT,
         )
