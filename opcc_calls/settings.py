@@ -172,7 +172,7 @@ if DATABASE_URL:
 else:
     default_db = {
         "ENGINE": "django.db.backends.sqlite3",
-        "NAME": os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
+        "NAME": os.environ.get("SQLITE_PATH") or str(BASE_DIR / "db.sqlite3"),
         "OPTIONS": {
             # WAL and a busy timeout let two people log calls at once without "database is locked".
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",

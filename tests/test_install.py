@@ -1,13 +1,23 @@
 """What an office's IT meets installing the app as README's Production section says."""
 
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
+from django.core.management import call_command, get_commands
 from django.db import connection
 
 from tests.served import Served, database_of
 
-pytestmark = pytest.mark.django_db(transaction=True)
+ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.django_db(transaction=True)
 def test_two_instances_for_one_user_share_no_control_socket(tmp_path):
     """gunicorn 27 puts a control socket in the user's home by default, one path for every
     instance: ours has none unless GUNICORN_CONTROL_SOCKET names one for the instance."""
@@ -26,3 +36,70 @@ def test_two_instances_for_one_user_share_no_control_socket(tmp_path):
     finally:
         first.stop()
         second.stop()
+
+
+def systemd_reads(text: str) -> dict[str, str]:
+    """The variables systemd's EnvironmentFile= sets from this text: comment lines skipped,
+    each value trimmed and its quotes taken off; a comment after a value stays in it."""
+    found = {}
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith(("#", ";")):
+            continue
+        name, _, value = line.partition("=")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+            if line.partition("=")[2].strip()[0] == '"':
+                value = value.replace('\\"', '"').replace("\\\\", "\\")
+        found[name.strip()] = value
+    return found
+
+
+def test_the_environment_example_reads_the_same_to_systemd_and_a_shell(tmp_path):
+    """.env.example as /etc/opcc-calls/env: the service (systemd) and manage.py or cron
+    (deploy/with-env, a shell) get the same values, and no comment becomes a value."""
+    example = (ROOT / ".env.example").read_text()
+    env_file = tmp_path / "env"
+    env_file.write_text(example)
+    show = "import json, os; print(json.dumps(dict(os.environ)))"
+    done = subprocess.run(
+        [str(ROOT / "deploy" / "with-env"), sys.executable, "-c", show],
+        env={"OPCC_CALLS_ENV": str(env_file), "PATH": os.environ["PATH"]},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert done.returncode == 0, done.stderr
+    shell = json.loads(done.stdout)
+    systemd = systemd_reads(example)
+    assert systemd and {name: shell.get(name) for name in systemd} == systemd
+    assert not [name for name, value in systemd.items() if "#" in value]
+    assert systemd["OFFICE_NAME"].startswith("Office of the Police")
+    assert systemd["OIDC_NAME"] == "your organisation's sign-in"
+
+
+def test_with_env_says_when_it_cannot_read_the_file(tmp_path):
+    done = subprocess.run(
+        [str(ROOT / "deploy" / "with-env"), "true"],
+        env={"OPCC_CALLS_ENV": str(tmp_path / "missing"), "PATH": os.environ["PATH"]},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert done.returncode == 2 and "cannot read" in done.stderr
+
+
+@pytest.mark.django_db
+def test_every_scheduled_command_in_the_readme_runs():
+    """README's scheduled commands, the housekeeping ones included (sessions and finished
+    task results would otherwise only grow), each exist with the options it gives."""
+    readme = (ROOT / "README.md").read_text()
+    table = readme[readme.index("### Scheduled commands") : readme.index("### Scaling")]
+    commands = re.findall(r"^\| `manage\.py ([a-z_]+)([^`]*)`", table, re.MULTILINE)
+    assert {"clearsessions", "prune_db_task_results"} <= {name for name, _ in commands}
+    for name, options in commands:
+        if name in {"clearsessions", "prune_db_task_results"}:
+            call_command(name, *shlex.split(options))
+        else:
+            assert name in get_commands(), name
