@@ -127,3 +127,21 @@ def test_a_staff_contact_naming_a_member_of_staff_who_is_not_one(client):
         assert response.status_code == 200, user
         errors = response.context["adminform"].form.errors
         assert "user" in errors, user
+
+
+def test_the_admins_password_change_is_the_apps_own_page_with_its_lock(client):
+    """Ten wrong current passwords at /admin/password_change/ answered ten 200s: a password is
+    changed on one page, the app's, which locks after five tries a minute."""
+    user = UserFactory(is_staff=True, is_superuser=True)
+    sign_in_fully(client, user)
+    wrong = {"old_password": "not-it", "new_password1": "x" * 20, "new_password2": "x" * 20}
+    moved = client.post(reverse("admin:password_change"), wrong)
+    assert moved.status_code == 302 and moved.url == reverse("account_change_password")
+    answers = [
+        client.post(
+            reverse("account_change_password"),
+            {"oldpassword": "not-it", "password1": "x" * 20, "password2": "x" * 20},
+        ).status_code
+        for _ in range(10)
+    ]
+    assert answers[:5] == [200] * 5 and 429 in answers[5:]
