@@ -6,12 +6,14 @@ import io
 import logging
 import os
 import runpy
+import smtplib
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
 
+import psycopg
 import pytest
 from django.urls import reverse
 
@@ -45,6 +47,33 @@ class TestNothingPersonalInLogs:
         written = stream.getvalue()
         assert "Jane Doe" not in written and "07700" not in written
         assert "builtins.ValueError (message withheld" in written and "test_logging.py" in written
+
+    def test_a_server_that_cannot_be_reached_is_named(self):
+        """Operational errors (a database or mail server refusing) keep their message, so a
+        wrong DATABASE_URL or EMAIL_HOST can be diagnosed; they carry no one's data."""
+        stream = io.StringIO()
+        handler = logging.StreamHandler(stream)
+        handler.addFilter(WithholdExceptionMessages())
+        logger = logging.getLogger("tests.operational")
+        logger.addHandler(handler)
+        with socket.socket() as probe:  # a port nothing listens on
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        try:
+            for attempt in (
+                lambda: psycopg.connect(f"postgresql://nobody@127.0.0.1:{port}/none"),
+                lambda: smtplib.SMTP("127.0.0.1", port, timeout=5),
+            ):
+                try:
+                    attempt()
+                except Exception:
+                    logger.exception("Internal Server Error: /callers/log/")
+        finally:
+            logger.removeHandler(handler)
+        written = stream.getvalue()
+        assert "psycopg.OperationalError: connection failed" in written, written
+        assert "ConnectionRefusedError: [Errno 111] Connection refused" in written, written
+        assert "message withheld" not in written
 
     def test_every_log_handler_withholds_them(self, settings):
         for name, handler in settings.LOGGING["handlers"].items():
