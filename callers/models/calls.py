@@ -88,8 +88,12 @@ class Caller(TypedText, models.Model):
         ordering = ["full_name", "pk"]
         indexes = [
             models.Index(fields=["full_name"], name="caller_full_name_idx"),
-            # Retention finds callers added long ago who never called without reading them all.
+            # Retention finds callers added long ago who never called without reading them all,
+            # and the few on legal hold (its page counts and lists them).
             models.Index(fields=["created_at"], name="caller_created_idx"),
+            models.Index(
+                fields=["id"], condition=models.Q(legal_hold=True), name="caller_legal_hold_idx"
+            ),
         ]
         permissions = [
             ("merge_caller", "Can merge duplicate callers"),
