@@ -85,14 +85,18 @@ class SecondFactorRequiredMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if (
+        request.second_factor_pending = bool(
             user is not None
             and user.is_authenticated
             and not request.session.get(SECOND_FACTOR_SESSION_KEY)  # the usual case: no query
-            and not request.path.startswith(SET_UP_PATHS)
             and SecurityPolicy.current().require_second_factor
             and not second_factor_done(request)
-        ):
+        )
+        if request.second_factor_pending and not request.path.startswith(SET_UP_PATHS):
+            if wants_json(request) or request.headers.get("HX-Request"):
+                # A page's script (the screen pop's poll): told, not led to the set-up page,
+                # which would make a new secret each time and refuse every code typed.
+                return JsonResponse({"second_factor": reverse("mfa_activate_totp")}, status=403)
             messages.info(
                 request,
                 "This office asks everyone to use a second factor when they sign in. Set up "
