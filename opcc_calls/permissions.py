@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth import models as auth_models
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.decorators import permission_required
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, Q, QuerySet
 from django.db.models.signals import m2m_changed, pre_delete
@@ -50,10 +50,10 @@ class CachedPermissionsBackend(ModelBackend):
                 f"permissions:{user_obj.pk}:{user_obj.permissions_version}:"
                 f"{int(user_obj.is_superuser)}"
             )
-            permissions = cache.get(key)
+            permissions = caches["local"].get(key)
             if permissions is None:
                 permissions = super().get_all_permissions(user_obj)
-                cache.set(key, permissions, PERMISSIONS_KEPT_SECONDS)
+                caches["local"].set(key, permissions, PERMISSIONS_KEPT_SECONDS)
             user_obj._perm_cache = permissions
         return user_obj._perm_cache
 

@@ -4,7 +4,7 @@ has to acknowledge it, and who has."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.core.cache import cache
+from django.core.cache import caches
 
 from opcc_calls.models import Procedure, ProcedureAcknowledgement, User
 
@@ -13,8 +13,9 @@ ACKNOWLEDGED_SESSION_KEY = "opcc:procedure:acknowledged"
 
 
 def procedure_current() -> Procedure | None:
-    """The version in force: the latest published (kept in the cache, a minute at most)."""
-    return cache.get_or_set(
+    """The version in force: the latest published (kept in each process's memory, a minute at
+    most)."""
+    return caches["local"].get_or_set(
         Procedure.CACHE_KEY,
         lambda: Procedure.objects.order_by("-published_at", "-pk").first(),
         Procedure.CACHE_SECONDS,

@@ -198,6 +198,21 @@ if DATABASE_REPLICA_URL and DATABASE_URL:
 DATABASE_ROUTERS = ["opcc_calls.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Caches. What guards security (allauth's rate limits on sign-in, password changes and
+# resets; a second-factor code once used; the sign-in policy) is in the database, which every
+# process and server shares: in each process's memory, a code was accepted once per gunicorn
+# worker and a three-an-hour limit let five through. `migrate` makes its table. What is only
+# fast to keep near ("local": each person's permissions under a version the database moves
+# on, the procedure's current version for a minute) stays in each process's memory.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "opcc_calls_cache",
+        "OPTIONS": {"MAX_ENTRIES": 50_000},
+    },
+    "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+}
+
 AUTH_USER_MODEL = "opcc_calls.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -53,10 +53,13 @@ def _exports_folder_removed():
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Cached figures (the dashboard's) never leak from one test into the next."""
-    from django.core.cache import cache
+    """Nothing cached (a rate limit, a code used, permissions) leaks from one test into the
+    next: each process's memory emptied, and the shared cache (a table in the database,
+    which a transactional test's flush leaves) read under a prefix of the test's own."""
+    from django.core.cache import caches
 
-    cache.clear()
+    caches["local"].clear()
+    caches["default"].key_prefix = uuid.uuid4().hex
 
 
 @pytest.fixture

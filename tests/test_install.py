@@ -9,10 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from allauth.mfa.models import Authenticator
 from django.core.management import call_command, get_commands
 from django.db import connection
 
-from tests.served import Served, database_of
+from tests.helpers import authenticator_app, totp_code
+from tests.served import Served, database_of, manage
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -103,3 +105,30 @@ def test_every_scheduled_command_in_the_readme_runs():
             call_command(name, *shlex.split(options))
         else:
             assert name in get_commands(), name
+
+
+ONE_TRY = """
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
+print(TOTP(Authenticator.objects.get(pk={pk})).validate_code("{code}"))
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_second_factor_code_is_refused_the_second_time_in_another_process(handler_user):
+    """Two gunicorn workers are two processes: in each one's own memory, one authenticator
+    code was accepted twice. The cache that remembers a code used is the database's."""
+    secret = authenticator_app(handler_user)
+    authenticator = Authenticator.objects.get(user=handler_user)
+    code = totp_code(secret)
+    answers = [
+        manage(
+            "shell",
+            "--no-imports",
+            "-c",
+            ONE_TRY.format(pk=authenticator.pk, code=code),
+            database=database_of(connection),
+        ).strip()
+        for _ in range(2)
+    ]
+    assert answers == ["True", "False"]
