@@ -269,10 +269,17 @@ def matches_refresh_everyone(refresh_id: int) -> int:
     either commits first (and the batch sees it) or waits for the batch (and then counts
     itself): a match it writes is never lost to a refresh computed without it."""
     MatchesRefresh.objects.filter(pk=refresh_id).update(started_at=timezone.now())
-    caller_ids = list(Caller.objects.order_by("pk").values_list("pk", flat=True))
-    total = 0
-    for start in range(0, len(caller_ids), REFRESH_BATCH):
-        total += matches_refresh_batch(caller_ids[start : start + REFRESH_BATCH])
+    total, after = 0, 0
+    while True:  # a batch of ids at a time, never every caller's in memory at once
+        batch = list(
+            Caller.objects.filter(pk__gt=after)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:REFRESH_BATCH]
+        )
+        if not batch:
+            break
+        total += matches_refresh_batch(batch)
+        after = batch[-1]
     MatchesRefresh.objects.filter(pk=refresh_id).update(finished_at=timezone.now(), matches=total)
     return total
 
