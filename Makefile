@@ -73,10 +73,11 @@ BENCH_DB ?= postgres://postgres@127.0.0.1:5432/opcc_calls_bench
 BENCH_CALLS ?= 2000000
 BENCH_CALLERS ?= 200000
 BENCH_SECONDS ?= 8
+BENCH_OUT ?= bench/results/latest
 bench: $(VENV)/.installed-dev
 	@command -v wrk >/dev/null || { echo "Installing wrk (Debian's package) for the load test"; \
 	  apt-get install -y -q wrk >/dev/null 2>&1 || sudo apt-get install -y -q wrk; }
 	psql "$(dir $(BENCH_DB))postgres" -qc "DROP DATABASE IF EXISTS $(notdir $(BENCH_DB))" -c "CREATE DATABASE $(notdir $(BENCH_DB))"
 	$(DEV_ENV) DATABASE_URL=$(BENCH_DB) $(BIN)/python manage.py migrate --noinput -v0
 	$(DEV_ENV) DATABASE_URL=$(BENCH_DB) $(BIN)/python bench/generate.py --calls $(BENCH_CALLS) --callers $(BENCH_CALLERS)
-	DATABASE_URL=$(BENCH_DB) $(BIN)/python bench/run.py --seconds $(BENCH_SECONDS) --out bench/results/latest
+	DATABASE_URL=$(BENCH_DB) $(BIN)/python bench/run.py --seconds $(BENCH_SECONDS) --out $(BENCH_OUT)

@@ -509,9 +509,10 @@ def explained(endpoint: Endpoint, who: User, large: dict[str, int], plans: list)
         response = send()
     if response.status_code != 200:
         raise SystemExit(f"{endpoint.label}: {path} answered {response.status_code}")
-    endpoint.queries = len(captured)
+    ran = list(captured.captured_queries)  # each request served empties Django's query log
+    endpoint.queries = len(ran)
     endpoint.split = time_split(send)
-    for query in captured.captured_queries:
+    for query in ran:
         sql = query["sql"]
         if not sql.lstrip().upper().startswith(("SELECT", "WITH")):
             continue
