@@ -3,7 +3,7 @@ from typing import cast
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -115,7 +115,7 @@ class Procedure(TypedText, models.Model):
 
     def save(self, *args, **kwargs) -> None:
         super().save(*args, **kwargs)
-        cache.delete(self.CACHE_KEY)
+        caches["local"].delete(self.CACHE_KEY)  # (kept in each process)
 
     @property
     def review_is_due(self) -> bool:
