@@ -243,7 +243,11 @@ def test_no_app_reaches_another_without_an_import():
 
 
 def _words_in(folder: Path) -> set[str]:
-    return {p.stem for p in folder.glob("*.py")} - {"__init__"} if folder.is_dir() else set()
+    """The words a layer's modules and packages go by."""
+    if not folder.is_dir():
+        return set()
+    packages = {p.parent.name for p in folder.glob("*/__init__.py")}
+    return ({p.stem for p in folder.glob("*.py")} | packages) - {"__init__"}
 
 
 @pytest.mark.parametrize("app", sorted(CONCERNS))
