@@ -43,6 +43,7 @@ CONCERNS = {
 #: Modules in a layer that are not a concern of their own, and why.
 LAYER_EXTRAS = {
     "callers.services.activity",  # each caller's running counters, kept by calls, dmts, merges
+    "callers.models.languages",  # the languages callers and letters use, for both
 }
 #: Lines a module of app code may have (migrations, generated data and bench/ aside), and a
 #: view function (its page's reads belong in selectors).

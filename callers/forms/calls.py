@@ -6,8 +6,9 @@ from datetime import datetime, time, timedelta
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from callers.models import Call, Caller, Concern, StaffContact
+from callers.models import Call, Caller, Concern, Language, StaffContact
 from opcc_calls import phones
 from opcc_calls.forms import (
     DateTimeInput,
@@ -86,6 +87,17 @@ class LogCallForm(forms.Form):
         required=False,
         help_text="5.7: one key, 1 to 5, while in these answers.",
     )
+    language = forms.ChoiceField(
+        label=_("Language they prefer"),
+        choices=[
+            *Language.choices[:2],
+            (Language.OTHER, _("Another language: interpreter needed")),
+        ],
+        widget=RadioSelect,
+        required=False,
+        help_text=_("One key, 1 to 3, while in these answers."),
+    )
+    other_language = forms.CharField(label=_("Which language"), required=False, max_length=100)
     identity_check = forms.ChoiceField(
         label="Caller's identity",
         choices=Call.IdentityCheck.choices,
@@ -254,6 +266,8 @@ class LogCallForm(forms.Form):
             for name in ("warning_time", "terminated_time"):
                 if not data.get(name) and name not in self.errors:
                     self.add_error(name, "Give the time, for the record of an abusive call.")
+        if data.get("language") == Language.OTHER and not data.get("other_language", "").strip():
+            self.add_error("other_language", _("Say which language, for the interpreter."))
         if data.get("concern_kind") and not data.get("concern_noticed", "").strip():
             self.add_error("concern_noticed", "Say what you noticed, for the manager.")
         data["warning_given_at"] = self._check_length(received_at, "warning_time")
@@ -274,6 +288,8 @@ class LogCallForm(forms.Form):
             "outcome": data["outcome"],
             "identity_check": data["identity_check"],
             "recognised": data["recognised"],
+            "language": data["language"],
+            "other_language": data["other_language"].strip(),
             "received_at": data["received_at"],
             "ended_at": data["ended_at"],
             "abusive": data["abusive"],
@@ -343,6 +359,10 @@ class CallerForm(VersionForm, forms.ModelForm):
             "postal_address",
             "reasonable_adjustments",
             "large_print",
+            "language",
+            "other_language",
+            "interpreter_needed",
+            "letter_language",
             "notes",
         ]
         widgets = {

@@ -27,6 +27,7 @@ from callers.models.data_protection import (
 )
 from callers.models.flags import Flag, FlagReview
 from callers.models.follow_ups import FollowUp
+from callers.models.languages import Language, LetterLanguage
 from callers.models.letters import Appeal, Letter, Letterhead, LetterTemplate
 from callers.models.meetings import Meeting, MeetingCycle, MeetingItem
 from callers.models.reports import DashboardFigure
@@ -38,7 +39,9 @@ from callers.models.telephony import PhoneCall, TelephonyEvent
 __all__ = [
     "REMOVED",
     "Appeal",
+    "Language",
     "Letter",
+    "LetterLanguage",
     "LetterTemplate",
     "Letterhead",
     "Call",

@@ -14,6 +14,7 @@ from django.utils import timezone
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
+from callers.models.languages import LanguagePreference
 from opcc_calls.text import TypedText
 from opcc_calls.windows import WINDOWS, Tally, in_window, tallies, window_start
 
@@ -37,7 +38,7 @@ class CallerQuerySet(models.QuerySet):
         return self.filter(merged_into__isnull=True)
 
 
-class Caller(TypedText, models.Model):
+class Caller(TypedText, LanguagePreference, models.Model):
     """A person (or organisation's representative) who contacts the office."""
 
     full_name = models.CharField("Full name", max_length=200)

@@ -151,6 +151,9 @@ def subject_access_rows(record: SubjectAccess) -> dict[str, list[dict[str, str]]
                 "Postal address": caller.postal_address,
                 "Reasonable adjustments": caller.reasonable_adjustments,
                 "Letters in large print": "yes" if caller.large_print else "no",
+                "Language": caller.language_shown,
+                "Interpreter needed": "yes" if caller.interpreter_needed else "no",
+                "Language for letters": caller.get_letter_language_display(),
                 "Notes" + STAFF_NOTE: caller.notes,
                 "Records merged into this one": ", ".join(
                     m.reference for m in record.merged_records

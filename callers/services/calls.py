@@ -20,6 +20,7 @@ from callers.models import (
     CallerActivity,
     CallerPhone,
     ContactRequest,
+    Language,
     PhoneCall,
     StaffContact,
 )
@@ -50,6 +51,19 @@ def caller_create(*, full_name: str, by: User, phone: str | None = None, notes: 
     return caller
 
 
+@transaction.atomic
+def caller_language_record(caller: Caller, *, by: User, language: str, other: str) -> None:
+    """The language a caller said they prefer, as a call is logged: another language means
+    an interpreter is needed. Read again under a lock: an edit saved since the form was
+    sent is kept, not overwritten."""
+    current = Caller.objects.select_for_update().get(pk=caller.pk)
+    current.language = language
+    current.other_language = other if language == Language.OTHER else ""
+    current.interpreter_needed = language == Language.OTHER
+    current.version += 1
+    save_with_history(current, user=by)
+
+
 def call_log(
     *,
     by: User,
@@ -68,6 +82,8 @@ def call_log(
     outcome: str = "",
     identity_check: str = Call.IdentityCheck.NOT_NEEDED,
     recognised: str = "",
+    language: str = "",
+    other_language: str = "",
     ended_at: datetime | None = None,
     complaint_status: str = "",
     police_department: str = "",
@@ -88,6 +104,8 @@ def call_log(
                 caller = caller_create(full_name=new_caller_name, phone=phone, by=by)
             elif phone and not caller.phones.filter(number=phone).exists():
                 save_with_history(CallerPhone(caller=caller, number=phone), user=by)
+            if language:
+                caller_language_record(caller, by=by, language=language, other=other_language)
             phone_call_id = ""
             if phone_call is not None:  # answered through screen pop: the phone system's times
                 received_at = phone_call.answered_at or phone_call.ringing_at or received_at
@@ -155,6 +173,10 @@ class CallerDetails(TypedDict, total=False):
     postal_address: str
     reasonable_adjustments: str
     large_print: bool
+    language: str
+    other_language: str
+    interpreter_needed: bool
+    letter_language: str
     notes: str
 
 

@@ -223,6 +223,10 @@ ANONYMISED_CALLER = {
     "notes": "",
     "reasonable_adjustments": "",
     "large_print": False,
+    "language": "",
+    "other_language": "",
+    "interpreter_needed": False,
+    "letter_language": "",
 }
 
 

@@ -15,6 +15,7 @@ from callers.selectors.reports import (
     DASHBOARD_KEY,
     calls_per_week_by_type,
     flagged_share,
+    recent_language_counts,
     recognised_counts,
     report_key,
     report_value,
@@ -47,6 +48,7 @@ def dashboard_figures_refresh() -> None:
         weeks, series = calls_per_week_by_type()
         flagged, total = flagged_share()
         recognised = recognised_counts()
+        languages = recent_language_counts()
     DashboardFigure.objects.update_or_create(
         key=DASHBOARD_KEY,
         defaults={
@@ -56,6 +58,7 @@ def dashboard_figures_refresh() -> None:
                 "flagged": flagged,
                 "total": total,
                 "recognised": recognised,
+                "languages": languages,
             },
             "computed_at": timezone.now(),
             "requested_at": None,

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from callers import charts
 from callers.forms.reports import ReportForm
-from callers.models import Call, Flag
+from callers.models import Call, Flag, Language
 from callers.selectors import reports as selectors
 from callers.selectors.flags import before_and_after
 from callers.services import reports as services
@@ -48,6 +48,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 (label, figures.recognised.get(value, 0))
                 for value, label in [*Call.Recognised.choices, ("", "Not recorded")]
             ],
+            "languages": [
+                (label, figures.languages.get(value, 0))
+                for value, label in [*Language.choices, ("", "Not asked yet")]
+            ],
         }
     return render(request, "callers/reports/dashboard.html", context)
 
@@ -73,6 +77,10 @@ DEFINITIONS = [
     ("Notices, appeals", "Notices sent and appeals received or decided in the period."),
     ("Concerns, referrals", "Raised or made in the period: counted, never described."),
     ("Follow-ups", "Due in the period; late if done after the due date or still open."),
+    (
+        "Callers' languages",
+        "Callers who called in the period, each once, by the language their record gives now.",
+    ),
     (
         "Fairness (SOP 6.1)",
         "Of the callers flagged in the period: a concern about a possible disability or "

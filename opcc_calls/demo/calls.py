@@ -16,6 +16,7 @@ from callers.models import (
     CallerActivity,
     CallerPhone,
     ContactRequest,
+    Language,
     StaffContact,
 )
 from callers.services.calls import call_log
@@ -78,6 +79,18 @@ def seed_callers_and_calls(handlers: list, *, seed: int = 2015) -> tuple[int, in
     used_names = set()
     # Ofcom's numbers for drama (020 7946 0000 to 0999): never a real person's.
     numbers = iter(rng.sample(range(1000), 1000))
+    # Their languages from a generator of their own (the calls stay as they were): most
+    # English, some Welsh, a few with an interpreter, some not asked yet.
+    languages = random.Random(seed + 1)
+
+    def language() -> dict:
+        n = languages.random()
+        if n < 0.12:
+            return {"language": Language.WELSH}
+        if n < 0.16:
+            other = languages.choice(["Polish", "Arabic", "Urdu", "British Sign Language"])
+            return {"language": Language.OTHER, "other_language": other, "interpreter_needed": True}
+        return {"language": Language.ENGLISH} if n < 0.8 else {}
 
     def new_caller(**fields) -> Caller:
         while True:
@@ -85,6 +98,7 @@ def seed_callers_and_calls(handlers: list, *, seed: int = 2015) -> tuple[int, in
             if name not in used_names:
                 used_names.add(name)
                 break
+        fields = language() | fields
         caller = Caller(full_name=fields.pop("full_name", name), created_at=start, **fields)
         callers.append(caller)
         phones.append(

@@ -194,8 +194,26 @@
     if (!button || !panel.contains(button)) { return; }
     event.preventDefault();
     panel.innerHTML = "";
+    askLanguage();
     keep();
     if (finderFields.length) { finderFields[0].focus(); }
+  });
+
+  // The caller's language is asked while it is not known: a chosen caller whose card gives
+  // it is not asked again (and an answer given before choosing them is dropped).
+  var languageQuestion = form.querySelector("[data-language-question]");
+  function askLanguage() {
+    if (!languageQuestion) { return; }
+    var known = !!panel.querySelector("[data-language-known]");
+    languageQuestion.hidden = known;
+    if (known) {
+      languageQuestion.querySelectorAll("input[type=radio]").forEach(function (radio) { radio.checked = false; });
+      languageQuestion.querySelectorAll("input[type=text]").forEach(function (input) { input.value = ""; });
+    }
+  }
+  askLanguage();
+  document.body.addEventListener("htmx:afterSwap", function (event) {
+    if (event.detail.target === panel) { askLanguage(); }
   });
 
   // --- What was typed is kept until the server has it (drafts.js keeps it in the tab). ---

@@ -1,5 +1,5 @@
 """Reads for the dashboard's figures: the year as last worked out (calls per week by type,
-the share of calls from flagged callers, how callers were recognised)."""
+the share of calls from flagged callers, how callers were recognised, their languages)."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -8,7 +8,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
-from callers.models import Call, DashboardFigure, Flag
+from callers.models import Call, Caller, DashboardFigure, Flag, Language
 from opcc_calls.windows import start_of_day
 
 #: The dashboard's year-long figures are worked out again in the background when older.
@@ -25,6 +25,7 @@ class DashboardFigures:
     total: int
     computed_at: datetime
     recognised: dict[str, int]  # how callers were recognised (5.7), calls in the last 90 days
+    languages: dict[str, int]  # the last 90 days' callers by the language they prefer
 
     @property
     def is_stale(self) -> bool:
@@ -45,6 +46,7 @@ def dashboard_figures() -> DashboardFigures | None:
         total=value["total"],
         computed_at=stored.computed_at,
         recognised=value["recognised"],
+        languages=value.get("languages", {}),
     )
 
 
@@ -59,6 +61,33 @@ def recognised_counts(*, days: int = 90) -> dict[str, int]:
         .values_list("recognised", "n")
     )
     return {value: rows.get(value, 0) for value in ["", *Call.Recognised.values]}
+
+
+#: A caller's language as the figures count it: another language is "interpreter needed".
+LANGUAGE_ROWS = [*Language.values, ""]
+
+
+def language_counts(begin: datetime, finish: datetime) -> dict[str, int]:
+    """Callers who called between `begin` and `finish` by the language they prefer ("" not
+    asked yet), each caller once."""
+    rows = dict(
+        Caller.objects.filter(
+            Exists(
+                Call.objects.counted().filter(
+                    caller=OuterRef("pk"), received_at__gte=begin, received_at__lt=finish
+                )
+            )
+        )
+        .values("language")
+        .annotate(n=Count("pk"))
+        .values_list("language", "n")
+    )
+    return {value: rows.get(value, 0) for value in LANGUAGE_ROWS}
+
+
+def recent_language_counts(*, days: int = 90) -> dict[str, int]:
+    since = start_of_day(timezone.localdate() - timedelta(days=days - 1))
+    return language_counts(since, timezone.now() + timedelta(days=1))
 
 
 def calls_per_week_by_type(

@@ -15,10 +15,16 @@ from callers.models import (
     Flag,
     FlagReview,
     FollowUp,
+    Language,
     Letter,
     Referral,
 )
-from callers.selectors.reports.dashboard import calls_per_week, flagged_share_between
+from callers.selectors.reports.dashboard import (
+    LANGUAGE_ROWS,
+    calls_per_week,
+    flagged_share_between,
+    language_counts,
+)
 from callers.selectors.safeguarding import flagged_fairness_counts
 from opcc_calls.windows import comparison_periods, start_of_day
 
@@ -208,9 +214,28 @@ def report(start: date, end: date, *, today: date | None = None) -> Report:
         Figure("Vulnerability and safeguarding", "Safeguarding referrals made", referrals),
         Figure("Follow-ups", "Follow-ups due", follow_ups["due"]),
         Figure("Follow-ups", "Follow-ups done late or still overdue", follow_ups["late"]),
+        *languages(begin, finish),
         *fairness(start, end),
     ]
     return Report(start=start, end=end, figures=figures)
+
+
+LANGUAGES = "Callers' languages (Welsh Language Standards)"
+
+
+def languages(begin: datetime, finish: datetime) -> list[Figure]:
+    """The period's callers by the language they prefer, each caller once (few people are not
+    given: the report is published)."""
+    counts = language_counts(begin, finish)
+    labels = {
+        Language.ENGLISH: "Callers who prefer English",
+        Language.WELSH: "Callers who prefer Welsh",
+        Language.OTHER: "Callers who need an interpreter",
+        "": "Callers not yet asked their language",
+    }
+    return [
+        Figure(LANGUAGES, labels[value], counts[value], suppressed=True) for value in LANGUAGE_ROWS
+    ]
 
 
 FAIRNESS = "Fairness (SOP 6.1: avoid discrimination)"
