@@ -10,7 +10,7 @@ RUN_DATABASE_URL ?=
 PORT ?= 8000
 SITE_URL ?= http://127.0.0.1:$(PORT)
 
-.PHONY: run test lint format serve-setup lock clean bench
+.PHONY: run test lint format serve-setup messages lock clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,12 @@ $(VENV)/.installed-dev: pyproject.toml constraints.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -c constraints.txt ".[dev]"
 	touch $@ $(VENV)/.installed-runtime
 
-serve-setup: $(VENV)/.installed-runtime
+# The Welsh catalogue compiled (GNU gettext's msgfmt): the .po files are the source.
+messages: $(VENV)/.installed-runtime
+	@command -v msgfmt >/dev/null || { echo "The Welsh catalogue needs GNU gettext: apt-get install gettext"; exit 1; }
+	$(DEV_ENV) $(BIN)/python manage.py compilemessages --ignore=.venv --verbosity 0
+
+serve-setup: $(VENV)/.installed-runtime messages
 	$(DEV_ENV) DATABASE_URL=$(RUN_DATABASE_URL) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) DATABASE_URL=$(RUN_DATABASE_URL) $(BIN)/python manage.py seed_demo
 
@@ -41,7 +46,7 @@ run: serve-setup
 	$(DEV_ENV) SITE_URL=$(SITE_URL) DATABASE_URL=$(RUN_DATABASE_URL) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # PostgreSQL when DATABASE_URL is set in the environment, SQLite otherwise.
-test: lint
+test: lint messages
 	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 

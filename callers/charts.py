@@ -192,7 +192,7 @@ def stacked_weeks(
 ) -> StackedChart:
     """One stacked bar a week, one colour a type of call (colours in app.css), with a calls
     axis (round numbers) and a weeks axis (the first week of each month named)."""
-    labels = dict(Call.Type.choices)
+    labels = {value: str(label) for value, label in Call.Type.choices}
     totals = [sum(values[i] for values in series.values()) for i in range(len(weeks))]
     maximum = max(totals, default=0)
     plot_width, plot_height = width - LEFT, height - BOTTOM - TOP

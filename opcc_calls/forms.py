@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms.models import ModelChoiceIterator
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from opcc_calls.concurrency import StaleEdit
 from opcc_calls.models import Procedure, SecurityPolicy, User
@@ -33,7 +34,7 @@ class SignInForm(LoginForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["login"].label = "Username"
+        self.fields["login"].label = _("Username")
         self.fields["login"].max_length = USERNAME_MAX_LENGTH
         self.fields["login"].widget.attrs.update(
             {
@@ -46,6 +47,8 @@ class SignInForm(LoginForm):
         self.fields["password"].widget.attrs.update(
             {"autocomplete": "current-password", "placeholder": ""}
         )
+        # The page links to a password reset under the form: not a second link in the help.
+        self.fields["password"].help_text = ""
 
 
 def account_username(request: HttpRequest, credentials: dict | None = None) -> str:

@@ -12,7 +12,8 @@ from django.contrib.auth.middleware import (
 from django.http import JsonResponse
 from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
+from django.utils import translation
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from opcc_calls.models import SecurityPolicy
 
@@ -60,6 +61,34 @@ SET_UP_PATHS = (
     "/static/",
     "/health/",
 )
+
+
+def staff_language(request) -> str:
+    """The language a page is in: the one the person chose on their account, or (before
+    signing in) the one chosen on this browser, or the office's."""
+    chosen = ""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        chosen = user.language
+    chosen = chosen or request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    return chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+class StaffLanguageMiddleware:
+    """The interface in the person's language (never the browser's: an office's computers
+    are set up in English whatever their staff read)."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = staff_language(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        patch_vary_headers(response, ["Cookie"])
+        return response
 
 
 def second_factor_done(request) -> bool:

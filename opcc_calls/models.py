@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.cache import cache, caches
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from opcc_calls.text import TypedText
@@ -22,6 +23,16 @@ class User(AbstractUser):
         max_length=20,
         blank=True,
         help_text="The phone extension this person answers, as the phone system names it.",
+    )
+
+    # The interface's language they chose ("" until they choose: the office's).
+    language = models.CharField(
+        _("Language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        default="",
+        db_default="",
     )
 
     history = HistoricalRecords(excluded_fields=["password", "last_login", "permissions_version"])

@@ -4,8 +4,9 @@ import re
 
 import phonenumbers
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
-INVALID_MESSAGE = (
+INVALID_MESSAGE = _(
     "Enter a valid phone number, like 01234 567890 or +44 1234 567890. "
     "If they would not give one, leave it blank."
 )

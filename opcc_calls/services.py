@@ -4,6 +4,7 @@ second factor, and the procedure's versions and who has read them."""
 from datetime import date
 
 from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
@@ -65,3 +66,13 @@ def procedure_acknowledge(*, by: User, procedure: Procedure) -> ProcedureAcknowl
             return ProcedureAcknowledgement.objects.create(user=by, procedure=procedure)
     except IntegrityError:
         return ProcedureAcknowledgement.objects.get(user=by, procedure=procedure)
+
+
+def staff_language_set(*, person: User, language: str) -> None:
+    """The interface's language a member of staff chose, kept on their account (with history)
+    so it follows them to every computer."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": "Not a language this interface is in."})
+    if person.language != language:
+        person.language = language
+        save_with_history(person, user=person, reason="Chose the interface's language")

@@ -103,6 +103,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The interface in the language each member of staff chose (or the office's).
+    "opcc_calls.middleware.StaffLanguageMiddleware",
     # Django's, but a script sending a form is told its session ended (401), not redirected.
     "opcc_calls.middleware.LoginRequiredMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -130,6 +132,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
@@ -350,7 +353,15 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-LANGUAGE_CODE = "en-gb"
+#: The interface's languages. Each member of staff chooses theirs (remembered on their account);
+#: OFFICE_LANGUAGE is the office's choice for whoever has not (new staff, the sign-in page).
+LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
+LANGUAGE_CODE = os.environ.get("OFFICE_LANGUAGE", "en-gb").strip().lower() or "en-gb"
+if LANGUAGE_CODE not in dict(LANGUAGES):
+    raise ImproperlyConfigured(
+        f"OFFICE_LANGUAGE is {LANGUAGE_CODE!r}: set en-gb (English) or cy (Welsh)."
+    )
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

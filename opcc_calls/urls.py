@@ -59,6 +59,7 @@ urlpatterns = [
     path("password/", account_views.password_change, name="account_change_password"),
     path("accounts/", include(accounts)),
     path("signed-in/", views.signed_in, name="signed_in"),
+    path("language/", views.language_choose, name="language"),
     path("sign-in-policy/", views.security_policy, name="security_policy"),
     path("procedure/", views.procedure, name="procedure"),
     path("procedure/publish/", views.procedure_publish, name="procedure_publish"),

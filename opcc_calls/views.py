@@ -2,12 +2,15 @@ import sys
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.i18n import set_language
 from health_check.views import HealthCheckView
 
 from opcc_calls.forms import ProcedureForm, SecurityPolicyForm
@@ -16,7 +19,7 @@ from opcc_calls.models import Procedure, SecurityPolicy
 from opcc_calls.permissions import SIGNED_IN, requires
 from opcc_calls.selectors import ACKNOWLEDGED_SESSION_KEY, procedure_current
 from opcc_calls.selectors import procedure_readers as procedure_readers_of
-from opcc_calls.services import procedure_acknowledge, security_policy_set
+from opcc_calls.services import procedure_acknowledge, security_policy_set, staff_language_set
 from opcc_calls.services import procedure_publish as procedure_publish_service
 
 
@@ -136,6 +139,22 @@ health = login_not_required(
     )
 )
 health.required_permission = "none: for load balancers, and says nothing about anyone"
+
+
+@login_not_required
+@require_POST
+def language_choose(request: HttpRequest) -> HttpResponse:
+    """The switch on every page: the interface in English or Welsh, remembered on the
+    person's account (and on this browser, for the sign-in page), then back where they were."""
+    if request.user.is_authenticated:
+        try:
+            staff_language_set(person=request.user, language=request.POST.get("language", ""))
+        except ValidationError:
+            return HttpResponseBadRequest(_("Not a language this interface is in."))
+    return set_language(request)
+
+
+language_choose.required_permission = "none: the sign-in page has the switch too"
 
 
 @requires(SIGNED_IN)

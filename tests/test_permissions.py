@@ -47,6 +47,8 @@ EXPECTED = {
     # The project
     "home": (LOGIN, 200, 200, 200, 200),
     "health": (200, 200, 200, 200, 200),
+    # The interface's language: a switch on every page, the sign-in page's too
+    "language": (405, 405, 405, 405, 405),
     # The procedure (SOP 6.1): everyone reads it; managers publish it and see who has read it
     "procedure": (LOGIN, 200, 200, 200, 200),
     "procedure_publish": (LOGIN, 403, 403, 403, 200),

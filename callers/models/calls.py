@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Exists, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
@@ -221,32 +222,32 @@ class Call(TypedText, models.Model):
     """One telephone call, logged by the member of staff who took it (5.5, 5.8a)."""
 
     class Type(models.TextChoices):
-        ENQUIRY = "enquiry", "Enquiry"
-        COMPLAINT = "complaint", "Complaint"
-        COMMISSIONER = "commissioner", "Request to speak to the Commissioner"
-        NAMED_PERSON = "named_person", "Request to speak to a named person"
-        POLICE_HQ = "police_hq", "To be forwarded to Police Headquarters"
-        SALES = "sales", "Sales or marketing"
-        OTHER = "other", "Other"
+        ENQUIRY = "enquiry", _("Enquiry")
+        COMPLAINT = "complaint", _("Complaint")
+        COMMISSIONER = "commissioner", _("Request to speak to the Commissioner")
+        NAMED_PERSON = "named_person", _("Request to speak to a named person")
+        POLICE_HQ = "police_hq", _("To be forwarded to Police Headquarters")
+        SALES = "sales", _("Sales or marketing")
+        OTHER = "other", _("Other")
 
     class ComplaintStatus(models.TextChoices):
-        REFERRED = "referred", "Referred to the complaints process"
-        IN_PROGRESS = "in_progress", "Being dealt with under the complaints process"
-        CLOSED = "closed", "Complaints process finished"
+        REFERRED = "referred", _("Referred to the complaints process")
+        IN_PROGRESS = "in_progress", _("Being dealt with under the complaints process")
+        CLOSED = "closed", _("Complaints process finished")
 
     class Recognised(models.TextChoices):
         """How the handler knew they had called before (5.7), or that they had not."""
 
-        REMEMBERED = "remembered", "I remembered them and their issues (5.7a)"
-        SAID = "said", "They said they had called before (5.7b)"
-        ASKED = "asked", "I asked whether they had called before (5.7c)"
-        FOUND = "found", "Found by their number or name"
-        NEW = "new", "A new caller: they had not called before"
+        REMEMBERED = "remembered", _("I remembered them and their issues (5.7a)")
+        SAID = "said", _("They said they had called before (5.7b)")
+        ASKED = "asked", _("I asked whether they had called before (5.7c)")
+        FOUND = "found", _("Found by their number or name")
+        NEW = "new", _("A new caller: they had not called before")
 
     class IdentityCheck(models.TextChoices):
-        CHECKED = "checked", "Checked before anything about them was discussed"
-        NOT_NEEDED = "not_needed", "Not needed: nothing about them was discussed"
-        NOT_CHECKED = "not_checked", "Not checked"
+        CHECKED = "checked", _("Checked before anything about them was discussed")
+        NOT_NEEDED = "not_needed", _("Not needed: nothing about them was discussed")
+        NOT_CHECKED = "not_checked", _("Not checked")
 
     caller = models.ForeignKey(Caller, on_delete=models.PROTECT, related_name="calls")
     handler = models.ForeignKey(

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from callers.models.calls import Caller
@@ -19,8 +20,8 @@ FLAG_REVIEW_MONTHS = 6
 
 
 class Kind(models.TextChoices):
-    FREQUENT = "frequent", "Frequent caller"
-    REGULAR = "regular", "Regular caller"
+    FREQUENT = "frequent", _("Frequent caller")
+    REGULAR = "regular", _("Regular caller")
 
 
 def default_review_date() -> date:

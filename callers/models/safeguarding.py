@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from callers.models.calls import Call, Caller
@@ -15,15 +16,15 @@ class Concern(TypedText, models.Model):
     """A handler's concern that a caller may be vulnerable, raised with a manager (5.8i, 5.8j)."""
 
     class Kind(models.TextChoices):
-        LEARNING_DISABILITY = "learning_disability", "Possible learning disability"
+        LEARNING_DISABILITY = "learning_disability", _("Possible learning disability")
         # For reasonable adjustments (Equality Act 2010), which 5.8i asks staff to consider.
-        PHYSICAL_DISABILITY = "physical_disability", "Possible physical disability"
-        PERSONALITY_DISORDER = "personality_disorder", "Possible personality disorder"
-        MENTAL_HEALTH = "mental_health", "Possible mental health condition"
-        OTHER_CONDITION = "other_condition", "Other condition, such as autism"
-        RISK_TO_CALLER = "risk_to_caller", "Risk to the caller"
-        RISK_TO_OTHERS = "risk_to_others", "Risk to others"
-        OTHER = "other", "Other"
+        PHYSICAL_DISABILITY = "physical_disability", _("Possible physical disability")
+        PERSONALITY_DISORDER = "personality_disorder", _("Possible personality disorder")
+        MENTAL_HEALTH = "mental_health", _("Possible mental health condition")
+        OTHER_CONDITION = "other_condition", _("Other condition, such as autism")
+        RISK_TO_CALLER = "risk_to_caller", _("Risk to the caller")
+        RISK_TO_OTHERS = "risk_to_others", _("Risk to others")
+        OTHER = "other", _("Other")
 
     caller = models.ForeignKey(Caller, on_delete=models.PROTECT, related_name="concerns")
     call = models.ForeignKey(

@@ -12,6 +12,7 @@ from django.db import connection
 from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from callers.charts import BarChart, daily_bars
 from callers.models import Call, Caller, CallerPhone, CallerQuerySet, Flag
@@ -129,7 +130,7 @@ def _with_recent_activity(
         flag_kind=Subquery(active_flag.values("kind")[:1]),
         # What the lists call it ("Frequent caller"), so no template compares the kind.
         flag_label=Case(
-            *(When(flag_kind=value, then=Value(label)) for value, label in Flag.Kind.choices),
+            *(When(flag_kind=value, then=Value(str(label))) for value, label in Flag.Kind.choices),
             default=Value(""),
         ),
         calls_30d=Coalesce(Subquery(recent), 0),
@@ -181,10 +182,10 @@ class HandlingCard:
         return [
             (label, self.counts[f"calls_{key}"], self.counts[f"handlers_{key}"])
             for key, label in (
-                ("24h", "24 hours"),
-                ("7d", "7 days"),
-                ("30d", "30 days"),
-                ("90d", "90 days"),
+                ("24h", _("24 hours")),
+                ("7d", _("7 days")),
+                ("30d", _("30 days")),
+                ("90d", _("90 days")),
             )
         ]
 

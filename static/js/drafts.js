@@ -128,11 +128,11 @@
     var note = document.createElement("div");
     note.className = "alert alert-info draft-restored";
     note.setAttribute("role", "status");
-    note.textContent = "What you typed here before is back in the form. It is not saved yet. ";
+    note.textContent = gettext("What you typed here before is back in the form. It is not saved yet.") + " ";
     var again = document.createElement("button");
     again.type = "button";
     again.className = "btn btn-link alert-link p-0 align-baseline";
-    again.textContent = "Start again with an empty form";
+    again.textContent = gettext("Start again with an empty form");
     again.addEventListener("click", function () {
       drop(form);
       window.location.assign(window.location.pathname + window.location.search);

@@ -260,9 +260,10 @@
   function tryAgainSoon(why) {
     var wait = WAITS[Math.min(attempts - 1, WAITS.length - 1)];
     var longWait = Date.now() - firstTried > 120000;
-    say(why + " The call is not logged yet; what you typed is kept, and it is sent again " +
-        "by itself in " + wait + " s." + (longWait ? " Keep this tab open." : ""), "warning",
-        actionButton("Send it now", sendNow));
+    say(why + " " + interpolate(gettext("The call is not logged yet; what you typed is kept, " +
+        "and it is sent again by itself in %s s."), [wait]) +
+        (longWait ? " " + gettext("Keep this tab open.") : ""), "warning",
+        actionButton(gettext("Send it now"), sendNow));
     retryTimer = window.setTimeout(send, wait * 1000);
   }
 
@@ -275,7 +276,7 @@
     inFlight = false;
     window.removeEventListener("beforeunload", holdPage);
     if (drafts) { drafts.drop(form); }
-    say("Call logged.", "success");
+    say(gettext("Call logged."), "success");
     window.location.assign(answer.logged);
   }
 
@@ -296,9 +297,9 @@
 
   function sessionEnded(signInUrl) {
     inFlight = false;
-    say("Your session has ended. Sign in again to log this call: what you typed stays here, " +
-        "and it is sent as soon as you have signed in.", "warning",
-        actionButton("Sign in again", function () {
+    say(gettext("Your session has ended. Sign in again to log this call: what you typed " +
+        "stays here, and it is sent as soon as you have signed in."), "warning",
+        actionButton(gettext("Sign in again"), function () {
           drafts.signInAgain(signInUrl, function () { sendNow(); });
         }));
   }
@@ -315,8 +316,8 @@
     if (token) { data.set("csrfmiddlewaretoken", token); }  // the one in force after signing in again
     var controller = new AbortController();
     var timer = window.setTimeout(function () { controller.abort(); }, TIMEOUT_MS);
-    var slow = window.setTimeout(function () { say("Logging the call…", "info"); }, 1000);
-    if (attempts > 1) { say("Sending the call again…", "info"); }
+    var slow = window.setTimeout(function () { say(gettext("Logging the call…"), "info"); }, 1000);
+    if (attempts > 1) { say(gettext("Sending the call again…"), "info"); }
     window.fetch(form.getAttribute("action"), {
       method: "POST",
       body: data,
@@ -335,17 +336,17 @@
       }
       inFlight = false;
       if ([502, 503, 504].indexOf(response.status) !== -1) {
-        return tryAgainSoon("The server is busy or restarting.");
+        return tryAgainSoon(gettext("The server is busy or restarting."));
       }
       if (response.ok) { return showAnswer(); }
-      say("The call could not be logged (the server answered " + response.status + "). What " +
-          "you typed is kept: try again, or tell your system administrator.", "danger",
-          actionButton("Try again", sendNow));
+      say(interpolate(gettext("The call could not be logged (the server answered %s). What " +
+          "you typed is kept: try again, or tell your system administrator."), [response.status]),
+          "danger", actionButton(gettext("Try again"), sendNow));
     }).catch(function () {
       window.clearTimeout(timer);
       window.clearTimeout(slow);
       inFlight = false;
-      tryAgainSoon("The server could not be reached.");
+      tryAgainSoon(gettext("The server could not be reached."));
     });
   }
 

@@ -12,7 +12,7 @@
   function boxes() { return form.querySelectorAll("input[name=entry]"); }
   function tally() {
     var n = form.querySelectorAll("input[name=entry]:checked").length;
-    count.textContent = n ? n + (n === 1 ? " entry" : " entries") + " ticked" : "None ticked";
+    count.textContent = n ? interpolate(ngettext("%s entry ticked", "%s entries ticked", n), [n]) : gettext("None ticked");
   }
   function move(to) {
     if (!rows.length) { return; }

@@ -25,7 +25,7 @@
     var close = document.createElement("button");
     close.type = "button";
     close.className = "btn btn-sm btn-outline-dark";
-    close.textContent = "Dismiss this notice";
+    close.textContent = gettext("Dismiss this notice");
     close.addEventListener("click", function () {
       close.disabled = true;
       fetch(call.dismiss, {
@@ -52,7 +52,7 @@
       var open = document.createElement("a");
       open.href = link;
       open.className = "btn btn-sm btn-primary";
-      open.textContent = "Open Log a call with this call";
+      open.textContent = gettext("Open Log a call with this call");
       note.appendChild(open);
     }
     if (call) { note.appendChild(dismissButton(call)); }
@@ -60,7 +60,7 @@
   }
 
   function from(call) {
-    return call.withheld ? "a withheld number" : call.number;
+    return call.withheld ? gettext("a withheld number") : call.number;
   }
 
   function handle(call) {
@@ -74,15 +74,15 @@
     document.dispatchEvent(new CustomEvent("screenpop:call", { detail: call }));
     // call.taken: the log-a-call form on this page holds this call (log-call.js).
     if (call.state === "ringing") {
-      say("Incoming call from " + from(call) + ".");
+      say(interpolate(gettext("Incoming call from %s."), [from(call)]));
     } else if (call.state === "answered" && call.taken) {
       say(call.withheld ?
-        "Answered: the number is withheld. Ask who is calling." :
-        "Answered: call from " + call.number + " (" + call.answered_at + ").");
+        gettext("Answered: the number is withheld. Ask who is calling.") :
+        interpolate(gettext("Answered: call from %s (%s)."), [call.number, call.answered_at]));
     } else if (call.state === "answered") {
-      say("You answered a call from " + from(call) + ".", call.open, call);
+      say(interpolate(gettext("You answered a call from %s."), [from(call)]), call.open, call);
     } else if (call.state === "ended" && !call.taken) {
-      say("The call from " + from(call) + " ended at " + call.ended_at + ".", call.open, call);
+      say(interpolate(gettext("The call from %s ended at %s."), [from(call), call.ended_at]), call.open, call);
     }
   }
 

@@ -1,6 +1,7 @@
 """Forms for finding and editing callers (policy 5.7)."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from callers.models import Caller
 from opcc_calls import phones
@@ -8,7 +9,7 @@ from opcc_calls.forms import (
     VersionForm,
 )
 
-TOO_LONG = {"max_length": "That is longer than any name or number: shorten it to search."}
+TOO_LONG = {"max_length": _("That is longer than any name or number: shorten it to search.")}
 
 
 class CallerFinderForm(forms.Form):
@@ -16,10 +17,10 @@ class CallerFinderForm(forms.Form):
     a name a hundred thousand characters long is not a name, and would hold a server."""
 
     phone = forms.CharField(
-        label="Phone number", required=False, max_length=40, error_messages=TOO_LONG
+        label=_("Phone number"), required=False, max_length=40, error_messages=TOO_LONG
     )
     full_name = forms.CharField(
-        label="Full name", required=False, max_length=200, error_messages=TOO_LONG
+        label=_("Full name"), required=False, max_length=200, error_messages=TOO_LONG
     )
 
     def clean(self):
@@ -29,10 +30,10 @@ class CallerFinderForm(forms.Form):
 
 class CallerSearchForm(forms.Form):
     q = forms.CharField(
-        label="Name or phone number",
+        label=_("Name or phone number"),
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "off", "type": "search"}),
-        error_messages={"required": "Enter a name or a phone number to search for."},
+        error_messages={"required": _("Enter a name or a phone number to search for.")},
     )
 
 
@@ -40,10 +41,10 @@ class CallerForm(VersionForm, forms.ModelForm):
     record_name = "caller"
 
     phone_numbers = forms.CharField(
-        label="Phone numbers",
+        label=_("Phone numbers"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="One number a line, in any format.",
+        help_text=_("One number a line, in any format."),
     )
 
     class Meta:

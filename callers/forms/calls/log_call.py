@@ -18,7 +18,7 @@ from opcc_calls.forms import (
     TimeInput,
 )
 
-NEEDED_FOR_TYPE = "Needed for this type of call."
+NEEDED_FOR_TYPE = _("Needed for this type of call.")
 
 #: How long after a call it may still be logged (after a weekend or some leave, say).
 LATE_LOGGING_DAYS = 31
@@ -42,7 +42,7 @@ class LogCallForm(forms.Form):
     was about and what was done. Each type asks for what it needs."""
 
     phone = PhoneField(
-        label="Phone number",
+        label=_("Phone number"),
         required=False,
         max_length=40,
         widget=forms.TextInput(
@@ -50,39 +50,39 @@ class LogCallForm(forms.Form):
         ),
     )
     full_name = forms.CharField(
-        label="Full name",
+        label=_("Full name"),
         required=False,
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
-        help_text="Ask if they have contacted the office before (5.7c).",
+        help_text=_("Ask if they have contacted the office before (5.7c)."),
     )
     caller = forms.ModelChoiceField(
         queryset=Caller.objects.current(), required=False, widget=HiddenInput
     )
     call_type = forms.ChoiceField(
-        label="Type of call",
+        label=_("Type of call"),
         choices=Call.Type.choices,
         widget=RadioSelect,
-        error_messages={"required": "Choose the type of call."},
+        error_messages={"required": _("Choose the type of call.")},
     )
     about = forms.CharField(
-        label="What the call is about",
+        label=_("What the call is about"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Say what the call is about."},
+        error_messages={"required": _("Say what the call is about.")},
     )
     outcome = forms.CharField(
-        label="Outcome",
+        label=_("Outcome"),
         max_length=5000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     recognised = forms.ChoiceField(
-        label="How you knew whether they had called before",
+        label=_("How you knew whether they had called before"),
         choices=Call.Recognised.choices,
         widget=RadioSelect,
         required=False,
-        help_text="5.7: one key, 1 to 5, while in these answers.",
+        help_text=_("5.7: one key, 1 to 5, while in these answers."),
     )
     language = forms.ChoiceField(
         label=_("Language they prefer"),
@@ -96,66 +96,70 @@ class LogCallForm(forms.Form):
     )
     other_language = forms.CharField(label=_("Which language"), required=False, max_length=100)
     identity_check = forms.ChoiceField(
-        label="Caller's identity",
+        label=_("Caller's identity"),
         choices=Call.IdentityCheck.choices,
         widget=RadioSelect,
-        help_text="Never give personal information out over the phone to an unknown caller (5.8e).",
+        help_text=_(
+            "Never give personal information out over the phone to an unknown caller (5.8e)."
+        ),
         # No answer is chosen for the handler: the most important check is never skipped by
         # doing nothing.
-        error_messages={"required": "Say whether you checked who the caller is."},
+        error_messages={"required": _("Say whether you checked who the caller is.")},
     )
     received_at = forms.DateTimeField(
-        label="Received at",
+        label=_("Received at"),
         widget=DateTimeInput(),
     )
-    ended_time = forms.TimeField(label="Ended at", required=False, widget=TimeInput())
+    ended_time = forms.TimeField(label=_("Ended at"), required=False, widget=TimeInput())
     # Complaint (5.8c)
     complaint_status = forms.ChoiceField(
-        label="Complaints process",
+        label=_("Complaints process"),
         required=False,
         choices=[("", "Choose…"), *Call.ComplaintStatus.choices],
     )
     # Request to speak to the Commissioner or a named person (5.8d, 5.9b)
     requested = ModelChoiceField(
-        label="Person asked for",
+        label=_("Person asked for"),
         required=False,
         queryset=StaffContact.objects.filter(is_active=True),
-        empty_label="Choose…",
-        help_text="They are emailed the caller's details and decide whether to call back. "
-        "For the Commissioner, leave this: the Commissioner's office is emailed.",
+        empty_label=_("Choose…"),
+        help_text=_(
+            "They are emailed the caller's details and decide whether to call back. "
+            "For the Commissioner, leave this: the Commissioner's office is emailed."
+        ),
     )
     request_reason = forms.CharField(
-        label="Why they want to speak to them",
+        label=_("Why they want to speak to them"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     # To be forwarded to Police Headquarters
     police_department = forms.CharField(
-        label="Department at Police Headquarters", required=False, max_length=200
+        label=_("Department at Police Headquarters"), required=False, max_length=200
     )
     published_route_given = forms.BooleanField(
-        label="I gave the caller the published route", required=False
+        label=_("I gave the caller the published route"), required=False
     )
     # Sales or marketing (5.9)
-    organisation = forms.CharField(label="Organisation", required=False, max_length=200)
+    organisation = forms.CharField(label=_("Organisation"), required=False, max_length=200)
     selling = forms.CharField(
-        label="What they were selling or promoting", required=False, max_length=500
+        label=_("What they were selling or promoting"), required=False, max_length=500
     )
     # Abusive or malicious, any type (5.8f)
-    abusive = forms.BooleanField(label="The call was abusive or malicious", required=False)
-    warning_time = forms.TimeField(label="Warning given at", required=False, widget=TimeInput())
+    abusive = forms.BooleanField(label=_("The call was abusive or malicious"), required=False)
+    warning_time = forms.TimeField(label=_("Warning given at"), required=False, widget=TimeInput())
     terminated_time = forms.TimeField(
-        label="Call terminated at", required=False, widget=TimeInput()
+        label=_("Call terminated at"), required=False, widget=TimeInput()
     )
     # A concern about the caller, raised with a manager as the call is saved (5.8i, 5.8j)
     concern_kind = forms.ChoiceField(
-        label="Kind of concern",
+        label=_("Kind of concern"),
         required=False,
-        choices=[("", "No concern"), *Concern.Kind.choices],
+        choices=[("", _("No concern")), *Concern.Kind.choices],
     )
     concern_noticed = forms.CharField(
-        label="What you noticed",
+        label=_("What you noticed"),
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -208,10 +212,12 @@ class LogCallForm(forms.Form):
         received = timezone.localtime(received_at)
         if value < received.time().replace(second=0, microsecond=0):
             self.add_error(
-                name, f"That is before the call was received ({received:%H:%M}): check the time."
+                name,
+                _("That is before the call was received (%(time)s): check the time.")
+                % {"time": f"{received:%H:%M}"},
             )
         else:
-            self.add_error(name, "That makes the call last more than 12 hours: check the time.")
+            self.add_error(name, _("That makes the call last more than 12 hours: check the time."))
         return None
 
     def clean(self):
@@ -220,8 +226,10 @@ class LogCallForm(forms.Form):
         if not data.get("caller") and not data.get("full_name", "").strip():
             self.add_error(
                 "full_name",
-                "Enter the caller's full name, or choose them from the "
-                "matching callers. If they will not say, write 'Not given'.",
+                _(
+                    "Enter the caller's full name, or choose them from the "
+                    "matching callers. If they will not say, write 'Not given'."
+                ),
             )
         if call_type == Call.Type.COMMISSIONER and not data.get("requested"):
             data["requested"] = StaffContact.objects.filter(
@@ -230,8 +238,10 @@ class LogCallForm(forms.Form):
             if data["requested"] is None:
                 self.add_error(
                     "call_type",
-                    "The staff directory has no Commissioner to email: "
-                    "ask a manager to add one, and log this as a named person.",
+                    _(
+                        "The staff directory has no Commissioner to email: "
+                        "ask a manager to add one, and log this as a named person."
+                    ),
                 )
         if (
             call_type == Call.Type.SALES
@@ -239,7 +249,7 @@ class LogCallForm(forms.Form):
             and not data.get("request_reason")
         ):
             self.add_error(
-                "request_reason", "Say why they asked for this person: it is emailed to them."
+                "request_reason", _("Say why they asked for this person: it is emailed to them.")
             )
         required = {
             **Call.FIELDS_NEEDED,
@@ -251,22 +261,25 @@ class LogCallForm(forms.Form):
                 self.add_error(name, NEEDED_FOR_TYPE)
         received_at = data.get("received_at")
         if received_at and received_at > timezone.now() + timedelta(minutes=5):
-            self.add_error("received_at", "A call cannot be received in the future.")
+            self.add_error("received_at", _("A call cannot be received in the future."))
         elif received_at and received_at < timezone.now() - timedelta(days=LATE_LOGGING_DAYS):
             self.add_error(
                 "received_at",
-                f"Calls are logged as they happen: this is more than {LATE_LOGGING_DAYS} days "
-                "ago. Check the date, or ask the Compliance Officer to add an older call.",
+                _(
+                    "Calls are logged as they happen: this is more than %(days)s days ago. "
+                    "Check the date, or ask the Compliance Officer to add an older call."
+                )
+                % {"days": LATE_LOGGING_DAYS},
             )
         data["ended_at"] = self._check_length(received_at, "ended_time")
         if data.get("abusive"):
             for name in ("warning_time", "terminated_time"):
                 if not data.get(name) and name not in self.errors:
-                    self.add_error(name, "Give the time, for the record of an abusive call.")
+                    self.add_error(name, _("Give the time, for the record of an abusive call."))
         if data.get("language") == Language.OTHER and not data.get("other_language", "").strip():
             self.add_error("other_language", _("Say which language, for the interpreter."))
         if data.get("concern_kind") and not data.get("concern_noticed", "").strip():
-            self.add_error("concern_noticed", "Say what you noticed, for the manager.")
+            self.add_error("concern_noticed", _("Say what you noticed, for the manager."))
         data["warning_given_at"] = self._check_length(received_at, "warning_time")
         data["terminated_at"] = self._check_length(received_at, "terminated_time")
         return data

@@ -196,7 +196,7 @@ def report(start: date, end: date, *, today: date | None = None) -> Report:
         ),
     )
     share = f"{round(100 * flagged / calls)}%" if calls else "0%"
-    labels = dict(Call.Type.choices)
+    labels = {value: str(label) for value, label in Call.Type.choices}  # stored as text
     figures = [
         *(Figure("Calls", labels[value], n) for value, n in by_type.items()),
         Figure("Calls", "All calls", calls),

@@ -1,0 +1,296 @@
+"""The interface in Welsh and English (the Welsh Language Standards): nothing a person reads
+is left out of Django's translation machinery, and the Welsh catalogue has every string.
+
+Three checks, each able to fail:
+- every string marked for translation, in the code, the templates and the scripts, has its
+  Welsh in `locale/cy/` (makemessages is run on a copy, so a new string untranslated fails);
+- the templates translated so far have no words outside `{% translate %}` and
+  `{% blocktranslate %}`, in their text or in the attributes a person reads;
+- the handler's pages, rendered in Welsh, show no English left over from code (labels,
+  choices, messages) that was never marked."""
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import lxml.html
+import polib
+import pytest
+from django.conf import settings
+from django.template.base import Lexer, TokenType
+from django.test import Client
+from django.urls import reverse
+
+from callers.models import Language
+from tests.factories import CallerFactory, CallFactory
+from tests.helpers import log_call_data, sign_in_fully
+
+ROOT = Path(settings.BASE_DIR)
+CATALOGUES = [
+    ROOT / "locale" / "cy" / "LC_MESSAGES" / f"{domain}.po" for domain in ("django", "djangojs")
+]
+
+#: Templates whose every word goes through the translation machinery (the rest are still to
+#: be translated: see README, "Welsh and English").
+TRANSLATED = [
+    "base.html",
+    "includes/nav_items.html",
+    "includes/error_summary.html",
+    "includes/messages.html",
+    "account/login.html",
+    "opcc_calls/home.html",
+    "callers/calls/log_call.html",
+    "callers/calls/includes/log_call_fields.html",
+    "callers/calls/includes/handling_card.html",
+    "callers/calls/call_logged.html",
+    "callers/flags/includes/flag_notice.html",
+    "callers/follow_ups/includes/follow_up_line.html",
+    "callers/safeguarding/risk_warning.html",
+]
+
+#: Words that are the same in either language: the product's name and each language's own.
+OWN_NAMES = {"OPCC Calls", "English", "Cymraeg"}
+
+#: Attributes a person reads (or hears from a screen reader).
+READ_ATTRIBUTES = re.compile(
+    r"""\b(aria-label|aria-description|title|placeholder|alt)\s*=\s*(["'])(.*?)\2""", re.S
+)
+HIDDEN_REGIONS = re.compile(r"<!--.*?-->|<script\b.*?</script>|<style\b.*?</style>", re.S | re.I)
+ENTITY = re.compile(r"&#?\w+;")
+OTHER_TOKEN = "\x01"
+
+
+def _flattened(source: str) -> str:
+    """The template's text with every tag and variable as one mark, translated blocks too
+    (what is in them is translated), comments dropped."""
+    out, skipping = [], None
+    for token in Lexer(source).tokenize():
+        if token.token_type == TokenType.BLOCK:
+            name = token.contents.split()[0] if token.contents else ""
+            if skipping:
+                if name == skipping:
+                    skipping = None
+                continue
+            if name in ("blocktranslate", "blocktrans", "comment", "verbatim"):
+                skipping = "end" + name
+            out.append(OTHER_TOKEN)
+        elif token.token_type == TokenType.TEXT and not skipping:
+            out.append(token.contents)
+        elif token.token_type == TokenType.VAR and not skipping:
+            out.append(OTHER_TOKEN)
+    return HIDDEN_REGIONS.sub(OTHER_TOKEN, "".join(out))
+
+
+def untranslated(source: str) -> list[str]:
+    """Words in a template that are not in a translation tag: text between tags, and the
+    attributes a person reads."""
+    text = _flattened(source)
+    found = []
+    for tag in re.findall(r"<[^<>]*>", text):
+        for _name, _quote, value in READ_ATTRIBUTES.findall(tag):
+            found += [part.strip() for part in value.split(OTHER_TOKEN) if _has_words(part)]
+    between = re.sub(r"<[^<>]*>", OTHER_TOKEN, text)
+    found += [part.strip() for part in between.split(OTHER_TOKEN) if _has_words(part)]
+    return found
+
+
+def _has_words(text: str) -> bool:
+    text = ENTITY.sub(" ", text).strip()
+    own = re.sub(r"^[\W_]+|[\W_]+$", "", text)  # "· OPCC Calls ·" is the name
+    return bool(re.search(r"[^\W\d_]", text)) and own not in OWN_NAMES
+
+
+def test_the_check_finds_words_left_out():
+    source = (
+        '{% load i18n %}<p title="Help">{% translate "Yes" %} Left out</p>'
+        "{% blocktranslate with n=1 %}Fine {{ n }}{% endblocktranslate %}"
+        "<a aria-label=\"{% translate 'Fine' %}\">{{ x }} · 5</a>{# a note #}"
+        "{% comment %}Not read{% endcomment %}<script>var a = 'b';</script>"
+    )
+    assert untranslated(source) == ["Help", "Left out"]
+
+
+@pytest.mark.parametrize("name", TRANSLATED)
+def test_a_translated_template_has_no_words_outside_translation(name):
+    source = (ROOT / "templates" / name).read_text()
+    assert untranslated(source) == [], name
+
+
+def _catalogue_made_again(tmp_path: Path) -> dict[str, polib.POFile]:
+    """makemessages on a copy of the project: the catalogues as they would be with every
+    string marked now (the translations carried over from the committed ones)."""
+    for name in ("manage.py", "pyproject.toml"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    for folder in ("opcc_calls", "callers", "dmts", "telephony", "templates", "static", "locale"):
+        shutil.copytree(
+            ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__", "*.mo")
+        )
+    environment = {"DJANGO_DEBUG": "true", "SECRET_KEY": "x" * 50, "PATH": "/usr/bin:/bin"}
+    for domain, extra in (("django", []), ("djangojs", ["--ignore=static/bootstrap"])):
+        subprocess.run(
+            [
+                str(ROOT / ".venv" / "bin" / "python"),
+                "manage.py",
+                "makemessages",
+                "--locale=cy",
+                f"--domain={domain}",
+                "--no-obsolete",
+                "--no-location",
+                "--ignore=.venv",
+                "--ignore=tests",
+                "--ignore=bench",
+                *extra,
+            ],
+            cwd=tmp_path,
+            env=environment,
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+    folder = tmp_path / "locale" / "cy" / "LC_MESSAGES"
+    return {domain: polib.pofile(str(folder / f"{domain}.po")) for domain in ("django", "djangojs")}
+
+
+def test_every_marked_string_has_its_welsh(tmp_path):
+    if shutil.which("xgettext") is None:
+        pytest.fail("makemessages needs GNU gettext: apt-get install gettext")
+    missing = []
+    for domain, catalogue in _catalogue_made_again(tmp_path).items():
+        for entry in catalogue:
+            if entry.obsolete:
+                continue
+            if not entry.translated() or "fuzzy" in entry.flags:
+                missing.append(f"{domain}: {entry.msgid!r}")
+    assert not missing, (
+        f"{len(missing)} strings have no Welsh (README, Welsh and English):\n" + "\n".join(missing)
+    )
+
+
+def test_the_committed_catalogues_are_complete():
+    """What makemessages would keep is what is committed: no string left fuzzy or empty."""
+    for path in CATALOGUES:
+        catalogue = polib.pofile(str(path))
+        assert catalogue.percent_translated() == 100, path
+        assert not catalogue.fuzzy_entries(), path
+
+
+# --- The interface in Welsh, as a member of staff who chose it reads it ---------------------
+
+#: Words that show English was left on a Welsh page (none of them is a Welsh word).
+ENGLISH = re.compile(
+    r"\b(the|and|of|to|is|for|this|that|with|your|you|not|are|was|what|who|how|when|they|"
+    r"their|from|have|has|will|call|calls|caller|callers|name|number|phone|type|sign)\b",
+    re.I,
+)
+
+
+def english_left(html: str) -> list[str]:
+    """The text and read attributes of a page that still read as English (the office's name,
+    which the office sets, aside)."""
+    tree = lxml.html.fromstring(html)
+    for hidden in tree.xpath("//script|//style"):
+        hidden.drop_tree()
+    texts = tree.xpath("//text()|//@aria-label|//@title|//@placeholder|//@alt")
+    found = []
+    for text in texts:
+        shown = " ".join(str(text).replace(settings.OFFICE_NAME, "").split())
+        read = shown
+        for name in OWN_NAMES:
+            read = read.replace(name, "")
+        if ENGLISH.search(read):
+            found.append(shown)
+    return found
+
+
+@pytest.fixture
+def welsh_client(handler_user):
+    handler_user.language = "cy"
+    handler_user.save()
+    return sign_in_fully(Client(), handler_user)
+
+
+@pytest.mark.django_db
+def test_the_handlers_pages_in_welsh_leave_no_english(welsh_client):
+    caller = CallerFactory(full_name="Gwenllian Prys", language=Language.WELSH)
+    CallFactory(caller=caller, about="Holodd am y cynllun.", outcome="Rhoddwyd y ddolen.")
+    log = reverse("callers:log")
+    pages = {
+        "home": welsh_client.get(reverse("home")),
+        "log a call": welsh_client.get(log),
+        "log a call, the caller chosen": welsh_client.post(
+            log, {"action": f"choose:{caller.pk}", "full_name": "Gwenllian"}
+        ),
+        "log a call, with errors": welsh_client.post(log, {"action": "save", "phone": "0123"}),
+        "the handling card": welsh_client.get(reverse("callers:card", args=[caller.pk])),
+    }
+    response = welsh_client.post(
+        log,
+        log_call_data(
+            caller=caller.pk, full_name="", about="Cwyn am y car.", outcome="", call_type="other"
+        ),
+        follow=True,
+    )
+    pages["the call logged"] = response
+    for name, page in pages.items():
+        assert page.status_code == 200, name
+        assert page["Content-Language"] == "cy", name
+        html = page.content.decode()
+        assert '<html lang="cy">' in html or "<html" not in html, name  # a fragment has none
+        assert english_left(html) == [], name
+
+
+@pytest.mark.django_db
+def test_the_sign_in_page_is_in_the_language_chosen_on_this_browser():
+    client = Client()
+    assert "Sign in" in client.get(reverse("login")).content.decode()
+    response = client.post(reverse("language"), {"language": "cy", "next": reverse("login")})
+    assert response.status_code == 302 and response["Location"] == reverse("login")
+    page = client.get(reverse("login"))
+    assert page["Content-Language"] == "cy"
+    assert english_left(page.content.decode()) == []
+    assert "Mewngofnodi" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_member_of_staffs_choice_is_kept_on_their_account(handler_user, handler_client):
+    assert handler_user.language == ""  # the office's until they choose
+    assert "Log a call" in handler_client.get(reverse("home")).content.decode()
+    handler_client.post(reverse("language"), {"language": "cy", "next": "/"})
+    handler_user.refresh_from_db()
+    assert handler_user.language == "cy"
+    assert handler_user.history.first().history_change_reason == "Chose the interface's language"
+    elsewhere = sign_in_fully(Client(), handler_user)  # another computer, no cookie
+    assert "Cofnodi galwad" in elsewhere.get(reverse("home")).content.decode()
+    handler_client.post(reverse("language"), {"language": "en-gb", "next": "/"})
+    assert "Log a call" in elsewhere.get(reverse("home")).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_language_the_interface_is_not_in_is_refused(handler_client, handler_user):
+    response = handler_client.post(reverse("language"), {"language": "fr", "next": "/"})
+    assert response.status_code == 400
+    handler_user.refresh_from_db()
+    assert handler_user.language == ""
+    outside = handler_client.post(
+        reverse("language"), {"language": "cy", "next": "https://example.com/"}
+    )
+    assert outside["Location"] == "/"  # never sent off the site
+
+
+@pytest.mark.django_db
+def test_the_offices_language_is_the_default(settings, handler_client):
+    settings.LANGUAGE_CODE = "cy"
+    assert "Cofnodi galwad" in handler_client.get(reverse("home")).content.decode()
+
+
+def test_dates_follow_the_language():
+    from django.template import Context, Template
+    from django.utils import translation
+
+    template = Template('{{ day|date:"l j F Y" }}')
+    day = __import__("datetime").date(2026, 12, 4)
+    with translation.override("cy"):
+        assert template.render(Context({"day": day})) == "Dydd Gwener 4 Rhagfyr 2026"
+    with translation.override("en-gb"):
+        assert template.render(Context({"day": day})) == "Friday 4 December 2026"
