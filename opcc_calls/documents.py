@@ -11,6 +11,7 @@ from io import BytesIO
 from pathlib import Path
 
 from django.template.loader import render_to_string
+from django.utils import dateformat, translation
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
@@ -34,6 +35,36 @@ class LetterParts:
     office: str  # who the document is from, in its metadata
     reference: str = ""  # the caller's, to quote
     large: bool = False  # large print: 16 point and up
+    language: str = "en"  # "en", "cy", or "cy-en": the Welsh (subject, paragraphs), then...
+    english: tuple[str, list[str]] | None = None  # ...the English (subject, paragraphs)
+
+    @property
+    def versions(self) -> list[tuple[str, str, list[str]]]:
+        """(language tag, subject, paragraphs) in the order printed."""
+        first = "cy" if self.language in ("cy", "cy-en") else "en-GB"
+        versions = [(first, self.subject, self.paragraphs)]
+        if self.english is not None:
+            versions.append(("en-GB", *self.english))
+        return versions
+
+    @property
+    def lang(self) -> str:
+        """The document's language tag: a bilingual letter's first language is Welsh."""
+        return "cy" if self.language in ("cy", "cy-en") else "en-GB"
+
+    @property
+    def dated_text(self) -> str:
+        return " / ".join(_dated(self.dated, code) for code in _codes(self.language))
+
+    @property
+    def reference_text(self) -> str:
+        said = {
+            "en": f"Your reference: {self.reference} (please quote it)",
+            "cy": f"Eich cyfeirnod: {self.reference} (dyfynnwch ef, os gwelwch yn dda)",
+            "cy-en": f"Eich cyfeirnod / Your reference: {self.reference} "
+            "(dyfynnwch ef / please quote it)",
+        }
+        return said.get(self.language, said["en"])
 
     @property
     def sizes(self) -> dict[str, float]:
@@ -47,8 +78,14 @@ def _clean(text: str) -> str:
     return without_control_characters(text).replace("\r\n", "\n").strip()
 
 
-def _dated(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
+def _codes(language: str) -> list[str]:
+    return {"cy": ["cy"], "cy-en": ["cy", "en"]}.get(language, ["en"])
+
+
+def _dated(day: date, language: str = "en") -> str:
+    """4 December 2026; in Welsh, 4 Rhagfyr 2026."""
+    with translation.override("cy" if language == "cy" else "en-gb"):
+        return dateformat.format(day, "j F Y")
 
 
 def docx_bytes(letter: LetterParts) -> bytes:
@@ -59,7 +96,7 @@ def docx_bytes(letter: LetterParts) -> bytes:
     properties.title = properties.subject = _clean(letter.subject)
     properties.author = properties.last_modified_by = _clean(letter.office)
     properties.comments = properties.keywords = properties.category = ""
-    properties.language = "en-GB"
+    properties.language = letter.lang
     properties.created = properties.modified = datetime.combine(letter.dated, time(), tzinfo=UTC)
     properties.revision = 1
     sizes = letter.sizes
@@ -74,12 +111,15 @@ def docx_bytes(letter: LetterParts) -> bytes:
     head.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     _lines(head, _clean(letter.letterhead))
     _lines(document.add_paragraph(), "\n".join(_clean(line) for line in letter.recipient))
-    document.add_paragraph(_dated(letter.dated))
+    document.add_paragraph(letter.dated_text)
     if letter.reference:
-        document.add_paragraph(f"Your reference: {letter.reference} (please quote it)")
-    document.add_heading(_clean(letter.subject), level=1)
-    for paragraph in letter.paragraphs:
-        _lines(document.add_paragraph(), _clean(paragraph))
+        document.add_paragraph(letter.reference_text)
+    for number, (_language, subject, paragraphs) in enumerate(letter.versions):
+        if number:  # a bilingual letter's English starts a page of its own
+            document.add_page_break()
+        document.add_heading(_clean(subject), level=1)
+        for paragraph in paragraphs:
+            _lines(document.add_paragraph(), _clean(paragraph))
     out = BytesIO()
     document.save(out)
     return out.getvalue()
@@ -103,10 +143,19 @@ def pdf_bytes(letter: LetterParts) -> bytes:
             "letter": {
                 "letterhead": _clean(letter.letterhead).split("\n"),
                 "recipient": [_clean(line) for line in letter.recipient if _clean(line)],
-                "dated_text": _dated(letter.dated),
+                "dated_text": letter.dated_text,
                 "reference": letter.reference,
+                "reference_text": letter.reference_text,
                 "subject": _clean(letter.subject),
-                "paragraphs": [_clean(p).split("\n") for p in letter.paragraphs],
+                "versions": [
+                    {
+                        "lang": code,
+                        "subject": _clean(subject),
+                        "paragraphs": [_clean(p).split("\n") for p in paragraphs],
+                    }
+                    for code, subject, paragraphs in letter.versions
+                ],
+                "lang": letter.lang,
                 "office": _clean(letter.office),
             },
             "size": letter.sizes,

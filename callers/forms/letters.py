@@ -4,20 +4,47 @@ from django import forms
 from django.utils import timezone
 
 from callers.forms.flags import ArrangementsFields
-from callers.models import Appeal, Letter
+from callers.models import Appeal, Letter, LetterLanguage
 from callers.models.letters import Letterhead, LetterTemplate
 from callers.selectors.letters import unknown_placeholders
 from opcc_calls.forms import DateInput, RadioSelect, VersionForm
 
 
 class NoticeForm(forms.Form):
+    language = forms.ChoiceField(
+        label="Write it in",
+        choices=LetterLanguage.choices,
+        widget=RadioSelect,
+        help_text="The caller's language for letters is chosen for you.",
+    )
     reason = forms.CharField(
         label="Why, in words for the caller",
         max_length=2000,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="The letter says this as the reason. Nothing else from the flag's notes goes in.",
-        error_messages={"required": "Say why, in words for the caller."},
     )
+    welsh_reason = forms.CharField(
+        label="Why, in Welsh",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For a letter in Welsh, or in Welsh and English.",
+    )
+
+    def language_chosen(self) -> str:
+        """The language asked for (as sent, when it is one), or the caller's."""
+        sent = self.data.get("language") if self.is_bound else None
+        return sent if sent in LetterLanguage.values else self.initial["language"]
+
+    def clean(self):
+        data = super().clean()
+        wordings = LetterLanguage.wordings(data.get("language") or LetterLanguage.ENGLISH)
+        if LetterLanguage.ENGLISH in wordings and not data.get("reason", "").strip():
+            self.add_error("reason", "Say why, in words for the caller.")
+        if LetterLanguage.WELSH in wordings and not data.get("welsh_reason", "").strip():
+            self.add_error("welsh_reason", "Say why in Welsh, in words for the caller.")
+        return data
 
 
 class LetterheadForm(VersionForm, forms.ModelForm):
@@ -35,8 +62,23 @@ class LetterheadForm(VersionForm, forms.ModelForm):
 
     class Meta:
         model = Letterhead
-        fields = ["name", "name_in_sentence", "address", "telephone", "email", "web"]
-        widgets = {"address": forms.Textarea(attrs={"rows": 4})}
+        fields = [
+            "name",
+            "name_in_sentence",
+            "address",
+            "telephone",
+            "email",
+            "web",
+            "welsh_name",
+            "welsh_name_in_sentence",
+            "welsh_address",
+            "letter_language",
+        ]
+        widgets = {
+            "address": forms.Textarea(attrs={"rows": 4}),
+            "welsh_address": forms.Textarea(attrs={"rows": 4}),
+            "letter_language": RadioSelect,
+        }
 
     def service_arguments(self) -> dict[str, object]:
         data = self.cleaned_data
@@ -119,6 +161,13 @@ class AppealDecisionForm(VersionForm, ArrangementsFields):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="The letter of outcome gives these reasons to the caller.",
         error_messages={"required": "Give the reasons for the decision."},
+    )
+    welsh_reasons = forms.CharField(
+        label="The reasons in Welsh",
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Needed when the caller's letters are in Welsh, or in Welsh and English.",
     )
 
     def arrangements_chosen(self, data: dict) -> bool:

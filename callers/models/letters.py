@@ -9,6 +9,7 @@ from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
 from callers.models.flags import Flag
+from callers.models.languages import LetterLanguage
 from opcc_calls import phones
 from opcc_calls.text import TypedText
 
@@ -34,6 +35,40 @@ class Letterhead(TypedText, models.Model):
     telephone = PhoneNumberField("Telephone")
     email = models.EmailField("Email address")
     web = models.URLField("Website", blank=True)
+    # The Welsh Language Standards: a Welsh letter names the office in Welsh.
+    welsh_name = models.CharField(
+        "The office's name in Welsh",
+        max_length=200,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="As it heads a Welsh letter, e.g. Swyddfa Comisiynydd yr Heddlu a Throseddu. "
+        "Without it, no letter is written in Welsh.",
+    )
+    welsh_name_in_sentence = models.CharField(
+        "The Welsh name in a sentence",
+        max_length=210,
+        blank=True,
+        default="",
+        db_default="",
+        help_text='As a Welsh sentence says it: "eich cysylltiad â Swyddfa\'r Comisiynydd".',
+    )
+    welsh_address = models.TextField(
+        "Postal address in Welsh",
+        max_length=1000,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="Blank: the postal address above, on Welsh letters too.",
+    )
+    letter_language = models.CharField(
+        "Letters are written in",
+        max_length=5,
+        choices=LetterLanguage,
+        default=LetterLanguage.ENGLISH,
+        db_default=LetterLanguage.ENGLISH,
+        help_text="For callers whose language for letters is not known (or is another language).",
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
 
     history = HistoricalRecords()
@@ -61,13 +96,30 @@ class Letterhead(TypedText, models.Model):
 
     @property
     def lines(self) -> list[str]:
-        """The letterhead as printed: the name, the address, then how to get in touch."""
-        lines = [self.name, *self.address_lines]
+        """The letterhead as printed on an English letter."""
+        return self.lines_in(LetterLanguage.ENGLISH)
+
+    def name_in(self, language: str) -> str:
+        return self.welsh_name if language == LetterLanguage.WELSH else self.name
+
+    def lines_in(self, language: str) -> list[str]:
+        """The letterhead as a letter in `language` prints it: the name (both, Welsh first, on
+        a bilingual letter), the address, then how to get in touch."""
+        welsh = language != LetterLanguage.ENGLISH
+        names = [self.welsh_name, self.name] if language == LetterLanguage.BILINGUAL else []
+        address = self.welsh_address if welsh and self.welsh_address.strip() else self.address
+        labels = {
+            LetterLanguage.ENGLISH: ("Telephone", "Email", "Web"),
+            LetterLanguage.WELSH: ("Ffôn", "E-bost", "Gwefan"),
+            LetterLanguage.BILINGUAL: ("Ffôn / Telephone", "E-bost / Email", "Gwefan / Web"),
+        }[LetterLanguage(language)]
+        lines = names or [self.name_in(language)]
+        lines += [line.strip() for line in address.splitlines() if line.strip()]
         if self.telephone:
-            lines.append(f"Telephone: {phones.as_national(str(self.telephone))}")
-        lines.append(f"Email: {self.email}")
+            lines.append(f"{labels[0]}: {phones.as_national(str(self.telephone))}")
+        lines.append(f"{labels[1]}: {self.email}")
         if self.web:
-            lines.append(f"Web: {self.web}")
+            lines.append(f"{labels[2]}: {self.web}")
         return lines
 
 
@@ -80,7 +132,15 @@ class LetterTemplate(TypedText, models.Model):
         APPEAL_UPHELD = "appeal_upheld", "Appeal upheld"
         APPEAL_NOT_UPHELD = "appeal_not_upheld", "Appeal not upheld"
 
-    kind = models.CharField(max_length=20, choices=Kind, unique=True, editable=False)
+    kind = models.CharField(max_length=20, choices=Kind, editable=False)
+    language = models.CharField(
+        "Language",
+        max_length=5,
+        choices=[(LetterLanguage.ENGLISH, "English"), (LetterLanguage.WELSH, "Welsh")],
+        default=LetterLanguage.ENGLISH,
+        db_default=LetterLanguage.ENGLISH,
+        editable=False,
+    )
     subject = models.CharField("Heading", max_length=200)
     body = models.TextField(
         "Wording",
@@ -111,10 +171,15 @@ class LetterTemplate(TypedText, models.Model):
     }
 
     class Meta:
-        ordering = ["kind"]
+        ordering = ["kind", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "language"], name="letter_template_one_per_kind_and_language"
+            )
+        ]
 
     def __str__(self) -> str:
-        return self.get_kind_display()
+        return f"{self.get_kind_display()} ({self.get_language_display()})"
 
 
 class AppealQuerySet(models.QuerySet):
@@ -140,6 +205,14 @@ class Appeal(TypedText, models.Model):
     recorded_at = models.DateTimeField(default=timezone.now)
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
     reasons = models.TextField("Reasons for the decision", max_length=5000, blank=True)
+    welsh_reasons = models.TextField(
+        "The reasons in Welsh",
+        max_length=5000,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="For a caller whose letters are in Welsh, or in Welsh and English.",
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -193,6 +266,16 @@ class Letter(TypedText, models.Model):
     reference = models.CharField("The caller's reference", max_length=20, blank=True)
     subject = models.CharField(max_length=200)
     body = models.TextField(max_length=20_000)
+    language = models.CharField(
+        "Written in",
+        max_length=5,
+        choices=LetterLanguage,
+        default=LetterLanguage.ENGLISH,
+        db_default=LetterLanguage.ENGLISH,
+    )
+    # A bilingual letter: the Welsh above (subject, body), then the English.
+    english_subject = models.CharField(max_length=200, blank=True, default="", db_default="")
+    english_body = models.TextField(max_length=20_000, blank=True, default="", db_default="")
     arrangements = models.TextField("The arrangements it tells of", max_length=2000, blank=True)
     written_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="letters_written"
@@ -223,4 +306,20 @@ class Letter(TypedText, models.Model):
 
     @property
     def paragraphs(self) -> list[str]:
-        return [p.strip() for p in self.body.replace("\r\n", "\n").split("\n\n") if p.strip()]
+        return _paragraphs(self.body)
+
+    @property
+    def versions(self) -> list[tuple[str, str, list[str]]]:
+        """The letter as printed, a language at a time: (language, subject, paragraphs), the
+        Welsh first on a bilingual letter."""
+        first = LetterLanguage.wordings(self.language)[0]
+        versions = [(first, self.subject, self.paragraphs)]
+        if self.language == LetterLanguage.BILINGUAL:
+            versions.append(
+                (LetterLanguage.ENGLISH, self.english_subject, _paragraphs(self.english_body))
+            )
+        return versions
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]

@@ -12,6 +12,7 @@ from callers.models import (
     Flag,
     Letter,
     Letterhead,
+    LetterLanguage,
     LetterTemplate,
 )
 from callers.selectors.letters import (
@@ -43,6 +44,10 @@ def letterhead_save(
     web: str,
     version: int,
     reason: str,
+    welsh_name: str = "",
+    welsh_name_in_sentence: str = "",
+    welsh_address: str = "",
+    letter_language: str = LetterLanguage.ENGLISH,
 ) -> Letterhead:
     """Set the office's letterhead, which every letter written from now on carries (the first
     save makes it). Letters already written keep theirs."""
@@ -54,6 +59,10 @@ def letterhead_save(
     letterhead.name, letterhead.name_in_sentence = name.strip(), name_in_sentence.strip()
     letterhead.address, letterhead.telephone = address.strip(), telephone
     letterhead.email, letterhead.web = email.strip(), web.strip()
+    letterhead.welsh_name = welsh_name.strip()
+    letterhead.welsh_name_in_sentence = welsh_name_in_sentence.strip()
+    letterhead.welsh_address = welsh_address.strip()
+    letterhead.letter_language = letter_language
     letterhead.version = version + 1
     letterhead.full_clean()
     try:
@@ -65,9 +74,17 @@ def letterhead_save(
 
 @transaction.atomic
 def letter_template_save(
-    *, kind: str, by: User, subject: str, body: str, version: int, reason: str
+    *,
+    kind: str,
+    by: User,
+    subject: str,
+    body: str,
+    version: int,
+    reason: str,
+    language: str = LetterLanguage.ENGLISH,
 ) -> LetterTemplate:
-    """Save the office's wording for one kind of letter (the first save makes it)."""
+    """Save the office's wording for one kind of letter in one language (the first save
+    makes it)."""
     permission_check(by, "callers.change_lettertemplate")
     unknown = unknown_placeholders(subject + body)
     if unknown:
@@ -78,7 +95,7 @@ def letter_template_save(
                 + ". Use only those listed."
             }
         )
-    template = template_for(kind)
+    template = template_for(kind, language)
     if template.pk:
         template = locked_for_edit(LetterTemplate, template.pk, version)
     elif version != template.version:
@@ -95,48 +112,96 @@ def letter_template_save(
 
 @transaction.atomic
 def letter_write(
-    *, flag: Flag, by: User, kind: str, reason: str = "", appeal: Appeal | None = None
+    *,
+    flag: Flag,
+    by: User,
+    kind: str,
+    reason: str = "",
+    welsh_reason: str = "",
+    appeal: Appeal | None = None,
+    language: str = "",
 ) -> Letter:
     """Write a letter to a flagged caller from the office's template, filled from the flag:
     the arrangements in plain words, the reason, the review date (never the agreed response
-    or any note, concern or referral). Kept as written."""
+    or any note, concern or referral). In `language` (by default the caller's language for
+    letters, or the office's): a bilingual letter is the Welsh, then the English. Kept as
+    written."""
     permission_check(by, "callers.write_letter")
     flag = Flag.objects.select_related("caller", "single_point_of_contact").get(pk=flag.pk)
-    template = template_for(kind)
+    caller = flag.caller
     letterhead = letterhead_current()
-    problems = letter_problems(flag, kind, template, letterhead)
+    language = language or caller.letters_in(letterhead.letter_language)
+    wordings = LetterLanguage.wordings(language)
+    templates = {wording: template_for(kind, wording) for wording in wordings}
+    problems = letter_problems(flag, kind, templates[wordings[0]], letterhead, language)
     if problems:
         raise ValidationError(problems)
-    if kind == Letter.Kind.NOTICE and not reason.strip():
-        raise ValidationError({"reason": "Say why, in words for the caller."})
-    caller = flag.caller
-    values = {
-        "name": caller.full_name,
-        "reference": caller.reference,
-        "office": letterhead.name_in_sentence,
-        "office_name": letterhead.name,
-        "address": ", ".join(letterhead.address_lines),
-        "telephone": phones.as_national(str(letterhead.telephone)),
-        "email": letterhead.email,
-        "date": long_date(timezone.localdate()),
-        "arrangements": arrangements_text(flag),
-        "reason": reason.strip(),
-        "review_date": long_date(flag.review_date),
-        "appeal_received": long_date(appeal.received_on) if appeal else "",
-        "outcome_reasons": appeal.reasons if appeal else "",
-    }
+    reasons: dict[str, str] = {"en": reason.strip(), "cy": welsh_reason.strip()}
+    if appeal is not None:
+        reasons = {"en": appeal.reasons, "cy": appeal.welsh_reasons.strip()}
+    if kind == Letter.Kind.NOTICE:
+        for wording in wordings:
+            if not reasons[wording]:
+                field = "reason" if wording == LetterLanguage.ENGLISH else "welsh_reason"
+                raise ValidationError({field: _why_missing(wording)})
+    written = [
+        _filled(templates[wording], wording, flag, letterhead, reasons[wording], appeal)
+        for wording in wordings
+    ]
     letter = Letter(
         flag=flag,
         appeal=appeal,
         kind=kind,
-        arrangements=values["arrangements"],
-        letterhead="\n".join(letterhead.lines),
+        language=language,
+        arrangements=arrangements_text(flag),  # in English, to compare with the flag's later
+        letterhead="\n".join(letterhead.lines_in(language)),
         reference=caller.reference,
-        subject=fill(template.subject, values),
-        body=fill(template.body, values),
+        subject=written[0][0],
+        body=written[0][1],
+        english_subject=written[1][0] if len(written) > 1 else "",
+        english_body=written[1][1] if len(written) > 1 else "",
         written_by=by,
     )
     return save_with_history(letter, user=by, reason="Written from the office's template")
+
+
+def _why_missing(wording: str) -> str:
+    if wording == LetterLanguage.WELSH:
+        return "Say why in Welsh, in words for the caller: the letter is in Welsh."
+    return "Say why, in words for the caller."
+
+
+def _filled(
+    template: LetterTemplate,
+    language: str,
+    flag: Flag,
+    letterhead: Letterhead,
+    reason: str,
+    appeal: Appeal | None,
+) -> tuple[str, str]:
+    """One language's subject and body, its placeholders filled in that language."""
+    caller = flag.caller
+    welsh = language == LetterLanguage.WELSH
+    address = letterhead.welsh_address if welsh and letterhead.welsh_address.strip() else ""
+    values = {
+        "name": caller.full_name,
+        "reference": caller.reference,
+        "office": letterhead.welsh_name_in_sentence if welsh else letterhead.name_in_sentence,
+        "office_name": letterhead.name_in(language),
+        "address": ", ".join(
+            [line.strip() for line in address.splitlines() if line.strip()]
+            or letterhead.address_lines
+        ),
+        "telephone": phones.as_national(str(letterhead.telephone)),
+        "email": letterhead.email,
+        "date": long_date(timezone.localdate(), language),
+        "arrangements": arrangements_text(flag, language),
+        "reason": reason,
+        "review_date": long_date(flag.review_date, language),
+        "appeal_received": long_date(appeal.received_on, language) if appeal else "",
+        "outcome_reasons": reason if appeal else "",
+    }
+    return fill(template.subject, values), fill(template.body, values)
 
 
 @transaction.atomic
@@ -215,6 +280,7 @@ def appeal_decide(
     outcome: str,
     reasons: str,
     version: int,
+    welsh_reasons: str = "",
     single_point_of_contact: User | None = None,
     contact_times: str = "",
     written_contact_only: bool = False,
@@ -230,6 +296,11 @@ def appeal_decide(
     if not reasons.strip():
         raise ValidationError({"reasons": "Give the reasons for the decision."})
     flag = appeal.flag
+    letters_in = flag.caller.letters_in(letterhead_current().letter_language)
+    if LetterLanguage.WELSH in LetterLanguage.wordings(letters_in) and not welsh_reasons.strip():
+        raise ValidationError(
+            {"welsh_reasons": "Give the reasons in Welsh too: the caller's letters are in Welsh."}
+        )
     Outcome = Appeal.Outcome
     if outcome == Outcome.UPHELD_END:
         flag_end(flag=flag, by=by, reason=f"Appeal upheld: {reasons}", version=flag.version)
@@ -244,9 +315,10 @@ def appeal_decide(
             version=flag.version,
         )
     appeal.outcome, appeal.reasons = outcome, reasons.strip()
+    appeal.welsh_reasons = welsh_reasons.strip()
     appeal.decided_by, appeal.decided_at = by, timezone.now()
     save_with_history(appeal, user=by, reason=f"Decided: {appeal.get_outcome_display()}")
     upheld = outcome != Outcome.NOT_UPHELD
     kind = Letter.Kind.APPEAL_UPHELD if upheld else Letter.Kind.APPEAL_NOT_UPHELD
-    letter_write(flag=flag, by=by, kind=kind, appeal=appeal)
+    letter_write(flag=flag, by=by, kind=kind, appeal=appeal, language=letters_in)
     return appeal

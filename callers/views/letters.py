@@ -21,9 +21,11 @@ from callers.models import (
     Flag,
     Letter,
     Letterhead,
+    LetterLanguage,
     LetterTemplate,
 )
 from callers.selectors.letters import (
+    WORDING_LANGUAGES,
     arrangements_text,
     letter_problems,
     letter_template_changes,
@@ -53,17 +55,18 @@ def notice_new(request: HttpRequest, pk: int) -> HttpResponse:
         Flag.objects.active().select_related("caller", "single_point_of_contact"), pk=pk
     )
     # "Why" starts empty: the flag's own reason is for staff, and never reaches a caller.
-    form = NoticeForm(request.POST if request.method == "POST" else None)
-    problems = letter_problems(
-        flag, Letter.Kind.NOTICE, template_for(Letter.Kind.NOTICE), letterhead_current()
+    letterhead = letterhead_current()
+    form = NoticeForm(
+        request.POST if request.method == "POST" else None,
+        initial={"language": flag.caller.letters_in(letterhead.letter_language)},
     )
+    language = form.language_chosen()
+    template = template_for(Letter.Kind.NOTICE, LetterLanguage.wordings(language)[0])
+    problems = letter_problems(flag, Letter.Kind.NOTICE, template, letterhead, language)
     if form.is_valid() and not problems:
         try:
             letter = services.letter_write(
-                flag=flag,
-                by=request.user,
-                kind=Letter.Kind.NOTICE,
-                reason=form.cleaned_data["reason"],
+                flag=flag, by=request.user, kind=Letter.Kind.NOTICE, **form.cleaned_data
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -77,6 +80,8 @@ def notice_new(request: HttpRequest, pk: int) -> HttpResponse:
             "flag": flag,
             "form": form,
             "problems": problems,
+            # What stops a notice in any language (not only in the one chosen): no form.
+            "blocked": problems and letter_problems(flag, Letter.Kind.NOTICE, template, letterhead),
             "arrangements": arrangements_text(flag),
         },
     )
@@ -92,19 +97,25 @@ def _letter(pk: int) -> Letter:
     )
 
 
-@requires("callers.view_letter")
-@require_GET
-def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    letter = _letter(pk)
+def _letter_page(request: HttpRequest, letter: Letter, form: LetterSentForm, status: int = 200):
     return render(
         request,
         "callers/letters/letter.html",
         {
             "letter": letter,
-            "form": LetterSentForm(initial={"version": letter.version}),
+            "document": _parts(letter),
+            "form": form,
             "changes": record_changes(letter.history.all(), Letter, limit=20, what=LETTER_CHANGES),
         },
+        status=status,
     )
+
+
+@requires("callers.view_letter")
+@require_GET
+def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    letter = _letter(pk)
+    return _letter_page(request, letter, LetterSentForm(initial={"version": letter.version}))
 
 
 @requires("callers.write_letter")
@@ -119,15 +130,24 @@ def letter_sent(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(letter.flag)
         if form.stale:
             return redirect(letter)
-    return render(
-        request,
-        "callers/letters/letter.html",
-        {
-            "letter": letter,
-            "form": form,
-            "changes": record_changes(letter.history.all(), Letter, limit=20, what=LETTER_CHANGES),
-        },
-        status=400,
+    return _letter_page(request, letter, form, status=400)
+
+
+def _parts(letter: Letter, *, large: bool = False) -> LetterParts:
+    """The letter as its documents print it (the page shows the same)."""
+    caller = letter.flag.caller
+    versions = letter.versions
+    return LetterParts(
+        letterhead=letter.letterhead,
+        recipient=[caller.full_name, *caller.postal_address.splitlines()],
+        dated=timezone.localdate(letter.written_at),
+        subject=letter.subject,
+        paragraphs=letter.paragraphs,
+        office=letter.letterhead.split("\n", 1)[0],
+        reference=letter.reference,
+        large=large,
+        language=letter.language,
+        english=(versions[1][1], versions[1][2]) if len(versions) > 1 else None,
     )
 
 
@@ -139,16 +159,7 @@ def letter_document(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     letter = _letter(pk)
     caller = letter.flag.caller
     large = request.GET.get("print", "large" if caller.large_print else "standard") == "large"
-    parts = LetterParts(
-        letterhead=letter.letterhead,
-        recipient=[caller.full_name, *caller.postal_address.splitlines()],
-        dated=timezone.localdate(letter.written_at),
-        subject=letter.subject,
-        paragraphs=letter.paragraphs,
-        office=letter.letterhead.split("\n", 1)[0],
-        reference=letter.reference,
-        large=large,
-    )
+    parts = _parts(letter, large=large)
     content, content_type = (docx_bytes(parts), DOCX) if kind == "docx" else (pdf_bytes(parts), PDF)
     response = HttpResponse(content, content_type=content_type)
     name = filename(f"letter-{letter.pk}{'-large-print' if large else ''}", kind, letter.written_at)
@@ -203,18 +214,21 @@ def letterhead(request: HttpRequest) -> HttpResponse:
 @requires("callers.change_lettertemplate")
 @require_http_methods(["GET", "POST"])
 def letter_template(request: HttpRequest, kind: str) -> HttpResponse:
-    if kind not in LetterTemplate.Kind.values:
+    """One letter's wording in one language (?language=cy: the Welsh)."""
+    language = request.GET.get("language", LetterLanguage.ENGLISH)
+    if kind not in LetterTemplate.Kind.values or language not in WORDING_LANGUAGES:
         raise Http404
-    template = template_for(kind)
+    template = template_for(kind, language)
     form = LetterTemplateForm(
         request.POST or None, initial=LetterTemplateForm.initial_for(template)
     )
     if form.is_valid():
-        if form.run(request, services.letter_template_save, kind=kind, by=request.user):
-            messages.success(request, f"Wording saved: {template.get_kind_display()}.")
+        saving = {"kind": kind, "language": language, "by": request.user}
+        if form.run(request, services.letter_template_save, **saving):
+            messages.success(request, f"Wording saved: {template}.")
             return redirect("callers:letter_templates")
         if form.stale:
-            return redirect("callers:letter_template", kind=kind)
+            return redirect(request.get_full_path())
     return render(
         request,
         "callers/letters/letter_template.html",
@@ -266,14 +280,7 @@ def _appeal_page(request: HttpRequest, appeal: Appeal, form=None, status: int = 
             "form": form,
             "may_decide": may_decide,
             # Said before the manager decides: the letter of outcome goes with the decision.
-            "before_deciding": letter_problems(
-                appeal.flag,
-                Letter.Kind.APPEAL_NOT_UPHELD,
-                template_for(Letter.Kind.APPEAL_NOT_UPHELD),
-                letterhead_current(),
-            )
-            if form is not None
-            else [],
+            "before_deciding": _before_deciding(appeal) if form is not None else [],
             "letters": appeal.letters.all(),
             "changes": record_changes(
                 appeal.history.all(),
@@ -284,6 +291,16 @@ def _appeal_page(request: HttpRequest, appeal: Appeal, form=None, status: int = 
         },
         status=status,
     )
+
+
+def _before_deciding(appeal: Appeal) -> list[str]:
+    """What stops the letter of outcome, said before the manager decides (it goes with the
+    decision), in the language the caller's letters are in."""
+    letterhead = letterhead_current()
+    language = appeal.flag.caller.letters_in(letterhead.letter_language)
+    kind = Letter.Kind.APPEAL_NOT_UPHELD
+    template = template_for(kind, LetterLanguage.wordings(language)[0])
+    return letter_problems(appeal.flag, kind, template, letterhead, language)
 
 
 def _appeal(pk: int) -> Appeal:

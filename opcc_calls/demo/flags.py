@@ -9,8 +9,10 @@ from callers.models import (
     Call,
     Caller,
     Flag,
+    Language,
     Letter,
     Letterhead,
+    LetterLanguage,
     Meeting,
 )
 from callers.models.flags import default_review_date
@@ -99,6 +101,8 @@ def seed_letters_and_appeals(*, manager, compliance) -> None:
             telephone="+443001234567",
             email="opcc@example.org",
             web="https://opcc.example.org",
+            welsh_name="Swyddfa Comisiynydd yr Heddlu a Throseddu",
+            welsh_name_in_sentence="Swyddfa Comisiynydd yr Heddlu a Throseddu",
             version=1,
             reason="Demo: the office's letterhead",
         )
@@ -118,6 +122,8 @@ def seed_letters_and_appeals(*, manager, compliance) -> None:
     caller.postal_address = caller.postal_address or "12 Sample Road\nAnytown\nAN3 4EF"
     caller.reasonable_adjustments = "Sight loss: letters in large print, read back on request."
     caller.large_print = True
+    # A Welsh speaker: their letters in Welsh and English, the Welsh first.
+    caller.language, caller.letter_language = Language.WELSH, LetterLanguage.BILINGUAL
     save_with_history(caller, user=manager, reason="Demo: their address and adjustments")
     letter = letter_write(
         flag=restricted,
@@ -127,6 +133,11 @@ def seed_letters_and_appeals(*, manager, compliance) -> None:
             "You have telephoned us many times a week about the same matter, and each time "
             "reached a different member of staff. One person answering you, at set times, "
             "means you get one consistent answer."
+        ),
+        welsh_reason=(
+            "Rydych wedi ffonio ni lawer gwaith yr wythnos am yr un mater, ac wedi cyrraedd "
+            "aelod gwahanol o staff bob tro. Mae un person yn eich ateb, ar adegau penodol, yn "
+            "golygu eich bod yn cael un ateb cyson."
         ),
     )
     letter_sent(

@@ -115,6 +115,7 @@ def test_a_manager_sets_the_letterhead_with_history(manager_user, manager_client
             "telephone": "0300 123 4567",
             "email": "opcc@example.org",
             "web": "opcc.example.org",
+            "letter_language": "en",
             "reason": "Set up",
         },
     )
