@@ -4,9 +4,25 @@ from dataclasses import dataclass
 from datetime import date
 from html import escape
 
+from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 from callers.models import Call
+
+
+def _month(day: date) -> str:
+    """The month's short name in the page's language: Dec, Rhag."""
+    return str(MONTHS_3[day.month]).title()
+
+
+def short_day(day: date) -> str:
+    """3 Nov (3 Tach): what strftime's %-d %b gives, in the page's language."""
+    return f"{day.day} {_month(day)}"
+
+
+def short_date(day: date) -> str:
+    return f"{short_day(day)} {day.year}"
 
 
 @dataclass(frozen=True)
@@ -22,7 +38,9 @@ class Bar:
     @property
     def label(self) -> str:
         """Its day ("Tue 3 Nov") or week ("Week of 2 Nov"), worked out only for a bar drawn."""
-        return f"Week of {self.day:%-d %b}" if self.weekly else self.day.strftime("%a %-d %b")
+        if self.weekly:
+            return _("Week of %(day)s") % {"day": short_day(self.day)}
+        return f"{WEEKDAYS_ABBR[self.day.weekday()]} {short_day(self.day)}"
 
 
 @dataclass(frozen=True)
@@ -84,7 +102,11 @@ def _weeks(per_day: list[tuple[date, int]]) -> tuple[tuple[str, int], ...]:
     for end in range(len(per_day), 0, -7):
         days = per_day[max(end - 7, 0) : end]
         start, finish = days[0][0], days[-1][0]
-        label = f"{start:%-d %b} to {finish:%-d %b %Y}" if start != finish else f"{start:%-d %b %Y}"
+        label = (
+            _("%(start)s to %(finish)s") % {"start": short_day(start), "finish": short_date(finish)}
+            if start != finish
+            else short_date(start)
+        )
         weeks.append((label, sum(n for _, n in days)))
     return tuple(reversed(weeks))
 
@@ -134,7 +156,7 @@ def daily_bars(
             for v in _y_ticks(maximum)
         )
         x_ticks = tuple(
-            Tick(x=round(left + (i + 0.5) * slot, 2), y=baseline + 16, label=f"{day:%-d %b}")
+            Tick(x=round(left + (i + 0.5) * slot, 2), y=baseline + 16, label=short_day(day))
             for i, (day, _) in enumerate(per_day)
             if ((day.day <= 7) if weekly else (day.day == 1 or i == 0))
         )
@@ -144,11 +166,11 @@ def daily_bars(
         height=height,
         maximum=maximum,
         total=sum(n for _, n in per_day),
-        first=per_day[0][0].strftime("%-d %b %Y") if per_day else "",
-        last=per_day[-1][0].strftime("%-d %b %Y") if per_day else "",
-        busiest=f"{busiest:%a %-d %b}" if busiest else "",
+        first=short_date(per_day[0][0]) if per_day else "",
+        last=short_date(per_day[-1][0]) if per_day else "",
+        busiest=f"{WEEKDAYS_ABBR[busiest.weekday()]} {short_day(busiest)}" if busiest else "",
         weeks=(
-            tuple((f"Week of {day:%-d %b %Y}", n) for day, n in per_day)
+            tuple((_("Week of %(day)s") % {"day": short_date(day)}, n) for day, n in per_day)
             if weekly
             else _weeks(per_day)
         )
@@ -213,7 +235,8 @@ def stacked_weeks(
                     width=round(max(slot - 2, 1), 2),
                     height=round(h, 2),
                     css=f"series-{n}",
-                    title=f"Week of {week:%-d %b %Y}: {values[i]} {labels[call_type].lower()}",
+                    title=_("Week of %(day)s") % {"day": short_date(week)}
+                    + f": {values[i]} {labels[call_type].lower()}",
                 )
             )
     legend = [(labels[t], f"series-{n}", sum(v)) for n, (t, v) in enumerate(series.items())]
@@ -229,7 +252,7 @@ def stacked_weeks(
         Tick(
             x=round(LEFT + (i + 0.5) * slot, 2),
             y=baseline + 16,
-            label=f"{week:%b}" + (f" {week:%Y}" if week.month == 1 or i < 4 else ""),
+            label=_month(week) + (f" {week:%Y}" if week.month == 1 or i < 4 else ""),
         )
         for i, week in enumerate(weeks)
         if week.day <= 7
@@ -240,8 +263,8 @@ def stacked_weeks(
         width=width,
         height=height,
         maximum=maximum,
-        first=f"{weeks[0]:%-d %b %Y}" if weeks else "",
-        last=f"{weeks[-1]:%-d %b %Y}" if weeks else "",
+        first=short_date(weeks[0]) if weeks else "",
+        last=short_date(weeks[-1]) if weeks else "",
         left=LEFT,
         baseline=baseline,
         y_ticks=y_ticks,

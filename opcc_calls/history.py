@@ -1,6 +1,7 @@
 """Change history from django-simple-history: saving a record with who changed it and why, and
 reading it back as who, when, what, old → new, why."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
@@ -8,6 +9,11 @@ from typing import TypeVar
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+
+#: What each kind of history row is called ("+": "Caller created"), in the page's language.
+Labels = Mapping[str, str | Promise]
 
 #: Any model with history: what `save_with_history` is given, it gives back.
 M = TypeVar("M", bound=models.Model)
@@ -58,7 +64,7 @@ HIDDEN_FIELDS = ("version", "submission_token", "logged_at")
 
 def who(record) -> str:
     user = record.history_user
-    return (user.get_full_name() or user.username) if user else "The system"
+    return (user.get_full_name() or user.username) if user else str(_("The system"))
 
 
 def _display(field: models.Field, value, users: dict) -> str:
@@ -100,7 +106,7 @@ def _users_named(model: type[models.Model], deltas: list[tuple]) -> dict:
 
 
 def _changes(
-    model: type[models.Model], deltas: list[tuple], what: dict[str, str], users: dict
+    model: type[models.Model], deltas: list[tuple], what: Labels, users: dict
 ) -> list[Change]:
     changes = []
     for new, delta in deltas:
@@ -121,7 +127,7 @@ def _changes(
             Change(
                 new.history_date,
                 who(new),
-                what[new.history_type],
+                str(what[new.history_type]),
                 fields,
                 new.history_change_reason or "",
             )
@@ -129,9 +135,7 @@ def _changes(
     return changes
 
 
-def record_changes(
-    history, model: type[models.Model], *, limit: int, what: dict[str, str]
-) -> list[Change]:
+def record_changes(history, model: type[models.Model], *, limit: int, what: Labels) -> list[Change]:
     """One record's history, newest first, each change diffed against the one before it.
     Two queries: the history (limit + 1 rows) and the users any foreign key names."""
     records = list(
@@ -145,9 +149,7 @@ def merged(*timelines: list[Change], limit: int) -> list[Change]:
     return sorted((c for t in timelines for c in t), key=lambda c: c.when, reverse=True)[:limit]
 
 
-def object_changes(
-    history, model: type[models.Model], *, what: dict[str, str]
-) -> dict[int, list[Change]]:
+def object_changes(history, model: type[models.Model], *, what: Labels) -> dict[int, list[Change]]:
     """Every object's changes in a history queryset, grouped by object, in three queries at
     most: for documents that cover many records at once."""
     pk_name = model._meta.pk.attname

@@ -22,7 +22,7 @@ from django.template.base import Lexer, TokenType
 from django.test import Client
 from django.urls import reverse
 
-from callers.models import Language
+from callers.models import Call, Language
 from tests.factories import CallerFactory, CallFactory
 from tests.helpers import log_call_data, sign_in_fully
 
@@ -47,6 +47,32 @@ TRANSLATED = [
     "callers/flags/includes/flag_notice.html",
     "callers/follow_ups/includes/follow_up_line.html",
     "callers/safeguarding/risk_warning.html",
+    "callers/calls/caller_detail.html",
+    "callers/calls/caller_edit.html",
+    "callers/calls/caller_search.html",
+    "includes/daily_chart.html",
+    "includes/pagination.html",
+    "includes/window_pagination.html",
+    "includes/change_history.html",
+    "includes/sparkline.html",
+    "form_page.html",
+    "error_page.html",
+    "400.html",
+    "403.html",
+    "404.html",
+    "500.html",
+    "503.html",
+    "mfa/authenticate.html",
+    "registration/locked_out.html",
+    "opcc_calls/signed_in.html",
+    "opcc_calls/procedure.html",
+    "dmts/entries/entry.html",
+    "dmts/entries/call_log.html",
+    "dmts/entries/includes/entry_table.html",
+    "dmts/entries/correct.html",
+    "callers/contact_requests/request_decide.html",
+    "callers/contact_requests/request_link_expired.html",
+    "allauth/layouts/base.html",
 ]
 
 #: Words that are the same in either language: the product's name and each language's own.
@@ -58,6 +84,8 @@ READ_ATTRIBUTES = re.compile(
 )
 HIDDEN_REGIONS = re.compile(r"<!--.*?-->|<script\b.*?</script>|<style\b.*?</style>", re.S | re.I)
 ENTITY = re.compile(r"&#?\w+;")
+INCLUDED_WORDS = re.compile(r"""\b(?:caption|label|title|heading)=(["'])(.*?)\1""")
+FILTER_WORDS = re.compile(r"""\|default(?:_if_none)?:(["'])(.*?)\1""")
 OTHER_TOKEN = "\x01"
 
 
@@ -74,10 +102,14 @@ def _flattened(source: str) -> str:
                 continue
             if name in ("blocktranslate", "blocktrans", "comment", "verbatim"):
                 skipping = "end" + name
+            if name == "include":  # words handed to an included template: caption="Calls"
+                out += [OTHER_TOKEN + w for _q, w in INCLUDED_WORDS.findall(token.contents)]
             out.append(OTHER_TOKEN)
         elif token.token_type == TokenType.TEXT and not skipping:
             out.append(token.contents)
         elif token.token_type == TokenType.VAR and not skipping:
+            # A word given to a filter ({{ x|default:"None" }}) is read too: _("None").
+            out += [OTHER_TOKEN + word for _quote, word in FILTER_WORDS.findall(token.contents)]
             out.append(OTHER_TOKEN)
     return HIDDEN_REGIONS.sub(OTHER_TOKEN, "".join(out))
 
@@ -105,10 +137,11 @@ def test_the_check_finds_words_left_out():
     source = (
         '{% load i18n %}<p title="Help">{% translate "Yes" %} Left out</p>'
         "{% blocktranslate with n=1 %}Fine {{ n }}{% endblocktranslate %}"
-        "<a aria-label=\"{% translate 'Fine' %}\">{{ x }} · 5</a>{# a note #}"
+        '<a aria-label="{% translate \'Fine\' %}">{{ x|default:"Never" }} · 5</a>{# a note #}'
+        '{{ y|default:_("Translated")|date:"j M Y" }}'
         "{% comment %}Not read{% endcomment %}<script>var a = 'b';</script>"
     )
-    assert untranslated(source) == ["Help", "Left out"]
+    assert untranslated(source) == ["Help", "Left out", "Never"]
 
 
 @pytest.mark.parametrize("name", TRANSLATED)
@@ -232,8 +265,27 @@ def test_the_handlers_pages_in_welsh_leave_no_english(welsh_client):
         follow=True,
     )
     pages["the call logged"] = response
+    call = Call.objects.latest("pk")
+    entry = call.dmts_entry
+    pages |= {
+        "the caller's page": welsh_client.get(caller.get_absolute_url()),
+        "editing the caller": welsh_client.get(reverse("callers:edit", args=[caller.pk])),
+        "editing the caller, with errors": welsh_client.post(
+            reverse("callers:edit", args=[caller.pk]),
+            {"version": caller.version, "full_name": "", "phone_numbers": "0123"},
+        ),
+        "callers": welsh_client.get(reverse("callers:search")),
+        "callers, searched": welsh_client.post(reverse("callers:search"), {"q": "Gwenllian"}),
+        "the call log": welsh_client.get(reverse("dmts:log")),
+        "a DMTS entry": welsh_client.get(entry.get_absolute_url()),
+        "correcting it": welsh_client.get(reverse("dmts:correct", args=[entry.pk])),
+        "the procedure": welsh_client.get(reverse("procedure")),
+        "a page not found": welsh_client.get("/dim-tudalen/"),
+        "a page not allowed": welsh_client.get(reverse("callers:candidates")),
+    }
+    expected = {"a page not found": 404, "a page not allowed": 403}
     for name, page in pages.items():
-        assert page.status_code == 200, name
+        assert page.status_code == expected.get(name, 200), name
         assert page["Content-Language"] == "cy", name
         html = page.content.decode()
         assert '<html lang="cy">' in html or "<html" not in html, name  # a fragment has none

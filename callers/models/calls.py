@@ -42,27 +42,29 @@ class CallerQuerySet(models.QuerySet):
 class Caller(TypedText, LanguagePreference, models.Model):
     """A person (or organisation's representative) who contacts the office."""
 
-    full_name = models.CharField("Full name", max_length=200)
+    full_name = models.CharField(_("Full name"), max_length=200)
     other_names = models.CharField(
-        "Other names they use",
+        _("Other names they use"),
         max_length=300,
         blank=True,
-        help_text="Nicknames, maiden names or spellings they give, separated by commas.",
+        help_text=_("Nicknames, maiden names or spellings they give, separated by commas."),
     )
-    email = models.EmailField("Email address", blank=True)
-    postal_address = models.TextField("Postal address", blank=True, max_length=1000)
+    email = models.EmailField(_("Email address"), blank=True)
+    postal_address = models.TextField(_("Postal address"), blank=True, max_length=1000)
     notes = models.TextField(blank=True, max_length=5000)
     reasonable_adjustments = models.TextField(
-        "Reasonable adjustments",
+        _("Reasonable adjustments"),
         blank=True,
         max_length=2000,
-        help_text="How to communicate with this caller, for example: speak slowly, "
-        "prefers written contact, uses a relay service.",
+        help_text=_(
+            "How to communicate with this caller, for example: speak slowly, "
+            "prefers written contact, uses a relay service."
+        ),
     )
     large_print = models.BooleanField(
-        "Letters in large print",
+        _("Letters in large print"),
         default=False,
-        help_text="Their letters are offered in large print (16 point) first.",
+        help_text=_("Their letters are offered in large print (16 point) first."),
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     # Bumped on every edit: a stale form (someone else saved first) is refused, not overwritten.
@@ -74,13 +76,13 @@ class Caller(TypedText, LanguagePreference, models.Model):
         blank=True,
         editable=False,
         related_name="merged_from",
-        help_text="Set when this record was found to be the same person as another.",
+        help_text=_("Set when this record was found to be the same person as another."),
     )
     anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
     legal_hold = models.BooleanField(
-        "On legal hold",
+        _("On legal hold"),
         default=False,
-        help_text="Records on legal hold are never removed by the retention schedule.",
+        help_text=_("Records on legal hold are never removed by the retention schedule."),
     )
 
     history = HistoricalRecords()
@@ -254,15 +256,15 @@ class Call(TypedText, models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="calls_handled",
-        verbose_name="handled by",
+        verbose_name=_("handled by"),
     )
-    received_at = models.DateTimeField("Received at", default=timezone.now)
-    ended_at = models.DateTimeField("Ended at", null=True, blank=True)
-    call_type = models.CharField("Type of call", max_length=20, choices=Type.choices)
-    about = models.TextField("What the call is about", max_length=5000)
-    outcome = models.TextField("Outcome", max_length=5000, blank=True)
+    received_at = models.DateTimeField(_("Received at"), default=timezone.now)
+    ended_at = models.DateTimeField(_("Ended at"), null=True, blank=True)
+    call_type = models.CharField(_("Type of call"), max_length=20, choices=Type.choices)
+    about = models.TextField(_("What the call is about"), max_length=5000)
+    outcome = models.TextField(_("Outcome"), max_length=5000, blank=True)
     recognised = models.CharField(
-        "How they were recognised",
+        _("How they were recognised"),
         max_length=20,
         choices=Recognised.choices,
         blank=True,
@@ -270,32 +272,32 @@ class Call(TypedText, models.Model):
         db_default="",  # the release before this one inserts calls without it
     )
     identity_check = models.CharField(
-        "Caller's identity",
+        _("Caller's identity"),
         max_length=20,
         choices=IdentityCheck.choices,
         default=IdentityCheck.NOT_NEEDED,
     )
     # Complaint (5.8c)
     complaint_status = models.CharField(
-        "Complaints process", max_length=20, choices=ComplaintStatus.choices, blank=True
+        _("Complaints process"), max_length=20, choices=ComplaintStatus.choices, blank=True
     )
     # To be forwarded to Police Headquarters
     police_department = models.CharField(
-        "Department at Police Headquarters", max_length=200, blank=True
+        _("Department at Police Headquarters"), max_length=200, blank=True
     )
     published_route_given = models.BooleanField(
-        "The caller was given the published route", default=False
+        _("The caller was given the published route"), default=False
     )
     # Sales or marketing (5.9)
-    organisation = models.CharField("Organisation", max_length=200, blank=True)
-    selling = models.CharField("What they were selling or promoting", max_length=500, blank=True)
+    organisation = models.CharField(_("Organisation"), max_length=200, blank=True)
+    selling = models.CharField(_("What they were selling or promoting"), max_length=500, blank=True)
     # Abusive or malicious call, any type (5.8f)
-    abusive = models.BooleanField("The call was abusive or malicious", default=False)
-    warning_given_at = models.DateTimeField("Warning given at", null=True, blank=True)
-    terminated_at = models.DateTimeField("Call terminated at", null=True, blank=True)
+    abusive = models.BooleanField(_("The call was abusive or malicious"), default=False)
+    warning_given_at = models.DateTimeField(_("Warning given at"), null=True, blank=True)
+    terminated_at = models.DateTimeField(_("Call terminated at"), null=True, blank=True)
 
     # The phone system's own id for the call (screen pop), to match it with call records.
-    phone_call_id = models.CharField("Phone system's call id", max_length=100, blank=True)
+    phone_call_id = models.CharField(_("Phone system's call id"), max_length=100, blank=True)
     # A token carried by the form: a double click or a resubmitted form logs one call.
     submission_token = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
     logged_at = models.DateTimeField(default=timezone.now, editable=False)

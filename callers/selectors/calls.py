@@ -241,7 +241,7 @@ def caller_changes(caller: Caller, *, limit: int) -> list[Change]:
         caller.history.all(),
         Caller,
         limit=limit,
-        what={"+": "Caller created", "~": "Details changed", "-": "Caller deleted"},
+        what={"+": _("Caller created"), "~": _("Details changed"), "-": _("Caller deleted")},
     )
     phone_records = (
         CallerPhone.history.filter(caller_id=caller.pk)
@@ -252,9 +252,11 @@ def caller_changes(caller: Caller, *, limit: int) -> list[Change]:
         Change(
             record.history_date,
             who(record),
-            {"+": "Phone number added", "~": "Phone number changed", "-": "Phone number removed"}[
-                record.history_type
-            ]
+            {
+                "+": _("Phone number added"),
+                "~": _("Phone number changed"),
+                "-": _("Phone number removed"),
+            }[record.history_type]
             + (f": {record.number.as_national}" if record.number else ""),
             [],
             record.history_change_reason or "",

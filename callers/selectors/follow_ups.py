@@ -1,6 +1,7 @@
 """Reads for follow-ups: one follow-up's history, and the actions a meeting shows."""
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from callers.models import FollowUp, Meeting
 from opcc_calls.history import Change, record_changes
@@ -13,7 +14,7 @@ def follow_up_changes(follow_up: FollowUp, *, limit: int = HISTORY_SHOWN) -> lis
         follow_up.history.all(),
         FollowUp,
         limit=limit,
-        what={"+": "Follow-up found", "~": "Follow-up changed", "-": "Follow-up deleted"},
+        what={"+": _("Follow-up found"), "~": _("Follow-up changed"), "-": _("Follow-up deleted")},
     )
 
 

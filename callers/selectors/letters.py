@@ -293,5 +293,5 @@ def letter_template_changes(template: LetterTemplate) -> list[Change]:
         template.history.all(),
         LetterTemplate,
         limit=20,
-        what={"+": "Wording saved", "~": "Wording changed", "-": "Wording deleted"},
+        what={"+": _("Wording saved"), "~": _("Wording changed"), "-": _("Wording deleted")},
     )

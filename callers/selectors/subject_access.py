@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import F, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from callers.models import (
     Appeal,
@@ -22,7 +23,7 @@ from callers.models import (
 )
 from opcc_calls.history import Change, object_changes, record_changes
 
-WHAT = {"+": "Created", "~": "Changed", "-": "Deleted"}
+WHAT = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
 
 
 @dataclass
@@ -269,5 +270,5 @@ def request_changes(request: SubjectAccessRequest, *, limit: int = 50) -> list[C
         request.history.all(),
         SubjectAccessRequest,
         limit=limit,
-        what={"+": "Request logged", "~": "Request changed", "-": "Request deleted"},
+        what={"+": _("Request logged"), "~": _("Request changed"), "-": _("Request deleted")},
     )

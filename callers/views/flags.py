@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from callers.forms.flags import (
@@ -82,7 +83,7 @@ def flag_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 flag.history.all(),
                 Flag,
                 limit=50,
-                what={"+": "Flagged", "~": "Flag changed", "-": "Flag deleted"},
+                what={"+": _("Flagged"), "~": _("Flag changed"), "-": _("Flag deleted")},
             ),
             "counts": counts_for([flag.caller_id])[flag.caller_id],
             "letters": flag.letters.select_related("written_by", "sent_by"),
@@ -185,7 +186,7 @@ LOG_COLUMNS = [
 @requires("callers.view_flag")
 @require_GET
 def frequent_calls_log_export(request: HttpRequest, kind: str) -> HttpResponse:
-    flags, _ = _frequent_calls_log_flags(request)
+    flags, _query = _frequent_calls_log_flags(request)
     flags = list(flags)
     rows = (
         [

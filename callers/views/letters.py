@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from callers.forms.letters import (
@@ -87,8 +88,12 @@ def notice_new(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-LETTERHEAD_CHANGES = {"+": "Letterhead set", "~": "Letterhead changed", "-": "Letterhead deleted"}
-LETTER_CHANGES = {"+": "Letter written", "~": "Letter changed", "-": "Letter deleted"}
+LETTERHEAD_CHANGES = {
+    "+": _("Letterhead set"),
+    "~": _("Letterhead changed"),
+    "-": _("Letterhead deleted"),
+}
+LETTER_CHANGES = {"+": _("Letter written"), "~": _("Letter changed"), "-": _("Letter deleted")}
 
 
 def _letter(pk: int) -> Letter:
@@ -286,7 +291,11 @@ def _appeal_page(request: HttpRequest, appeal: Appeal, form=None, status: int = 
                 appeal.history.all(),
                 Appeal,
                 limit=20,
-                what={"+": "Appeal recorded", "~": "Appeal changed", "-": "Appeal deleted"},
+                what={
+                    "+": _("Appeal recorded"),
+                    "~": _("Appeal changed"),
+                    "-": _("Appeal deleted"),
+                },
             ),
         },
         status=status,

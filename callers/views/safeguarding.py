@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from callers.forms.safeguarding import (
@@ -126,7 +127,7 @@ CONCERN_DECISION = Decision(
     permission="callers.change_concern",
     service=services.concern_decide,
     done="Decision recorded.",
-    history={"+": "Raised", "~": "Updated", "-": "Deleted"},
+    history={"+": _("Raised"), "~": _("Updated"), "-": _("Deleted")},
 )
 REFERRAL_OUTCOME = Decision(
     form=ReferralOutcomeForm,
@@ -134,7 +135,7 @@ REFERRAL_OUTCOME = Decision(
     permission="callers.change_referral",
     service=services.referral_outcome,
     done="Referral updated.",
-    history={"+": "Recorded", "~": "Updated", "-": "Deleted"},
+    history={"+": _("Recorded"), "~": _("Updated"), "-": _("Deleted")},
 )
 
 

@@ -1,6 +1,7 @@
 """The complaints team's own reference for a complaint."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from dmts.models import DmtsEntry
 from opcc_calls.forms import VersionForm
@@ -12,9 +13,9 @@ class ComplaintReferenceForm(VersionForm):
     record_name = "entry"
 
     reference = forms.CharField(
-        label="Complaints team's reference",
+        label=_("Complaints team's reference"),
         max_length=100,
-        error_messages={"required": "Enter the reference the complaints team gave."},
+        error_messages={"required": _("Enter the reference the complaints team gave.")},
     )
 
     @classmethod

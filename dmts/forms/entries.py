@@ -8,6 +8,7 @@ import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
 
 from callers.models import Call, Flag
 from dmts.models import DmtsEntry
@@ -19,16 +20,16 @@ class ReviewForm(VersionForm):
     record_name = "entry"
 
     status = forms.ChoiceField(
-        label="Review",
+        label=_("Review"),
         widget=forms.RadioSelect,
         choices=[
             (s.value, s.label)
             for s in (DmtsEntry.Status.REVIEWED, DmtsEntry.Status.NEEDS_FOLLOW_UP)
         ],
-        error_messages={"required": "Choose reviewed or needs follow-up."},
+        error_messages={"required": _("Choose reviewed or needs follow-up.")},
     )
     notes = forms.CharField(
-        label="Compliance Officer's notes",
+        label=_("Compliance Officer's notes"),
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -50,10 +51,10 @@ class VoidForm(VersionForm):
     record_name = "entry"
 
     reason = forms.CharField(
-        label="Why was this logged in error?",
+        label=_("Why was this logged in error?"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Say why this entry was logged in error."},
+        error_messages={"required": _("Say why this entry was logged in error.")},
     )
 
 
@@ -64,9 +65,9 @@ class CorrectionForm(VersionForm, forms.ModelForm):
     record_name = "entry"
 
     reason = forms.CharField(
-        label="Reason for the correction",
+        label=_("Reason for the correction"),
         max_length=500,
-        error_messages={"required": "Give a reason for the correction."},
+        error_messages={"required": _("Give a reason for the correction.")},
     )
 
     class Meta:
@@ -104,41 +105,41 @@ class CallLogFilter(django_filters.FilterSet):
     received_from = django_filters.DateFilter(
         field_name="call__received_at",
         lookup_expr="date__gte",
-        label="Received from",
+        label=_("Received from"),
         widget=DateInput(),
     )
     received_to = django_filters.DateFilter(
         field_name="call__received_at",
         lookup_expr="date__lte",
-        label="Received to",
+        label=_("Received to"),
         widget=DateInput(),
     )
     call_type = django_filters.ChoiceFilter(
         field_name="call__call_type",
         choices=Call.Type.choices,
-        label="Type of call",
-        empty_label="Any type",
+        label=_("Type of call"),
+        empty_label=_("Any type"),
     )
     handler = HandlerFilter(
         field_name="call__handler",
-        label="Handled by",
-        empty_label="Anyone",
+        label=_("Handled by"),
+        empty_label=_("Anyone"),
         queryset=get_user_model().objects.filter(is_active=True),
     )
     status = django_filters.ChoiceFilter(
         choices=DmtsEntry.Status.choices,
-        label="Review status",
-        empty_label="Any status",
+        label=_("Review status"),
+        empty_label=_("Any status"),
     )
     flagged = django_filters.BooleanFilter(
         method="only_flagged",
-        label="Only flagged callers",
+        label=_("Only flagged callers"),
         widget=forms.CheckboxInput,
     )
     caller = django_filters.NumberFilter(field_name="call__caller_id", widget=forms.HiddenInput)
     q = django_filters.CharFilter(
         method="search",
-        label="Reference or what the call was about",
+        label=_("Reference or what the call was about"),
         max_length=200,
     )
 
@@ -188,14 +189,14 @@ class BulkReviewForm(forms.Form):
         data = super().clean()
         values = self.data.getlist("entry") if hasattr(self.data, "getlist") else []
         for value in values[:BULK_MOST]:
-            pk, _, version = value.partition(":")
+            pk, _colon, version = value.partition(":")
             if not (pk.isdigit() and version.isdigit()):
                 raise forms.ValidationError(
-                    "The queue was not read right: reload it and tick again."
+                    _("The queue was not read right: reload it and tick again.")
                 )
             self.chosen.append((int(pk), int(version)))
         if not self.chosen:
-            raise forms.ValidationError("Tick the entries to mark reviewed first.")
+            raise forms.ValidationError(_("Tick the entries to mark reviewed first."))
         return data
 
 

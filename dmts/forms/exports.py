@@ -1,6 +1,7 @@
 """Asking for an export of the call log as filtered."""
 
 from django import forms
+from django.utils.translation import gettext as _
 
 from dmts.models import CallLogExport
 from opcc_calls.forms import HiddenInput
@@ -18,7 +19,7 @@ class ExportForm(forms.Form):
     def button_label(self) -> str:
         """What the button that asks for this format says."""
         return (
-            "Export CSV"
+            _("Export CSV")
             if self.initial.get("format") == CallLogExport.Format.CSV
-            else "Export Excel"
+            else _("Export Excel")
         )

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from callers.models import Call, entries_visible_to
@@ -37,9 +38,9 @@ class DmtsEntryQuerySet(models.QuerySet):
 
 class DmtsEntry(TypedText, models.Model):
     class Status(models.TextChoices):
-        AWAITING_REVIEW = "awaiting", "Awaiting review"
-        REVIEWED = "reviewed", "Reviewed"
-        NEEDS_FOLLOW_UP = "follow_up", "Needs follow-up"
+        AWAITING_REVIEW = "awaiting", _("Awaiting review")
+        REVIEWED = "reviewed", _("Reviewed")
+        NEEDS_FOLLOW_UP = "follow_up", _("Needs follow-up")
 
     # The entry shares its call's primary key: a call's page and its entry are one address.
     call = models.OneToOneField(
@@ -49,7 +50,7 @@ class DmtsEntry(TypedText, models.Model):
     number = models.PositiveIntegerField(editable=False)
     reference = models.CharField(max_length=20, unique=True, editable=False)
     status = models.CharField(
-        "Review status", max_length=20, choices=Status.choices, default=Status.AWAITING_REVIEW
+        _("Review status"), max_length=20, choices=Status.choices, default=Status.AWAITING_REVIEW
     )
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -59,17 +60,19 @@ class DmtsEntry(TypedText, models.Model):
         related_name="dmts_entries_reviewed",
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    compliance_notes = models.TextField("Compliance Officer's notes", blank=True, max_length=5000)
+    compliance_notes = models.TextField(
+        _("Compliance Officer's notes"), blank=True, max_length=5000
+    )
     # A complaint handed to the complaints process (5.8c): emailed, and the complaints team's
     # own reference once they give it.
     complaint_sent_at = models.DateTimeField(
-        "Sent to the complaints process", null=True, blank=True
+        _("Sent to the complaints process"), null=True, blank=True
     )
     complaint_sent_to = models.EmailField(blank=True)
     complaint_reference = models.CharField(
-        "Complaints team's reference", max_length=100, blank=True
+        _("Complaints team's reference"), max_length=100, blank=True
     )
-    voided = models.BooleanField("Logged in error (void)", default=False)
+    voided = models.BooleanField(_("Logged in error (void)"), default=False)
     void_reason = models.TextField(blank=True, max_length=2000)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)

@@ -5,6 +5,7 @@ from django.core.files.storage import storages
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from opcc_calls.models import WrittenByWorker, WrittenStatus
 
@@ -22,8 +23,8 @@ class CallLogExport(WrittenByWorker, models.Model):
     the record stays (who exported, when, how many rows) without the filters they used."""
 
     class Format(models.TextChoices):
-        CSV = "csv", "CSV"
-        XLSX = "xlsx", "Excel workbook"
+        CSV = "csv", _("CSV")
+        XLSX = "xlsx", _("Excel workbook")
 
     Status = WrittenStatus
 

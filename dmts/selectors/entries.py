@@ -1,5 +1,7 @@
 """Reads for the DMTS call log: an entry's history, and the review queue's next entry."""
 
+from django.utils.translation import gettext_lazy as _
+
 from dmts.models import DmtsEntry
 from opcc_calls.history import Change, merged, record_changes
 
@@ -12,13 +14,17 @@ def entry_changes(entry: DmtsEntry, *, limit: int = HISTORY_SHOWN) -> list[Chang
         entry.call.history.all(),
         type(entry.call),
         limit=limit,
-        what={"+": "Call logged", "~": "Call corrected", "-": "Call deleted"},
+        what={"+": _("Call logged"), "~": _("Call corrected"), "-": _("Call deleted")},
     )
     review_changes = record_changes(
         entry.history.all(),
         DmtsEntry,
         limit=limit,
-        what={"+": "DMTS entry created", "~": "DMTS entry updated", "-": "DMTS entry deleted"},
+        what={
+            "+": _("DMTS entry created"),
+            "~": _("DMTS entry updated"),
+            "-": _("DMTS entry deleted"),
+        },
     )
     return merged(call_changes, review_changes, limit=limit)
 

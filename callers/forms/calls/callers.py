@@ -92,6 +92,7 @@ class CallerForm(VersionForm, forms.ModelForm):
                 (numbers.append(number) if number else bad.append(line.strip()))
         if bad:
             raise forms.ValidationError(
-                f"Not a valid phone number: {', '.join(bad)}. {phones.INVALID_MESSAGE}"
+                _("Not a valid phone number: %(numbers)s.") % {"numbers": ", ".join(bad)}
+                + f" {phones.INVALID_MESSAGE}"
             )
         return numbers
