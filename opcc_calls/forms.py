@@ -199,10 +199,10 @@ class VersionForm(forms.Form):
 
 class SecurityPolicyForm(forms.ModelForm):
     reason = forms.CharField(
-        label="Why",
+        label=_("Why"),
         max_length=500,
-        help_text="Kept with the change in the policy's history.",
-        error_messages={"required": "Say why, for the record."},
+        help_text=_("Kept with the change in the policy's history."),
+        error_messages={"required": _("Say why, for the record.")},
     )
 
     class Meta:
@@ -212,9 +212,9 @@ class SecurityPolicyForm(forms.ModelForm):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        label="Why",
+        label=_("Why"),
         max_length=500,
-        error_messages={"required": "Say why, for the record."},
+        error_messages={"required": _("Say why, for the record.")},
     )
 
 
@@ -246,8 +246,8 @@ class ProcedureForm(forms.ModelForm):
             "review_date": DateInput(),
         }
         help_texts = {
-            "version": "For example 1.1: each version is published once.",
-            "changes": "What changed and in which sections: the procedure's revision history.",
+            "version": _("For example 1.1: each version is published once."),
+            "changes": _("What changed and in which sections: the procedure's revision history."),
         }
 
 

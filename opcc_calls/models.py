@@ -22,7 +22,7 @@ class User(AbstractUser):
     extension = models.CharField(
         max_length=20,
         blank=True,
-        help_text="The phone extension this person answers, as the phone system names it.",
+        help_text=_("The phone extension this person answers, as the phone system names it."),
     )
 
     # The interface's language they chose ("" until they choose: the office's).
@@ -60,11 +60,13 @@ class SecurityPolicy(models.Model):
     """The office's sign-in rules: one row, changed by managers, every change in history."""
 
     require_second_factor = models.BooleanField(
-        "Everyone must use a second factor",
+        _("Everyone must use a second factor"),
         default=True,
-        help_text="An authenticator app, or a security key or passkey, as well as the password. "
-        "People signing in through the organisation's own sign-in (single sign-on) use the "
-        "second factor it asks for.",
+        help_text=_(
+            "An authenticator app, or a security key or passkey, as well as the password. "
+            "People signing in through the organisation's own sign-in (single sign-on) use the "
+            "second factor it asks for."
+        ),
     )
 
     history = HistoricalRecords()
@@ -96,10 +98,10 @@ class Procedure(TypedText, models.Model):
     """A published version of the office's procedure for frequent and regular callers. Each
     manager makes sure all staff know it and why (SOP 6.1): everyone acknowledges each version."""
 
-    version = models.CharField("Version number", max_length=20, unique=True)
-    text = models.TextField("The procedure", max_length=200_000)
-    changes = models.TextField("What changed", max_length=5000)
-    review_date = models.DateField("Review date")
+    version = models.CharField(_("Version number"), max_length=20, unique=True)
+    text = models.TextField(_("The procedure"), max_length=200_000)
+    changes = models.TextField(_("What changed"), max_length=5000)
+    review_date = models.DateField(_("Review date"))
     published_at = models.DateTimeField(default=timezone.now, editable=False)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -157,11 +159,11 @@ class ProcedureAcknowledgement(models.Model):
 class WrittenStatus(models.TextChoices):
     """Where a file the background worker writes for one person has got to."""
 
-    QUEUED = "queued", "Queued"
-    WRITING = "writing", "Being written"
-    READY = "ready", "Ready to download"
-    FAILED = "failed", "Could not be written"
-    EXPIRED = "expired", "Removed"
+    QUEUED = "queued", _("Queued")
+    WRITING = "writing", _("Being written")
+    READY = "ready", _("Ready to download")
+    FAILED = "failed", _("Could not be written")
+    EXPIRED = "expired", _("Removed")
 
 
 class WrittenByWorker:

@@ -7,6 +7,7 @@ from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from opcc_calls.history import save_with_history
 from opcc_calls.models import Procedure, ProcedureAcknowledgement, SecurityPolicy, User
@@ -18,7 +19,7 @@ def security_policy_set(*, by: User, require_second_factor: bool, reason: str) -
     if not by.has_perm("opcc_calls.change_securitypolicy"):
         raise PermissionDenied
     if not reason.strip():
-        raise ValidationError({"reason": "Say why, for the record."})
+        raise ValidationError({"reason": _("Say why, for the record.")})
     policy = SecurityPolicy.objects.select_for_update().get_or_create(pk=1)[0]
     policy.require_second_factor = require_second_factor
     return save_with_history(policy, user=by, reason=reason.strip())
@@ -32,8 +33,8 @@ def second_factor_reset(*, person: User, by: User, reason: str) -> int:
     if not by.has_perm("opcc_calls.reset_second_factor"):
         raise PermissionDenied
     if not reason.strip():
-        raise ValidationError({"reason": "Say why, for the record."})
-    removed, _ = Authenticator.objects.filter(user=person).delete()
+        raise ValidationError({"reason": _("Say why, for the record.")})
+    removed, _by_kind = Authenticator.objects.filter(user=person).delete()
     person = User.objects.select_for_update().get(pk=person.pk)
     save_with_history(
         person, user=by, reason=f"Second factor reset by an administrator: {reason.strip()}"
@@ -72,7 +73,7 @@ def staff_language_set(*, person: User, language: str) -> None:
     """The interface's language a member of staff chose, kept on their account (with history)
     so it follows them to every computer."""
     if language not in dict(settings.LANGUAGES):
-        raise ValidationError({"language": "Not a language this interface is in."})
+        raise ValidationError({"language": _("Not a language this interface is in.")})
     if person.language != language:
         person.language = language
         save_with_history(person, user=person, reason="Chose the interface's language")

@@ -46,7 +46,7 @@ def security_policy(request: HttpRequest) -> HttpResponse:
     form = SecurityPolicyForm(request.POST or None, instance=policy)
     if form.is_valid():
         security_policy_set(by=request.user, **form.cleaned_data)
-        messages.success(request, "Sign-in policy saved.")
+        messages.success(request, _("Sign-in policy saved."))
         return redirect("security_policy")
     return render(
         request,
@@ -63,7 +63,7 @@ def procedure(request: HttpRequest) -> HttpResponse:
     current = procedure_current()
     if request.method == "POST":
         if current is None or request.POST.get("version") != current.version:
-            messages.error(request, "A newer version has been published: read it first.")
+            messages.error(request, _("A newer version has been published: read it first."))
             return redirect("procedure")
         procedure_acknowledge(by=request.user, procedure=current)
         request.session[ACKNOWLEDGED_SESSION_KEY] = current.pk

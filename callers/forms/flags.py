@@ -6,6 +6,7 @@ from datetime import timedelta
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from callers.models import Flag, Meeting
 from callers.models.flags import default_review_date
@@ -47,7 +48,7 @@ class FlagForm(forms.ModelForm):
     def clean_review_date(self):
         value = self.cleaned_data["review_date"]
         if value <= timezone.localdate():
-            raise forms.ValidationError("The review date must be in the future.")
+            raise forms.ValidationError(_("The review date must be in the future."))
         return value
 
 
@@ -55,13 +56,13 @@ class FlagRenewForm(VersionForm):
     record_name = "flag"
 
     reason = forms.CharField(
-        label="Reasons for renewing",
+        label=_("Reasons for renewing"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Give the reasons for renewing."},
+        error_messages={"required": _("Give the reasons for renewing.")},
     )
     new_review_date = forms.DateField(
-        label="Next review date", widget=DateInput(), initial=default_review_date
+        label=_("Next review date"), widget=DateInput(), initial=default_review_date
     )
 
 
@@ -69,9 +70,9 @@ class FlagResponseForm(VersionForm):
     record_name = "flag"
 
     agreed_response = forms.CharField(
-        label="Agreed response", max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Agreed response"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
     )
-    reason = forms.CharField(label="Why it is changing", max_length=500)
+    reason = forms.CharField(label=_("Why it is changing"), max_length=500)
 
 
 class ArrangementsFields(forms.Form):
@@ -79,13 +80,13 @@ class ArrangementsFields(forms.Form):
     shares (the flag's own form, a meeting decision and an appeal upheld)."""
 
     single_point_of_contact = forms.ModelChoiceField(
-        label="Single point of contact",
+        label=_("Single point of contact"),
         queryset=get_user_model().objects.none(),
         required=False,
-        empty_label="None",
+        empty_label=_("None"),
     )
-    contact_times = forms.CharField(label="Contact at set times", max_length=200, required=False)
-    written_contact_only = forms.BooleanField(label="Written contact only", required=False)
+    contact_times = forms.CharField(label=_("Contact at set times"), max_length=200, required=False)
+    written_contact_only = forms.BooleanField(label=_("Written contact only"), required=False)
 
     def __init__(self, *args, people: list | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -120,9 +121,9 @@ class FlagArrangementsForm(VersionForm, ArrangementsFields):
     record_name = "flag"
 
     reason = forms.CharField(
-        label="Why they are changing",
+        label=_("Why they are changing"),
         max_length=500,
-        error_messages={"required": "Say why the arrangements are changing."},
+        error_messages={"required": _("Say why the arrangements are changing.")},
     )
 
 
@@ -130,16 +131,15 @@ class FlagEndForm(VersionForm):
     record_name = "flag"
 
     reason = forms.CharField(
-        label="Why the flag is ending",
+        label=_("Why the flag is ending"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Say why the flag is ending."},
+        error_messages={"required": _("Say why the flag is ending.")},
     )
 
 
 class ImportForm(forms.Form):
     spreadsheet = forms.FileField(
-        label="Frequent calls spreadsheet (.xlsx or CSV)",
-        help_text="Columns: Full name, Phone number, Kind, Agreed "
-        "response, Review date (optional), Notes (optional).",
+        label=_("Frequent calls spreadsheet (.xlsx or CSV)"),
+        help_text=_("Its first row names the columns, as listed above."),
     )

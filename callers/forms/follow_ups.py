@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from callers.models import Caller
 from opcc_calls.forms import DateInput, ModelChoiceField, VersionForm, staff
@@ -13,22 +14,22 @@ class ActionForm(forms.Form):
     if any)."""
 
     what = forms.CharField(
-        label="Action",
+        label=_("Action"),
         max_length=500,
-        help_text="Emails name the meeting and the date, never this text.",
-        error_messages={"required": "Say what is to be done."},
+        help_text=_("Emails name the meeting and the date, never this text."),
+        error_messages={"required": _("Say what is to be done.")},
     )
     owner = ModelChoiceField(
-        label="Owner",
+        label=_("Owner"),
         queryset=get_user_model().objects.none(),
-        error_messages={"required": "Choose who owns it."},
+        error_messages={"required": _("Choose who owns it.")},
     )
-    due_on = forms.DateField(label="Due", widget=DateInput())
+    due_on = forms.DateField(label=_("Due"), widget=DateInput())
     caller = forms.ModelChoiceField(
-        label="About (optional)",
+        label=_("About (optional)"),
         queryset=Caller.objects.none(),
         required=False,
-        empty_label="No one caller",
+        empty_label=_("No one caller"),
     )
 
     def __init__(self, *args, callers=None, **kwargs) -> None:
@@ -42,7 +43,7 @@ class ActionForm(forms.Form):
     def clean_due_on(self):
         value = self.cleaned_data["due_on"]
         if value < timezone.localdate():
-            raise forms.ValidationError("The due date cannot be in the past.")
+            raise forms.ValidationError(_("The due date cannot be in the past."))
         return value
 
 
@@ -50,11 +51,11 @@ class FollowUpAssignForm(VersionForm):
     record_name = "follow-up"
 
     owner = ModelChoiceField(
-        label="Owner",
+        label=_("Owner"),
         queryset=get_user_model().objects.none(),
-        error_messages={"required": "Choose who owns it."},
+        error_messages={"required": _("Choose who owns it.")},
     )
-    due_on = forms.DateField(label="Due", widget=DateInput())
+    due_on = forms.DateField(label=_("Due"), widget=DateInput())
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -65,8 +66,8 @@ class FollowUpDoneForm(VersionForm):
     record_name = "follow-up"
 
     note = forms.CharField(
-        label="What was done",
+        label=_("What was done"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "Say what was done."},
+        error_messages={"required": _("Say what was done.")},
     )

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from callers.forms.flags import ArrangementsFields
 from callers.models import Appeal, Letter, LetterLanguage
@@ -12,24 +13,26 @@ from opcc_calls.forms import DateInput, RadioSelect, VersionForm
 
 class NoticeForm(forms.Form):
     language = forms.ChoiceField(
-        label="Write it in",
+        label=_("Write it in"),
         choices=LetterLanguage.choices,
         widget=RadioSelect,
-        help_text="The caller's language for letters is chosen for you.",
+        help_text=_("The caller's language for letters is chosen for you."),
     )
     reason = forms.CharField(
-        label="Why, in words for the caller",
+        label=_("Why, in words for the caller"),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="The letter says this as the reason. Nothing else from the flag's notes goes in.",
+        help_text=_(
+            "The letter says this as the reason. Nothing else from the flag's notes goes in."
+        ),
     )
     welsh_reason = forms.CharField(
-        label="Why, in Welsh",
+        label=_("Why, in Welsh"),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="For a letter in Welsh, or in Welsh and English.",
+        help_text=_("For a letter in Welsh, or in Welsh and English."),
     )
 
     def language_chosen(self) -> str:
@@ -41,9 +44,9 @@ class NoticeForm(forms.Form):
         data = super().clean()
         wordings = LetterLanguage.wordings(data.get("language") or LetterLanguage.ENGLISH)
         if LetterLanguage.ENGLISH in wordings and not data.get("reason", "").strip():
-            self.add_error("reason", "Say why, in words for the caller.")
+            self.add_error("reason", _("Say why, in words for the caller."))
         if LetterLanguage.WELSH in wordings and not data.get("welsh_reason", "").strip():
-            self.add_error("welsh_reason", "Say why in Welsh, in words for the caller.")
+            self.add_error("welsh_reason", _("Say why in Welsh, in words for the caller."))
         return data
 
 
@@ -52,12 +55,12 @@ class LetterheadForm(VersionForm, forms.ModelForm):
 
     record_name = "letterhead"
 
-    web = forms.URLField(label="Website", required=False, max_length=200, assume_scheme="https")
+    web = forms.URLField(label=_("Website"), required=False, max_length=200, assume_scheme="https")
 
     reason = forms.CharField(
-        label="Why it is changing",
+        label=_("Why it is changing"),
         max_length=500,
-        error_messages={"required": "Say why, for the record."},
+        error_messages={"required": _("Say why, for the record.")},
     )
 
     class Meta:
@@ -88,24 +91,24 @@ class LetterheadForm(VersionForm, forms.ModelForm):
 class LetterSentForm(VersionForm):
     record_name = "letter"
 
-    sent_on = forms.DateField(label="Sent on", widget=DateInput(), initial=timezone.localdate)
-    sent_how = forms.ChoiceField(label="How", choices=Letter.Sent.choices, widget=RadioSelect)
+    sent_on = forms.DateField(label=_("Sent on"), widget=DateInput(), initial=timezone.localdate)
+    sent_how = forms.ChoiceField(label=_("How"), choices=Letter.Sent.choices, widget=RadioSelect)
 
 
 class LetterTemplateForm(VersionForm):
     record_name = "letter template"
 
-    subject = forms.CharField(label="Heading", max_length=200)
+    subject = forms.CharField(label=_("Heading"), max_length=200)
     body = forms.CharField(
-        label="Wording",
+        label=_("Wording"),
         max_length=10_000,
         widget=forms.Textarea(attrs={"rows": 18}),
-        help_text="A blank line between paragraphs. Placeholders in braces are filled in.",
+        help_text=_("A blank line between paragraphs. Placeholders in braces are filled in."),
     )
     reason = forms.CharField(
-        label="Why it is changing",
+        label=_("Why it is changing"),
         max_length=500,
-        error_messages={"required": "Say why, for the record."},
+        error_messages={"required": _("Say why, for the record.")},
     )
 
     def clean(self):
@@ -133,19 +136,19 @@ class LetterTemplateForm(VersionForm):
 
 class AppealForm(forms.Form):
     received_on = forms.DateField(
-        label="Received on", widget=DateInput(), initial=timezone.localdate
+        label=_("Received on"), widget=DateInput(), initial=timezone.localdate
     )
     grounds = forms.CharField(
-        label="What the caller says",
+        label=_("What the caller says"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": "Write what the caller says."},
+        error_messages={"required": _("Write what the caller says.")},
     )
 
     def clean_received_on(self):
         value = self.cleaned_data["received_on"]
         if value > timezone.localdate():
-            raise forms.ValidationError("The date it was received cannot be in the future.")
+            raise forms.ValidationError(_("The date it was received cannot be in the future."))
         return value
 
 
@@ -153,21 +156,21 @@ class AppealDecisionForm(VersionForm, ArrangementsFields):
     record_name = "appeal"
 
     outcome = forms.ChoiceField(
-        label="Decision", choices=Appeal.Outcome.choices, widget=RadioSelect
+        label=_("Decision"), choices=Appeal.Outcome.choices, widget=RadioSelect
     )
     reasons = forms.CharField(
-        label="Reasons for the decision",
+        label=_("Reasons for the decision"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="The letter of outcome gives these reasons to the caller.",
-        error_messages={"required": "Give the reasons for the decision."},
+        help_text=_("The letter of outcome gives these reasons to the caller."),
+        error_messages={"required": _("Give the reasons for the decision.")},
     )
     welsh_reasons = forms.CharField(
-        label="The reasons in Welsh",
+        label=_("The reasons in Welsh"),
         max_length=5000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Needed when the caller's letters are in Welsh, or in Welsh and English.",
+        help_text=_("Needed when the caller's letters are in Welsh, or in Welsh and English."),
     )
 
     def arrangements_chosen(self, data: dict) -> bool:

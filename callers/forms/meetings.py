@@ -3,6 +3,7 @@ the meeting and the Silver cycle."""
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from callers.forms.flags import ArrangementsFields
 from callers.models import Flag, Meeting, MeetingItem
@@ -10,40 +11,40 @@ from opcc_calls.forms import DateInput, RadioSelect, VersionForm
 
 
 class MeetingForm(forms.Form):
-    kind = forms.ChoiceField(label="Meeting", choices=Meeting.Kind.choices, widget=RadioSelect)
-    date = forms.DateField(label="Date", widget=DateInput(), initial=timezone.localdate)
+    kind = forms.ChoiceField(label=_("Meeting"), choices=Meeting.Kind.choices, widget=RadioSelect)
+    date = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
 
 
 class DecisionForm(ArrangementsFields):
     """A decision for one caller on a meeting's agenda, recorded in place."""
 
     decision = forms.ChoiceField(
-        label="Decision",
+        label=_("Decision"),
         choices=[("", "Choose…"), *MeetingItem.Decision.choices],
-        error_messages={"required": "Choose a decision."},
+        error_messages={"required": _("Choose a decision.")},
     )
     kind = forms.ChoiceField(
-        label="Flag as", choices=[("", "Choose…"), *Flag.Kind.choices], required=False
+        label=_("Flag as"), choices=[("", "Choose…"), *Flag.Kind.choices], required=False
     )
     agreed_response = forms.CharField(
-        label="Agreed response",
+        label=_("Agreed response"),
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Needed to flag a caller or change the response.",
+        help_text=_("Needed to flag a caller or change the response."),
     )
     review_date = forms.DateField(
-        label="Review date",
+        label=_("Review date"),
         required=False,
         widget=DateInput(),
-        help_text="Leave blank for six months from today.",
+        help_text=_("Leave blank for six months from today."),
     )
     note = forms.CharField(
-        label="Note",
+        label=_("Note"),
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Needed to end a flag or change the arrangements.",
+        help_text=_("Needed to end a flag or change the arrangements."),
     )
 
     @classmethod
@@ -71,15 +72,15 @@ class DecisionForm(ArrangementsFields):
             decision in (Decision.FLAG, Decision.CHANGE_RESPONSE)
             and not data.get("agreed_response", "").strip()
         ):
-            self.add_error("agreed_response", "Write the agreed response handlers follow.")
+            self.add_error("agreed_response", _("Write the agreed response handlers follow."))
         if decision == Decision.FLAG and not data.get("kind"):
-            self.add_error("kind", "Choose frequent or regular.")
+            self.add_error("kind", _("Choose frequent or regular."))
         if decision == Decision.END and not data.get("note", "").strip():
-            self.add_error("note", "Say why the flag is ending.")
+            self.add_error("note", _("Say why the flag is ending."))
         if decision == Decision.CHANGE_ARRANGEMENTS and not data.get("note", "").strip():
-            self.add_error("note", "Say why the arrangements are changing.")
+            self.add_error("note", _("Say why the arrangements are changing."))
         if data.get("review_date") and data["review_date"] <= timezone.localdate():
-            self.add_error("review_date", "The review date must be in the future.")
+            self.add_error("review_date", _("The review date must be in the future."))
         return data
 
 
@@ -87,20 +88,20 @@ class MeetingRecordForm(VersionForm):
     record_name = "meeting"
 
     attendees = forms.CharField(
-        label="Present",
+        label=_("Present"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="One a line.",
+        help_text=_("One a line."),
     )
     apologies = forms.CharField(
-        label="Apologies",
+        label=_("Apologies"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     minutes = forms.CharField(
-        label="Minutes",
+        label=_("Minutes"),
         required=False,
         max_length=20_000,
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -121,11 +122,11 @@ class MeetingRecordForm(VersionForm):
 
 class MeetingCycleForm(forms.Form):
     silver_every_days = forms.IntegerField(
-        label="Silver meeting every (days)", min_value=1, max_value=366, initial=14
+        label=_("Silver meeting every (days)"), min_value=1, max_value=366, initial=14
     )
     first_silver = forms.DateField(
-        label="First Silver meeting",
+        label=_("First Silver meeting"),
         required=False,
         widget=DateInput(),
-        help_text="Only needed before the first: after it, the cycle runs from the last.",
+        help_text=_("Only needed before the first: after it, the cycle runs from the last."),
     )

@@ -1,6 +1,7 @@
 """Forms for the frequent-caller rules: narrowing the candidates, and the rules themselves."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from callers.models import Flag, Rule
 from callers.selectors.rules import CandidateFilter
@@ -10,34 +11,34 @@ class CandidateFilterForm(forms.Form):
     """Narrowing and sorting the candidates."""
 
     rule = forms.ModelChoiceField(
-        label="Rule",
+        label=_("Rule"),
         queryset=Rule.objects.filter(is_active=True),
         required=False,
-        empty_label="Any rule",
+        empty_label=_("Any rule"),
     )
     kind = forms.ChoiceField(
-        label="Kind", choices=[("", "Either"), *Flag.Kind.choices], required=False
+        label=_("Kind"), choices=[("", "Either"), *Flag.Kind.choices], required=False
     )
     calls_30d = forms.IntegerField(
-        label="At least this many calls in 30 days",
+        label=_("At least this many calls in 30 days"),
         min_value=0,
         max_value=10_000,
         required=False,
     )
     staff = forms.IntegerField(
-        label="At least this many staff reached in 7 days",
+        label=_("At least this many staff reached in 7 days"),
         min_value=0,
         max_value=1000,
         required=False,
     )
     sort = forms.ChoiceField(
-        label="Sort by",
+        label=_("Sort by"),
         required=False,
         choices=[
-            ("", "Most recently met a rule"),
-            ("30d", "Calls in 30 days, most first"),
-            ("7d", "Calls in 7 days, most first"),
-            ("staff", "Staff reached in 7 days, most first"),
+            ("", _("Most recently met a rule")),
+            ("30d", _("Calls in 30 days, most first")),
+            ("7d", _("Calls in 7 days, most first")),
+            ("staff", _("Staff reached in 7 days, most first")),
         ],
     )
 
@@ -56,14 +57,14 @@ class RuleForm(forms.ModelForm):
     """A rule, its period given in days where it is days ("7 days", not "168 hours")."""
 
     period = forms.IntegerField(
-        label="Within",
+        label=_("Within"),
         min_value=1,
         max_value=366 * 24,
-        help_text="Any period of this length.",
-        error_messages={"required": "Give the period the calls fall within."},
+        help_text=_("Any period of this length."),
+        error_messages={"required": _("Give the period the calls fall within.")},
     )
     period_unit = forms.ChoiceField(
-        label="Hours or days",
+        label=_("Hours or days"),
         choices=[("days", "days"), ("hours", "hours")],
         initial="days",
     )
@@ -93,7 +94,7 @@ class RuleForm(forms.ModelForm):
     def clean_threshold(self):
         value = self.cleaned_data["threshold"]
         if value < 2:
-            raise forms.ValidationError("A rule needs at least 2.")
+            raise forms.ValidationError(_("A rule needs at least 2."))
         return value
 
     def clean(self):
@@ -102,7 +103,7 @@ class RuleForm(forms.ModelForm):
         if period is not None and unit:
             hours = period * 24 if unit == "days" else period
             if hours > 366 * 24:
-                self.add_error("period", "A rule looks at most a year back: 366 days.")
+                self.add_error("period", _("A rule looks at most a year back: 366 days."))
             else:
                 self.instance.window_hours = hours
         return data

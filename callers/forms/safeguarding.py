@@ -1,6 +1,7 @@
 """Forms for concerns and safeguarding referrals (policy 5.3b, 5.8i, 5.8j)."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from callers.models import Concern, Referral
 from opcc_calls.forms import DateInput, HiddenInput, RadioSelect, VersionForm
@@ -12,8 +13,8 @@ class ConcernForm(forms.ModelForm):
         fields = ["kind", "noticed"]
         widgets = {"kind": RadioSelect, "noticed": forms.Textarea(attrs={"rows": 4})}
         error_messages = {
-            "kind": {"required": "Choose the kind of concern."},
-            "noticed": {"required": "Say what you noticed."},
+            "kind": {"required": _("Choose the kind of concern.")},
+            "noticed": {"required": _("Say what you noticed.")},
         }
 
 
@@ -21,19 +22,19 @@ class ConcernDecisionForm(VersionForm):
     record_name = "concern"
 
     decision = forms.CharField(
-        label="What you decided",
+        label=_("What you decided"),
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Record what you decided."},
+        error_messages={"required": _("Record what you decided.")},
     )
     handling = forms.CharField(
-        label="Agreed handling",
+        label=_("Agreed handling"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Any change to how the caller is handled. Every handler sees this.",
+        help_text=_("Any change to how the caller is handled. Every handler sees this."),
     )
-    close = forms.BooleanField(label="Close the concern", required=False)
+    close = forms.BooleanField(label=_("Close the concern"), required=False)
 
 
 class ReferralForm(forms.ModelForm):
@@ -65,16 +66,16 @@ class ReferralForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         if data.get("referred_to") == Referral.Body.OTHER and not data.get("other_body"):
-            self.add_error("other_body", "Say who the referral went to.")
+            self.add_error("other_body", _("Say who the referral went to."))
         return data
 
 
 class ReferralOutcomeForm(VersionForm):
     record_name = "referral"
 
-    their_reference = forms.CharField(label="Their reference", required=False, max_length=100)
+    their_reference = forms.CharField(label=_("Their reference"), required=False, max_length=100)
     outcome = forms.CharField(
-        label="Outcome", max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Outcome"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 

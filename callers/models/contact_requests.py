@@ -4,6 +4,7 @@ directory of people a caller may ask for."""
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from callers.models.calls import Call
@@ -16,7 +17,7 @@ class StaffContact(TypedText, models.Model):
 
     name = models.CharField(max_length=200)
     job_title = models.CharField(max_length=200, blank=True)
-    email = models.EmailField("Email address")
+    email = models.EmailField(_("Email address"))
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -25,11 +26,11 @@ class StaffContact(TypedText, models.Model):
         related_name="staff_contact",
     )
     is_commissioner = models.BooleanField(
-        "Is the Police and Crime Commissioner",
+        _("Is the Police and Crime Commissioner"),
         default=False,
-        help_text="Requests to speak to the Commissioner are sent to this person.",
+        help_text=_("Requests to speak to the Commissioner are sent to this person."),
     )
-    is_active = models.BooleanField("In the directory", default=True)
+    is_active = models.BooleanField(_("In the directory"), default=True)
 
     history = HistoricalRecords()
 
@@ -49,22 +50,22 @@ class ContactRequest(TypedText, models.Model):
     """
 
     class Decision(models.TextChoices):
-        PENDING = "pending", "Awaiting their decision"
-        WILL_CALL_BACK = "will_call_back", "Will call back"
-        WILL_NOT_CALL_BACK = "will_not_call_back", "Will not call back"
-        DONE = "done", "Done"
+        PENDING = "pending", _("Awaiting their decision")
+        WILL_CALL_BACK = "will_call_back", _("Will call back")
+        WILL_NOT_CALL_BACK = "will_not_call_back", _("Will not call back")
+        DONE = "done", _("Done")
 
     call = models.OneToOneField(Call, on_delete=models.CASCADE, related_name="contact_request")
     requested = models.ForeignKey(
         StaffContact,
         on_delete=models.PROTECT,
         related_name="contact_requests",
-        verbose_name="Person asked for",
+        verbose_name=_("Person asked for"),
     )
-    reason = models.TextField("Why they want to speak to them", max_length=2000)
+    reason = models.TextField(_("Why they want to speak to them"), max_length=2000)
     emailed_at = models.DateTimeField(null=True, blank=True)
     decision = models.CharField(max_length=20, choices=Decision.choices, default=Decision.PENDING)
-    decision_note = models.TextField("Note", blank=True, max_length=2000)
+    decision_note = models.TextField(_("Note"), blank=True, max_length=2000)
     decided_at = models.DateTimeField(null=True, blank=True)
     # Through the emailed link (by whoever holds it: a decision, once), or signed in (anyone may
     # change it later this way, named in history).

@@ -4,6 +4,7 @@ merges of duplicate callers, the retention schedule and what it disposed of."""
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from callers.models.calls import Caller
@@ -37,7 +38,7 @@ class CallerMerge(models.Model):
     merged = models.ForeignKey(Caller, on_delete=models.PROTECT, related_name="merges_gone")
     merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     merged_at = models.DateTimeField(default=timezone.now)
-    moved = models.JSONField("What moved", default=dict)
+    moved = models.JSONField(_("What moved"), default=dict)
 
     class Meta:
         ordering = ["-merged_at"]
@@ -50,18 +51,20 @@ class RetentionRule(TypedText, models.Model):
     """How long each kind of record is kept after the caller's last contact, and what then."""
 
     class Kind(models.TextChoices):
-        CALLS = "calls", "Calls and DMTS entries"
-        CALLERS = "callers", "Callers with no contact"
-        FLAGS = "flags", "Flags"
-        CONCERNS = "concerns", "Concerns"
-        REFERRALS = "referrals", "Safeguarding referrals"
+        CALLS = "calls", _("Calls and DMTS entries")
+        CALLERS = "callers", _("Callers with no contact")
+        FLAGS = "flags", _("Flags")
+        CONCERNS = "concerns", _("Concerns")
+        REFERRALS = "referrals", _("Safeguarding referrals")
 
     class Action(models.TextChoices):
-        ANONYMISE = "anonymise", "Anonymise"
-        DELETE = "delete", "Delete"
+        ANONYMISE = "anonymise", _("Anonymise")
+        DELETE = "delete", _("Delete")
 
     kind = models.CharField(max_length=20, choices=Kind.choices, unique=True)
-    keep_years = models.PositiveSmallIntegerField("Keep for (years after last contact)", default=6)
+    keep_years = models.PositiveSmallIntegerField(
+        _("Keep for (years after last contact)"), default=6
+    )
     action = models.CharField(max_length=20, choices=Action.choices, default=Action.ANONYMISE)
 
     history = HistoricalRecords()
@@ -85,7 +88,7 @@ class RetentionRun(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     requested_at = models.DateTimeField(default=timezone.now)
-    reason = models.CharField("Why now", max_length=500)
+    reason = models.CharField(_("Why now"), max_length=500)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     records = models.PositiveIntegerField(default=0)
@@ -125,7 +128,7 @@ class DisposalLog(models.Model):
 
     @property
     def kind_label(self) -> str:
-        return dict(RetentionRule.Kind.choices).get(self.record_type, self.record_type)
+        return str(dict(RetentionRule.Kind.choices).get(self.record_type, self.record_type))
 
     @property
     def done(self) -> str:

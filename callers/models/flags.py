@@ -44,20 +44,20 @@ class Flag(TypedText, models.Model):
 
     caller = models.ForeignKey(Caller, on_delete=models.PROTECT, related_name="flags")
     kind = models.CharField(max_length=20, choices=Kind)
-    reason = models.CharField("Rule or reason", max_length=300)
-    counts_at_flag = models.JSONField("Calls when flagged", default=dict, blank=True)
+    reason = models.CharField(_("Rule or reason"), max_length=300)
+    counts_at_flag = models.JSONField(_("Calls when flagged"), default=dict, blank=True)
     meeting = models.ForeignKey(
         "Meeting",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="flags_agreed",
-        verbose_name="Agreed at meeting",
+        verbose_name=_("Agreed at meeting"),
     )
     agreed_response = models.TextField(
-        "Agreed response",
+        _("Agreed response"),
         max_length=4000,
-        help_text="The alternative pathway, and what every handler should say and do.",
+        help_text=_("The alternative pathway, and what every handler should say and do."),
     )
     single_point_of_contact = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -65,19 +65,19 @@ class Flag(TypedText, models.Model):
         null=True,
         blank=True,
         related_name="flags_as_contact",
-        verbose_name="Single point of contact",
+        verbose_name=_("Single point of contact"),
     )
     contact_times = models.CharField(
-        "Set times for contact",
+        _("Set times for contact"),
         max_length=200,
         blank=True,
-        help_text="For example: Tuesdays 10:00 to 11:00.",
+        help_text=_("For example: Tuesdays 10:00 to 11:00."),
     )
-    written_contact_only = models.BooleanField("Written contact only", default=False)
+    written_contact_only = models.BooleanField(_("Written contact only"), default=False)
     adjustments_considered = models.BooleanField(
-        "Reasonable adjustments were considered", default=False
+        _("Reasonable adjustments were considered"), default=False
     )
-    adjustments_note = models.TextField("Adjustments considered", blank=True, max_length=2000)
+    adjustments_note = models.TextField(_("Adjustments considered"), blank=True, max_length=2000)
     review_date = models.DateField(default=default_review_date)
     flagged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="flags_made"
@@ -93,10 +93,10 @@ class Flag(TypedText, models.Model):
     )
     end_reason = models.TextField(blank=True, max_length=2000)
     told_on = models.DateField(
-        "Caller told in writing on",
+        _("Caller told in writing on"),
         null=True,
         blank=True,
-        help_text="When the notice of the arrangements was sent (cleared when they change).",
+        help_text=_("When the notice of the arrangements was sent (cleared when they change)."),
     )
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -169,7 +169,7 @@ class FlagReview(TypedText, models.Model):
     flag = models.ForeignKey(Flag, on_delete=models.CASCADE, related_name="reviews")
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     reviewed_at = models.DateTimeField(default=timezone.now)
-    reason = models.TextField("Reasons for renewing", max_length=2000)
+    reason = models.TextField(_("Reasons for renewing"), max_length=2000)
     previous_review_date = models.DateField()
     new_review_date = models.DateField()
     meeting = models.ForeignKey("Meeting", on_delete=models.PROTECT, null=True, blank=True)

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from callers.models.calls import Call, Caller
@@ -35,17 +36,17 @@ class FollowUp(TypedText, models.Model):
     reference for. Each has an owner, a due date and a status, and the daily digest chases it."""
 
     class Kind(models.TextChoices):
-        REQUEST = "request", "Request to speak to someone, not decided"
-        ENTRY = "entry", "DMTS entry needing follow-up"
-        ACTION = "action", "Action from a meeting"
-        COMPLAINT = "complaint", "Complaint awaiting the complaints team's reference"
+        REQUEST = "request", _("Request to speak to someone, not decided")
+        ENTRY = "entry", _("DMTS entry needing follow-up")
+        ACTION = "action", _("Action from a meeting")
+        COMPLAINT = "complaint", _("Complaint awaiting the complaints team's reference")
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        DONE = "done", "Done"
+        OPEN = "open", _("Open")
+        DONE = "done", _("Done")
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    what = models.CharField("What is to be done", max_length=500)
+    what = models.CharField(_("What is to be done"), max_length=500)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -53,7 +54,7 @@ class FollowUp(TypedText, models.Model):
         blank=True,
         related_name="follow_ups",
     )
-    due_on = models.DateField("Due")
+    due_on = models.DateField(_("Due"))
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     meeting = models.ForeignKey(
         Meeting,
@@ -95,7 +96,7 @@ class FollowUp(TypedText, models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     done_at = models.DateTimeField(null=True, blank=True)
-    done_note = models.TextField("What was done", blank=True, max_length=2000)
+    done_note = models.TextField(_("What was done"), blank=True, max_length=2000)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     history = HistoricalRecords()

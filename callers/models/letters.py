@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
@@ -19,34 +20,38 @@ class Letterhead(TypedText, models.Model):
     (one row), with history. Each letter keeps the letterhead it was written with."""
 
     name = models.CharField(
-        "The office's name",
+        _("The office's name"),
         max_length=200,
-        help_text="As it heads a letter, e.g. Office of the Police and Crime Commissioner.",
+        help_text=_("As it heads a letter, e.g. Office of the Police and Crime Commissioner."),
     )
     name_in_sentence = models.CharField(
-        "The name in a sentence",
+        _("The name in a sentence"),
         max_length=210,
-        help_text='As a sentence says it, with "the" where one belongs: "your contact with the '
-        'Office of the Police and Crime Commissioner".',
+        help_text=_(
+            'As a sentence says it, with "the" where one belongs: "your contact with the '
+            'Office of the Police and Crime Commissioner".'
+        ),
     )
     address = models.TextField(
-        "Postal address", max_length=1000, help_text="One line each, with the postcode."
+        _("Postal address"), max_length=1000, help_text=_("One line each, with the postcode.")
     )
     telephone = PhoneNumberField("Telephone")
-    email = models.EmailField("Email address")
-    web = models.URLField("Website", blank=True)
+    email = models.EmailField(_("Email address"))
+    web = models.URLField(_("Website"), blank=True)
     # The Welsh Language Standards: a Welsh letter names the office in Welsh.
     welsh_name = models.CharField(
-        "The office's name in Welsh",
+        _("The office's name in Welsh"),
         max_length=200,
         blank=True,
         default="",
         db_default="",
-        help_text="As it heads a Welsh letter, e.g. Swyddfa Comisiynydd yr Heddlu a Throseddu. "
-        "Without it, no letter is written in Welsh.",
+        help_text=_(
+            "As it heads a Welsh letter, e.g. Swyddfa Comisiynydd yr Heddlu a Throseddu. "
+            "Without it, no letter is written in Welsh."
+        ),
     )
     welsh_name_in_sentence = models.CharField(
-        "The Welsh name in a sentence",
+        _("The Welsh name in a sentence"),
         max_length=210,
         blank=True,
         default="",
@@ -54,20 +59,22 @@ class Letterhead(TypedText, models.Model):
         help_text='As a Welsh sentence says it: "eich cysylltiad â Swyddfa\'r Comisiynydd".',
     )
     welsh_address = models.TextField(
-        "Postal address in Welsh",
+        _("Postal address in Welsh"),
         max_length=1000,
         blank=True,
         default="",
         db_default="",
-        help_text="Blank: the postal address above, on Welsh letters too.",
+        help_text=_("Blank: the postal address above, on Welsh letters too."),
     )
     letter_language = models.CharField(
-        "Letters are written in",
+        _("Letters are written in"),
         max_length=5,
         choices=LetterLanguage,
         default=LetterLanguage.ENGLISH,
         db_default=LetterLanguage.ENGLISH,
-        help_text="For callers whose language for letters is not known (or is another language).",
+        help_text=_(
+            "For callers whose language for letters is not known (or is another language)."
+        ),
     )
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -128,24 +135,24 @@ class LetterTemplate(TypedText, models.Model):
     braces, such as {name}, are filled from the flag when a letter is written."""
 
     class Kind(models.TextChoices):
-        NOTICE = "notice", "Notice of contact arrangements"
-        APPEAL_UPHELD = "appeal_upheld", "Appeal upheld"
-        APPEAL_NOT_UPHELD = "appeal_not_upheld", "Appeal not upheld"
+        NOTICE = "notice", _("Notice of contact arrangements")
+        APPEAL_UPHELD = "appeal_upheld", _("Appeal upheld")
+        APPEAL_NOT_UPHELD = "appeal_not_upheld", _("Appeal not upheld")
 
     kind = models.CharField(max_length=20, choices=Kind, editable=False)
     language = models.CharField(
-        "Language",
+        _("Language"),
         max_length=5,
         choices=[(LetterLanguage.ENGLISH, "English"), (LetterLanguage.WELSH, "Welsh")],
         default=LetterLanguage.ENGLISH,
         db_default=LetterLanguage.ENGLISH,
         editable=False,
     )
-    subject = models.CharField("Heading", max_length=200)
+    subject = models.CharField(_("Heading"), max_length=200)
     body = models.TextField(
-        "Wording",
+        _("Wording"),
         max_length=10_000,
-        help_text="A blank line between paragraphs. Placeholders in braces are filled in.",
+        help_text=_("A blank line between paragraphs. Placeholders in braces are filled in."),
     )
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -154,20 +161,22 @@ class LetterTemplate(TypedText, models.Model):
     #: What each letter can say about the flag: never its agreed response, notes, concerns or
     #: referrals, which are for staff only.
     PLACEHOLDERS = {
-        "name": "the caller's name",
-        "reference": "the caller's reference, to quote",
-        "office": 'the office\'s name as a sentence says it ("the Office of …"; "The …" to start '
-        "a sentence or line)",
-        "office_name": "the office's name on its own, as it heads the letter and signs it",
-        "address": "the office's postal address, on one line",
-        "telephone": "the office's telephone number",
-        "email": "the office's email address",
-        "date": "the date of the letter",
-        "arrangements": "the contact arrangements, in plain words",
-        "reason": "why, as the manager writes it for the caller",
-        "review_date": "when the arrangements will be reviewed",
-        "appeal_received": "when the appeal was received (appeal letters)",
-        "outcome_reasons": "the reasons for the decision (appeal letters)",
+        "name": _("the caller's name"),
+        "reference": _("the caller's reference, to quote"),
+        "office": _(
+            'the office\'s name as a sentence says it ("the Office of …"; "The …" to start '
+            "a sentence or line)"
+        ),
+        "office_name": _("the office's name on its own, as it heads the letter and signs it"),
+        "address": _("the office's postal address, on one line"),
+        "telephone": _("the office's telephone number"),
+        "email": _("the office's email address"),
+        "date": _("the date of the letter"),
+        "arrangements": _("the contact arrangements, in plain words"),
+        "reason": _("why, as the manager writes it for the caller"),
+        "review_date": _("when the arrangements will be reviewed"),
+        "appeal_received": _("when the appeal was received (appeal letters)"),
+        "outcome_reasons": _("the reasons for the decision (appeal letters)"),
     }
 
     class Meta:
@@ -192,26 +201,26 @@ class Appeal(TypedText, models.Model):
     the flag (the ombudsmen's guidance on unreasonable contact)."""
 
     class Outcome(models.TextChoices):
-        UPHELD_END = "upheld_end", "Upheld: the flag ends"
-        UPHELD_CHANGE = "upheld_change", "Upheld: the arrangements change"
-        NOT_UPHELD = "not_upheld", "Not upheld"
+        UPHELD_END = "upheld_end", _("Upheld: the flag ends")
+        UPHELD_CHANGE = "upheld_change", _("Upheld: the arrangements change")
+        NOT_UPHELD = "not_upheld", _("Not upheld")
 
     flag = models.ForeignKey(Flag, on_delete=models.PROTECT, related_name="appeals")
-    received_on = models.DateField("Received on")
-    grounds = models.TextField("What the caller says", max_length=5000)
+    received_on = models.DateField(_("Received on"))
+    grounds = models.TextField(_("What the caller says"), max_length=5000)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="appeals_recorded"
     )
     recorded_at = models.DateTimeField(default=timezone.now)
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
-    reasons = models.TextField("Reasons for the decision", max_length=5000, blank=True)
+    reasons = models.TextField(_("Reasons for the decision"), max_length=5000, blank=True)
     welsh_reasons = models.TextField(
-        "The reasons in Welsh",
+        _("The reasons in Welsh"),
         max_length=5000,
         blank=True,
         default="",
         db_default="",
-        help_text="For a caller whose letters are in Welsh, or in Welsh and English.",
+        help_text=_("For a caller whose letters are in Welsh, or in Welsh and English."),
     )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -254,8 +263,8 @@ class Letter(TypedText, models.Model):
     Kind = LetterTemplate.Kind
 
     class Sent(models.TextChoices):
-        POST = "post", "By post"
-        EMAIL = "email", "By email"
+        POST = "post", _("By post")
+        EMAIL = "email", _("By email")
 
     flag = models.ForeignKey(Flag, on_delete=models.PROTECT, related_name="letters")
     appeal = models.ForeignKey(
@@ -263,11 +272,11 @@ class Letter(TypedText, models.Model):
     )
     kind = models.CharField(max_length=20, choices=Kind)
     letterhead = models.TextField(max_length=1000)
-    reference = models.CharField("The caller's reference", max_length=20, blank=True)
+    reference = models.CharField(_("The caller's reference"), max_length=20, blank=True)
     subject = models.CharField(max_length=200)
     body = models.TextField(max_length=20_000)
     language = models.CharField(
-        "Written in",
+        _("Written in"),
         max_length=5,
         choices=LetterLanguage,
         default=LetterLanguage.ENGLISH,
@@ -276,13 +285,13 @@ class Letter(TypedText, models.Model):
     # A bilingual letter: the Welsh above (subject, body), then the English.
     english_subject = models.CharField(max_length=200, blank=True, default="", db_default="")
     english_body = models.TextField(max_length=20_000, blank=True, default="", db_default="")
-    arrangements = models.TextField("The arrangements it tells of", max_length=2000, blank=True)
+    arrangements = models.TextField(_("The arrangements it tells of"), max_length=2000, blank=True)
     written_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="letters_written"
     )
     written_at = models.DateTimeField(default=timezone.now)
-    sent_on = models.DateField("Sent on", null=True, blank=True)
-    sent_how = models.CharField("How", max_length=10, choices=Sent.choices, blank=True)
+    sent_on = models.DateField(_("Sent on"), null=True, blank=True)
+    sent_how = models.CharField(_("How"), max_length=10, choices=Sent.choices, blank=True)
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from callers.models.calls import Caller
@@ -23,16 +24,16 @@ class Meeting(TypedText, models.Model):
     frequent callers are a standing agenda item)."""
 
     class Kind(models.TextChoices):
-        SMT = "smt", "SMT meeting"
-        SILVER = "silver", "Silver meeting"
+        SMT = "smt", _("SMT meeting")
+        SILVER = "silver", _("Silver meeting")
 
     kind = models.CharField(max_length=10, choices=Kind)
     date = models.DateField()
     attendees = models.TextField(
-        "Present", blank=True, max_length=2000, help_text="Who attended, one a line."
+        _("Present"), blank=True, max_length=2000, help_text=_("Who attended, one a line.")
     )
-    apologies = models.TextField("Apologies", blank=True, max_length=2000)
-    minutes = models.TextField("Minutes", blank=True, max_length=20_000)
+    apologies = models.TextField(_("Apologies"), blank=True, max_length=2000)
+    minutes = models.TextField(_("Minutes"), blank=True, max_length=20_000)
     # None: opened by the office's cycle the day before (its agenda built then).
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
@@ -72,13 +73,13 @@ class MeetingCycle(models.Model):
     from the last, its agenda built the day before and managers reminded by email."""
 
     silver_every_days = models.PositiveSmallIntegerField(
-        "Silver meeting every (days)", default=SILVER_EVERY_DAYS
+        _("Silver meeting every (days)"), default=SILVER_EVERY_DAYS
     )
     first_silver = models.DateField(
-        "First Silver meeting",
+        _("First Silver meeting"),
         null=True,
         blank=True,
-        help_text="When there is none yet: the cycle starts here.",
+        help_text=_("When there is none yet: the cycle starts here."),
     )
 
     history = HistoricalRecords()
@@ -104,16 +105,16 @@ class MeetingItem(TypedText, models.Model):
     and the decision recorded for them."""
 
     class Section(models.TextChoices):
-        CANDIDATE = "candidate", "Candidates for a flag"
-        FLAGGED = "flagged", "Flagged callers"
+        CANDIDATE = "candidate", _("Candidates for a flag")
+        FLAGGED = "flagged", _("Flagged callers")
 
     class Decision(models.TextChoices):
-        FLAG = "flag", "Flag"
-        RENEW = "renew", "Renew"
-        CHANGE_RESPONSE = "change_response", "Change the agreed response"
-        CHANGE_ARRANGEMENTS = "change_arrangements", "Change the contact arrangements"
-        END = "end", "End the flag"
-        NO_ACTION = "no_action", "No action"
+        FLAG = "flag", _("Flag")
+        RENEW = "renew", _("Renew")
+        CHANGE_RESPONSE = "change_response", _("Change the agreed response")
+        CHANGE_ARRANGEMENTS = "change_arrangements", _("Change the contact arrangements")
+        END = "end", _("End the flag")
+        NO_ACTION = "no_action", _("No action")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
     caller = models.ForeignKey(Caller, on_delete=models.PROTECT, related_name="meeting_items")

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from callers.models.calls import Caller
@@ -26,36 +27,36 @@ class Rule(TypedText, models.Model):
     window of the given length. Managers edit these; each says in plain English why it fired."""
 
     class Measure(models.TextChoices):
-        CALLS = "calls", "calls"
-        STAFF = "staff", "different staff reached"
+        CALLS = "calls", _("calls")
+        STAFF = "staff", _("different staff reached")
 
     class CallGroup(models.TextChoices):
-        PUBLIC = "public", "Calls from the public"
-        SALES = "sales", "Sales and marketing calls"
+        PUBLIC = "public", _("Calls from the public")
+        SALES = "sales", _("Sales and marketing calls")
 
-    kind = models.CharField("Flags them as", max_length=20, choices=Kind)
-    measure = models.CharField("Counts", max_length=20, choices=Measure.choices)
+    kind = models.CharField(_("Flags them as"), max_length=20, choices=Kind)
+    measure = models.CharField(_("Counts"), max_length=20, choices=Measure.choices)
     threshold = models.PositiveSmallIntegerField(
-        "How many", help_text="The rule fires at this many, not one before."
+        _("How many"), help_text=_("The rule fires at this many, not one before.")
     )
     window_hours = models.PositiveIntegerField(
-        "Within (hours)", help_text="Any period of this length: 24 = a day, 168 = a week."
+        _("Within (hours)"), help_text=_("Any period of this length: 24 = a day, 168 = a week.")
     )
     call_group = models.CharField(
-        "Which calls", max_length=20, choices=CallGroup.choices, default=CallGroup.PUBLIC
+        _("Which calls"), max_length=20, choices=CallGroup.choices, default=CallGroup.PUBLIC
     )
     lookback_days = models.PositiveSmallIntegerField(
-        "Keep on the list for (days)",
+        _("Keep on the list for (days)"),
         default=90,
-        help_text="How long after it last fired a caller stays a candidate.",
+        help_text=_("How long after it last fired a caller stays a candidate."),
     )
     why = models.CharField(
-        "Why this rule",
+        _("Why this rule"),
         max_length=300,
         blank=True,
-        help_text="For example: the procedure's many calls a day, many staff (5.2).",
+        help_text=_("For example: the procedure's many calls a day, many staff (5.2)."),
     )
-    is_active = models.BooleanField("In use", default=True)
+    is_active = models.BooleanField(_("In use"), default=True)
 
     history = HistoricalRecords()
 

@@ -30,18 +30,18 @@ class Concern(TypedText, models.Model):
     call = models.ForeignKey(
         Call, on_delete=models.SET_NULL, null=True, blank=True, related_name="concerns"
     )
-    kind = models.CharField("Kind of concern", max_length=30, choices=Kind.choices)
-    noticed = models.TextField("What you noticed", max_length=4000)
+    kind = models.CharField(_("Kind of concern"), max_length=30, choices=Kind.choices)
+    noticed = models.TextField(_("What you noticed"), max_length=4000)
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="concerns_raised"
     )
     raised_at = models.DateTimeField(default=timezone.now)
-    decision = models.TextField("What the manager decided", blank=True, max_length=4000)
+    decision = models.TextField(_("What the manager decided"), blank=True, max_length=4000)
     handling = models.TextField(
-        "Agreed handling",
+        _("Agreed handling"),
         blank=True,
         max_length=2000,
-        help_text="Any change to how the caller is handled. Shown on the handling card.",
+        help_text=_("Any change to how the caller is handled. Shown on the handling card."),
     )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -75,36 +75,36 @@ class Referral(TypedText, models.Model):
     """A safeguarding referral a manager made to the force or a safeguarding body (5.3b)."""
 
     class Body(models.TextChoices):
-        FORCE = "force", "The force"
-        ADULT_SOCIAL_CARE = "adult_social_care", "Adult social care"
-        CHILDRENS_SERVICES = "childrens_services", "Children's services"
-        MENTAL_HEALTH_CRISIS = "mental_health_crisis", "Mental health crisis team"
-        OTHER = "other", "Other"
+        FORCE = "force", _("The force")
+        ADULT_SOCIAL_CARE = "adult_social_care", _("Adult social care")
+        CHILDRENS_SERVICES = "childrens_services", _("Children's services")
+        MENTAL_HEALTH_CRISIS = "mental_health_crisis", _("Mental health crisis team")
+        OTHER = "other", _("Other")
 
     class LawfulBasis(models.TextChoices):
-        CONSENT = "consent", "Consent"
-        VITAL_INTERESTS = "vital_interests", "Vital interests"
-        PUBLIC_TASK = "public_task", "Public task"
-        LEGAL_OBLIGATION = "legal_obligation", "Legal obligation"
-        SAFEGUARDING = "safeguarding", "Safeguarding of children and individuals at risk"
+        CONSENT = "consent", _("Consent")
+        VITAL_INTERESTS = "vital_interests", _("Vital interests")
+        PUBLIC_TASK = "public_task", _("Public task")
+        LEGAL_OBLIGATION = "legal_obligation", _("Legal obligation")
+        SAFEGUARDING = "safeguarding", _("Safeguarding of children and individuals at risk")
 
     class Consent(models.TextChoices):
-        YES = "yes", "Yes, the caller consented"
-        NO = "no", "No, the caller did not consent"
-        NOT_ASKED = "not_asked", "Not asked (for example, it would increase the risk)"
+        YES = "yes", _("Yes, the caller consented")
+        NO = "no", _("No, the caller did not consent")
+        NOT_ASKED = "not_asked", _("Not asked (for example, it would increase the risk)")
 
     caller = models.ForeignKey(Caller, on_delete=models.PROTECT, related_name="referrals")
     concern = models.ForeignKey(
         Concern, on_delete=models.SET_NULL, null=True, blank=True, related_name="referrals"
     )
-    referred_to = models.CharField("Referred to", max_length=30, choices=Body.choices)
-    other_body = models.CharField("If other, who", max_length=200, blank=True)
-    referred_on = models.DateField("Date of referral", default=timezone.localdate)
-    their_reference = models.CharField("Their reference", max_length=100, blank=True)
+    referred_to = models.CharField(_("Referred to"), max_length=30, choices=Body.choices)
+    other_body = models.CharField(_("If other, who"), max_length=200, blank=True)
+    referred_on = models.DateField(_("Date of referral"), default=timezone.localdate)
+    their_reference = models.CharField(_("Their reference"), max_length=100, blank=True)
     lawful_basis = models.CharField(
-        "Lawful basis for sharing", max_length=30, choices=LawfulBasis.choices
+        _("Lawful basis for sharing"), max_length=30, choices=LawfulBasis.choices
     )
-    consent = models.CharField("Did the caller consent?", max_length=20, choices=Consent.choices)
+    consent = models.CharField(_("Did the caller consent?"), max_length=20, choices=Consent.choices)
     outcome = models.TextField(blank=True, max_length=4000)
     made_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referrals_made"
@@ -118,7 +118,9 @@ class Referral(TypedText, models.Model):
         ordering = ["-referred_on", "-pk"]
 
     def __str__(self) -> str:
-        return f"Referral to {self.other_body or self.get_referred_to_display()}"
+        return _("Referral to %(body)s") % {
+            "body": self.other_body or self.get_referred_to_display()
+        }
 
     def get_absolute_url(self) -> str:
         return reverse("callers:referral", args=[self.pk])
@@ -156,15 +158,17 @@ class RiskWord(TypedText, models.Model):
     """Words in what a handler types that suggest an immediate risk to life."""
 
     word = models.CharField(
-        "Word or phrase",
+        _("Word or phrase"),
         max_length=60,
         unique=True,
-        help_text="Whole words, any case. Write a phrase in the first person: it also matches "
-        'any other person and the usual endings ("kill myself" finds "killing himself", '
-        '"self-harm" finds "self harm"), and short forms either way ("won\'t" finds "will '
-        'not"). A * stands for one to three words ("jump off * bridge").',
+        help_text=_(
+            "Whole words, any case. Write a phrase in the first person: it also matches "
+            'any other person and the usual endings ("kill myself" finds "killing himself", '
+            '"self-harm" finds "self harm"), and short forms either way ("won\'t" finds "will '
+            'not"). A * stands for one to three words ("jump off * bridge").'
+        ),
     )
-    is_active = models.BooleanField("In use", default=True)
+    is_active = models.BooleanField(_("In use"), default=True)
 
     history = HistoricalRecords()
 

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from callers.models.calls import Caller
@@ -37,8 +38,8 @@ class SubjectAccessRequest(TypedText, models.Model):
     more, with the reason, for a complex request), done."""
 
     class Requester(models.TextChoices):
-        CALLER = "caller", "The caller themselves"
-        REPRESENTATIVE = "representative", "Someone acting for them (with their authority)"
+        CALLER = "caller", _("The caller themselves")
+        REPRESENTATIVE = "representative", _("Someone acting for them (with their authority)")
 
     #: One calendar month, or three once extended.
     MONTHS, EXTENDED_MONTHS = 1, 3
@@ -46,25 +47,25 @@ class SubjectAccessRequest(TypedText, models.Model):
     caller = models.ForeignKey(
         Caller, on_delete=models.CASCADE, related_name="subject_access_requests"
     )
-    received_on = models.DateField("Received on")
-    requester = models.CharField("Who asked", max_length=20, choices=Requester.choices)
+    received_on = models.DateField(_("Received on"))
+    requester = models.CharField(_("Who asked"), max_length=20, choices=Requester.choices)
     representative = models.CharField(
-        "Who is acting for them",
+        _("Who is acting for them"),
         max_length=200,
         blank=True,
-        help_text="Their name and organisation, if someone is acting for the caller.",
+        help_text=_("Their name and organisation, if someone is acting for the caller."),
     )
-    identity_verified_on = models.DateField("Identity verified on", null=True, blank=True)
+    identity_verified_on = models.DateField(_("Identity verified on"), null=True, blank=True)
     identity_note = models.CharField(
-        "How identity was verified",
+        _("How identity was verified"),
         max_length=300,
         blank=True,
-        help_text="For example: the address matched our records; no documents kept.",
+        help_text=_("For example: the address matched our records; no documents kept."),
     )
-    due_on = models.DateField("Due by")
+    due_on = models.DateField(_("Due by"))
     extended_on = models.DateField(null=True, blank=True)
-    extension_reason = models.CharField("Why it needs longer", max_length=500, blank=True)
-    completed_on = models.DateField("Response sent on", null=True, blank=True)
+    extension_reason = models.CharField(_("Why it needs longer"), max_length=500, blank=True)
+    completed_on = models.DateField(_("Response sent on"), null=True, blank=True)
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -124,7 +125,7 @@ class SubjectAccessResponse(WrittenByWorker, models.Model):
         SubjectAccessRequest,
         on_delete=models.CASCADE,
         related_name="responses",
-        verbose_name="subject access request",
+        verbose_name=_("subject access request"),
     )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from callers.models.calls import Call
 from opcc_calls import phones
@@ -15,11 +16,11 @@ class PhoneCall(models.Model):
     call logged from it keeps the phone system's id and its times."""
 
     class State(models.TextChoices):
-        RINGING = "ringing", "Ringing"
-        ANSWERED = "answered", "Answered"
-        ENDED = "ended", "Ended"
+        RINGING = "ringing", _("Ringing")
+        ANSWERED = "answered", _("Answered")
+        ENDED = "ended", _("Ended")
 
-    call_id = models.CharField("Phone system's call id", max_length=100, unique=True)
+    call_id = models.CharField(_("Phone system's call id"), max_length=100, unique=True)
     extension = models.CharField(max_length=20)
     handler = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="phone_calls"
@@ -66,13 +67,13 @@ class TelephonyEvent(models.Model):
     with it. Refused ones keep no body (a bad signature may carry anything)."""
 
     class Outcome(models.TextChoices):
-        ACCEPTED = "accepted", "Accepted"
-        UNKNOWN_EXTENSION = "unknown_extension", "No one has this extension"
-        BAD_SIGNATURE = "bad_signature", "Bad signature"
-        STALE = "stale", "Timestamp too old"
-        REPLAY = "replay", "Sent before"
-        MALFORMED = "malformed", "Not an event"
-        NOT_CONFIGURED = "not_configured", "No secret set"
+        ACCEPTED = "accepted", _("Accepted")
+        UNKNOWN_EXTENSION = "unknown_extension", _("No one has this extension")
+        BAD_SIGNATURE = "bad_signature", _("Bad signature")
+        STALE = "stale", _("Timestamp too old")
+        REPLAY = "replay", _("Sent before")
+        MALFORMED = "malformed", _("Not an event")
+        NOT_CONFIGURED = "not_configured", _("No secret set")
 
     received_at = models.DateTimeField(default=timezone.now, db_index=True)
     outcome = models.CharField(max_length=20, choices=Outcome.choices)

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from callers.models import (
@@ -78,7 +79,7 @@ def contact_request_decide(
     (`decided_by` None: they may never sign in, like the Commissioner) a request is decided
     once; signed in, the person asked for (or whoever looks after requests) may change it."""
     if decision == ContactRequest.Decision.PENDING:
-        raise ValidationError({"decision": "Choose what you have decided."})
+        raise ValidationError({"decision": _("Choose what you have decided.")})
     contact_request = (
         ContactRequest.objects.select_for_update(of=("self",))
         .select_related("requested")

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tasks import task
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -85,7 +86,7 @@ def legal_hold_set(*, caller: Caller, by: User, on_hold: bool, reason: str) -> C
     if not by.has_perm("callers.apply_legal_hold"):
         raise PermissionDenied
     if not reason.strip():
-        raise ValidationError({"reason": "Give the reason, for the record."})
+        raise ValidationError({"reason": _("Give the reason, for the record.")})
     caller = Caller.objects.select_for_update().get(pk=caller.pk)
     caller.legal_hold = on_hold
     return save_with_history(
@@ -114,10 +115,10 @@ def callers_merge(*, survivor: Caller, merged: Caller, by: User) -> CallerMerge:
     if not by.has_perm("callers.merge_caller"):
         raise PermissionDenied
     if survivor.pk == merged.pk:
-        raise ValidationError("Choose two different callers.")
+        raise ValidationError(_("Choose two different callers."))
     survivor, merged = (Caller.objects.select_for_update().get(pk=c.pk) for c in (survivor, merged))
     if survivor.merged_into_id or merged.merged_into_id:
-        raise ValidationError("One of these callers has already been merged.")
+        raise ValidationError(_("One of these callers has already been merged."))
     reason = f"Merged caller {merged.reference} into {survivor.reference}"
     moved = {"calls": _move(Call.objects.filter(caller=merged), "caller", survivor, reason, by)}
     held = set(survivor.phones.values_list("number", flat=True))
@@ -309,7 +310,7 @@ def retention_run_request(*, by: User, reason: str) -> RetentionRun:
     run waits or runs, asking again (a second click, a second manager) gives that run."""
     permission_check(by, APPLY_RETENTION)
     if not reason.strip():
-        raise ValidationError({"reason": "Say why the schedule is applied now, for the record."})
+        raise ValidationError({"reason": _("Say why the schedule is applied now, for the record.")})
     with transaction.atomic():
         list(RetentionRule.objects.select_for_update())  # one asker at a time
         waiting = RetentionRun.objects.filter(finished_at__isnull=True).first()

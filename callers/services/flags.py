@@ -7,6 +7,7 @@ from datetime import date, datetime
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from callers.models import (
     Call,
@@ -30,7 +31,7 @@ FLAG_CALLER = "callers.flag_caller"
 def _locked(flag: Flag, version: int) -> Flag:
     current = locked_for_edit(Flag, flag.pk, version)
     if not current.is_active:
-        raise ValidationError("This flag has ended.")
+        raise ValidationError(_("This flag has ended."))
     return current
 
 
@@ -60,7 +61,7 @@ def flag_create(
     if Flag.objects.active().filter(caller=caller).exists():
         raise ValidationError(already)
     if not agreed_response.strip():
-        raise ValidationError({"agreed_response": "Write the agreed response handlers follow."})
+        raise ValidationError({"agreed_response": _("Write the agreed response handlers follow.")})
     _arrangements_check(contact_times or "", written_contact_only)
     # The calls that led to it as they stood when it was agreed (a flag agreed before the
     # office used the system counts the calls up to then, not those since).
@@ -86,7 +87,7 @@ def flag_create(
             return save_with_history(flag, user=by, reason=f"Flagged: {reason}")
     except IntegrityError as error:
         raise ValidationError(
-            "This caller is already flagged: review or change that flag."
+            _("This caller is already flagged: review or change that flag.")
         ) from error
 
 
@@ -103,9 +104,9 @@ def flag_renew(
     """Renew a flag at review, with reasons and a new review date."""
     permission_check(by, FLAG_CALLER)
     if not reason.strip():
-        raise ValidationError({"reason": "Give the reasons for renewing."})
+        raise ValidationError({"reason": _("Give the reasons for renewing.")})
     if new_review_date <= timezone.localdate():
-        raise ValidationError({"new_review_date": "The next review must be in the future."})
+        raise ValidationError({"new_review_date": _("The next review must be in the future.")})
     flag = _locked(flag, version)
     FlagReview.objects.create(
         flag=flag,
@@ -125,7 +126,7 @@ def flag_change_response(
 ) -> Flag:
     permission_check(by, FLAG_CALLER)
     if not agreed_response.strip():
-        raise ValidationError({"agreed_response": "Write the agreed response handlers follow."})
+        raise ValidationError({"agreed_response": _("Write the agreed response handlers follow.")})
     flag = _locked(flag, version)
     flag.agreed_response = agreed_response.strip()
     return save_with_history(
@@ -157,7 +158,7 @@ def flag_change_arrangements(
     change go in the flag's history."""
     permission_check(by, FLAG_CALLER)
     if not reason.strip():
-        raise ValidationError({"reason": "Say why the arrangements are changing."})
+        raise ValidationError({"reason": _("Say why the arrangements are changing.")})
     _arrangements_check(contact_times, written_contact_only)
     flag = _locked(flag, version)
     flag.single_point_of_contact = single_point_of_contact
@@ -173,7 +174,7 @@ def flag_change_arrangements(
 def flag_end(*, flag: Flag, by: User, reason: str, version: int) -> Flag:
     permission_check(by, FLAG_CALLER)
     if not reason.strip():
-        raise ValidationError({"reason": "Say why the flag is ending."})
+        raise ValidationError({"reason": _("Say why the flag is ending.")})
     flag = _locked(flag, version)
     flag.ended_at, flag.ended_by, flag.end_reason = timezone.now(), by, reason.strip()
     return save_with_history(flag, user=by, reason=f"Ended: {reason.strip()}")

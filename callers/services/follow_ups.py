@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tasks import task
 from simple_history.utils import bulk_update_with_history
 
@@ -46,9 +47,9 @@ def follow_up_add(
     if not by.has_perm("callers.add_followup"):
         raise PermissionDenied
     if not what.strip():
-        raise ValidationError({"what": "Say what is to be done."})
+        raise ValidationError({"what": _("Say what is to be done.")})
     if owner is None:
-        raise ValidationError({"owner": "Choose who owns it."})
+        raise ValidationError({"owner": _("Choose who owns it.")})
     follow_up = FollowUp(
         kind=FollowUp.Kind.ACTION,
         what=what.strip(),
@@ -71,10 +72,10 @@ def follow_up_assign(
     if not _may_manage_follow_ups(by):
         raise PermissionDenied
     if owner is None:
-        raise ValidationError({"owner": "Choose who owns it."})
+        raise ValidationError({"owner": _("Choose who owns it.")})
     follow_up = locked_for_edit(FollowUp, follow_up.pk, version)
     if not follow_up.is_open:
-        raise ValidationError("This follow-up is done.")
+        raise ValidationError(_("This follow-up is done."))
     before = follow_up.owner
     follow_up.owner, follow_up.due_on = owner, due_on
     reason = f"Reassigned from {before} to {owner}" if before else f"Assigned to {owner}"
@@ -87,10 +88,10 @@ def follow_up_done(*, follow_up: FollowUp, by: User, note: str, version: int) ->
     if follow_up.owner_id != by.pk and not _may_manage_follow_ups(by):
         raise PermissionDenied
     if not note.strip():
-        raise ValidationError({"note": "Say what was done."})
+        raise ValidationError({"note": _("Say what was done.")})
     follow_up = locked_for_edit(FollowUp, follow_up.pk, version)
     if not follow_up.is_open:
-        raise ValidationError("This follow-up is already done.")
+        raise ValidationError(_("This follow-up is already done."))
     follow_up.status, follow_up.done_at = FollowUp.Status.DONE, timezone.now()
     follow_up.done_note = note.strip()
     return save_with_history(follow_up, user=by, reason="Done")

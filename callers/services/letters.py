@@ -6,6 +6,7 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from callers.models import (
     Appeal,
@@ -211,11 +212,11 @@ def letter_sent(*, letter: Letter, by: User, sent_on: date, sent_how: str, versi
     permission_check(by, "callers.write_letter")
     letter = locked_for_edit(Letter, letter.pk, version)
     if letter.sent_on:
-        raise ValidationError("This letter is already recorded as sent.")
+        raise ValidationError(_("This letter is already recorded as sent."))
     if sent_on > timezone.localdate():
-        raise ValidationError({"sent_on": "The date it was sent cannot be in the future."})
+        raise ValidationError({"sent_on": _("The date it was sent cannot be in the future.")})
     if sent_on < timezone.localdate(letter.written_at):
-        raise ValidationError({"sent_on": "It cannot have been sent before it was written."})
+        raise ValidationError({"sent_on": _("It cannot have been sent before it was written.")})
     caller = letter.flag.caller
     if sent_how == Letter.Sent.POST and not caller.postal_address.strip():
         raise ValidationError(
@@ -261,13 +262,15 @@ def appeal_record(*, flag: Flag, by: User, received_on: date, grounds: str) -> A
     permission_check(by, "callers.add_appeal")
     flag = Flag.objects.select_for_update().get(pk=flag.pk)
     if not flag.is_active:
-        raise ValidationError("This flag has ended: there is nothing to appeal.")
+        raise ValidationError(_("This flag has ended: there is nothing to appeal."))
     if received_on > timezone.localdate():
-        raise ValidationError({"received_on": "The date it was received cannot be in the future."})
+        raise ValidationError(
+            {"received_on": _("The date it was received cannot be in the future.")}
+        )
     if not grounds.strip():
-        raise ValidationError({"grounds": "Write what the caller says."})
+        raise ValidationError({"grounds": _("Write what the caller says.")})
     if flag.appeals.waiting().exists():
-        raise ValidationError("An appeal against this flag is already waiting for a decision.")
+        raise ValidationError(_("An appeal against this flag is already waiting for a decision."))
     appeal = Appeal(flag=flag, recorded_by=by, received_on=received_on, grounds=grounds)
     return save_with_history(appeal, user=by, reason="Appeal received")
 
@@ -290,16 +293,22 @@ def appeal_decide(
     permission_check(by, "callers.decide_appeal")
     appeal = locked_for_edit(Appeal, appeal.pk, version, related=("flag",))
     if appeal.flag.flagged_by_id == by.pk:
-        raise PermissionDenied("The appeal must be decided by a manager who did not make the flag.")
+        raise PermissionDenied(
+            _("The appeal must be decided by a manager who did not make the flag.")
+        )
     if not appeal.is_waiting:
-        raise ValidationError("This appeal has already been decided.")
+        raise ValidationError(_("This appeal has already been decided."))
     if not reasons.strip():
-        raise ValidationError({"reasons": "Give the reasons for the decision."})
+        raise ValidationError({"reasons": _("Give the reasons for the decision.")})
     flag = appeal.flag
     letters_in = flag.caller.letters_in(letterhead_current().letter_language)
     if LetterLanguage.WELSH in LetterLanguage.wordings(letters_in) and not welsh_reasons.strip():
         raise ValidationError(
-            {"welsh_reasons": "Give the reasons in Welsh too: the caller's letters are in Welsh."}
+            {
+                "welsh_reasons": _(
+                    "Give the reasons in Welsh too: the caller's letters are in Welsh."
+                )
+            }
         )
     Outcome = Appeal.Outcome
     if outcome == Outcome.UPHELD_END:

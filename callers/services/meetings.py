@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tasks import task
 from simple_history.utils import bulk_create_with_history
 
@@ -41,7 +42,7 @@ def meeting_open(*, kind: str, day: date, by: User | None) -> Meeting:
     if by is not None:
         permission_check(by, FLAG_CALLER)
     if Meeting.objects.filter(kind=kind, date=day).exists():
-        raise ValidationError({"date": "There is already a meeting of this kind on that day."})
+        raise ValidationError({"date": _("There is already a meeting of this kind on that day.")})
     meeting = Meeting(kind=kind, date=day, created_by=by)
     try:
         with transaction.atomic():
@@ -52,7 +53,7 @@ def meeting_open(*, kind: str, day: date, by: User | None) -> Meeting:
             )
     except IntegrityError as error:  # opened by someone else at the same moment
         raise ValidationError(
-            {"date": "There is already a meeting of this kind on that day."}
+            {"date": _("There is already a meeting of this kind on that day.")}
         ) from error
     items = []
     if kind == Meeting.Kind.SMT:
@@ -141,7 +142,7 @@ def meeting_decide(
     flag = item.flag or Flag.objects.active().filter(caller_id=item.caller_id).first()
     Decision = MeetingItem.Decision
     if decision == Decision.FLAG and not kind:
-        raise ValidationError({"kind": "Choose frequent or regular."})
+        raise ValidationError({"kind": _("Choose frequent or regular.")})
     if decision == Decision.FLAG:
         flag = flag_create(
             caller=item.caller,
@@ -159,7 +160,9 @@ def meeting_decide(
         Decision.END,
     ):
         if flag is None:
-            raise ValidationError({"decision": "This caller has no flag to renew, change or end."})
+            raise ValidationError(
+                {"decision": _("This caller has no flag to renew, change or end.")}
+            )
         if decision == Decision.RENEW:
             flag = flag_renew(
                 flag=flag,

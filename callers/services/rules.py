@@ -135,11 +135,11 @@ def _enough_staff(
     for caller_id, caller_calls in groupby(calls.iterator(chunk_size=5000), key=itemgetter(0)):
         in_window: deque[tuple[datetime, int]] = deque()
         staff: Counter[int] = Counter()
-        for _, at, handler_id in caller_calls:
+        for _call, at, handler_id in caller_calls:
             in_window.append((at, handler_id))
             staff[handler_id] += 1
             while in_window[0][0] <= at - rule.window:
-                _, gone = in_window.popleft()
+                _gone_call, gone = in_window.popleft()
                 staff[gone] -= 1
                 if not staff[gone]:
                     del staff[gone]

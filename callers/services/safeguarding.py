@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tasks import task
 from simple_history.utils import bulk_create_with_history
 
@@ -169,7 +170,7 @@ def concern_decide(
     if not by.has_perm("callers.change_concern"):
         raise PermissionDenied
     if not decision.strip():
-        raise ValidationError({"decision": "Record what you decided."})
+        raise ValidationError({"decision": _("Record what you decided.")})
     concern = locked_for_edit(Concern, concern.pk, version)
     concern.decision, concern.handling = decision.strip(), handling.strip()
     concern.decided_by = by
@@ -211,7 +212,7 @@ def referral_record(
         concern=concern,
     )
     if referral.referred_to == Referral.Body.OTHER and not referral.other_body.strip():
-        raise ValidationError({"other_body": "Say who the referral went to."})
+        raise ValidationError({"other_body": _("Say who the referral went to.")})
     return save_with_history(referral, user=by)
 
 

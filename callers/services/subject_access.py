@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from callers.models import Caller, RetentionRule, SubjectAccessRequest, SubjectAccessResponse
@@ -43,10 +44,10 @@ EXPORT = "callers.export_subject_access"
 def _received_check(received_on: date) -> None:
     today = timezone.localdate()
     if received_on > today:
-        raise ValidationError({"received_on": "A request cannot be received after today."})
+        raise ValidationError({"received_on": _("A request cannot be received after today.")})
     if (today - received_on).days > 366:
         raise ValidationError(
-            {"received_on": "Give the day it was received: that is more than a year ago."}
+            {"received_on": _("Give the day it was received: that is more than a year ago.")}
         )
 
 
@@ -64,7 +65,7 @@ def subject_access_request_log(
     permission_check(by, EXPORT)
     _received_check(received_on)
     if caller.merged_into_id:
-        raise ValidationError("This record was merged: log the request on the one it joined.")
+        raise ValidationError(_("This record was merged: log the request on the one it joined."))
     sar = SubjectAccessRequest(
         caller=caller,
         received_on=received_on,
@@ -75,7 +76,7 @@ def subject_access_request_log(
         logged_by=by,
     )
     if requester == SubjectAccessRequest.Requester.REPRESENTATIVE and not sar.representative:
-        raise ValidationError({"representative": "Say who is acting for the caller."})
+        raise ValidationError({"representative": _("Say who is acting for the caller.")})
     sar.due_on = sar.due_for(extended=False)
     if identity_verified_on:
         _identity_set(sar, identity_verified_on, identity_note)
@@ -109,7 +110,7 @@ def subject_access_identity_verify(
 def _open(sar: SubjectAccessRequest, version: int) -> SubjectAccessRequest:
     current = locked_for_edit(SubjectAccessRequest, sar.pk, version)
     if not current.is_open:
-        raise ValidationError("The response to this request has been sent.")
+        raise ValidationError(_("The response to this request has been sent."))
     return current
 
 
@@ -122,13 +123,13 @@ def subject_access_extend(
     permission_check(by, EXPORT)
     sar = _open(sar, version)
     if sar.is_extended:
-        raise ValidationError("This request has been extended already: two months is the most.")
+        raise ValidationError(_("This request has been extended already: two months is the most."))
     if timezone.localdate() > sar.due_on:
         raise ValidationError(
-            "The first month has passed: an extension had to be made and explained within it."
+            _("The first month has passed: an extension had to be made and explained within it.")
         )
     if not reason.strip():
-        raise ValidationError({"reason": "Say why it needs longer: the caller must be told."})
+        raise ValidationError({"reason": _("Say why it needs longer: the caller must be told.")})
     sar.extended_on, sar.extension_reason = timezone.localdate(), reason.strip()
     sar.due_on = sar.due_for(extended=True)
     return save_with_history(sar, user=by, reason=f"Extended: {reason.strip()}")
@@ -142,10 +143,12 @@ def subject_access_complete(
     sar = _open(sar, version)
     if sar.identity_verified_on is None:
         raise ValidationError(
-            "Verify the requester's identity first: nothing is released before that."
+            _("Verify the requester's identity first: nothing is released before that.")
         )
     if completed_on < sar.received_on or completed_on > timezone.localdate():
-        raise ValidationError({"completed_on": "Give a day from when it was received up to today."})
+        raise ValidationError(
+            {"completed_on": _("Give a day from when it was received up to today.")}
+        )
     sar.completed_on = completed_on
     return save_with_history(sar, user=by, reason="Response sent")
 

@@ -50,7 +50,7 @@ def telephony_event_record(event: PhoneEvent) -> str:
 
 def _phone_call_move_on(event: PhoneEvent, handler: User) -> PhoneCall:
     number = "" if event.withheld else (phones.normalise(event.caller_number) or "")
-    phone_call, _ = PhoneCall.objects.select_for_update().get_or_create(
+    phone_call, _created = PhoneCall.objects.select_for_update().get_or_create(
         call_id=event.call_id,
         defaults={
             "extension": event.extension,

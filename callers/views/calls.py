@@ -7,6 +7,7 @@ from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from callers import charts
@@ -126,7 +127,9 @@ def log_call(request: HttpRequest) -> HttpResponse:
         # this answer (after an outage, a timeout, signing in again): logged once whatever.
         return JsonResponse({"logged": reverse("callers:logged", args=[logged.call.pk])})
     if not logged.created:
-        messages.info(request, "That call had already been logged: it has not been logged twice.")
+        messages.info(
+            request, _("That call had already been logged: it has not been logged twice.")
+        )
     return redirect("callers:logged", logged.call.pk)
 
 
@@ -234,7 +237,7 @@ def caller_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = CallerForm(request.POST or None, instance=caller)
     if form.is_valid():
         if form.run(request, services.caller_update, caller=caller, by=request.user):
-            messages.success(request, "Caller's details saved.")
+            messages.success(request, _("Caller's details saved."))
             return redirect(caller)
         if form.stale:
             return redirect("callers:edit", caller.pk)

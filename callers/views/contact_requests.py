@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from callers.forms.contact_requests import ContactRequestDecisionForm
@@ -58,7 +59,7 @@ def request_decide(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Thank you: your decision has been recorded.")
+            messages.success(request, _("Thank you: your decision has been recorded."))
             return redirect("callers:request_decide")
     return _request_page(request, contact_request, form)
 
@@ -82,6 +83,6 @@ def request_change(request: HttpRequest, pk: int) -> HttpResponse:
         services.contact_request_decide(
             contact_request=contact_request, by=request.user, **form.cleaned_data
         )
-        messages.success(request, "Your decision has been recorded.")
+        messages.success(request, _("Your decision has been recorded."))
         return redirect("callers:request_change", contact_request.pk)
     return _request_page(request, contact_request, form, signed_in=True)

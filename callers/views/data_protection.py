@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from callers.forms.data_protection import (
@@ -80,9 +81,9 @@ def legal_hold(request: HttpRequest, pk: int) -> HttpResponse:
             on_hold=form.cleaned_data["on_hold"],
             reason=form.cleaned_data["reason"],
         )
-        messages.success(request, "Legal hold updated.")
+        messages.success(request, _("Legal hold updated."))
     else:
-        messages.error(request, "Give the reason for changing the legal hold, for the record.")
+        messages.error(request, _("Give the reason for changing the legal hold, for the record."))
     return redirect(caller)
 
 

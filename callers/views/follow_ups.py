@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from callers.forms.follow_ups import FollowUpAssignForm, FollowUpDoneForm
@@ -110,7 +111,7 @@ def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
     form = FollowUpDoneForm(request.POST)
     if form.is_valid():
         if form.run(request, services.follow_up_done, follow_up=follow_up, by=request.user):
-            messages.success(request, "Marked done.")
+            messages.success(request, _("Marked done."))
             return redirect(follow_up)
         if form.stale:
             return redirect(follow_up)

@@ -72,7 +72,9 @@ def notice_new(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Notice written: download it, send it, then record it sent.")
+            messages.success(
+                request, _("Notice written: download it, send it, then record it sent.")
+            )
             return redirect(letter)
     return render(
         request,
@@ -83,7 +85,8 @@ def notice_new(request: HttpRequest, pk: int) -> HttpResponse:
             "problems": problems,
             # What stops a notice in any language (not only in the one chosen): no form.
             "blocked": problems and letter_problems(flag, Letter.Kind.NOTICE, template, letterhead),
-            "arrangements": arrangements_text(flag),
+            "arrangements": arrangements_text(flag, LetterLanguage.wordings(language)[0]),
+            "arrangements_lang": "cy" if LetterLanguage.WELSH in language else "en-GB",
         },
     )
 
@@ -131,7 +134,7 @@ def letter_sent(request: HttpRequest, pk: int) -> HttpResponse:
     form = LetterSentForm(request.POST)
     if form.is_valid():
         if form.run(request, services.letter_sent, letter=letter, by=request.user):
-            messages.success(request, "Recorded as sent.")
+            messages.success(request, _("Recorded as sent."))
             return redirect(letter.flag)
         if form.stale:
             return redirect(letter)
@@ -197,7 +200,9 @@ def letterhead(request: HttpRequest) -> HttpResponse:
     )
     if form.is_valid():
         if form.run(request, services.letterhead_save, by=request.user):
-            messages.success(request, "Letterhead saved: every letter written from now on has it.")
+            messages.success(
+                request, _("Letterhead saved: every letter written from now on has it.")
+            )
             return redirect("callers:letter_templates")
         if form.stale:
             return redirect("callers:letterhead")
@@ -227,6 +232,8 @@ def letter_template(request: HttpRequest, kind: str) -> HttpResponse:
     form = LetterTemplateForm(
         request.POST or None, initial=LetterTemplateForm.initial_for(template)
     )
+    for name in ("subject", "body"):  # the wording is in its own language, whatever the page's
+        form.fields[name].widget.attrs["lang"] = "cy" if language == "cy" else "en-GB"
     if form.is_valid():
         saving = {"kind": kind, "language": language, "by": request.user}
         if form.run(request, services.letter_template_save, **saving):
@@ -337,7 +344,7 @@ def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
     """Decide an appeal: only a manager who did not make the flag may."""
     appeal = _appeal(pk)
     if not appeal.can_be_decided_by(request.user):
-        raise PermissionDenied("You made this flag: another manager must decide the appeal.")
+        raise PermissionDenied(_("You made this flag: another manager must decide the appeal."))
     form = AppealDecisionForm(request.POST)
     if form.is_valid():
         if form.run(request, services.appeal_decide, appeal=appeal, by=request.user):

@@ -8,6 +8,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from callers.forms.flags import staff_choices
@@ -86,7 +88,7 @@ def meeting_cycle(request: HttpRequest) -> HttpResponse:
     form = MeetingCycleForm(request.POST)
     if form.is_valid():
         services.meeting_cycle_set(by=request.user, **form.cleaned_data)
-        messages.success(request, "Silver cycle saved.")
+        messages.success(request, _("Silver cycle saved."))
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return redirect("callers:meetings")
@@ -97,12 +99,12 @@ AGENDA_PER_PAGE = 50
 
 #: The summary table's sortable columns, in order.
 AGENDA_COLUMNS = [
-    ("caller", "Caller"),
-    ("24h", "Calls in 24 h"),
-    ("7d", "7 days"),
-    ("30d", "30 days"),
-    ("90d", "90 days"),
-    ("decision", "Decision so far"),
+    ("caller", gettext_lazy("Caller")),
+    ("24h", gettext_lazy("Calls in 24 h")),
+    ("7d", gettext_lazy("7 days")),
+    ("30d", gettext_lazy("30 days")),
+    ("90d", gettext_lazy("90 days")),
+    ("decision", gettext_lazy("Decision so far")),
 ]
 
 
@@ -204,7 +206,7 @@ def meeting_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 item.meeting, sort=sort, after=item.pk, per_page=AGENDA_PER_PAGE
             )
             if following is None:
-                messages.info(request, "Every caller on the agenda has a decision.")
+                messages.info(request, _("Every caller on the agenda has a decision."))
             return redirect(_meeting_url(item.meeting, sort=sort, item=following, page=page))
     request.GET = request.GET.copy()
     request.GET["sort"] = sort
@@ -220,7 +222,7 @@ def meeting_record(request: HttpRequest, pk: int) -> HttpResponse:
     form = MeetingRecordForm(request.POST)
     if form.is_valid():
         if form.run(request, services.meeting_record, meeting=meeting, by=request.user):
-            messages.success(request, "Meeting record saved.")
+            messages.success(request, _("Meeting record saved."))
             return redirect(f"{meeting.get_absolute_url()}#record")
         if form.stale:
             return redirect(f"{meeting.get_absolute_url()}#record")

@@ -39,7 +39,7 @@ def concern_new(request: HttpRequest, pk: int) -> HttpResponse:
     form = ConcernForm(request.POST or None)
     if form.is_valid():
         services.concern_raise(caller=caller, by=request.user, **form.cleaned_data)
-        messages.success(request, "Your concern has been passed to the managers. Thank you.")
+        messages.success(request, _("Your concern has been passed to the managers. Thank you."))
         return redirect(caller)
     return render(
         request, "callers/safeguarding/concern_form.html", {"caller": caller, "form": form}
@@ -161,7 +161,7 @@ def referral_new(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Safeguarding referral recorded.")
+            messages.success(request, _("Safeguarding referral recorded."))
             return redirect(referral)
     return render(
         request, "callers/safeguarding/referral_form.html", {"caller": caller, "form": form}

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from callers.models import Call, FollowUp
@@ -77,7 +78,9 @@ def complaint_reference_record(
         raise PermissionDenied
     entry = locked_for_edit(DmtsEntry, entry.pk, version, related=("call",))
     if entry.call.call_type != Call.Type.COMPLAINT:
-        raise ValidationError({"reference": "Only a complaint has a complaints team's reference."})
+        raise ValidationError(
+            {"reference": _("Only a complaint has a complaints team's reference.")}
+        )
     entry.complaint_reference = reference.strip()
     return save_with_history(entry, user=by, reason="Complaints team's reference recorded")
 

@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from callers.models import Call, FollowUp
@@ -96,7 +97,7 @@ def entry_review(*, entry: DmtsEntry, by: User, status: str, notes: str, version
     if not by.has_perm("dmts.review_dmtsentry"):
         raise PermissionDenied
     if status == DmtsEntry.Status.AWAITING_REVIEW:
-        raise ValidationError({"status": "Choose reviewed or needs follow-up."})
+        raise ValidationError({"status": _("Choose reviewed or needs follow-up.")})
     entry = locked_for_edit(DmtsEntry, entry.pk, version, related=("call",))
     entry.status, entry.compliance_notes = status, notes
     entry.reviewed_by, entry.reviewed_at = by, timezone.now()
@@ -140,7 +141,7 @@ def entry_void(*, entry: DmtsEntry, by: User, reason: str, version: int) -> Dmts
     if not by.has_perm("dmts.review_dmtsentry"):
         raise PermissionDenied
     if not reason.strip():
-        raise ValidationError({"reason": "Say why this entry was logged in error."})
+        raise ValidationError({"reason": _("Say why this entry was logged in error.")})
     entry = locked_for_edit(DmtsEntry, entry.pk, version, related=("call",))
     entry.voided, entry.void_reason = True, reason.strip()
     save_with_history(entry, user=by, reason=f"Voided: {reason.strip()}")
@@ -157,7 +158,7 @@ def call_correct(
     if not entry.can_be_corrected_by(by):
         raise PermissionDenied
     if not reason.strip():
-        raise ValidationError({"reason": "Give a reason for the correction."})
+        raise ValidationError({"reason": _("Give a reason for the correction.")})
     unknown = set(changes) - set(CORRECTABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not correctable: {sorted(unknown)}")

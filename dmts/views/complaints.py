@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dmts.forms.complaints import ComplaintReferenceForm
@@ -19,7 +20,7 @@ def complaint_reference(request: HttpRequest, pk: int) -> HttpResponse:
     form = ComplaintReferenceForm(request.POST)
     if form.is_valid():
         if form.run(request, services.complaint_reference_record, entry=entry, by=request.user):
-            messages.success(request, "The complaints team's reference is recorded.")
+            messages.success(request, _("The complaints team's reference is recorded."))
             return redirect(entry)
         if form.stale:
             return redirect(entry)

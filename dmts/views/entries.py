@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from callers.models import Call
@@ -183,7 +184,7 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if form.is_valid():
         if form.run(request, services.call_correct, entry=entry, by=request.user):
-            messages.success(request, "Correction saved, with its reason, in the history.")
+            messages.success(request, _("Correction saved, with its reason, in the history."))
             return redirect(entry)
         if form.stale:
             return redirect(entry)
