@@ -6,13 +6,14 @@ Tasks are named for what they do to their record, `<record>_<work>` like service
 that sends an email ends `_email` and sends it with `email_or_retry`."""
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, send_mail
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks import task
 from django_tasks.base import Task
 
@@ -41,22 +42,43 @@ def email_or_retry(
     task: Task,
     *args: object,
     attempt: int,
-    subject: str,
+    subject: Callable[[], str],
     template: str,
     context: Mapping[str, object],
     to: Sequence[str],
 ) -> str:
     """An email task's email: rendered from the template (which is given the office's name),
-    sent to these people, or, while the mail server will not take it, the task queued again
-    with the same arguments (the failure logged with the task's name and its ids, never what
-    the email says). Returns SENT, or when it will try again."""
-    body = render_to_string(template, {"office_name": settings.OFFICE_NAME, **context})
+    sent to these people, each in the language they chose (the office's for anyone else: one
+    email a language), or, while the mail server will not take it, the task queued again with
+    the same arguments (the failure logged with the task's name and its ids, never what the
+    email says). `subject` is called in each language. Returns SENT, or when it will try
+    again."""
+    messages = []
+    for language, addresses in recipients_by_language(to).items():
+        with translation.override(language):
+            body = render_to_string(template, {"office_name": settings.OFFICE_NAME, **context})
+            messages.append(EmailMessage(str(subject()), body, None, addresses))
     try:
-        send_mail(subject, body, None, list(to))
+        get_connection().send_messages(messages)
     except OSError:
         logger.exception("Could not send %s%s (attempt %s)", task.name, args, attempt)
         return retry_later(task, *args, attempt=attempt)
     return SENT
+
+
+def recipients_by_language(to: Sequence[str]) -> dict[str, list[str]]:
+    """The addresses by the language their member of staff chose (the office's for an
+    address that is no one's, such as the complaints team's), in the order given."""
+    chosen = dict(
+        get_user_model()
+        .objects.filter(email__in=[address for address in to if address], is_active=True)
+        .exclude(language="")
+        .values_list("email", "language")
+    )
+    grouped: dict[str, list[str]] = {}
+    for address in to:
+        grouped.setdefault(chosen.get(address, settings.LANGUAGE_CODE), []).append(address)
+    return grouped
 
 
 @task()

@@ -369,3 +369,58 @@ def test_every_page_in_welsh_leaves_no_english(name, world, handler_user, compli
             html = html.replace(str(lxml.html.fromstring(f"<p>{text}</p>").text_content()), "")
             html = html.replace(html_escape(text), "")
         assert english_left(html) == [], f"{user.username}"
+
+
+# --- Emails, each in its reader's language ------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_each_member_of_staff_is_emailed_in_the_language_they_chose(smtp_server, handler_user):
+    from callers.models import Concern
+    from callers.services.safeguarding import concern_raise
+    from opcc_calls.roles import Role
+    from tests.factories import UserFactory
+    from tests.helpers import run_background_tasks, wait_until
+
+    welsh = UserFactory(
+        email="rheolwr@example.org", language="cy", roles=[Role.BUSINESS_AND_COMPLIANCE_MANAGER]
+    )
+    english = UserFactory(email="manager@example.org", roles=[Role.BUSINESS_AND_COMPLIANCE_MANAGER])
+    concern_raise(
+        caller=CallerFactory(), by=handler_user, kind=Concern.Kind.OTHER, noticed="Pryder."
+    )
+    run_background_tasks()
+    wait_until(lambda: len(smtp_server.messages) == 2)
+    by_reader = {message["To"]: message for message in smtp_server.messages}
+    cymraeg = by_reader[welsh.email]
+    assert cymraeg["Subject"] == "Mae pryder am alwr wedi'i godi"
+    assert "Mae aelod o staff wedi codi pryder am alwr" in cymraeg.get_content()
+    saesneg = by_reader[english.email]
+    assert saesneg["Subject"] == "A concern about a caller has been raised"
+    assert "A member of staff has raised a concern" in saesneg.get_content()
+
+
+@pytest.mark.django_db
+def test_a_welsh_speakers_subject_access_response_is_in_welsh(manager_user):
+    import io
+
+    from django.utils import timezone
+    from pypdf import PdfReader
+
+    from callers.services.subject_access import (
+        response_files,
+        subject_access_request_log,
+        subject_access_response_request,
+    )
+
+    caller = CallerFactory(full_name="Gwenllian Prys", language=Language.WELSH)
+    CallFactory(caller=caller, about="Holodd am y cynllun.")
+    sar = subject_access_request_log(
+        caller=caller, by=manager_user, received_on=timezone.localdate(), requester="caller"
+    )
+    pdf, _data = response_files(subject_access_response_request(sar=sar, by=manager_user))
+    reader = PdfReader(io.BytesIO(pdf))
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    assert "eich gwybodaeth bersonol" in text and "Eich galwadau atom" in text
+    assert "Your calls to us" not in text
+    assert reader.trailer["/Root"]["/Lang"] == "cy"

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -50,7 +50,7 @@ class Meeting(TypedText, models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}, {self.date:%-d %B %Y}"
+        return f"{self.get_kind_display()}, {dateformat.format(self.date, 'j F Y')}"
 
     def get_absolute_url(self) -> str:
         return reverse("callers:meeting", args=[self.pk])

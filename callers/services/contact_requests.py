@@ -46,7 +46,10 @@ def contact_request_email(contact_request_id: int, attempt: int = 1) -> str:
         contact_request_email,
         contact_request_id,
         attempt=attempt,
-        subject=f"A caller asked to speak to you ({contact_request.call.reference})",
+        subject=lambda: (
+            _("A caller asked to speak to you (%(reference)s)")
+            % {"reference": contact_request.call.reference}
+        ),
         template="callers/contact_requests/email/contact_request.txt",
         context={
             "contact_request": contact_request,

@@ -218,7 +218,10 @@ def follow_up_digest_email(person_id: int, attempt: int = 1) -> str:
         follow_up_digest_email,
         person_id,
         attempt=attempt,
-        subject=f"Follow-ups: {len(mine)} yours, {len(others)} unassigned or overdue",
+        subject=lambda: (
+            _("Follow-ups: %(mine)s yours, %(others)s unassigned or overdue")
+            % {"mine": len(mine), "others": len(others)}
+        ),
         template="callers/follow_ups/email/follow_up_digest.txt",
         context={
             "mine": mine,

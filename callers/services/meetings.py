@@ -249,7 +249,7 @@ def meeting_reminder_email(manager_id: int, meeting_id: int, attempt: int = 1) -
         manager_id,
         meeting_id,
         attempt=attempt,
-        subject=f"Tomorrow: {meeting}",
+        subject=lambda: _("Tomorrow: %(meeting)s") % {"meeting": meeting},
         template="callers/meetings/email/meeting_reminder.txt",
         context={
             "meeting": meeting,

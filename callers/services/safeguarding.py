@@ -83,7 +83,7 @@ def concern_email(concern_id: int, attempt: int = 1) -> str:
         concern_email,
         concern_id,
         attempt=attempt,
-        subject="A concern about a caller has been raised",
+        subject=lambda: _("A concern about a caller has been raised"),
         template="callers/safeguarding/email/concern_raised.txt",
         context={"link": settings.SITE_URL + reverse("callers:concern", args=[concern_id])},
         to=_managers_emails(),
@@ -116,7 +116,7 @@ def manager_alert_email(alert_id: int, attempt: int = 1) -> str:
         manager_alert_email,
         alert_id,
         attempt=attempt,
-        subject=f"Needed now: {who} is on a call about a risk to life",
+        subject=lambda: _("Needed now: %(who)s is on a call about a risk to life") % {"who": who},
         template="callers/safeguarding/email/manager_needed.txt",
         context={
             "who": who,

@@ -9,18 +9,26 @@ import io
 import json
 import logging
 import zipfile
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from callers.models import Caller, RetentionRule, SubjectAccessRequest, SubjectAccessResponse
+from callers.models import (
+    Caller,
+    LetterLanguage,
+    RetentionRule,
+    SubjectAccessRequest,
+    SubjectAccessResponse,
+)
+from callers.selectors.letters import letterhead_current
 from callers.selectors.subject_access import (
+    SubjectAccess,
     history_summary,
     merges_for,
     subject_access,
@@ -227,14 +235,8 @@ def subject_access_response_expire(response_id: int) -> str:
     return "removed"
 
 
-def response_files(response: SubjectAccessResponse) -> tuple[bytes, bytes]:
-    """The response as a tagged PDF with a contents list, and as data: a zip of one JSON file
-    and a CSV per section, with a note on what they hold."""
-    sar = response.sar
-    record = subject_access(sar.caller)
-    rows = subject_access_rows(record)
-    prepared = timezone.localtime()
-    pdf = document_pdf(
+def _response_pdf(record: SubjectAccess, sar: SubjectAccessRequest, prepared: datetime) -> bytes:
+    return document_pdf(
         "documents/subject_access.html",
         {
             "record": record,
@@ -246,6 +248,20 @@ def response_files(response: SubjectAccessResponse) -> tuple[bytes, bytes]:
             "retention": RetentionRule.objects.filter(kind=RetentionRule.Kind.CALLS).first(),
         },
     )
+
+
+def response_files(response: SubjectAccessResponse) -> tuple[bytes, bytes]:
+    """The response as a tagged PDF with a contents list, and as data: a zip of one JSON file
+    and a CSV per section, with a note on what they hold."""
+    sar = response.sar
+    record = subject_access(sar.caller)
+    rows = subject_access_rows(record)
+    prepared = timezone.localtime()
+    # In the caller's language: Welsh for a caller whose letters are in Welsh (or Welsh first).
+    letters_in = sar.caller.letters_in(letterhead_current().letter_language)
+    language = "cy" if LetterLanguage.WELSH in LetterLanguage.wordings(letters_in) else "en-gb"
+    with translation.override(language):
+        pdf = _response_pdf(record, sar, prepared)
     data = io.BytesIO()
     with zipfile.ZipFile(data, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(

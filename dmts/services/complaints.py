@@ -45,7 +45,9 @@ def complaint_handover_email(entry_id: int, attempt: int = 1) -> str:
         complaint_handover_email,
         entry_id,
         attempt=attempt,
-        subject=f"Complaint {entry.reference} for the complaints process",
+        subject=lambda: (
+            _("Complaint %(reference)s for the complaints process") % {"reference": entry.reference}
+        ),
         template="dmts/complaints/email/complaint_handover.txt",
         context={
             "entry": entry,

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_tasks import task
 
 from callers.models import Call, FollowUp
@@ -204,7 +205,14 @@ def review_digest_email(reviewer_id: int, attempt: int = 1) -> str:
         review_digest_email,
         reviewer_id,
         attempt=attempt,
-        subject=f"DMTS: {count} entr{'y' if count == 1 else 'ies'} awaiting review",
+        subject=lambda: (
+            ngettext(
+                "DMTS: %(count)s entry awaiting review",
+                "DMTS: %(count)s entries awaiting review",
+                count,
+            )
+            % {"count": count}
+        ),
         template="dmts/entries/email/review_digest.txt",
         context={
             "count": count,
