@@ -15,6 +15,7 @@ from django.contrib.admin.apps import AdminConfig
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy
 
 from opcc_calls.text import without_control_characters
 
@@ -95,8 +96,8 @@ class HostileInputRefused:
 
 
 class OfficeAdminSite(admin.AdminSite):
-    site_title = "OPCC Calls administration"
-    index_title = "Records and staff"
+    site_title = gettext_lazy("OPCC Calls administration")
+    index_title = gettext_lazy("Records and staff")
 
     def password_change(self, request, extra_context=None):
         """One page changes a password, with one lock on guessing the current one (allauth's

@@ -5,11 +5,15 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, re_path
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 from callers.views import telephony as telephony_views
 from opcc_calls import views
 
-admin.site.site_header = f"{settings.OFFICE_NAME}: OPCC Calls administration"
+admin.site.site_header = format_lazy(
+    "{}: {}", settings.OFFICE_NAME, gettext_lazy("OPCC Calls administration")
+)
 # The admin signs in through the same two steps as everything else, never a page of its own.
 admin.site.login = secure_admin_login(admin.site.login)
 
