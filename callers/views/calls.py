@@ -127,9 +127,7 @@ def log_call(request: HttpRequest) -> HttpResponse:
         # this answer (after an outage, a timeout, signing in again): logged once whatever.
         return JsonResponse({"logged": reverse("callers:logged", args=[logged.call.pk])})
     if not logged.created:
-        messages.info(
-            request, _("That call had already been logged: it has not been logged twice.")
-        )
+        messages.info(request, _("That call had already been logged, not logged twice."))
     return redirect("callers:logged", logged.call.pk)
 
 

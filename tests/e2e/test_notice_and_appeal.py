@@ -39,9 +39,7 @@ def test_notice_sent_appeal_heard_by_another_manager_and_upheld(
     page.goto("/callers/letter-templates/")
     page.get_by_role("link", name="Set the letterhead").click()
     assert_accessible(page)
-    page.get_by_label("Postal address", exact=True).fill(
-        "Police Headquarters\n1 Example Way\nAN1 2CD"
-    )
+    page.locator("#id_address").fill("Police Headquarters\n1 Example Way\nAN1 2CD")
     page.get_by_label("Telephone").fill("0300 123 4567")
     page.get_by_label("Email address").fill("opcc@example.org")
     page.get_by_label("Why it is changing").fill("Our address for letters")
