@@ -53,3 +53,50 @@ def test_a_handler_logs_a_call_and_reads_the_handling_card_in_welsh(page: Page, 
     page.get_by_role("button", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en-GB")
     expect(page.get_by_role("heading", name="Log a call")).to_be_visible()
+
+
+def test_a_manager_in_welsh_writes_a_bilingual_notice_to_a_welsh_speaker(page: Page, manager_user):
+    import io
+    from pathlib import Path
+
+    from pypdf import PdfReader
+
+    from callers.models import Letter, LetterLanguage
+    from tests.helpers import flag, frequent_caller, office_letterhead
+
+    letterhead = office_letterhead()
+    letterhead.welsh_name = letterhead.welsh_name_in_sentence = (
+        "Swyddfa Comisiynydd yr Heddlu a Throseddu"
+    )
+    letterhead.save()
+    caller = frequent_caller()
+    caller.full_name, caller.postal_address = "Gwenllian Prys", "3 Heol Fawr\nSA1 1AA"
+    caller.language, caller.letter_language = Language.WELSH, LetterLanguage.BILINGUAL
+    caller.save()
+    made = flag(caller, manager_user, written_contact_only=True)
+
+    sign_in(page, manager_user.username)
+    page.get_by_role("button", name="Cymraeg").click()
+    page.goto(f"/callers/flags/{made.pk}/")
+    page.get_by_role("link", name="Ysgrifennu'r hysbysiad at y galwr").click()
+    expect(page.get_by_label("Cymraeg a Saesneg (Cymraeg yn gyntaf)")).to_be_checked()
+    assert_accessible(page)
+    page.get_by_label("Pam, mewn geiriau ar gyfer y galwr").fill("You called us 40 times.")
+    page.get_by_role("button", name="Ysgrifennu'r hysbysiad").click()
+    # Nothing written without the Welsh reason: said beside its field, what was typed kept.
+    expect(page.locator("#error_1_id_welsh_reason")).to_contain_text("Dywedwch pam yn Gymraeg")
+    expect(page.get_by_label("Pam, mewn geiriau ar gyfer y galwr")).to_have_value(
+        "You called us 40 times."
+    )
+    page.get_by_label("Pam, yn Gymraeg").fill("Rydych wedi ffonio 40 gwaith.")
+    page.get_by_role("button", name="Ysgrifennu'r hysbysiad").click()
+    expect(page.get_by_role("heading", name="Sut y cewch gysylltu â ni")).to_be_visible()
+    expect(page.get_by_role("heading", name="How you may contact us")).to_be_visible()
+    assert_accessible(page)
+    letter = Letter.objects.get()
+    assert letter.language == LetterLanguage.BILINGUAL
+    with page.expect_download() as info:
+        page.get_by_role("link", name="PDF", exact=True).click()
+    pdf = PdfReader(io.BytesIO(Path(info.value.path()).read_bytes()))
+    text = " ".join(" ".join(p.extract_text() for p in pdf.pages).split())
+    assert text.index("Rydych wedi ffonio 40 gwaith.") < text.index("You called us 40 times.")
