@@ -2,6 +2,7 @@
 
 import factory
 from django.contrib.auth.models import Group
+from faker import Faker
 
 from callers.models import Call, Caller, CallerPhone, StaffContact
 from opcc_calls.models import User
@@ -40,11 +41,17 @@ class StaffContactFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"contact{n}@opcc.example")
 
 
+_NAMES = Faker("en_GB")
+
+
 class CallerFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Caller
 
-    full_name = factory.Faker("name", locale="en_GB")
+    # Tests look for a caller's name in the HTML as written, where an apostrophe is escaped
+    # (O'Connor is O&#x27;Connor): generated names have none, so no test fails by chance.
+    # Names with apostrophes and other scripts are tested on purpose (test_hostile_input).
+    full_name = factory.LazyFunction(lambda: _NAMES.name().replace("'", ""))
 
 
 class CallerPhoneFactory(factory.django.DjangoModelFactory):
