@@ -79,7 +79,7 @@ BENCH_CALLS ?= 2000000
 BENCH_CALLERS ?= 200000
 BENCH_SECONDS ?= 8
 BENCH_OUT ?= bench/results/latest
-bench: $(VENV)/.installed-dev
+bench: $(VENV)/.installed-dev messages
 	@command -v wrk >/dev/null || { echo "Installing wrk (Debian's package) for the load test"; \
 	  apt-get install -y -q wrk >/dev/null 2>&1 || sudo apt-get install -y -q wrk; }
 	psql "$(dir $(BENCH_DB))postgres" -qc "DROP DATABASE IF EXISTS $(notdir $(BENCH_DB))" -c "CREATE DATABASE $(notdir $(BENCH_DB))"

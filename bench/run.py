@@ -728,10 +728,13 @@ def main() -> None:
     sync_role_groups()
     people = {
         "handler": ([Role.CALL_HANDLER], "bench-handler"),
+        # The same pages in Welsh: every string through the catalogue, fragments per language.
+        "handler_cy": ([Role.CALL_HANDLER], "bench-handler-cy"),
         "compliance": ([Role.CALL_HANDLER, Role.COMPLIANCE_OFFICER], "bench-compliance"),
         "manager": ([Role.CALL_HANDLER, Role.BUSINESS_AND_COMPLIANCE_MANAGER], "bench-manager"),
     }
     visitors = {key: visitor(username, roles) for key, (roles, username) in people.items()}
+    User.objects.filter(username="bench-handler-cy").update(language="cy")
     users = {key: User.objects.get(username=username) for key, (_, username) in people.items()}
     sample = sample_data(rng)
     calls, callers = Call.objects.count(), Caller.objects.count()
@@ -823,6 +826,9 @@ def bench_meeting(manager) -> Meeting:
 def measure(args, rng, server: Server, visitors, users, sample: Sample, log_dir: Path) -> dict:
     port = server.port
     compliance = Browser(port, visitors["compliance"])
+    # The Welsh pages are measured in Welsh (the catalogue compiled), not English by mistake.
+    status, _, content, _ = Browser(port, visitors["handler_cy"]).send("GET", "/callers/log/")
+    assert status == 200 and b'<html lang="cy"' in content, "compile the catalogue: make messages"
     meeting = bench_meeting(users["manager"])
     letter = bench_letter(users["manager"], sample.busiest)
 
@@ -919,6 +925,44 @@ def measure(args, rng, server: Server, visitors, users, sample: Sample, log_dir:
             "Caller page: the busiest caller",
             "handler",
             get([f"/callers/{sample.busiest.pk}/"]),
+            target="handler",
+        ),
+        # The handler's pages for a handler working in Welsh.
+        Endpoint(
+            "home_handler_cy",
+            "Home, call handler (Welsh)",
+            "handler_cy",
+            get(["/"]),
+            target="handler",
+        ),
+        Endpoint(
+            "log_page_cy",
+            "Log-a-call page (Welsh)",
+            "handler_cy",
+            get(["/callers/log/"]),
+            target="handler",
+        ),
+        Endpoint(
+            "match_surname_cy",
+            "Live match: surname only (Welsh)",
+            "handler_cy",
+            post("/callers/log/matches/", ({"full_name": s} for s in sample.surnames)),
+            htmx=True,
+            target="handler",
+        ),
+        Endpoint(
+            "card_random_cy",
+            "Handling card: random caller (Welsh)",
+            "handler_cy",
+            get(f"/callers/{pk}/card/" for pk in ids),
+            htmx=True,
+            target="handler",
+        ),
+        Endpoint(
+            "caller_random_cy",
+            "Caller page: random caller (Welsh)",
+            "handler_cy",
+            get(f"/callers/{pk}/" for pk in ids),
             target="handler",
         ),
         # The Compliance Officer's and managers' pages.
