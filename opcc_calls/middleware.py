@@ -1,6 +1,9 @@
 """Middleware for every response: no personal data left in caches, browser features we do not
 use turned off, a second factor before anything else when the office requires one, and what a
-page's script needs to keep what was typed (a saved form said so, an ended session said so)."""
+page's script needs to keep what was typed (a saved form said so, an ended session said so),
+and the client's own address behind the office's proxy."""
+
+import ipaddress
 
 from allauth.account.internal.flows.login import get_authentication_records
 from allauth.mfa.models import Authenticator
@@ -33,6 +36,54 @@ PERMISSIONS_POLICY = ", ".join(
         "publickey-credentials-get=(self)",
     ]
 )
+
+
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+
+
+def client_address(meta: dict, proxies: list) -> str | None:
+    """The address of the person behind the office's proxy, or None to keep REMOTE_ADDR.
+
+    Believed only when the request came from a proxy named in FORWARDED_ALLOW_IPS: anyone can
+    send X-Forwarded-For. Read from the right, where the proxies add to it, so an address a
+    client wrote into the header itself ("phony, client") is never taken; the first address
+    that is not one of the proxies is the client's."""
+
+    def trusted(address) -> bool:
+        return address is not None and any(address in network for network in proxies)
+
+    if not trusted(_address(meta.get("REMOTE_ADDR", ""))):
+        return None
+    hops = [hop for hop in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    for hop in reversed(hops):
+        address = _address(hop)
+        if address is None:
+            return None  # not written by our proxy: keep the proxy's own address
+        if not trusted(address):
+            return str(address)
+    # Everyone on the way is a proxy we trust (or staff inside its network): the first.
+    return str(_address(hops[0])) if hops else None
+
+
+class TrustedProxyMiddleware:
+    """Behind nginx every request comes from the proxy's address: sign-in lockouts, rate
+    limits and the access log would all record 127.0.0.1. The client's address replaces it in
+    REMOTE_ADDR, which is the WSGI environ itself, so gunicorn's access log (written after
+    the response, from the same environ) records it too."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.TRUSTED_PROXIES:
+            client = client_address(request.META, settings.TRUSTED_PROXIES)
+            if client is not None:
+                request.META["REMOTE_ADDR"] = client
+        return self.get_response(request)
 
 
 class PrivateResponseMiddleware:

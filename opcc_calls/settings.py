@@ -4,6 +4,7 @@ Every variable is listed in `.env.example` and explained in README. Defaults are
 production (DEBUG off); `make run` sets local development values.
 """
 
+import ipaddress
 import os
 import tempfile
 from datetime import timedelta
@@ -97,6 +98,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the client's address from the office's proxy, for everything after (README).
+    "opcc_calls.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -331,6 +334,20 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 if env_bool("SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The proxy (or proxies: addresses or networks, comma-separated) in front of the app, the same
+# variable gunicorn reads: only from these is X-Forwarded-For believed, for the client's
+# address in lockouts, rate limits and logs (opcc_calls.middleware.TrustedProxyMiddleware).
+try:
+    TRUSTED_PROXIES = [
+        ipaddress.ip_network(entry.strip(), strict=False)
+        for entry in os.environ.get("FORWARDED_ALLOW_IPS", "").split(",")
+        if entry.strip()
+    ]
+except ValueError as error:
+    raise ImproperlyConfigured(
+        f"FORWARDED_ALLOW_IPS: {error}; name the proxy's addresses or networks ('*' is not "
+        "accepted: it would believe any client's X-Forwarded-For)."
+    ) from None
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
