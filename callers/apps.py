@@ -22,4 +22,6 @@ class CallersConfig(AppConfig):
     verbose_name = "Callers and calls"
 
     def ready(self) -> None:
+        from callers import checks  # noqa: F401 (registers the first-run checklist)
+
         post_migrate.connect(install_defaults, sender=self)

@@ -4,6 +4,7 @@ Every figure is one query, however much data there is."""
 
 from django.utils import timezone
 
+from callers.checks import records_to_set_up, server_to_set_up
 from callers.models import Call, Concern, ContactRequest, Flag, FollowUp
 from callers.selectors.letters import appeals_waiting
 from callers.selectors.rules import CANDIDATES_COUNTED, candidates_counted
@@ -49,6 +50,9 @@ def home_sections(user) -> dict[str, object]:
         sections["procedure"] = procedure_current()
     if user.has_perm("callers.decide_appeal"):
         sections["appeals_waiting"] = appeals_waiting()
+    if user.has_perm("callers.change_staffcontact"):
+        # The first-run checklist, until it is done (two queries).
+        sections["to_set_up"] = server_to_set_up() + records_to_set_up()
     if user.has_perm("callers.export_subject_access"):
         sections["subject_access_due"] = subject_access_due_soon()
     return sections

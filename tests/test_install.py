@@ -10,10 +10,15 @@ from pathlib import Path
 
 import pytest
 from allauth.mfa.models import Authenticator
+from django.contrib.auth.models import Group
+from django.core.checks import run_checks
 from django.core.management import call_command, get_commands
 from django.db import connection
+from django.urls import reverse
 
-from tests.helpers import authenticator_app, totp_code
+from opcc_calls.roles import Role
+from tests.factories import StaffContactFactory, UserFactory
+from tests.helpers import authenticator_app, sign_in_fully, totp_code
 from tests.served import Served, database_of, manage
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -132,3 +137,60 @@ def test_a_second_factor_code_is_refused_the_second_time_in_another_process(hand
         for _ in range(2)
     ]
     assert answers == ["True", "False"]
+
+
+def _ids(*, databases=None) -> set[str]:
+    return {
+        message.id
+        for message in run_checks(include_deployment_checks=True, databases=databases)
+        if message.id.startswith("callers.")
+    }
+
+
+def test_check_deploy_names_what_the_servers_environment_lacks(settings):
+    settings.COMPLAINTS_EMAIL = ""
+    settings.TELEPHONY_WEBHOOK_SECRET, settings.DEBUG = "too-short", False
+    assert _ids() == {"callers.W003", "callers.W004"}
+    settings.COMPLAINTS_EMAIL = "complaints@opcc.example"
+    settings.TELEPHONY_WEBHOOK_SECRET = "x" * 32
+    assert _ids() == set()
+
+
+@pytest.mark.django_db
+def test_check_with_the_database_names_what_the_records_lack(settings):
+    settings.COMPLAINTS_EMAIL, settings.TELEPHONY_WEBHOOK_SECRET = "c@opcc.example", "x" * 32
+    manager_only = UserFactory(username="mgr-only", roles=[Role.BUSINESS_AND_COMPLIANCE_MANAGER])
+    UserFactory(username="handles", roles=[Role.CALL_HANDLER, Role.COMPLIANCE_OFFICER])
+    UserFactory(username="no-role-at-all")  # an account for the admin alone takes no calls
+    messages = {
+        m.id: m.msg for m in run_checks(include_deployment_checks=True, databases=["default"])
+    }
+    assert {"callers.W001", "callers.W002"} <= set(messages)
+    assert messages["callers.W002"].endswith("(mgr-only)")
+    assert _ids() == set()  # without --database, the records are not read
+    StaffContactFactory(is_commissioner=True)
+    manager_only.groups.add(Group.objects.get(name=Role.CALL_HANDLER))
+    assert _ids(databases=["default"]) == set()
+
+
+@pytest.mark.django_db
+def test_a_managers_home_page_shows_the_checklist_until_it_is_done(settings, client):
+    settings.COMPLAINTS_EMAIL, settings.TELEPHONY_WEBHOOK_SECRET = "", "x" * 32
+    manager_only = UserFactory(roles=[Role.BUSINESS_AND_COMPLIANCE_MANAGER], username="mgr-only")
+    handler = UserFactory(roles=[Role.CALL_HANDLER])
+    sign_in_fully(client, manager_only)
+    page = client.get("/").content.decode()
+    assert "Before the office takes calls" in page
+    assert "no entry for the Commissioner" in page
+    assert "Some staff cannot log calls" in page and "mgr-only" in page
+    assert "COMPLAINTS_EMAIL is not set" in page
+    # A manager who cannot take calls meets the refusal the checklist explains.
+    assert client.get(reverse("callers:log")).status_code == 403
+    sign_in_fully(client, handler)
+    assert "Before the office takes calls" not in client.get("/").content.decode()
+
+    settings.COMPLAINTS_EMAIL = "complaints@opcc.example"
+    StaffContactFactory(is_commissioner=True)
+    manager_only.groups.add(Group.objects.get(name=Role.CALL_HANDLER))
+    sign_in_fully(client, manager_only)
+    assert "Before the office takes calls" not in client.get("/").content.decode()
