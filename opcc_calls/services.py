@@ -69,11 +69,16 @@ def procedure_acknowledge(*, by: User, procedure: Procedure) -> ProcedureAcknowl
         return ProcedureAcknowledgement.objects.get(user=by, procedure=procedure)
 
 
+@transaction.atomic
 def staff_language_set(*, person: User, language: str) -> None:
     """The interface's language a member of staff chose, kept on their account (with history)
-    so it follows them to every computer."""
+    so it follows them to every computer. The account is read afresh under a lock: `person`
+    is as the request found it, and saving that would undo what an administrator changed
+    meanwhile (their roles' email address, or the account made inactive)."""
     if language not in dict(settings.LANGUAGES):
         raise ValidationError({"language": _("Not a language this interface is in.")})
-    if person.language != language:
-        person.language = language
-        save_with_history(person, user=person, reason="Chose the interface's language")
+    account = User.objects.select_for_update().get(pk=person.pk)
+    if account.language != language:
+        account.language = language
+        save_with_history(account, user=person, reason="Chose the interface's language")
+    person.language = language

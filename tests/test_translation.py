@@ -26,6 +26,8 @@ from django.test import Client
 from django.urls import reverse
 
 from callers.models import Call, Language
+from opcc_calls.models import User
+from opcc_calls.services import staff_language_set
 from tests.factories import CallerFactory, CallFactory
 from tests.helpers import log_call_data, sign_in_fully, world_args
 from tests.test_permissions import EXPECTED
@@ -291,6 +293,19 @@ def test_a_member_of_staffs_choice_is_kept_on_their_account(handler_user, handle
     assert "Cofnodi galwad" in elsewhere.get(reverse("home")).content.decode()
     handler_client.post(reverse("language"), {"language": "en-gb", "next": "/"})
     assert "Log a call" in elsewhere.get(reverse("home")).content.decode()
+
+
+@pytest.mark.django_db
+def test_choosing_a_language_keeps_what_an_administrator_changed_meanwhile(handler_user):
+    """The request's copy of the account is older than an administrator's change made while
+    it ran: choosing a language saves the language alone."""
+    as_the_request_found_it = User.objects.get(pk=handler_user.pk)
+    User.objects.filter(pk=handler_user.pk).update(is_active=False, email="moved@opcc.example")
+    staff_language_set(person=as_the_request_found_it, language="cy")
+    handler_user.refresh_from_db()
+    assert (handler_user.language, handler_user.is_active) == ("cy", False)
+    assert handler_user.email == "moved@opcc.example"
+    assert handler_user.history.first().is_active is False  # the history row is true too
 
 
 @pytest.mark.django_db
