@@ -29,7 +29,7 @@ from callers.models import Call, Language
 from opcc_calls.models import User
 from opcc_calls.services import staff_language_set
 from tests.factories import CallerFactory, CallFactory
-from tests.helpers import log_call_data, sign_in_fully, world_args
+from tests.helpers import flag, frequent_caller, log_call_data, sign_in_fully, world_args
 from tests.test_permissions import EXPECTED
 
 ROOT = Path(settings.BASE_DIR)
@@ -267,6 +267,22 @@ def test_the_handlers_pages_in_welsh_leave_no_english(welsh_client):
         html = page.content.decode()
         assert '<html lang="cy">' in html or "<html" not in html, name  # a fragment has none
         assert english_left(html) == [], name
+
+
+@pytest.mark.django_db
+def test_what_stops_a_letter_is_said_in_the_managers_language(manager_user):
+    """Why a notice cannot be written yet (no letterhead, no arrangements) is for the manager,
+    in their language, whatever language the letter would be in."""
+    manager_user.language = "cy"
+    manager_user.save()
+    flagged = flag(frequent_caller(), manager_user)
+    page = sign_in_fully(Client(), manager_user).get(
+        reverse("callers:notice_new", args=[flagged.pk])
+    )
+    html = page.content.decode()
+    assert "Nid yw pennawd llythyr y swyddfa yn gyflawn" in html
+    assert "Nid oes gan y nodyn hwn drefniadau cyswllt" in html
+    assert english_left(html) == []
 
 
 @pytest.mark.django_db

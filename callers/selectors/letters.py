@@ -164,43 +164,55 @@ def letter_problems(
     letterhead: Letterhead,
     language: str = LetterLanguage.ENGLISH,
 ) -> list[str]:
-    """Why this letter cannot be written now, in words for the manager (none: it can). A
-    letter gives the caller a way to reach the office and appeal, arrangements they can
-    follow and, when it names one, a review date still to come; a Welsh one names the office
-    in Welsh."""
+    """Why this letter cannot be written now, in words for the manager and in their language
+    (none: it can). A letter gives the caller a way to reach the office and appeal,
+    arrangements they can follow and, when it names one, a review date still to come; a Welsh
+    one names the office in Welsh."""
     problems = []
     if not letterhead.is_complete:
         problems.append(
-            "The office's letterhead is not complete: a manager sets the office's address, "
-            "telephone and email (Letters, Letterhead) before any letter is written."
+            _(
+                "The office's letterhead is not complete: a manager sets the office's address, "
+                "telephone and email (Letters, Letterhead) before any letter is written."
+            )
         )
     if language != LetterLanguage.ENGLISH and not (
         letterhead.welsh_name.strip() and letterhead.welsh_name_in_sentence.strip()
     ):
         problems.append(
-            "The letterhead has no Welsh name for the office, so no letter can be written in "
-            "Welsh yet: a manager adds it (Letters, Letterhead), or write this one in English."
+            _(
+                "The letterhead has no Welsh name for the office, so no letter can be written "
+                "in Welsh yet: a manager adds it (Letters, Letterhead), or write this one in "
+                "English."
+            )
         )
     if kind == LetterTemplate.Kind.NOTICE:
         if not flag.is_active:
-            problems.append("This flag has ended: there are no arrangements to tell of.")
+            problems.append(_("This flag has ended: there are no arrangements to tell of."))
         elif not flag.has_arrangements:
             problems.append(
-                "This flag has no contact arrangements to tell the caller of: set them first."
+                _("This flag has no contact arrangements to tell the caller of: set them first.")
             )
         elif Flag.arrangements_contradict(
             contact_times=flag.contact_times, written_contact_only=flag.written_contact_only
         ):
             problems.append(
-                "This flag's arrangements ask for contact at set times by telephone and for "
-                "written contact only: change them so the caller can follow them, then write."
+                _(
+                    "This flag's arrangements ask for contact at set times by telephone and for "
+                    "written contact only: change them so the caller can follow them, then "
+                    "write."
+                )
             )
     says_review_date = "{review_date}" in template.subject + template.body
     if flag.is_active and says_review_date and flag.review_date <= timezone.localdate():
         problems.append(
-            f"The flag's review date, {long_date(flag.review_date)}, has come: review it first "
-            "(renew it with a new review date, or end it), so the letter gives the caller a "
-            "date still to come."
+            _(
+                "The flag's review date, %(date)s, has come: review it first (renew it with a "
+                "new review date, or end it), so the letter gives the caller a date still to "
+                "come."
+            )
+            # In the reader's language: the manager's, not the letter's.
+            % {"date": dateformat.format(flag.review_date, "j F Y")}
         )
     return problems
 
