@@ -15,11 +15,12 @@ from django.contrib import messages
 from django.contrib.sites.shortcuts import get_current_site
 from django.db.models import Q
 from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
 
 from opcc_calls.background import account_email
 from opcc_calls.models import User
 
-NO_ACCOUNT = (
+NO_ACCOUNT = _(
     "Your organisation signed you in, but OPCC Calls has no account for that email address. "
     "Ask an administrator to add you; nobody is given an account automatically."
 )
@@ -27,10 +28,10 @@ NO_ACCOUNT = (
 
 class AccountAdapter(DefaultAccountAdapter):
     error_messages = DefaultAccountAdapter.error_messages | {
-        "username_password_mismatch": (
+        "username_password_mismatch": _(
             "Please enter a correct username and password. The password is case-sensitive."
         ),
-        "too_many_login_attempts": (
+        "too_many_login_attempts": _(
             "There have been too many failed attempts to sign in to this account, so it is "
             "locked for a while. Try again later, or ask a manager to unlock it."
         ),
@@ -77,7 +78,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
 class MFAAdapter(DefaultMFAAdapter):
     error_messages = DefaultMFAAdapter.error_messages | {
-        "incorrect_code": "That code is not right, or has been used already. Try the next one.",
+        "incorrect_code": _("That code is not right, or has been used already. Try the next one."),
     }
 
     def get_totp_label(self, user) -> str:
@@ -93,7 +94,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         identity provider has verified; refuse anyone else, creating nothing."""
         if sociallogin.is_existing:
             if not sociallogin.user.is_active:
-                self._refuse(request, "This account is not active.")
+                self._refuse(request, _("This account is not active."))
             return
         verified = Q()
         for address in sociallogin.email_addresses:

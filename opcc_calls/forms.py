@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms.models import ModelChoiceIterator
 from django.http import HttpRequest
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from opcc_calls.concurrency import StaleEdit
@@ -91,9 +92,26 @@ class SecondFactorForm(AuthenticateForm):
         return request
 
 
-LOCKED = (
+LOCKED = _(
     "There have been too many failed attempts to sign in to this account, so it is locked "
     "for a while. Try again later, or ask a manager to unlock it."
+)
+#: What the forms' records are called in `stale_message` (each form's `record_name`), for the
+#: translation catalogue.
+RECORD_NAMES = (
+    gettext_noop("record"),
+    gettext_noop("flag"),
+    gettext_noop("caller"),
+    gettext_noop("request"),
+    gettext_noop("letterhead"),
+    gettext_noop("letter"),
+    gettext_noop("letter template"),
+    gettext_noop("appeal"),
+    gettext_noop("concern"),
+    gettext_noop("referral"),
+    gettext_noop("meeting"),
+    gettext_noop("follow-up"),
+    gettext_noop("entry"),
 )
 
 
@@ -173,10 +191,10 @@ class VersionForm(forms.Form):
 
     @property
     def stale_message(self) -> str:
-        return (
-            f"Someone else changed this {self.record_name} while you had it open. Their "
-            "changes are shown below: check them and make yours again."
-        )
+        return _(
+            "Someone else changed this %(record)s while you had it open. Their changes are "
+            "shown below: check them and make yours again."
+        ) % {"record": gettext(self.record_name)}
 
     def service_arguments(self) -> dict[str, object]:
         """What the form gives the service that saves it: its cleaned data, unless it says."""

@@ -48,7 +48,7 @@ class User(AbstractUser):
                 fields=["extension"],
                 condition=~models.Q(extension=""),
                 name="one_person_per_extension",
-                violation_error_message="Someone else has this extension.",
+                violation_error_message=_("Someone else has this extension."),
             )
         ]
 

@@ -67,7 +67,11 @@ def procedure(request: HttpRequest) -> HttpResponse:
             return redirect("procedure")
         procedure_acknowledge(by=request.user, procedure=current)
         request.session[ACKNOWLEDGED_SESSION_KEY] = current.pk
-        messages.success(request, f"Thank you: you have acknowledged version {current.version}.")
+        messages.success(
+            request,
+            _("Thank you: you have acknowledged version %(version)s.")
+            % {"version": current.version},
+        )
         return redirect("procedure")
     acknowledged = (
         current is not None

@@ -28,7 +28,7 @@ from django.urls import reverse
 from callers.models import Call, Language
 from opcc_calls.models import User
 from opcc_calls.services import staff_language_set
-from tests.factories import CallerFactory, CallFactory
+from tests.factories import CallerFactory, CallerPhoneFactory, CallFactory
 from tests.helpers import flag, frequent_caller, log_call_data, sign_in_fully, world_args
 from tests.test_permissions import EXPECTED
 
@@ -283,6 +283,37 @@ def test_what_stops_a_letter_is_said_in_the_managers_language(manager_user):
     assert "Nid yw pennawd llythyr y swyddfa yn gyflawn" in html
     assert "Nid oes gan y nodyn hwn drefniadau cyswllt" in html
     assert english_left(html) == []
+
+
+@pytest.mark.django_db
+def test_a_wrong_password_is_refused_in_the_language_chosen(handler_user):
+    client = Client()
+    client.post(reverse("language"), {"language": "cy", "next": reverse("login")})
+    page = client.post(reverse("login"), {"login": handler_user.username, "password": "no"})
+    html = page.content.decode()
+    assert "Rhowch enw defnyddiwr a chyfrinair cywir" in html
+    assert english_left(html) == []
+
+
+@pytest.mark.django_db
+def test_what_a_manager_is_told_after_acting_is_in_their_language(manager_user):
+    """Messages after a change, refusals and reasons a selector gives: the duplicates page
+    with a pair to merge, and the message after renewing a flag."""
+    manager_user.language = "cy"
+    manager_user.save()
+    client = sign_in_fully(Client(), manager_user)
+    for _ in range(2):
+        CallerPhoneFactory(number="+441234567890")
+    html = client.get(reverse("callers:duplicates")).content.decode()
+    assert "Mae ganddynt yr un rhif ffôn" in html
+    assert english_left(html) == []
+    flagged = flag(frequent_caller(), manager_user)
+    page = client.post(
+        reverse("callers:flag_renew", args=[flagged.pk]),
+        {"version": flagged.version, "new_review_date": "2099-12-31", "reason": "Adolygwyd"},
+        follow=True,
+    )
+    assert html_escape("Nodyn wedi'i adnewyddu.") in page.content.decode()
 
 
 @pytest.mark.django_db

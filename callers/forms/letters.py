@@ -118,9 +118,8 @@ class LetterTemplateForm(VersionForm):
             if unknown:
                 self.add_error(
                     name,
-                    "Not a placeholder this letter can fill: "
-                    + ", ".join(f"{{{found}}}" for found in unknown)
-                    + ".",
+                    _("Not a placeholder this letter can fill: %(placeholders)s.")
+                    % {"placeholders": ", ".join(f"{{{found}}}" for found in unknown)},
                 )
         return data
 

@@ -352,18 +352,18 @@ class Call(TypedText, models.Model):
 
     def clean(self) -> None:
         errors = {
-            name: "Needed for this type of call."
+            name: _("Needed for this type of call.")
             for name in self.FIELDS_NEEDED.get(self.call_type, [])
             if not getattr(self, name)
         }
         if self.received_at and self.ended_at and self.ended_at - self.received_at > self.LONGEST:
-            errors["ended_at"] = "A call does not last more than 12 hours: check when it ended."
+            errors["ended_at"] = _("A call does not last more than 12 hours: check when it ended.")
         if self.received_at and self.received_at < EARLIEST_CALL:
-            errors["received_at"] = "Check the date: no call here was received before 2000."
+            errors["received_at"] = _("Check the date: no call here was received before 2000.")
         if self.abusive:
             errors.update(
                 {
-                    name: "Give the time, for the record of an abusive call."
+                    name: _("Give the time, for the record of an abusive call.")
                     for name in ("warning_given_at", "terminated_at")
                     if getattr(self, name) is None
                 }

@@ -139,7 +139,7 @@ class Flag(TypedText, models.Model):
         return self.is_active and self.review_date < timezone.localdate()
 
     #: Set times to telephone and writing only cannot both be told to a caller.
-    CONTRADICTORY_ARRANGEMENTS = (
+    CONTRADICTORY_ARRANGEMENTS = _(
         "Choose one: contact at set times (by telephone) and written contact only (never by "
         "telephone) contradict each other."
     )

@@ -56,7 +56,7 @@ class Letterhead(TypedText, models.Model):
         blank=True,
         default="",
         db_default="",
-        help_text='As a Welsh sentence says it: "eich cysylltiad â Swyddfa\'r Comisiynydd".',
+        help_text=_('As a Welsh sentence says it: "eich cysylltiad â Swyddfa\'r Comisiynydd".'),
     )
     welsh_address = models.TextField(
         _("Postal address in Welsh"),

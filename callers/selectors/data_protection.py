@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from callers.models import (
     REMOVED,
@@ -66,7 +67,7 @@ def duplicate_suggestions(*, limit: int = SUGGESTIONS) -> list[Suggestion]:
     for ids in by_number.values():
         ids = sorted(set(ids))
         for other in ids[1:]:
-            pairs.setdefault((ids[0], other), "They share a phone number")
+            pairs.setdefault((ids[0], other), gettext("They share a phone number"))
     names = (
         current.annotate(key=Lower("full_name"))
         .values("key")
@@ -84,7 +85,7 @@ def duplicate_suggestions(*, limit: int = SUGGESTIONS) -> list[Suggestion]:
     for ids in by_name.values():
         ids = sorted(ids)
         for other in ids[1:]:
-            pairs.setdefault((ids[0], other), "They have the same name")
+            pairs.setdefault((ids[0], other), gettext("They have the same name"))
     chosen = list(pairs.items())[:limit]
     callers = current.select_related("activity").in_bulk({pk for pair, _ in chosen for pk in pair})
     return [

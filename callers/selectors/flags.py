@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from callers.models import (
@@ -154,17 +155,19 @@ def import_rows(content: bytes) -> list[dict[str, str]]:
     """The spreadsheet's rows by column name (in lower case), from CSV or an Excel workbook
     (.xlsx, its first sheet), the same check either way."""
     if len(content) > IMPORT_MAX_BYTES:
-        raise ValidationError("The file is larger than 1 MB: split it and import each part.")
+        raise ValidationError(_("The file is larger than 1 MB: split it and import each part."))
     if content.startswith(b"PK\x03\x04"):  # a workbook is a zip file
         return _headed(_workbook_rows(content))
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise ValidationError("Save the spreadsheet as CSV (UTF-8) and try again.") from error
+        raise ValidationError(_("Save the spreadsheet as CSV (UTF-8) and try again.")) from error
     if "\x00" in text:
         raise ValidationError(
-            "The file holds a NUL character, so it is not a CSV file as saved by a spreadsheet: "
-            "open it in the spreadsheet and save it as CSV (UTF-8) again."
+            _(
+                "The file holds a NUL character, so it is not a CSV file as saved by a "
+                "spreadsheet: open it in the spreadsheet and save it as CSV (UTF-8) again."
+            )
         )
     # newline="": rows may end in CR LF, LF or (an old Mac export) CR alone.
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -172,8 +175,11 @@ def import_rows(content: bytes) -> list[dict[str, str]]:
         return _headed(list(reader))
     except csv.Error as error:
         raise ValidationError(
-            f"Row {reader.line_num} could not be read ({error}): a cell may be far longer than "
-            "any in a frequent calls log, or a quotation mark left open."
+            _(
+                "Row %(row)s could not be read (%(error)s): a cell may be far longer than any "
+                "in a frequent calls log, or a quotation mark left open."
+            )
+            % {"row": reader.line_num, "error": error}
         ) from error
 
 
@@ -182,7 +188,9 @@ def _headed(table: list[list[str]]) -> list[dict[str, str]]:
     headers = [h.strip().lower() for h in (table[0] if table else [])]
     missing = [h for h in REQUIRED if h not in headers]
     if missing:
-        raise ValidationError(f"The file has no column for: {', '.join(missing)}.")
+        raise ValidationError(
+            _("The file has no column for: %(columns)s.") % {"columns": ", ".join(missing)}
+        )
     return [
         {name: (value or "").strip() for name, value in zip(headers, row, strict=False) if name}
         for row in table[1:]
@@ -201,16 +209,18 @@ def _workbook_rows(content: bytes) -> list[list[str]]:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
         raise ValidationError(
-            "The file could not be read as an Excel workbook: open it in the spreadsheet and "
-            "save it again as .xlsx, or as CSV (UTF-8)."
+            _(
+                "The file could not be read as an Excel workbook: open it in the spreadsheet "
+                "and save it again as .xlsx, or as CSV (UTF-8)."
+            )
         ) from error
     sheet = book.worksheets[0]
     table: list[list[str]] = []
     for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
         if number > WORKBOOK_MOST_ROWS:
             raise ValidationError(
-                f"The sheet has more than {WORKBOOK_MOST_ROWS:,} rows: split it and import "
-                "each part."
+                _("The sheet has more than %(rows)s rows: split it and import each part.")
+                % {"rows": f"{WORKBOOK_MOST_ROWS:,}"}
             )
         cells = [_cell_text(value) for value in values]
         if any(cells):  # a sheet's formatted but empty rows are no rows

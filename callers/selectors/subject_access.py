@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db.models import F, QuerySet
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.translation import gettext_lazy as _
 
 from callers.models import (
@@ -103,17 +103,35 @@ class HistorySummary:
     never_changed: int
 
 
+def _short(moment: date | datetime) -> str:
+    """4 Dec 2026, 4 Rhag 2026: a date as the history of a record gives it."""
+    return dateformat.format(moment, "j M Y")
+
+
 def history_summary(record: SubjectAccess) -> HistorySummary:
+    # In the reader's language (the response is written in theirs), dates included.
     labels = {
         "caller": {
-            c.pk: f"Your record {c.reference}" for c in [record.caller, *record.merged_records]
+            c.pk: _("Your record %(reference)s") % {"reference": c.reference}
+            for c in [record.caller, *record.merged_records]
         },
-        "calls": {c.pk: f"Call {c.reference} of {c.received_at:%-d %b %Y}" for c in record.calls},
+        "calls": {
+            c.pk: _("Call %(reference)s of %(date)s")
+            % {"reference": c.reference, "date": _short(c.received_at)}
+            for c in record.calls
+        },
         "flags": {
-            f.pk: f"{f.get_kind_display()} flag of {f.flagged_at:%-d %b %Y}" for f in record.flags
+            f.pk: _("%(kind)s flag of %(date)s")
+            % {"kind": f.get_kind_display(), "date": _short(f.flagged_at)}
+            for f in record.flags
         },
-        "concerns": {c.pk: f"Concern of {c.raised_at:%-d %b %Y}" for c in record.concerns},
-        "referrals": {r.pk: f"Referral of {r.referred_on:%-d %b %Y}" for r in record.referrals},
+        "concerns": {
+            c.pk: _("Concern of %(date)s") % {"date": _short(c.raised_at)} for c in record.concerns
+        },
+        "referrals": {
+            r.pk: _("Referral of %(date)s") % {"date": _short(r.referred_on)}
+            for r in record.referrals
+        },
     }
     changed, never_changed = [], 0
     for kind, by_id in record.history.items():

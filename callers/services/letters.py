@@ -91,9 +91,10 @@ def letter_template_save(
     if unknown:
         raise ValidationError(
             {
-                "body": "These placeholders are not known: "
-                + ", ".join(f"{{{name}}}" for name in unknown)
-                + ". Use only those listed."
+                "body": _(
+                    "These placeholders are not known: %(placeholders)s. Use only those listed."
+                )
+                % {"placeholders": ", ".join(f"{{{name}}}" for name in unknown)}
             }
         )
     template = template_for(kind, language)
@@ -168,8 +169,8 @@ def letter_write(
 
 def _why_missing(wording: str) -> str:
     if wording == LetterLanguage.WELSH:
-        return "Say why in Welsh, in words for the caller: the letter is in Welsh."
-    return "Say why, in words for the caller."
+        return _("Say why in Welsh, in words for the caller: the letter is in Welsh.")
+    return _("Say why, in words for the caller.")
 
 
 def _filled(
@@ -221,15 +222,19 @@ def letter_sent(*, letter: Letter, by: User, sent_on: date, sent_how: str, versi
     if sent_how == Letter.Sent.POST and not caller.postal_address.strip():
         raise ValidationError(
             {
-                "sent_how": "There is no postal address on the caller's record: add it first "
-                "(the letter is addressed from it), or send the letter by email."
+                "sent_how": _(
+                    "There is no postal address on the caller's record: add it first (the "
+                    "letter is addressed from it), or send the letter by email."
+                )
             }
         )
     if sent_how == Letter.Sent.EMAIL and not caller.email:
         raise ValidationError(
             {
-                "sent_how": "There is no email address on the caller's record: add it first, "
-                "or send the letter by post."
+                "sent_how": _(
+                    "There is no email address on the caller's record: add it first, or send "
+                    "the letter by post."
+                )
             }
         )
     letter.sent_on, letter.sent_how, letter.sent_by = sent_on, sent_how, by

@@ -59,7 +59,7 @@ def merge(request: HttpRequest, first: int, second: int) -> HttpResponse:
             form.add_error(None, error)
         else:
             messages.success(
-                request, "The two records are now one. The merge is in both records' history."
+                request, _("The two records are now one. The merge is in both records' history.")
             )
             return redirect(callers[keep])
     return render(
@@ -98,8 +98,11 @@ def retention(request: HttpRequest) -> HttpResponse:
         run = services.retention_run_request(by=request.user, reason=form.cleaned_data["reason"])
         messages.success(
             request,
-            "The schedule is being applied in the background: the disposal log below will "
-            f"show what it removed (run {run.pk}).",
+            _(
+                "The schedule is being applied in the background: the disposal log below will "
+                "show what it removed (run %(run)s)."
+            )
+            % {"run": run.pk},
         )
         return redirect("callers:retention")
     held = selectors.held_callers()

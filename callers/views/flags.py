@@ -31,7 +31,7 @@ from opcc_calls.history import record_changes
 from opcc_calls.pagination import PER_PAGE, window
 from opcc_calls.permissions import requires
 
-STALE_FLAG = "Someone else changed this flag at the same moment: check it and try again."
+STALE_FLAG = _("Someone else changed this flag at the same moment: check it and try again.")
 
 
 @requires("callers.flag_caller")
@@ -93,14 +93,14 @@ def flag_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 FLAG_ACTIONS = {
-    "renew": (FlagRenewForm, services.flag_renew, "Flag renewed."),
-    "response": (FlagResponseForm, services.flag_change_response, "Agreed response changed."),
+    "renew": (FlagRenewForm, services.flag_renew, _("Flag renewed.")),
+    "response": (FlagResponseForm, services.flag_change_response, _("Agreed response changed.")),
     "arrangements": (
         FlagArrangementsForm,
         services.flag_change_arrangements,
-        "Contact arrangements changed.",
+        _("Contact arrangements changed."),
     ),
-    "end": (FlagEndForm, services.flag_end, "Flag ended."),
+    "end": (FlagEndForm, services.flag_end, _("Flag ended.")),
 }
 
 #: What each form starts with from the flag (never its reason: that field asks why it changes).

@@ -96,7 +96,9 @@ def follow_up_assign(request: HttpRequest, pk: int) -> HttpResponse:
     form = FollowUpAssignForm(request.POST)
     if form.is_valid():
         if form.run(request, services.follow_up_assign, follow_up=follow_up, by=request.user):
-            messages.success(request, f"Given to {form.cleaned_data['owner']}.")
+            messages.success(
+                request, _("Given to %(owner)s.") % {"owner": form.cleaned_data["owner"]}
+            )
             return redirect(follow_up)
         if form.stale:
             return redirect(follow_up)

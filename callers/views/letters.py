@@ -237,7 +237,7 @@ def letter_template(request: HttpRequest, kind: str) -> HttpResponse:
     if form.is_valid():
         saving = {"kind": kind, "language": language, "by": request.user}
         if form.run(request, services.letter_template_save, **saving):
-            messages.success(request, f"Wording saved: {template}.")
+            messages.success(request, _("Wording saved: %(wording)s.") % {"wording": template})
             return redirect("callers:letter_templates")
         if form.stale:
             return redirect(request.get_full_path())
@@ -266,7 +266,7 @@ def appeal_new(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, error)
         else:
             messages.success(
-                request, "Appeal recorded: a manager who did not make the flag will decide it."
+                request, _("Appeal recorded: a manager who did not make the flag will decide it.")
             )
             return redirect(appeal)
     return render(request, "callers/letters/appeal_form.html", {"flag": flag, "form": form})
@@ -349,7 +349,8 @@ def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         if form.run(request, services.appeal_decide, appeal=appeal, by=request.user):
             messages.success(
-                request, "Appeal decided. The letter of outcome is written: download and send it."
+                request,
+                _("Appeal decided. The letter of outcome is written: download and send it."),
             )
             return redirect(appeal)
         if form.stale:

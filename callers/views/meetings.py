@@ -201,7 +201,9 @@ def meeting_decide(request: HttpRequest, pk: int) -> HttpResponse:
         except (ValidationError, StaleEdit) as error:
             form.add_error(None, error if isinstance(error, ValidationError) else STALE_FLAG)
         else:
-            messages.success(request, f"Decision recorded for {item.caller.full_name}.")
+            messages.success(
+                request, _("Decision recorded for %(name)s.") % {"name": item.caller.full_name}
+            )
             following, page = selectors.next_undecided_place(
                 item.meeting, sort=sort, after=item.pk, per_page=AGENDA_PER_PAGE
             )
@@ -242,7 +244,9 @@ def meeting_action(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"Action added for {form.cleaned_data['owner']}.")
+            messages.success(
+                request, _("Action added for %(owner)s.") % {"owner": form.cleaned_data["owner"]}
+            )
             return redirect(f"{meeting.get_absolute_url()}#actions")
     return _meeting_page(request, meeting, action_form=form, status=400)
 

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from callers.forms.rules import CandidateFilterForm, RuleFormSet
@@ -63,8 +64,10 @@ def rules(request: HttpRequest) -> HttpResponse:
         services.rules_save(rules=formset.save(commit=False), by=request.user)
         messages.success(
             request,
-            "Rules saved. Every caller's candidates are being worked out again in the "
-            "background: this page says when that is done.",
+            _(
+                "Rules saved. Every caller's candidates are being worked out again in the "
+                "background: this page says when that is done."
+            ),
         )
         return redirect("callers:rules")
     return render(

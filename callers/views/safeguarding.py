@@ -126,7 +126,7 @@ CONCERN_DECISION = Decision(
     opens_with=("decision", "handling", "version"),
     permission="callers.change_concern",
     service=services.concern_decide,
-    done="Decision recorded.",
+    done=_("Decision recorded."),
     history={"+": _("Raised"), "~": _("Updated"), "-": _("Deleted")},
 )
 REFERRAL_OUTCOME = Decision(
@@ -134,7 +134,7 @@ REFERRAL_OUTCOME = Decision(
     opens_with=("outcome", "their_reference", "version"),
     permission="callers.change_referral",
     service=services.referral_outcome,
-    done="Referral updated.",
+    done=_("Referral updated."),
     history={"+": _("Recorded"), "~": _("Updated"), "-": _("Deleted")},
 )
 

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from callers.forms.subject_access import (
@@ -88,9 +89,9 @@ def subject_access_request(request: HttpRequest, pk: int) -> HttpResponse:
 
 #: The three things done to a request, each a form on its page and a service.
 STEPS = {
-    "identity": (IdentityForm, services.subject_access_identity_verify, "Identity recorded."),
-    "extend": (ExtendForm, services.subject_access_extend, "Extended: the new date is shown."),
-    "complete": (CompleteForm, services.subject_access_complete, "Recorded as answered."),
+    "identity": (IdentityForm, services.subject_access_identity_verify, _("Identity recorded.")),
+    "extend": (ExtendForm, services.subject_access_extend, _("Extended: the new date is shown.")),
+    "complete": (CompleteForm, services.subject_access_complete, _("Recorded as answered.")),
 }
 
 
