@@ -1,6 +1,7 @@
 """What many test modules do: log a call through the service, make a frequent caller and flag
 them, count the queries a page runs, and give someone an authenticator app."""
 
+import io
 import os
 import subprocess
 import sys
@@ -25,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
+from pypdf import PdfReader
 
 from callers.models import Call, Flag, Letterhead
 from callers.services.calls import call_log
@@ -311,6 +313,13 @@ def page_text(response) -> str:
     for br in tree.iter("br"):
         br.tail = " " + (br.tail or "")
     return _read(tree)
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The words of a PDF as its reader meets them: a line that wraps reads on, as a space,
+    so a phrase is found wherever today's date or a name happens to break the line."""
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    return " ".join(" ".join(page.extract_text() for page in pages).split())
 
 
 def link_texts(html: str) -> list[str]:

@@ -29,7 +29,7 @@ from callers.models import Call, Language
 from opcc_calls.models import User
 from opcc_calls.services import staff_language_set
 from tests.factories import CallerFactory, CallerPhoneFactory, CallFactory
-from tests.helpers import flag, frequent_caller, log_call_data, sign_in_fully, world_args
+from tests.helpers import flag, frequent_caller, log_call_data, pdf_text, sign_in_fully, world_args
 from tests.test_permissions import EXPECTED
 
 ROOT = Path(settings.BASE_DIR)
@@ -482,7 +482,7 @@ def test_a_welsh_speakers_subject_access_response_is_in_welsh(manager_user):
     )
     pdf, _data = response_files(subject_access_response_request(sar=sar, by=manager_user))
     reader = PdfReader(io.BytesIO(pdf))
-    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    text = pdf_text(pdf)
     assert "eich gwybodaeth bersonol" in text and "Eich galwadau atom" in text
     assert "Your calls to us" not in text
     assert reader.trailer["/Root"]["/Lang"] == "cy"

@@ -1,13 +1,15 @@
 """Journeys: a concern raised while logging a call and decided by a manager; a safeguarding
 referral; merging two records of one person; a subject access export (policy 5.3b, 5.8i)."""
 
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import Page, expect
-from pypdf import PdfReader
 
 from callers.models import Call, Concern, ManagerAlert, Referral
 from tests.e2e.conftest import assert_accessible, sign_in
 from tests.factories import CallerFactory, CallerPhoneFactory, CallFactory
+from tests.helpers import pdf_text
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -146,8 +148,7 @@ def test_a_subject_access_request_from_log_to_the_document_for_the_caller(
     assert_accessible(page)
     with page.expect_download() as info:
         link.click()
-    reader = PdfReader(info.value.path())
-    text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+    text = pdf_text(Path(info.value.path()).read_bytes())
     assert text.count("Asked about CCTV near home") == len(calls)
     assert "Prefers letters" in text and "Staff note" in text and "Contents" in text
     assert "Another person" not in text and other.caller.full_name not in text

@@ -56,13 +56,10 @@ def test_a_handler_logs_a_call_and_reads_the_handling_card_in_welsh(page: Page, 
 
 
 def test_a_manager_in_welsh_writes_a_bilingual_notice_to_a_welsh_speaker(page: Page, manager_user):
-    import io
     from pathlib import Path
 
-    from pypdf import PdfReader
-
     from callers.models import Letter, LetterLanguage
-    from tests.helpers import flag, frequent_caller, office_letterhead
+    from tests.helpers import flag, frequent_caller, office_letterhead, pdf_text
 
     letterhead = office_letterhead()
     letterhead.welsh_name = letterhead.welsh_name_in_sentence = (
@@ -97,6 +94,5 @@ def test_a_manager_in_welsh_writes_a_bilingual_notice_to_a_welsh_speaker(page: P
     assert letter.language == LetterLanguage.BILINGUAL
     with page.expect_download() as info:
         page.get_by_role("link", name="PDF", exact=True).click()
-    pdf = PdfReader(io.BytesIO(Path(info.value.path()).read_bytes()))
-    text = " ".join(" ".join(p.extract_text() for p in pdf.pages).split())
+    text = pdf_text(Path(info.value.path()).read_bytes())
     assert text.index("Rydych wedi ffonio 40 gwaith.") < text.index("You called us 40 times.")

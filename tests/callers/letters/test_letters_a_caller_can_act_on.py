@@ -22,7 +22,7 @@ from callers.services.letters import appeal_decide, appeal_record, letter_write,
 from opcc_calls.concurrency import StaleEdit
 from opcc_calls.roles import Role
 from tests.factories import CallerFactory, UserFactory
-from tests.helpers import flag, office_letterhead, page_text
+from tests.helpers import flag, office_letterhead, page_text, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -262,7 +262,7 @@ def test_the_office_reads_as_a_name_in_every_sentence(letterhead, flagged, manag
 def document_text(response) -> str:
     kind = response["Content-Type"]
     if kind == "application/pdf":
-        return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+        return pdf_text(response.content)
     if kind.startswith("application/vnd.openxmlformats"):
         return "\n".join(p.text for p in docx.Document(io.BytesIO(response.content)).paragraphs)
     return page_text(response)

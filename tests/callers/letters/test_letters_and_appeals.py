@@ -9,7 +9,6 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
-from pypdf import PdfReader
 
 from callers.models import Appeal, Flag, Letter, LetterTemplate
 from callers.services.flags import flag_change_arrangements
@@ -24,7 +23,7 @@ from callers.services.meetings import meeting_open
 from opcc_calls.concurrency import StaleEdit
 from opcc_calls.roles import Role
 from tests.factories import CallerFactory, UserFactory
-from tests.helpers import flag, frequent_caller, office_letterhead, queries, sign_in_fully
+from tests.helpers import flag, frequent_caller, office_letterhead, pdf_text, queries, sign_in_fully
 
 pytestmark = pytest.mark.django_db
 
@@ -103,8 +102,7 @@ def test_the_documents_hold_the_name_address_and_arrangements_but_no_staff_note(
     assert pdf["Content-Type"] == "application/pdf"
     assert "Zoë" not in word["Content-Disposition"] and "Zoë" not in pdf["Content-Disposition"]
     word_text = "\n".join(p.text for p in docx.Document(io.BytesIO(word.content)).paragraphs)
-    pdf_text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
-    for text in (word_text, pdf_text):
+    for text in (word_text, pdf_text(pdf.content)):
         assert "Zoë O'Brien" in text
         assert "AB1 2CD" in text
         assert "Please contact us in writing only" in text

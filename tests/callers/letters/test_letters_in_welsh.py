@@ -9,14 +9,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
-from pypdf import PdfReader
 
 from callers.models import Language, Letter, LetterLanguage, LetterTemplate
 from callers.selectors.letters import long_date
 from callers.services.letters import appeal_decide, appeal_record, letter_write
 from opcc_calls.roles import Role
 from tests.factories import CallerFactory, UserFactory
-from tests.helpers import flag, office_letterhead, page_text
+from tests.helpers import flag, office_letterhead, page_text, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -73,8 +72,7 @@ def test_a_bilingual_letter_reads_welsh_first_in_every_document(
     assert [language for language, _subject, _paragraphs in letter.versions] == ["cy", "en"]
     assert letter.english_subject == "How you may contact us"
     pdf = manager_client.get(reverse("callers:letter_pdf", args=[letter.pk]))
-    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
-    text = " ".join(text.split())
+    text = pdf_text(pdf.content)
     assert text.index("Sut y cewch gysylltu") < text.index("How you may contact us")
     assert "Eich cyfeirnod / Your reference:" in text
     assert "Ffôn / Telephone" in text and WELSH_NAME in text

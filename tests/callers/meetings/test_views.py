@@ -1,20 +1,26 @@
 """The meeting pages: the summary table, decisions in place, the record, actions and the pack."""
 
-import io
 from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
-from pypdf import PdfReader
 
 from callers.models import Concern, Flag, Meeting, SensitiveAccess
 from callers.services.follow_ups import follow_up_add
 from callers.services.meetings import meeting_decide, meeting_open, meetings_prepare
 from callers.services.rules import matches_refresh
 from tests.factories import CallerFactory, CallFactory
-from tests.helpers import flag, frequent_caller, queries, run_background_tasks, table_rows, terms
+from tests.helpers import (
+    flag,
+    frequent_caller,
+    pdf_text,
+    queries,
+    run_background_tasks,
+    table_rows,
+    terms,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -233,8 +239,7 @@ class TestMeetingPackPdf:
         url = reverse("callers:meeting_pdf", args=[meeting.pk])
 
         def text(client) -> str:
-            reader = PdfReader(io.BytesIO(client.get(url).content))
-            return " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+            return pdf_text(client.get(url).content)
 
         managers = text(manager_client)
         assert managers.index("Decision") < managers.index(

@@ -20,7 +20,7 @@ from callers.services.letters import appeal_record, letter_sent, letter_write
 from callers.services.reports import dashboard_figures_refresh, report_compute
 from opcc_calls import windows
 from tests.factories import CallerFactory, CallFactory
-from tests.helpers import flag, office_letterhead, queries, run_background_tasks
+from tests.helpers import flag, office_letterhead, pdf_text, queries, run_background_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -100,7 +100,7 @@ def test_the_page_excel_and_pdf_hold_the_same_figures(manager_client):
     rows = {row[1]: row[2] for row in workbook.active.iter_rows(values_only=True)}
     assert rows["All calls"] == 4 and rows["Complaint"] == 2
     pdf = manager_client.get(reverse("callers:report_pdf"), period)
-    text = " ".join(PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text().split())
+    text = pdf_text(pdf.content)
     assert "All calls 4" in text and "Frequent and regular callers" in text
 
 
@@ -223,6 +223,6 @@ class TestAReportAPanelReads:
         reader = PdfReader(io.BytesIO(pdf))
         assert "/StructTreeRoot" in reader.trailer["/Root"]  # tagged
         assert reader.metadata.title.startswith("Frequent and regular callers")
-        text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+        text = pdf_text(pdf)
         assert "6 calls were logged" in text and "fewer than 5" in text
         assert "What the figures count" in text

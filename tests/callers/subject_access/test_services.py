@@ -2,7 +2,6 @@
 by two with a reason within the first month, answered only once identity is verified; and the
 response the worker writes, downloadable by its requester alone, removed when its time is up."""
 
-import io
 import json
 import zipfile
 from datetime import date, timedelta
@@ -27,7 +26,7 @@ from callers.services.subject_access import (
 from dmts.services.entries import call_correct
 from opcc_calls.concurrency import StaleEdit
 from tests.factories import CallerFactory, CallFactory
-from tests.helpers import log_call, run_background_tasks
+from tests.helpers import log_call, pdf_text, run_background_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -144,10 +143,6 @@ class TestRegister:
             )
 
 
-def _pdf_text(content: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
-
-
 class TestResponse:
     def test_the_worker_writes_a_document_with_contents_and_the_data_as_json_and_csv(
         self, manager_user, compliance_user
@@ -190,7 +185,7 @@ class TestResponse:
             "7. How we use this information, and your rights",
         ]
         assert [title for title in titles(reader.outline) if title in expected] == expected
-        text = _pdf_text(response.pdf.open("rb").read())
+        text = pdf_text(response.pdf.open("rb").read())
         for expected in (
             "1. Your details",
             "2. Your calls to us",

@@ -2,13 +2,11 @@
 from the caller's page, its deadline, the steps beside their fields, the response for its
 requester alone, and what is due this week on the home page."""
 
-import io
 from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from pypdf import PdfReader
 
 from callers.models import Referral, SensitiveAccess, SubjectAccessRequest
 from callers.models.subject_access import months_after
@@ -26,6 +24,7 @@ from tests.helpers import (
     flag,
     frequent_caller,
     office_letterhead,
+    pdf_text,
     queries,
     run_background_tasks,
     sign_in_fully,
@@ -225,8 +224,7 @@ def test_the_document_holds_every_record_about_the_caller_and_nothing_about_anyo
     )
     response = subject_access_response_request(sar=sar, by=manager_user)
     pdf, _ = response_files(response)
-    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
-    flat = " ".join(text.split())
+    flat = pdf_text(pdf)
     for expected in (
         "Written replies only, agreed in May.",
         "Seemed distressed",
