@@ -27,6 +27,16 @@ class ToSetUp:
     how: str
     names: tuple[str, ...] = ()
 
+    @property
+    def named(self) -> tuple[str, ...]:
+        """Whom to name: the first NAMED of them."""
+        return self.names[:NAMED]
+
+    @property
+    def more(self) -> bool:
+        """Whether there are more than are named."""
+        return len(self.names) > NAMED
+
 
 def server_to_set_up() -> list[ToSetUp]:
     """What the server's environment still lacks (IT's part)."""
@@ -102,11 +112,7 @@ def _warnings(missing: list[ToSetUp]) -> list[Warning]:
     return [
         Warning(
             str(item.what)
-            + (
-                f" ({', '.join(item.names[:NAMED])}{', …' if len(item.names) > NAMED else ''})"
-                if item.names
-                else ""
-            ),
+            + (f" ({', '.join(item.named)}{', …' if item.more else ''})" if item.names else ""),
             hint=str(item.how),
             id=item.id,
         )

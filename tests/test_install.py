@@ -10,15 +10,17 @@ from pathlib import Path
 
 import pytest
 from allauth.mfa.models import Authenticator
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.checks import run_checks
 from django.core.management import call_command, get_commands
 from django.db import connection
 from django.urls import reverse
 
+from callers.checks import NAMED
 from opcc_calls.roles import Role
 from tests.factories import StaffContactFactory, UserFactory
-from tests.helpers import authenticator_app, sign_in_fully, totp_code
+from tests.helpers import authenticator_app, page_text, sign_in_fully, totp_code
 from tests.served import Served, database_of, manage
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -194,3 +196,17 @@ def test_a_managers_home_page_shows_the_checklist_until_it_is_done(settings, cli
     manager_only.groups.add(Group.objects.get(name=Role.CALL_HANDLER))
     sign_in_fully(client, manager_only)
     assert "Before the office takes calls" not in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_check_and_the_home_page_name_ten_and_say_there_are_more(settings, client):
+    settings.COMPLAINTS_EMAIL, settings.TELEPHONY_WEBHOOK_SECRET = "c@opcc.example", "x" * 32
+    StaffContactFactory(is_commissioner=True)
+    for n in range(1, NAMED + 3):
+        UserFactory(username=f"mgr-{n:02}", roles=[Role.BUSINESS_AND_COMPLIANCE_MANAGER])
+    named = ", ".join(f"mgr-{n:02}" for n in range(1, NAMED + 1))
+    checks = run_checks(include_deployment_checks=True, databases=["default"])
+    (message,) = [m for m in checks if m.id.startswith("callers.")]
+    assert message.id == "callers.W002" and message.msg.endswith(f"({named}, …)")
+    sign_in_fully(client, get_user_model().objects.get(username="mgr-01"))
+    assert f"Who: {named}, …" in page_text(client.get("/"))
