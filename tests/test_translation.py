@@ -485,4 +485,5 @@ def test_a_welsh_speakers_subject_access_response_is_in_welsh(manager_user):
     text = pdf_text(pdf)
     assert "eich gwybodaeth bersonol" in text and "Eich galwadau atom" in text
     assert "Your calls to us" not in text
+    assert "Tudalen 1 o " in text and "Page 1 of" not in text  # each page's footer
     assert reader.trailer["/Root"]["/Lang"] == "cy"
