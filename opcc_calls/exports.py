@@ -15,6 +15,8 @@ from typing import IO
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -133,11 +135,11 @@ def xlsx_document(book: WorkbookParts) -> bytes:
     properties = workbook.properties
     properties.title = properties.subject = safe(book.title)
     properties.creator = properties.lastModifiedBy = safe(book.author)
-    properties.language = "en-GB"
-    sheet = workbook.create_sheet("Report")
+    properties.language = "cy" if get_language() == "cy" else "en-GB"
+    sheet = workbook.create_sheet(_("Report"))
     sheet.append([safe(book.title)])
     sheet["A1"].font = Font(bold=True, size=14)
-    for label, value in [("From", book.author), *book.about]:
+    for label, value in [(_("From"), book.author), *book.about]:
         sheet.append([safe(label), safe(value)])
     sheet.append([])
     sheet.append([safe(column) for column in book.columns])
@@ -153,8 +155,8 @@ def xlsx_document(book: WorkbookParts) -> bytes:
                 sheet.cell(row=sheet.max_row, column=column).number_format = number_format
     for index, width in enumerate(book.widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    meanings = workbook.create_sheet("Definitions")
-    meanings.append(["Figure", "What it counts"])
+    meanings = workbook.create_sheet(_("Definitions"))
+    meanings.append([_("Figure"), _("What it counts")])
     for cell in meanings[1]:
         cell.font = Font(bold=True)
     for term, meaning in book.definitions:

@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 from hypothesis import settings as hypothesis_settings
 
 from callers.models import Concern, Referral
@@ -65,6 +65,13 @@ def _exports_folder_removed():
     """Exports written by this run go to a folder of its own (settings), removed at the end."""
     yield
     shutil.rmtree(settings.EXPORTS_ROOT, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _the_offices_language():
+    """Each test starts in the office's language: a request in Welsh leaves Welsh active in
+    the thread that served it (LocaleMiddleware does not put it back), the test's own."""
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -9,9 +9,11 @@ Three checks, each able to fail:
 - the handler's pages, rendered in Welsh, show no English left over from code (labels,
   choices, messages) that was never marked."""
 
+import io
 import re
 import shutil
 import subprocess
+from datetime import timedelta
 from html import escape as html_escape
 from pathlib import Path
 
@@ -24,12 +26,23 @@ from django.db import models
 from django.template.base import Lexer, TokenType
 from django.test import Client
 from django.urls import reverse
+from openpyxl import load_workbook
+from pypdf import PdfReader
 
-from callers.models import Call, Language
+from callers.models import Call, Flag, Language
+from opcc_calls import windows
 from opcc_calls.models import User
 from opcc_calls.services import staff_language_set
 from tests.factories import CallerFactory, CallerPhoneFactory, CallFactory
-from tests.helpers import flag, frequent_caller, log_call_data, pdf_text, sign_in_fully, world_args
+from tests.helpers import (
+    flag,
+    frequent_caller,
+    log_call_data,
+    pdf_text,
+    run_background_tasks,
+    sign_in_fully,
+    world_args,
+)
 from tests.test_permissions import EXPECTED
 
 ROOT = Path(settings.BASE_DIR)
@@ -487,3 +500,43 @@ def test_a_welsh_speakers_subject_access_response_is_in_welsh(manager_user):
     assert "Your calls to us" not in text
     assert "Tudalen 1 o " in text and "Page 1 of" not in text  # each page's footer
     assert reader.trailer["/Root"]["/Lang"] == "cy"
+
+
+@pytest.mark.django_db
+def test_the_quarterly_report_is_in_the_managers_language(manager_user):
+    """The page, the workbook and the PDF for a manager who works in Welsh: the figures'
+    names, what changed, the note and what each figure counts, all in Welsh."""
+    quarter = windows.last_quarters(1)[0]
+    for minutes in range(6):
+        CallFactory(received_at=windows.start_of_day(quarter[0]) + timedelta(minutes=minutes))
+    Flag.objects.filter(pk=flag(frequent_caller(), manager_user).pk).update(
+        flagged_at=windows.start_of_day(quarter[0])
+    )
+    manager_user.language = "cy"
+    manager_user.save()
+    client = sign_in_fully(Client(), manager_user)
+    url = reverse("callers:report")
+    client.get(url)
+    run_background_tasks()  # worked out in English, the figures' keys
+    html = client.get(url).content.decode()
+    assert "Galwyr mynych a rheolaidd:" in html and "Cofnodwyd 6 galwad" in html
+    assert "Nodiadau a wnaed" in html and "llai na 5" in html
+    assert english_left(html) == []
+
+    book = load_workbook(io.BytesIO(b"".join(client.get(reverse("callers:report_xlsx")))))
+    assert book.sheetnames == ["Adroddiad", "Diffiniadau"] and book.properties.language == "cy"
+    cells = [
+        str(value).replace(settings.OFFICE_NAME, "")
+        for sheet in book.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for value in row
+        if isinstance(value, str)
+    ]
+    assert "Nodiadau a wnaed" in cells and "Eu cyfran o'r holl alwadau" in cells
+    assert [cell for cell in cells if ENGLISH.search(cell)] == []
+
+    pdf = client.get(reverse("callers:report_pdf")).content
+    text = pdf_text(pdf).replace(settings.OFFICE_NAME, "")
+    assert "Beth mae'r ffigurau'n ei gyfrif" in text and "Tegwch (y weithdrefn 6.1)" in text
+    assert [text[max(0, m.start() - 60) : m.end() + 40] for m in ENGLISH.finditer(text)] == []
+    assert PdfReader(io.BytesIO(pdf)).trailer["/Root"]["/Lang"] == "cy"

@@ -9,6 +9,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from callers import charts
@@ -46,50 +49,96 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "share": round(100 * figures.flagged / figures.total) if figures.total else 0,
             "recognised": [
                 (label, figures.recognised.get(value, 0))
-                for value, label in [*Call.Recognised.choices, ("", "Not recorded")]
+                for value, label in [*Call.Recognised.choices, ("", _("Not recorded"))]
             ],
             "languages": [
                 (label, figures.languages.get(value, 0))
-                for value, label in [*Language.choices, ("", "Not asked yet")]
+                for value, label in [*Language.choices, ("", _("Not asked yet"))]
             ],
         }
     return render(request, "callers/reports/dashboard.html", context)
 
 
-REPORT_NOTE = (
-    "Calls are counted as the dashboard counts them (voided entries left out). Calls from "
-    "flagged callers are those made while the caller's flag was in force. Concerns and "
-    "referrals are counted, never described. Follow-ups are those due in the period. Counts "
-    f'of people under {selectors.SUPPRESS_UNDER} are given as "fewer than '
-    f'{selectors.SUPPRESS_UNDER}", so no one can be told from them.'
+REPORT_NOTE = format_lazy(
+    gettext_lazy(
+        "Calls are counted as the dashboard counts them (voided entries left out). Calls from "
+        "flagged callers are those made while the caller's flag was in force. Concerns and "
+        "referrals are counted, never described. Follow-ups are those due in the period. "
+        "Counts of people under {n} are given as “fewer than {n}”, so no one can be told "
+        "from them."
+    ),
+    n=selectors.SUPPRESS_UNDER,
 )
 
 #: What each figure counts, for the workbook's Definitions sheet and the PDF.
 DEFINITIONS = [
-    ("Calls by type", "Calls received in the period, by the type the handler chose."),
-    ("All calls", "Every call received in the period, voided DMTS entries left out."),
     (
-        "Calls from callers flagged when they called",
-        "Calls received while the caller's frequent or regular caller flag was in force.",
-    ),
-    ("Flags made, reviewed and renewed, ended", "Flags whose date falls in the period."),
-    ("Flags in force at the end of the period", "Made by then and not yet ended."),
-    ("Notices, appeals", "Notices sent and appeals received or decided in the period."),
-    ("Concerns, referrals", "Raised or made in the period: counted, never described."),
-    ("Follow-ups", "Due in the period; late if done after the due date or still open."),
-    (
-        "Callers' languages",
-        "Callers who called in the period, each once, by the language their record gives now.",
+        gettext_lazy("Calls by type"),
+        gettext_lazy("Calls received in the period, by the type the handler chose."),
     ),
     (
-        "Fairness (SOP 6.1)",
-        "Of the callers flagged in the period: a concern about a possible disability or "
-        "mental health condition recorded by the end of the period; reasonable adjustments "
-        "recorded for them or considered for the flag; a safeguarding referral made by the "
-        f"end of the period. Under {selectors.SUPPRESS_UNDER}: not given.",
+        gettext_lazy("All calls"),
+        gettext_lazy("Every call received in the period, voided DMTS entries left out."),
     ),
-    ("Period before", "The quarter before a quarter; else as many days just before."),
-    ("Same period a year before", "The same days a year earlier."),
+    (
+        gettext_lazy("Calls from callers flagged when they called"),
+        gettext_lazy(
+            "Calls received while the caller's frequent or regular caller flag was in force."
+        ),
+    ),
+    (
+        gettext_lazy("Flags made, reviewed and renewed, ended"),
+        gettext_lazy("Flags whose date falls in the period."),
+    ),
+    (
+        gettext_lazy("Flags in force at the end of the period"),
+        gettext_lazy("Made by then and not yet ended."),
+    ),
+    (
+        gettext_lazy("Notices, appeals"),
+        gettext_lazy("Notices sent and appeals received or decided in the period."),
+    ),
+    (
+        gettext_lazy("Concerns, referrals"),
+        gettext_lazy("Raised or made in the period: counted, never described."),
+    ),
+    (
+        gettext_lazy("Follow-ups"),
+        gettext_lazy("Due in the period; late if done after the due date or still open."),
+    ),
+    (
+        gettext_lazy("Callers' languages"),
+        gettext_lazy(
+            "Callers who called in the period, each once, by the language their record gives now."
+        ),
+    ),
+    (
+        gettext_lazy("Fairness (SOP 6.1)"),
+        format_lazy(
+            gettext_lazy(
+                "Of the callers flagged in the period: a concern about a possible disability "
+                "or mental health condition recorded by the end of the period; reasonable "
+                "adjustments recorded for them or considered for the flag; a safeguarding "
+                "referral made by the end of the period. Under {n}: not given."
+            ),
+            n=selectors.SUPPRESS_UNDER,
+        ),
+    ),
+    (
+        gettext_lazy("Period before"),
+        gettext_lazy("The quarter before a quarter; else as many days just before."),
+    ),
+    (gettext_lazy("Same period a year before"), gettext_lazy("The same days a year earlier.")),
+]
+
+#: The workbook's columns.
+COLUMNS = [
+    gettext_lazy("Section"),
+    gettext_lazy("Figure"),
+    gettext_lazy("This period"),
+    gettext_lazy("Period before"),
+    gettext_lazy("A year before"),
+    gettext_lazy("Change"),
 ]
 
 
@@ -157,20 +206,24 @@ def _workbook(figures: selectors.Report) -> WorkbookParts:
         title=figures.title,
         author=settings.OFFICE_NAME,
         about=[
-            ("Period", f"{figures.start:%d/%m/%Y} to {figures.end:%d/%m/%Y}"),
+            (_("Period"), _("%(start)s to %(end)s") % _days(figures.start, figures.end)),
             (
-                "Compared with",
-                f"{before:%d/%m/%Y} to {after:%d/%m/%Y}, and {then:%d/%m/%Y} to {until:%d/%m/%Y}",
+                _("Compared with"),
+                _("%(before)s, and %(last_year)s")
+                % {
+                    "before": _("%(start)s to %(end)s") % _days(before, after),
+                    "last_year": _("%(start)s to %(end)s") % _days(then, until),
+                },
             ),
-            ("Worked out", f"{timezone.localtime(figures.computed_at):%d/%m/%Y %H:%M}"),
-            ("What changed", figures.summary),
-            ("Note", REPORT_NOTE),
+            (_("Worked out"), f"{timezone.localtime(figures.computed_at):%d/%m/%Y %H:%M}"),
+            (_("What changed"), figures.summary),
+            (_("Note"), str(REPORT_NOTE)),
         ],
-        columns=["Section", "Figure", "This period", "Period before", "A year before", "Change"],
+        columns=[str(column) for column in COLUMNS],
         rows=[
             [
-                row.figure.section,
-                row.figure.label,
+                row.figure.section_text,
+                row.figure.label_text,
                 row.figure.shown,
                 row.previous.shown if row.previous else "",
                 row.last_year.shown if row.last_year else "",
@@ -179,5 +232,9 @@ def _workbook(figures: selectors.Report) -> WorkbookParts:
             for row in figures.rows
         ],
         widths=[34, 62, 14, 14, 14, 10],
-        definitions=DEFINITIONS,
+        definitions=[(str(term), str(meaning)) for term, meaning in DEFINITIONS],
     )
+
+
+def _days(start, end) -> dict[str, str]:
+    return {"start": f"{start:%d/%m/%Y}", "end": f"{end:%d/%m/%Y}"}

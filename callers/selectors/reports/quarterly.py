@@ -6,6 +6,9 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import Count, F, Q
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext, override
 
 from callers.models import (
     Appeal,
@@ -31,15 +34,26 @@ from opcc_calls.windows import comparison_periods, start_of_day
 
 @dataclass(frozen=True)
 class Figure:
+    """One figure of the report. Its section and label are kept (and stored) in English, the
+    key to it, and said in the reader's language (section_text, label_text)."""
+
     section: str
     label: str
     value: int | str
     suppressed: bool = False  # a count of few people: shown as "fewer than 5" under 5
 
     @property
+    def section_text(self) -> str:
+        return _(self.section)
+
+    @property
+    def label_text(self) -> str:
+        return _(self.label)
+
+    @property
     def shown(self) -> int | str:
         if self.suppressed and isinstance(self.value, int) and self.value < SUPPRESS_UNDER:
-            return f"fewer than {SUPPRESS_UNDER}"
+            return _("fewer than %(n)s") % {"n": SUPPRESS_UNDER}
         return self.value
 
     @property
@@ -85,7 +99,10 @@ class Report:
 
     @property
     def title(self) -> str:
-        return f"Frequent and regular callers: {_day(self.start)} to {_day(self.end)}"
+        return _("Frequent and regular callers: %(start)s to %(end)s") % {
+            "start": _day(self.start),
+            "end": _day(self.end),
+        }
 
     @property
     def periods(self) -> tuple[tuple[date, date], tuple[date, date]]:
@@ -102,39 +119,65 @@ class Report:
         """What changed, in two sentences a Panel member reads first."""
         rows = {row.figure.label: row for row in self.rows}
         calls, share = rows["All calls"], rows["Their share of all calls"]
+        n = int(calls.figure.value)  # a count, always
         compared = [
-            f"none {when}"
-            if other.value == 0
-            else f"{_compared(calls.figure.value, other.value)} {when} ({other.value:,})"
+            _compared(n, other.value, when)
             for when, other in (
-                ("the period before", calls.previous),
-                ("a year before", calls.last_year),
+                (_("the period before"), calls.previous),
+                (_("a year before"), calls.last_year),
             )
             if other is not None and isinstance(other.value, int)
         ]
-        made = self.value("Flags made")
-        return (
-            f"{calls.figure.value:,} calls were logged"
-            + (f", {' and '.join(compared)}" if compared else "")
-            + f". Callers flagged when they called made {share.figure.value} of them"
-            + (f" ({share.previous.value} the period before)" if share.previous else "")
-            + f"; {made} flag{' was' if made == 1 else 's were'} made and "
-            + f"{self.value('Flags ended')} ended."
-        )
+        logged = ngettext("%(n)s call was logged", "%(n)s calls were logged", n) % {"n": _n(n)}
+        if compared:
+            logged = _("%(logged)s, %(compared)s") % {
+                "logged": logged,
+                "compared": _(" and ").join(compared),
+            }
+        made, ended = int(self.value("Flags made")), int(self.value("Flags ended"))
+        flagged = _("Callers flagged when they called made %(share)s of them") % {
+            "share": share.figure.value
+        }
+        if share.previous:
+            flagged = _("%(flagged)s (%(share)s the period before)") % {
+                "flagged": flagged,
+                "share": share.previous.value,
+            }
+        flags = ngettext(
+            "%(made)s flag was made and %(ended)s ended.",
+            "%(made)s flags were made and %(ended)s ended.",
+            made,
+        ) % {"made": made, "ended": ended}
+        return f"{logged}. {flagged}; {flags}"
 
 
-def _compared(now: int | str, before: int | str) -> str:
+def _n(value: int | str) -> str:
+    return f"{value:,}" if isinstance(value, int) else value
+
+
+def _compared(now: int, before: int, when: str) -> str:
+    """How this period's calls compare with another's: "50% more than a year before (3)"."""
+    words = {"when": when, "before": _n(before)}
+    if before == 0:
+        return _("none %(when)s") % words
     if now == before:
-        return "the same as"
-    if not isinstance(now, int) or not isinstance(before, int):
-        return "against"
-    return (
-        f"{abs(round(100 * (now - before) / before))}% {'more' if now > before else 'fewer'} than"
-    )
+        return _("the same as %(when)s (%(before)s)") % words
+    words["percent"] = str(abs(round(100 * (now - before) / before)))
+    if now > before:
+        return _("%(percent)s%% more than %(when)s (%(before)s)") % words
+    return _("%(percent)s%% fewer than %(when)s (%(before)s)") % words
 
 
 def _day(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
+    return date_format(day, "j F Y")
+
+
+#: The report's sections (with LANGUAGES and FAIRNESS below), kept in English like the labels.
+CALLS = gettext_noop("Calls")
+FLAGS = gettext_noop("Flags")
+TELLING_THE_CALLER = gettext_noop("Telling the caller")
+VULNERABILITY_AND_SAFEGUARDING = gettext_noop("Vulnerability and safeguarding")
+FOLLOW_UPS = gettext_noop("Follow-ups")
 
 
 def calls_by_type(start: date, end: date) -> dict[str, int]:
@@ -196,31 +239,36 @@ def report(start: date, end: date, *, today: date | None = None) -> Report:
         ),
     )
     share = f"{round(100 * flagged / calls)}%" if calls else "0%"
-    labels = {value: str(label) for value, label in Call.Type.choices}  # stored as text
+    with override("en-gb"):  # stored in English, the key; said in the reader's language
+        labels = {value: str(label) for value, label in Call.Type.choices}
     figures = [
-        *(Figure("Calls", labels[value], n) for value, n in by_type.items()),
-        Figure("Calls", "All calls", calls),
-        Figure("Calls", "Calls from callers flagged when they called", flagged),
-        Figure("Calls", "Their share of all calls", share),
-        Figure("Flags", "Flags made", flags["made"]),
-        Figure("Flags", "Flags reviewed and renewed", reviewed),
-        Figure("Flags", "Flags ended", flags["ended"]),
-        Figure("Flags", "Flags in force at the end of the period", flags["in_force"]),
-        Figure("Telling the caller", "Notices of contact arrangements sent", notices),
-        Figure("Telling the caller", "Appeals received", appeals["received"]),
-        Figure("Telling the caller", "Appeals upheld", appeals["upheld"]),
-        Figure("Telling the caller", "Appeals not upheld", appeals["not_upheld"]),
-        Figure("Vulnerability and safeguarding", "Concerns raised", concerns),
-        Figure("Vulnerability and safeguarding", "Safeguarding referrals made", referrals),
-        Figure("Follow-ups", "Follow-ups due", follow_ups["due"]),
-        Figure("Follow-ups", "Follow-ups done late or still overdue", follow_ups["late"]),
+        *(Figure(CALLS, labels[value], n) for value, n in by_type.items()),
+        Figure(CALLS, gettext_noop("All calls"), calls),
+        Figure(CALLS, gettext_noop("Calls from callers flagged when they called"), flagged),
+        Figure(CALLS, gettext_noop("Their share of all calls"), share),
+        Figure(FLAGS, gettext_noop("Flags made"), flags["made"]),
+        Figure(FLAGS, gettext_noop("Flags reviewed and renewed"), reviewed),
+        Figure(FLAGS, gettext_noop("Flags ended"), flags["ended"]),
+        Figure(FLAGS, gettext_noop("Flags in force at the end of the period"), flags["in_force"]),
+        Figure(TELLING_THE_CALLER, gettext_noop("Notices of contact arrangements sent"), notices),
+        Figure(TELLING_THE_CALLER, gettext_noop("Appeals received"), appeals["received"]),
+        Figure(TELLING_THE_CALLER, gettext_noop("Appeals upheld"), appeals["upheld"]),
+        Figure(TELLING_THE_CALLER, gettext_noop("Appeals not upheld"), appeals["not_upheld"]),
+        Figure(VULNERABILITY_AND_SAFEGUARDING, gettext_noop("Concerns raised"), concerns),
+        Figure(
+            VULNERABILITY_AND_SAFEGUARDING, gettext_noop("Safeguarding referrals made"), referrals
+        ),
+        Figure(FOLLOW_UPS, gettext_noop("Follow-ups due"), follow_ups["due"]),
+        Figure(
+            FOLLOW_UPS, gettext_noop("Follow-ups done late or still overdue"), follow_ups["late"]
+        ),
         *languages(begin, finish),
         *fairness(start, end),
     ]
     return Report(start=start, end=end, figures=figures)
 
 
-LANGUAGES = "Callers' languages (Welsh Language Standards)"
+LANGUAGES = gettext_noop("Callers' languages (Welsh Language Standards)")
 
 
 def languages(begin: datetime, finish: datetime) -> list[Figure]:
@@ -228,17 +276,17 @@ def languages(begin: datetime, finish: datetime) -> list[Figure]:
     given: the report is published)."""
     counts = language_counts(begin, finish)
     labels = {
-        Language.ENGLISH: "Callers who prefer English",
-        Language.WELSH: "Callers who prefer Welsh",
-        Language.OTHER: "Callers who need an interpreter",
-        "": "Callers not yet asked their language",
+        Language.ENGLISH: gettext_noop("Callers who prefer English"),
+        Language.WELSH: gettext_noop("Callers who prefer Welsh"),
+        Language.OTHER: gettext_noop("Callers who need an interpreter"),
+        "": gettext_noop("Callers not yet asked their language"),
     }
     return [
         Figure(LANGUAGES, labels[value], counts[value], suppressed=True) for value in LANGUAGE_ROWS
     ]
 
 
-FAIRNESS = "Fairness (SOP 6.1: avoid discrimination)"
+FAIRNESS = gettext_noop("Fairness (SOP 6.1: avoid discrimination)")
 
 
 def fairness(start: date, end: date) -> list[Figure]:
@@ -247,10 +295,16 @@ def fairness(start: date, end: date) -> list[Figure]:
     return [
         Figure(FAIRNESS, label, counts[key], suppressed=True)
         for key, label in (
-            ("flagged", "Callers flagged in the period"),
-            ("condition", "of whom a concern about a disability or mental health was recorded"),
-            ("adjusted", "of whom reasonable adjustments were recorded or considered"),
-            ("referred", "of whom a safeguarding referral was made"),
+            ("flagged", gettext_noop("Callers flagged in the period")),
+            (
+                "condition",
+                gettext_noop("of whom a concern about a disability or mental health was recorded"),
+            ),
+            (
+                "adjusted",
+                gettext_noop("of whom reasonable adjustments were recorded or considered"),
+            ),
+            ("referred", gettext_noop("of whom a safeguarding referral was made")),
         )
     ]
 
