@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
 from simple_history.models import HistoricalRecords
 
 from callers.models.calls import Caller
@@ -76,12 +77,15 @@ class Rule(TypedText, models.Model):
 
     @property
     def reason(self) -> str:
-        """The plain-English reason shown wherever the rule fires."""
+        """The plain-English reason shown wherever the rule fires. In English whatever the
+        reader's language: it is stored with a meeting's agenda and matched against the rules
+        (callers.selectors.rules.reason_legend), so it must read the same for everyone."""
         what = "calls" if self.measure == self.Measure.CALLS else "different staff reached"
         sales = " (sales and marketing)" if self.call_group == self.CallGroup.SALES else ""
+        with override("en-gb"):
+            kind = str(self.get_kind_display())
         return (
-            f"{self.get_kind_display()}: {self.threshold} or more {what} within any "
-            f"{_span(self.window_hours)}{sales}"
+            f"{kind}: {self.threshold} or more {what} within any {_span(self.window_hours)}{sales}"
         )
 
 

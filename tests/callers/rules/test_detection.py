@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from callers.models import Call, Rule, RuleMatch
 from callers.selectors.rules import current_matches
@@ -43,6 +43,9 @@ def test_the_defaults_are_installed():
         "Regular caller: 5 or more calls within any 30 days",
         "Regular caller: 12 or more calls within any 90 days",
     }
+    # Stored with a meeting's agenda and matched against the rules: the same in any language.
+    with translation.override("cy"):
+        assert {r.reason for r in Rule.objects.filter(is_active=True)} == reasons
 
 
 class TestThreeCallsWithin24Hours:
