@@ -186,7 +186,7 @@ class PackParts:
 def pack_pdf(pack: PackParts) -> bytes:
     """A meeting pack as a PDF: the summary table first, then a short section for each row."""
     pdf = FPDF(orientation="landscape", format="A4")
-    pdf.set_lang("en-GB")
+    pdf.set_lang("cy" if translation.get_language() == "cy" else "en-GB")
     pdf.set_title(_clean(pack.title))
     pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
     pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))

@@ -26,10 +26,12 @@ from django.db import models
 from django.template.base import Lexer, TokenType
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from callers.models import Call, Flag, Language
+from callers.models import Call, Concern, Flag, Language, Rule
+from callers.services.meetings import meeting_open
 from opcc_calls import windows
 from opcc_calls.models import User
 from opcc_calls.services import staff_language_set
@@ -539,4 +541,34 @@ def test_the_quarterly_report_is_in_the_managers_language(manager_user):
     text = pdf_text(pdf).replace(settings.OFFICE_NAME, "")
     assert "Beth mae'r ffigurau'n ei gyfrif" in text and "Tegwch (y weithdrefn 6.1)" in text
     assert [text[max(0, m.start() - 60) : m.end() + 40] for m in ENGLISH.finditer(text)] == []
+    assert PdfReader(io.BytesIO(pdf)).trailer["/Root"]["/Lang"] == "cy"
+
+
+@pytest.mark.django_db
+def test_the_meeting_pack_is_in_the_managers_language(manager_user):
+    """The meeting page's trend and the pack's PDF for a manager who works in Welsh: what
+    the code writes is in Welsh (what staff typed, and the rules' reasons, are as typed).
+    A meeting opened by a manager working in Welsh stores the rules' reasons as anyone's
+    would, so each reason keeps its rule's label (F1), not a label for another reason (O1)."""
+    caller = frequent_caller(4)
+    flag(caller, manager_user, agreed_response="Atebion ysgrifenedig yn unig.")
+    Concern.objects.create(caller=caller, raised_by=manager_user, kind="other", noticed="x")
+    frequent_caller(5)
+    with translation.override("cy"):
+        meeting = meeting_open(kind="smt", day=timezone.localdate(), by=manager_user)
+    manager_user.language = "cy"
+    manager_user.save()
+    client = sign_in_fully(Client(), manager_user)
+    html = client.get(meeting.get_absolute_url()).content.decode()
+    assert "Yn codi" in html or "Cyson" in html or "Yn gostwng" in html
+    pdf = client.get(reverse("callers:meeting_pdf", args=[meeting.pk])).content
+    text = pdf_text(pdf)
+    assert "Yn bresennol: heb ei gofnodi" in text and "Ymddiheuriadau: dim" in text
+    assert "F1:" in text and "O1:" not in text
+    silver = meeting_open(kind="silver", day=timezone.localdate(), by=manager_user)
+    silver_pack = pdf_text(client.get(reverse("callers:meeting_pdf", args=[silver.pk])).content)
+    assert "Pryderon agored am fregusrwydd: 1" in silver_pack
+    for held in [rule.reason for rule in Rule.objects.all()] + _data_held():
+        text = text.replace(held, "")
+    assert [text[max(0, m.start() - 40) : m.end() + 40] for m in ENGLISH.finditer(text)] == []
     assert PdfReader(io.BytesIO(pdf)).trailer["/Root"]["/Lang"] == "cy"

@@ -6,6 +6,8 @@ from datetime import date, timedelta
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from callers.models import (
     Flag,
@@ -51,10 +53,10 @@ def trend(counts: dict) -> str:
     """The last week against the weekly average of the last 90 days."""
     weekly = counts["calls_90d"] * 7 / 90
     if counts["calls_7d"] >= 2 and counts["calls_7d"] > weekly * 1.25:
-        return "Rising"
+        return _("Rising")
     if counts["calls_7d"] < weekly * 0.75:
-        return "Falling"
-    return "Steady"
+        return _("Falling")
+    return _("Steady")
 
 
 @dataclass
@@ -99,7 +101,7 @@ def agenda_positions_give(items: list[MeetingItem], names: dict[int, str]) -> No
             built,
         )
 
-    for position, (_, item) in enumerate(sorted(enumerate(items), key=importance)):
+    for position, (_index, item) in enumerate(sorted(enumerate(items), key=importance)):
         item.position = position
 
 
@@ -243,28 +245,40 @@ def agenda_page(meeting: Meeting, *, sort: str, number: int, per_page: int) -> A
 
 
 def _flag_status(row: AgendaRow) -> str:
+    """The pack's Flag column, as the meeting page's says it."""
     flag = row.item.flag
     if row.flagged_since:
         since = row.flagged_since
-        return f"{since.get_kind_display()} since {timezone.localdate(since.flagged_at):%-d %b %Y}"
+        return _("%(kind)s since %(flagged_at)s") % {
+            "kind": since.get_kind_display(),
+            "flagged_at": date_format(timezone.localtime(since.flagged_at), "j M Y"),
+        }
     if not flag:
-        return "Not flagged"
-    return flag.get_kind_display() + (" (review due)" if row.item.due_for_review else "")
+        return _("Not flagged")
+    if row.item.due_for_review:
+        return f"{flag.get_kind_display()} ({_('Review due')})"
+    return str(flag.get_kind_display())
 
 
 def _pack_section(row: AgendaRow, open_concerns: int) -> tuple[str, list[str]]:
     item, counts = row.item, row.counts
     lines = [
-        "Why: " + "; ".join(item.reasons),
-        f"Calls: {counts['calls_24h']} in 24 hours, {counts['calls_7d']} in 7 days, "
-        f"{counts['calls_30d']} in 30 days, {counts['calls_90d']} in 90 days "
-        f"({row.trend.lower()}).",
+        _("Why: %(reasons)s") % {"reasons": "; ".join(item.reasons)},
+        _(
+            "Calls: %(calls_24h)s in 24 hours, %(calls_7d)s in 7 days, %(calls_30d)s in 30 "
+            "days, %(calls_90d)s in 90 days (%(trend)s)."
+        )
+        % {**counts, "trend": row.trend.lower()},
     ]
     if item.flag:
-        lines.append(f"Agreed response: {item.flag.agreed_response}")
+        lines.append(
+            _("Agreed response: %(agreed_response)s")
+            % {"agreed_response": item.flag.agreed_response}
+        )
     if open_concerns:
-        lines.append(f"Open concerns about vulnerability: {open_concerns}")
-    lines.append(f"Decision: {item.get_decision_display() or 'not yet decided'}")
+        lines.append(_("Open concerns about vulnerability: %(n)s") % {"n": open_concerns})
+    decision = item.get_decision_display() or _("not yet decided")
+    lines.append(_("Decision: %(decision)s") % {"decision": decision})
     return item.caller.full_name, lines
 
 
@@ -285,15 +299,30 @@ def meeting_pack(meeting: Meeting, *, sort: str, concerns: bool) -> tuple[PackPa
         title=str(meeting),
         notes=[
             *(f"{label}: {sentence}" for sentence, label in legend.items()),
-            f"Present: {' · '.join(meeting.attendees.splitlines()) or 'not recorded'}",
-            f"Apologies: {' · '.join(meeting.apologies.splitlines()) or 'none'}",
+            _("Present: %(present)s")
+            % {"present": " · ".join(meeting.attendees.splitlines()) or _("not recorded")},
+            _("Apologies: %(apologies)s")
+            % {"apologies": " · ".join(meeting.apologies.splitlines()) or _("none")},
             *(
-                [f"The first {PACK_PDF_CALLERS} of {size} callers, in the page's order."]
+                [
+                    _("The first %(shown)s of %(size)s callers, in the page's order.")
+                    % {"shown": PACK_PDF_CALLERS, "size": size}
+                ]
                 if size > PACK_PDF_CALLERS
                 else []
             ),
         ],
-        columns=["Caller", "Why", "24 h", "7 d", "30 d", "90 d", "Trend", "Flag", "Decision"],
+        columns=[
+            _("Caller"),
+            _("Why"),
+            _("24 h"),
+            _("7 d"),
+            _("30 d"),
+            _("90 d"),
+            _("Trend"),
+            _("Flag"),
+            _("Decision"),
+        ],
         widths=[55, 30, 14, 14, 14, 14, 22, 44, 50],
         rows=[
             [
@@ -302,7 +331,7 @@ def meeting_pack(meeting: Meeting, *, sort: str, concerns: bool) -> tuple[PackPa
                 *(row.counts[key] for key in COUNT_KEYS),
                 row.trend,
                 _flag_status(row),
-                row.item.get_decision_display() or "Not decided",
+                row.item.get_decision_display() or _("Not decided"),
             ]
             for row in rows
         ],
