@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from callers.models.calls import Caller
 from callers.models.flags import Flag
+from callers.models.rules import reason_said
 from opcc_calls.text import TypedText
 
 SILVER_EVERY_DAYS = 14
@@ -146,6 +147,11 @@ class MeetingItem(TypedText, models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting}: {self.caller}"
+
+    @property
+    def said_reasons(self) -> list[str]:
+        """Why they are on the agenda, in the reader's language (stored in English)."""
+        return [reason_said(reason) for reason in self.reasons]
 
     @property
     def is_flagged(self) -> bool:

@@ -1,6 +1,7 @@
 """Frequent-caller rules and their matches: when a caller becomes a candidate for a flag
 (policy 5.2, 5.3), kept current as calls are logged so no list rescans the call log."""
 
+import re
 from datetime import timedelta
 
 from django.conf import settings
@@ -8,12 +9,53 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import override
+from django.utils.translation import ngettext, override, pgettext
 from simple_history.models import HistoricalRecords
 
 from callers.models.calls import Caller
 from callers.models.flags import Kind
 from opcc_calls.text import TypedText
+
+#: A rule's reason as Rule.reason writes it, in English.
+REASON = re.compile(
+    r"^(?P<kind>Frequent caller|Regular caller): (?P<threshold>\d+) or more "
+    r"(?P<what>calls|different staff reached) within any (?P<hours>\d+) (?P<unit>hours?|days?)"
+    r"(?P<sales> \(sales and marketing\))?$"
+)
+
+
+def reason_said(reason: str) -> str:
+    """A rule's reason as stored (in English, the key) said in the reader's language; any
+    other reason (one a manager wrote) as written."""
+    found = REASON.match(reason)
+    if not found:
+        return reason
+    hours = int(found["hours"]) * (24 if found["unit"].startswith("day") else 1)
+    days = hours // 24
+    if hours % 24 or days == 1:
+        span = ngettext("%(n)s hour", "%(n)s hours", hours) % {"n": hours}
+    else:
+        span = ngettext("%(n)s day", "%(n)s days", days) % {"n": days}
+    kind = Kind.FREQUENT if found["kind"] == "Frequent caller" else Kind.REGULAR
+    what = (
+        pgettext("in a rule's reason: 3 or more calls", "calls")
+        if found["what"] == "calls"
+        else pgettext(
+            "in a rule's reason: 3 or more different staff reached", "different staff reached"
+        )
+    )
+    words = {
+        "kind": kind.label,
+        "threshold": found["threshold"],
+        "what": what,
+        "span": span,
+    }
+    if found["sales"]:
+        return (
+            _("%(kind)s: %(threshold)s or more %(what)s within any %(span)s (sales and marketing)")
+            % words
+        )
+    return _("%(kind)s: %(threshold)s or more %(what)s within any %(span)s") % words
 
 
 def _span(hours: int) -> str:
@@ -69,7 +111,7 @@ class Rule(TypedText, models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.reason
+        return reason_said(self.reason)
 
     @property
     def window(self) -> timedelta:

@@ -16,6 +16,7 @@ from callers.models import (
     MeetingItem,
     Rule,
 )
+from callers.models.rules import reason_said
 from callers.selectors.calls import counts_for
 from callers.selectors.rules import reason_legend
 from callers.selectors.safeguarding import open_concerns_for
@@ -263,7 +264,7 @@ def _flag_status(row: AgendaRow) -> str:
 def _pack_section(row: AgendaRow, open_concerns: int) -> tuple[str, list[str]]:
     item, counts = row.item, row.counts
     lines = [
-        _("Why: %(reasons)s") % {"reasons": "; ".join(item.reasons)},
+        _("Why: %(reasons)s") % {"reasons": "; ".join(item.said_reasons)},
         _(
             "Calls: %(calls_24h)s in 24 hours, %(calls_7d)s in 7 days, %(calls_30d)s in 30 "
             "days, %(calls_90d)s in 90 days (%(trend)s)."
@@ -298,7 +299,7 @@ def meeting_pack(meeting: Meeting, *, sort: str, concerns: bool) -> tuple[PackPa
     pack = PackParts(
         title=str(meeting),
         notes=[
-            *(f"{label}: {sentence}" for sentence, label in legend.items()),
+            *(f"{label}: {reason_said(sentence)}" for sentence, label in legend.items()),
             _("Present: %(present)s")
             % {"present": " · ".join(meeting.attendees.splitlines()) or _("not recorded")},
             _("Apologies: %(apologies)s")

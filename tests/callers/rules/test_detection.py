@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone, translation
 
 from callers.models import Call, Rule, RuleMatch
+from callers.models.rules import reason_said
 from callers.selectors.rules import current_matches
 from callers.services.calls import call_log
 from callers.services.rules import matches_refresh
@@ -43,9 +44,15 @@ def test_the_defaults_are_installed():
         "Regular caller: 5 or more calls within any 30 days",
         "Regular caller: 12 or more calls within any 90 days",
     }
-    # Stored with a meeting's agenda and matched against the rules: the same in any language.
+    # Stored with a meeting's agenda and matched against the rules: the same in any language,
+    # and said in the reader's (a reason a manager wrote stays as written).
     with translation.override("cy"):
         assert {r.reason for r in Rule.objects.filter(is_active=True)} == reasons
+        said = {reason_said(reason) for reason in reasons}
+        assert "Galwr mynych: 3 neu fwy o alwadau o fewn unrhyw 24 awr" in said
+        assert "Galwr rheolaidd: 12 neu fwy o alwadau o fewn unrhyw 90 diwrnod" in said
+        assert reason_said("Asked at the meeting") == "Asked at the meeting"
+    assert {reason_said(reason) for reason in reasons} == reasons
 
 
 class TestThreeCallsWithin24Hours:
