@@ -9,6 +9,7 @@ from typing import TypeVar
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
@@ -75,11 +76,11 @@ def _display(field: models.Field, value, users: dict) -> str:
     if isinstance(field, models.ForeignKey):
         return str(users.get(value, f"#{value}"))
     if isinstance(field, models.BooleanField):
-        return "Yes" if value else "No"
+        return _("Yes") if value else _("No")
     if isinstance(field, models.DateTimeField):
-        return timezone.localtime(value).strftime("%-d %b %Y, %H:%M")
+        return date_format(timezone.localtime(value), "j M Y, H:i")
     if isinstance(field, models.DateField):
-        return value.strftime("%-d %b %Y")
+        return date_format(value, "j M Y")
     return str(value)
 
 

@@ -28,6 +28,7 @@ class FlagForm(forms.ModelForm):
             "adjustments_note",
             "review_date",
         ]
+        labels = {"review_date": _("Review date")}
         widgets = {
             "kind": RadioSelect,
             "review_date": DateInput(),

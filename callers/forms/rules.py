@@ -65,7 +65,7 @@ class RuleForm(forms.ModelForm):
     )
     period_unit = forms.ChoiceField(
         label=_("Hours or days"),
-        choices=[("days", "days"), ("hours", "hours")],
+        choices=[("days", _("days")), ("hours", _("hours"))],
         initial="days",
     )
 

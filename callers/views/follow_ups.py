@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from callers.forms.follow_ups import FollowUpAssignForm, FollowUpDoneForm
@@ -15,11 +16,14 @@ from opcc_calls.pagination import window
 from opcc_calls.permissions import SIGNED_IN, requires
 
 FOLLOW_UP_VIEWS = {
-    "open": ("Open", lambda qs, user: qs.open()),
-    "mine": ("Mine", lambda qs, user: qs.open().filter(owner=user)),
-    "unassigned": ("No owner yet", lambda qs, user: qs.open().filter(owner=None)),
-    "overdue": ("Overdue", lambda qs, user: qs.overdue()),
-    "done": ("Done", lambda qs, user: qs.filter(status=FollowUp.Status.DONE).order_by("-done_at")),
+    "open": (gettext_lazy("Open"), lambda qs, user: qs.open()),
+    "mine": (gettext_lazy("Mine"), lambda qs, user: qs.open().filter(owner=user)),
+    "unassigned": (gettext_lazy("No owner yet"), lambda qs, user: qs.open().filter(owner=None)),
+    "overdue": (gettext_lazy("Overdue"), lambda qs, user: qs.overdue()),
+    "done": (
+        gettext_lazy("Done"),
+        lambda qs, user: qs.filter(status=FollowUp.Status.DONE).order_by("-done_at"),
+    ),
 }
 
 
