@@ -20,6 +20,12 @@ from weasyprint import HTML
 
 from opcc_calls.text import without_control_characters
 
+
+def reader_lang() -> str:
+    """The language tag of a document made for whoever asked for it: theirs."""
+    return "cy" if translation.get_language() == "cy" else "en-GB"
+
+
 FONTS = Path(__file__).resolve().parent / "fonts"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF = "application/pdf"
@@ -186,7 +192,7 @@ class PackParts:
 def pack_pdf(pack: PackParts) -> bytes:
     """A meeting pack as a PDF: the summary table first, then a short section for each row."""
     pdf = FPDF(orientation="landscape", format="A4")
-    pdf.set_lang("cy" if translation.get_language() == "cy" else "en-GB")
+    pdf.set_lang(reader_lang())
     pdf.set_title(_clean(pack.title))
     pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
     pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))

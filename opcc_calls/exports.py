@@ -15,12 +15,12 @@ from typing import IO
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from opcc_calls.documents import reader_lang
 from opcc_calls.text import without_control_characters
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -135,7 +135,7 @@ def xlsx_document(book: WorkbookParts) -> bytes:
     properties = workbook.properties
     properties.title = properties.subject = safe(book.title)
     properties.creator = properties.lastModifiedBy = safe(book.author)
-    properties.language = "cy" if get_language() == "cy" else "en-GB"
+    properties.language = reader_lang()
     sheet = workbook.create_sheet(_("Report"))
     sheet.append([safe(book.title)])
     sheet["A1"].font = Font(bold=True, size=14)

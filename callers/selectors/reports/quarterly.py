@@ -59,8 +59,7 @@ class Figure:
     @property
     def text(self) -> str:
         """As a page or a document prints it: 1,733."""
-        shown = self.shown
-        return f"{shown:,}" if isinstance(shown, int) else shown
+        return _n(self.shown)
 
 
 #: Counts of people under this are not given (with so few, a reader could tell who they are).
